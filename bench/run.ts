@@ -1,0 +1,22 @@
+// `npm run bench [-- name ...]`: runs the named benchmarks (all by default), saves and prints results.
+import { pgliteSoak } from './pglite-soak.ts';
+import { printTable, saveResult, type Bench, type BenchResult } from './result.ts';
+
+const benches: Bench[] = [pgliteSoak];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));
+if (unknown.length) {
+  console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Available: ${benches.map((b) => b.name).join(', ')}`);
+  process.exit(2);
+}
+
+const results: BenchResult[] = [];
+for (const bench of benches.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {
+  console.log(`▶ ${bench.name}: ${bench.description}`);
+  const result = await bench.run();
+  console.log(`  saved ${saveResult(result)}`);
+  results.push(result);
+}
+printTable(results);
+process.exit(results.every((result) => result.met) ? 0 : 1);

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('starts on the embedded database with the documented defaults', () => {
+    const config = loadConfig({}, false);
+    expect(config).toMatchObject({ port: 8787, host: '127.0.0.1', logLevel: 'info', logFormat: 'json' });
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: expect.stringMatching(/[/\\]data$/) });
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set, and pretty logs in a terminal', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://app@db:5432/dutyboard', PORT: '9000' }, true);
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://app@db:5432/dutyboard' });
+    expect(config.port).toBe(9000);
+    expect(config.logFormat).toBe('pretty');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }, false).database.kind).toBe('pglite');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^Invalid PORT \(got "eighty"\): .+\. Fix: set PORT to a TCP port number/],
+    [{ PORT: '70000' }, /^Invalid PORT \(got "70000"\).*Fix: set PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /^Invalid DATABASE_URL .*postgres:\/\/.*leave it unset to use the embedded database/],
+    [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL \(got "loud"\).*one of fatal, error/],
+    [{ LOG_FORMAT: 'xml' }, /^Invalid LOG_FORMAT.*auto, pretty or json/],
+  ])('names the variable and the fix for %o', (env, message) => {
+    expect(() => loadConfig(env, false)).toThrow(ConfigError);
+    expect(() => loadConfig(env, false)).toThrow(message);
+  });
+});

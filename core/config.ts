@@ -1,0 +1,65 @@
+// The only reader of process.env: validates the environment once and names the fix when it is wrong.
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const portSchema = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  PORT: portSchema.default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .refine((value) => /^postgres(ql)?:\/\/.+/.test(value), 'expected a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
+});
+
+/** How each variable is fixed, shown when it is invalid. */
+const FIXES: Record<keyof z.infer<typeof envSchema>, string> = {
+  PORT: 'set PORT to a TCP port number from 0 to 65535, e.g. PORT=8787',
+  HOST: 'set HOST to an interface address, e.g. HOST=127.0.0.1 or HOST=0.0.0.0',
+  DATABASE_URL:
+    'set DATABASE_URL=postgres://user@host:5432/dbname, or leave it unset to use the embedded database (PGlite)',
+  DATA_DIR: 'set DATA_DIR to a writable folder for the embedded database, e.g. DATA_DIR=./data',
+  LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(', ')}`,
+  LOG_FORMAT: 'set LOG_FORMAT to auto, pretty or json',
+};
+
+export interface Config {
+  port: number;
+  host: string;
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+  logLevel: (typeof LOG_LEVELS)[number];
+  logFormat: 'pretty' | 'json';
+}
+
+/** Thrown for a bad environment; main prints its one-line message and exits with code 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = Boolean(process.stdout.isTTY)): Config {
+  // An empty variable means "not set", as it does in most shells' `VAR= cmd` idiom.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0]) as keyof typeof FIXES;
+    const shown = env[variable] === undefined ? '' : ` (got ${JSON.stringify(env[variable])})`;
+    throw new ConfigError(`Invalid ${variable}${shown}: ${issue.message}. Fix: ${FIXES[variable]}.`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'pglite', dataDir: path.resolve(e.DATA_DIR) },
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT === 'auto' ? (isTerminal ? 'pretty' : 'json') : e.LOG_FORMAT,
+  };
+}

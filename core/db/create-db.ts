@@ -1,0 +1,63 @@
+// createDb(): Kysely on the embedded PGlite by default, or on PostgreSQL through pg when a URL is set.
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { ConfigError, type Config } from '../config.ts';
+import { openPglite, runPgliteHousekeeping } from './pglite.ts';
+import type { Database } from './schema.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Db {
+  kysely: Kysely<Database>;
+  kind: DatabaseKind;
+  /** Periodic upkeep the database needs from us (none on a real server, which runs its own). */
+  housekeeping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseConfig =
+  | Config['database']
+  | { kind: 'pglite'; dataDir?: undefined }
+  | { kind: 'postgres'; url: string; searchPath?: string; maxConnections?: number };
+
+function pgTypes(): pg.CustomTypesConfig {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+  return types;
+}
+
+export async function createDb(config: DatabaseConfig): Promise<Db> {
+  if (config.kind === 'pglite') {
+    const pglite = await openPglite(config.dataDir);
+    const kysely = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    return { kysely, kind: 'pglite', housekeeping: () => runPgliteHousekeeping(kysely), close: () => kysely.destroy() };
+  }
+  const searchPath = 'searchPath' in config ? config.searchPath : undefined;
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: ('maxConnections' in config && config.maxConnections) || 20,
+    connectionTimeoutMillis: 5000,
+    types: pgTypes(),
+    ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
+  });
+  await assertReachable(pool, config.url);
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { kysely, kind: 'postgres', housekeeping: async () => {}, close: () => kysely.destroy() };
+}
+
+async function assertReachable(pool: pg.Pool, url: string): Promise<void> {
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end();
+    const { hostname, port } = new URL(url);
+    const { code, message } = error as NodeJS.ErrnoException;
+    // Network failures carry an errno code (ECONNREFUSED); server refusals a readable message.
+    const reason = code?.startsWith('E') ? code : message;
+    throw new ConfigError(
+      `Cannot reach PostgreSQL at ${hostname}:${port || 5432} from DATABASE_URL (${reason}). ` +
+        'Fix: start that server or correct DATABASE_URL, or leave DATABASE_URL unset to use the embedded database (PGlite).',
+    );
+  }
+}

@@ -1,0 +1,44 @@
+// Assembles the HTTP application: request context, the API routes, the UI, and the one error shape.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { AppEnv } from './env.ts';
+import { notFound, onError } from './errors.ts';
+import { healthRoutes, type HealthDeps } from './health.routes.ts';
+import { requestContext } from './request-context.ts';
+import { mountUi } from './ui.ts';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppDeps extends HealthDeps {
+  log: Logger;
+  /** Folder of the built UI; the API works without it. */
+  uiDir?: string;
+}
+
+/** The API under /api; its type is what the UI's typed client is built from. */
+export function apiRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>().route('/health', healthRoutes(deps));
+}
+
+export type ApiRoutes = ReturnType<typeof apiRoutes>;
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(...requestContext(deps.log));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
+      },
+    }),
+  );
+  app.route('/api', apiRoutes(deps));
+  if (deps.uiDir) mountUi(app, deps.uiDir);
+  app.notFound(notFound);
+  app.onError(onError);
+  return app;
+}

@@ -1,0 +1,27 @@
+// GET /api/health: is the server up, which database it runs on, at which schema version, for how long.
+import { Hono } from 'hono';
+import type { Db } from '../db/create-db.ts';
+import type { AppEnv } from './env.ts';
+
+export interface HealthDeps {
+  db: Db;
+  schemaVersion: string | null;
+  startedAt: number;
+}
+
+export function healthRoutes({ db, schemaVersion, startedAt }: HealthDeps) {
+  return new Hono<AppEnv>().get('/', async (c) => {
+    const base = {
+      database: db.kind,
+      schemaVersion,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    };
+    try {
+      const row = await db.kysely.selectFrom('instance').select('instance_id').executeTakeFirstOrThrow();
+      return c.json({ status: 'ok' as const, ...base, instanceId: row.instance_id }, 200);
+    } catch (error) {
+      c.get('log').error({ err: error }, 'health check: database not answering');
+      return c.json({ status: 'unavailable' as const, ...base, instanceId: null }, 503);
+    }
+  });
+}

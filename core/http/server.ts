@@ -1,0 +1,42 @@
+// Runs the app on Node's HTTP server and stops it gracefully: refuse new connections, finish in-flight.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { AppEnv } from './env.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Resolves true when every in-flight request finished within `graceMs`, false if some were cut. */
+  stop(graceMs: number): Promise<boolean>;
+}
+
+export function startHttpServer(app: Hono<AppEnv>, options: { port: number; host: string }): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info: AddressInfo) => {
+      const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      resolve({ url: `http://${shownHost}:${info.port}`, port: info.port, stop });
+    });
+    server.once('error', reject);
+
+    function stop(graceMs: number): Promise<boolean> {
+      return new Promise((done) => {
+        const http1 = 'closeIdleConnections' in server ? server : undefined;
+        // close() stops accepting and waits for open connections; keep-alive sockets turn idle once
+        // their request is answered, and only then can they be closed, hence the sweep.
+        const sweep = setInterval(() => http1?.closeIdleConnections(), 50);
+        const cutoff = setTimeout(() => {
+          clearInterval(sweep);
+          http1?.closeAllConnections();
+          done(false);
+        }, graceMs);
+        server.close(() => {
+          clearInterval(sweep);
+          clearTimeout(cutoff);
+          done(true);
+        });
+        http1?.closeIdleConnections();
+      });
+    }
+  });
+}

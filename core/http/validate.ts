@@ -1,0 +1,33 @@
+// Schema validation of request input (JSON body, query, path params) with zod; failures name each field.
+import type { ValidationTargets } from 'hono';
+import { validator } from 'hono/validator';
+import type { z } from 'zod';
+import { AppError } from '../errors.ts';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
+}
+
+function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) {
+  return validator(target, (value, c): z.output<Schema> => {
+    if (target === 'json' && !/^application\/([\w.-]+\+)?json\b/i.test(c.req.header('Content-Type') ?? '')) {
+      throw new AppError('BAD_REQUEST', 'Send the request body as JSON with Content-Type: application/json.');
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const issues = toFieldIssues(parsed.error);
+      const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+      throw new AppError('VALIDATION_FAILED', `Invalid ${target === 'json' ? 'body' : target}: ${summary}`, { issues });
+    }
+    return parsed.data;
+  });
+}
+
+export const jsonBody = <Schema extends z.ZodType>(schema: Schema) => validate('json', schema);
+export const queryParams = <Schema extends z.ZodType>(schema: Schema) => validate('query', schema);
+export const pathParams = <Schema extends z.ZodType>(schema: Schema) => validate('param', schema);

@@ -1,0 +1,73 @@
+// Entry point: config → logger → database → migrations → HTTP server, and a graceful stop on signals.
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from './config.ts';
+import { createDb } from './db/create-db.ts';
+import { migrateToLatest, MigrationError } from './db/migrate.ts';
+import { createApp } from './http/app.ts';
+import { startHttpServer } from './http/server.ts';
+import { createLogger } from './logger.ts';
+
+const SHUTDOWN_GRACE_MS = 4000;
+const HOUSEKEEPING_EVERY_MS = 5 * 60_000;
+const uiDir = fileURLToPath(new URL('../dist/ui', import.meta.url));
+
+function exitWithConfigError(error: ConfigError): never {
+  process.stderr.write(`dutyboard: ${error.message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) exitWithConfigError(error);
+    throw error;
+  }
+  const log = createLogger(config);
+
+  const db = await createDb(config.database).catch((error: unknown) => {
+    if (error instanceof ConfigError) exitWithConfigError(error);
+    throw error;
+  });
+  let schemaVersion: string | null;
+  try {
+    ({ schemaVersion } = await migrateToLatest(db.kysely));
+  } catch (error) {
+    if (!(error instanceof MigrationError)) throw error;
+    log.fatal({ migration: error.migration, err: error.cause }, error.message);
+    await db.close();
+    process.exit(1);
+  }
+
+  const app = createApp({ db, log, schemaVersion, startedAt, uiDir });
+  const server = await startHttpServer(app, { port: config.port, host: config.host });
+  const housekeeping = setInterval(() => {
+    db.housekeeping().catch((error: unknown) => log.warn({ err: error }, 'database housekeeping failed'));
+  }, HOUSEKEEPING_EVERY_MS);
+  log.info(
+    { url: server.url, port: server.port, database: db.kind, schemaVersion, startupMs: Date.now() - startedAt },
+    `Dutyboard is listening on ${server.url}`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    clearInterval(housekeeping);
+    const finished = await server.stop(SHUTDOWN_GRACE_MS);
+    if (!finished) log.warn('requests still running after the grace period were cut');
+    await db.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`dutyboard: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,7 @@
+// Core schema migrations, in order. Names sort; a new migration appends a new file and a line here.
+import type { Migration } from 'kysely/migration';
+import * as m0001 from './0001_instance.ts';
+
+export const coreMigrations: Record<string, Migration> = {
+  '0001_instance': m0001,
+};

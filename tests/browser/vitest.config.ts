@@ -1,0 +1,11 @@
+// Browser tests: the built UI served by the real server, driven in Debian's Chromium (never a downloaded one).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/browser/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+  },
+});

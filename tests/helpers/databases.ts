@@ -1,0 +1,55 @@
+// The databases every integration suite runs on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set.
+// Each call gives an isolated database: a fresh PGlite, or a schema of its own on the PostgreSQL server.
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect } from 'kysely';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createDb, type Db, type DatabaseKind } from '../../core/db/create-db.ts';
+import { PGLITE_PARSERS, runPgliteHousekeeping } from '../../core/db/pglite.ts';
+import type { Database } from '../../core/db/schema.ts';
+
+export interface TestDb extends Db {
+  dispose(): Promise<void>;
+}
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
+
+async function pgliteTestDb(): Promise<TestDb> {
+  const template = new Blob([readFileSync(inject('pgliteTemplate'))]);
+  const pglite = await PGlite.create({ loadDataDir: template, parsers: PGLITE_PARSERS });
+  const kysely = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const close = () => kysely.destroy();
+  return { kysely, kind: 'pglite', housekeeping: () => runPgliteHousekeeping(kysely), close, dispose: close };
+}
+
+async function postgresTestDb(url: string): Promise<TestDb> {
+  const schema = `test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const db = await createDb({ kind: 'postgres', url, searchPath: schema, maxConnections: 8 });
+  return {
+    ...db,
+    dispose: async () => {
+      await db.close();
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
+      await cleanup.end();
+    },
+  };
+}
+
+export interface TestDatabase {
+  kind: DatabaseKind;
+  create(): Promise<TestDb>;
+}
+
+/** Use with describe.each(testDatabases) so one suite runs on every available database. */
+export const testDatabases: TestDatabase[] = [
+  { kind: 'pglite', create: pgliteTestDb },
+  ...(TEST_DATABASE_URL ? [{ kind: 'postgres' as const, create: () => postgresTestDb(TEST_DATABASE_URL!) }] : []),
+];
