@@ -1,0 +1,131 @@
+// Graph checks of a merged organisation: every reference resolves, reporting lines form a forest,
+// department heads belong to their department, and declared task types are well-formed.
+import type { OrgCatalogue } from './catalogue.ts';
+import type { TaskTypeDefinition } from './format.schema.ts';
+import { errorAt, type Located } from './located.ts';
+import type { MergedOrg } from './merge-files.ts';
+import type { OrgError, PathSegment } from './org-error.ts';
+import { suggest } from './suggest.ts';
+
+export function allTaskTypes(merged: MergedOrg, catalogue: OrgCatalogue): Map<string, TaskTypeDefinition> {
+  return new Map([...catalogue.taskTypes, ...merged.taskTypes.map((at) => [at.value.id, at.value] as const)]);
+}
+
+export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[] {
+  const errors: OrgError[] = [];
+  const roleIds = new Set(merged.roles.map((at) => at.value.id));
+  const departmentIds = new Set(merged.departments.map((at) => at.value.id));
+  const taskTypes = allTaskTypes(merged, catalogue);
+
+  const ref = (at: Located<unknown>, sub: PathSegment[], what: string, id: string, known: Iterable<string>) => {
+    const list = [...known];
+    if (!list.includes(id)) errors.push(errorAt(at, sub, 'unresolved_ref', `unknown ${what} "${id}"`, suggest(id, list)));
+  };
+
+  for (const at of merged.departments) {
+    if (at.value.head === undefined) continue;
+    ref(at, ['head'], 'role', at.value.head, roleIds);
+    const head = merged.roles.find((role) => role.value.id === at.value.head);
+    if (head && head.value.department !== at.value.id) {
+      errors.push(errorAt(at, ['head'], 'unresolved_ref', `head "${at.value.head}" is not a role of department "${at.value.id}" (it is in ${head.value.department ?? 'no department'})`));
+    }
+  }
+
+  for (const at of merged.roles) {
+    const role = at.value;
+    if (role.department !== undefined) ref(at, ['department'], 'department', role.department, departmentIds);
+    if (role.reports_to !== undefined) ref(at, ['reports_to'], 'role', role.reports_to, roleIds);
+    role.can.forEach((permission, i) => ref(at, ['can', i], 'permission', permission, catalogue.permissions));
+    role.duties.forEach((duty, i) => {
+      if (duty.task_type) ref(at, ['duties', i, 'task_type'], 'task type', duty.task_type, taskTypes.keys());
+    });
+    role.kpis.forEach((kpi, i) => ref(at, ['kpis', i, 'metric'], 'metric', kpi.metric, catalogue.metrics));
+    role.escalations.forEach((escalation, i) => {
+      const types = escalation.applies_to?.task_types ?? [];
+      types.forEach((type, j) => ref(at, ['escalations', i, 'applies_to', 'task_types', j], 'task type', type, taskTypes.keys()));
+      const states = statesOf(types.length ? types : [...taskTypes.keys()], taskTypes);
+      escalation.applies_to?.statuses?.forEach((status, j) =>
+        ref(at, ['escalations', i, 'applies_to', 'statuses', j], 'status', status, states),
+      );
+      escalation.levels.forEach((level, j) => {
+        if (level.to !== 'reports_to' && level.to !== 'department_head') {
+          ref(at, ['escalations', i, 'levels', j, 'to'], 'role (or reports_to / department_head)', level.to, roleIds);
+        }
+        level.then.forEach((action, k) => {
+          if (action.startsWith('move:')) ref(at, ['escalations', i, 'levels', j, 'then', k], 'status', action.slice(5), states);
+        });
+      });
+    });
+  }
+
+  errors.push(...checkReportingForest(merged));
+  for (const at of merged.taskTypes) errors.push(...checkTaskType(at, catalogue));
+  for (const at of merged.members) at.value.roles.forEach((role, i) => ref(at, ['roles', i], 'role', role, roleIds));
+  return errors;
+}
+
+export function statesOf(types: string[], taskTypes: ReadonlyMap<string, TaskTypeDefinition>): Set<string> {
+  return new Set(types.flatMap((id) => taskTypes.get(id)?.workflow.states.map((state) => state.id) ?? []));
+}
+
+function checkReportingForest(merged: MergedOrg): OrgError[] {
+  const managerOf = new Map(merged.roles.map((at) => [at.value.id, at.value.reports_to]));
+  const errors: OrgError[] = [];
+  const reported = new Set<string>();
+  for (const at of merged.roles) {
+    const chain = [at.value.id];
+    let next = at.value.reports_to;
+    while (next !== undefined && managerOf.has(next)) {
+      if (chain.includes(next)) {
+        const loop = [...chain.slice(chain.indexOf(next)), next];
+        const key = [...loop].slice(0, -1).sort().join(',');
+        if (!reported.has(key)) {
+          reported.add(key);
+          errors.push(errorAt(at, ['reports_to'], 'cycle', `reporting lines loop: ${loop.join(' → ')}`));
+        }
+        break;
+      }
+      chain.push(next);
+      next = managerOf.get(next);
+    }
+  }
+  return errors;
+}
+
+function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue): OrgError[] {
+  const errors: OrgError[] = [];
+  const type = at.value;
+  const prefix = type.id.split('.')[0]!;
+  if (catalogue.reservedPrefixes.has(prefix)) {
+    errors.push(errorAt(at, ['id'], 'schema', `prefix "${prefix}" belongs to ${prefix === 'core' ? 'core' : `the ${prefix} plugin`}; choose your own, e.g. "shop.${type.id.split('.')[1]}"`));
+  }
+  const fieldIds = type.fields.map((field) => field.id);
+  type.fields.forEach((field, i) => {
+    if (fieldIds.indexOf(field.id) !== i) errors.push(errorAt(at, ['fields', i, 'id'], 'duplicate_id', `field "${field.id}" is defined twice`));
+    if ((field.type === 'enum' || field.type === 'multi_enum') && !field.options) {
+      errors.push(errorAt(at, ['fields', i], 'schema', `a ${field.type} field needs "options"`));
+    }
+    if (field.type === 'money' && !field.currency) errors.push(errorAt(at, ['fields', i], 'schema', 'a money field needs "currency", e.g. CNY'));
+  });
+  const stateIds = type.workflow.states.map((state) => state.id);
+  type.workflow.states.forEach((state, i) => {
+    if (stateIds.indexOf(state.id) !== i) errors.push(errorAt(at, ['workflow', 'states', i, 'id'], 'duplicate_id', `state "${state.id}" is defined twice`));
+  });
+  const stateRef = (sub: PathSegment[], id: string) => {
+    if (!stateIds.includes(id)) errors.push(errorAt(at, sub, 'unresolved_ref', `unknown state "${id}"`, suggest(id, stateIds)));
+  };
+  stateRef(['workflow', 'initial'], type.workflow.initial);
+  type.workflow.transitions.forEach((transition, i) => {
+    stateRef(['workflow', 'transitions', i, 'from'], transition.from);
+    stateRef(['workflow', 'transitions', i, 'to'], transition.to);
+    if (transition.requires && !catalogue.permissions.has(transition.requires)) {
+      errors.push(errorAt(at, ['workflow', 'transitions', i, 'requires'], 'unresolved_ref', `unknown permission "${transition.requires}"`, suggest(transition.requires, catalogue.permissions)));
+    }
+    transition.required_fields?.forEach((field, j) => {
+      if (!fieldIds.includes(field)) {
+        errors.push(errorAt(at, ['workflow', 'transitions', i, 'required_fields', j], 'unresolved_ref', `unknown field "${field}"`, suggest(field, fieldIds)));
+      }
+    });
+  });
+  return errors;
+}

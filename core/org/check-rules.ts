@@ -1,0 +1,98 @@
+// Rule checks: JsonLogic in escalations and guards uses allowed operations and known paths, stays
+// within size caps, and every escalation's `tests:` fixtures give the expected answer.
+import { analyzeRule, evaluateRule, isTruthy } from '../rules/json-logic.ts';
+import type { OrgCatalogue } from './catalogue.ts';
+import { allTaskTypes } from './check-refs.ts';
+import { errorAt, type Located } from './located.ts';
+import type { MergedOrg } from './merge-files.ts';
+import type { OrgError, PathSegment } from './org-error.ts';
+import { suggest } from './suggest.ts';
+
+/** What `task.<name>` offers in a rule context (ROLES-FORMAT "Escalations"). */
+export const TASK_CONTEXT_KEYS = [
+  'id', 'type', 'status', 'priority', 'title', 'fields', 'assignee', 'role', 'labels', 'created_at', 'due_at',
+  'age_hours', 'idle_hours', 'overdue_hours', 'business_age_hours', 'escalation_level',
+];
+export const ACTOR_CONTEXT_KEYS = ['id', 'roles', 'permissions'];
+
+interface PathScope {
+  fields: Set<string>;
+  policies: Set<string>;
+  /** Guards see the person asking for the move; escalations do not. */
+  actor: boolean;
+}
+
+function checkPath(path: string, scope: PathScope): { message: string; suggestion?: string } | undefined {
+  const [root, key, sub] = path.split('.');
+  const unknown = (what: string, name: string | undefined, known: Iterable<string>) => {
+    const suggestion = name === undefined ? undefined : suggest(name, known);
+    return { message: `unknown ${what} "${name ?? ''}" in {"var": "${path}"}`, ...(suggestion ? { suggestion } : {}) };
+  };
+  switch (root) {
+    case 'now':
+      return key === undefined ? undefined : unknown('path', path, ['now']);
+    case 'policy':
+      return key !== undefined && scope.policies.has(key) ? undefined : unknown('policy', key, scope.policies);
+    case 'task':
+      if (key === undefined) return undefined;
+      if (!TASK_CONTEXT_KEYS.includes(key)) return unknown('task property', key, TASK_CONTEXT_KEYS);
+      if (key === 'fields' && sub !== undefined && !scope.fields.has(sub)) return unknown('field', sub, scope.fields);
+      return undefined;
+    case 'actor':
+      if (!scope.actor) return { message: `"actor" is only available in transition guards, not in {"var": "${path}"}` };
+      return key === undefined || ACTOR_CONTEXT_KEYS.includes(key) ? undefined : unknown('actor property', key, ACTOR_CONTEXT_KEYS);
+    default:
+      return unknown('context root', root, scope.actor ? ['task', 'actor', 'policy', 'now'] : ['task', 'policy', 'now']);
+  }
+}
+
+function checkRule(at: Located<unknown>, sub: PathSegment[], rule: unknown, scope: PathScope): OrgError[] {
+  const analysis = analyzeRule(rule);
+  const errors = analysis.issues.map((issue) =>
+    errorAt(at, [...sub, ...issue.at], 'rule', issue.message, issue.operation ? suggest(issue.operation, ['==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', 'and', 'or', 'if', 'in', 'var', 'missing']) : undefined),
+  );
+  for (const { path, at: where } of analysis.varPaths) {
+    const problem = checkPath(path, scope);
+    if (problem) errors.push(errorAt(at, [...sub, ...where], 'rule', problem.message, problem.suggestion));
+  }
+  return errors;
+}
+
+export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[] {
+  const errors: OrgError[] = [];
+  const taskTypes = allTaskTypes(merged, catalogue);
+  const policies = new Set(merged.policies.keys());
+  const policyValues = Object.fromEntries([...merged.policies].map(([key, at]) => [key, at.value]));
+  const fieldsOf = (types: string[]) =>
+    new Set(types.flatMap((id) => taskTypes.get(id)?.fields.map((field) => field.id) ?? []));
+
+  for (const at of merged.taskTypes) {
+    const fields = fieldsOf([at.value.id]);
+    at.value.workflow.transitions.forEach((transition, i) => {
+      if (transition.guard === undefined) return;
+      errors.push(...checkRule(at, ['workflow', 'transitions', i, 'guard'], transition.guard, { fields, policies, actor: true }));
+    });
+  }
+
+  for (const at of merged.roles) {
+    at.value.escalations.forEach((escalation, i) => {
+      const types = escalation.applies_to?.task_types ?? [...taskTypes.keys()];
+      const scope = { fields: fieldsOf(types), policies, actor: false };
+      const ruleErrors = [
+        ...checkRule(at, ['escalations', i, 'when'], escalation.when, scope),
+        ...(escalation.stop_when === undefined ? [] : checkRule(at, ['escalations', i, 'stop_when'], escalation.stop_when, scope)),
+      ];
+      errors.push(...ruleErrors);
+      if (ruleErrors.length) return; // fixtures of a rule that would not run prove nothing
+      escalation.tests?.forEach((fixture, j) => {
+        const context = { policy: policyValues, now: new Date().toISOString(), ...fixture.given };
+        const result = isTruthy(evaluateRule(escalation.when, context));
+        if (result !== fixture.expect) {
+          errors.push(errorAt(at, ['escalations', i, 'tests', j], 'rule_test_failed',
+            `"when" gave ${result} for this fixture, the test expects ${fixture.expect}${fixture.name ? ` (${fixture.name})` : ''}`));
+        }
+      });
+    });
+  }
+  return errors;
+}

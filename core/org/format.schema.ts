@@ -1,0 +1,224 @@
+// The roles file format (ROLES-FORMAT.md) as zod schemas: one file of an organisation, and the merged whole.
+// The published JSON Schema (GET /api/org/schema) is generated from these, so they stay the one source.
+import { z } from 'zod';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a slug: lowercase letters, digits and "-"');
+const fieldId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected lowercase letters, digits and "_", starting with a letter');
+const taskTypeId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9_-]*$/, 'expected "<prefix>.<name>", e.g. kitchen.incident');
+const permissionName = z.string().regex(/^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/, 'expected "<area>.<action>", e.g. tasks.assign');
+const localeTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag, e.g. zh-CN or en');
+
+/** A display name: plain text, or one per language: {zh-CN: 客服经理, en: CS manager}. */
+export const displayName = z.union([
+  z.string().min(1),
+  z.record(localeTag, z.string().min(1)).refine((names) => Object.keys(names).length > 0, 'give at least one language'),
+]);
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM", e.g. "09:00"');
+const date = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected a date YYYY-MM-DD');
+const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+export const isoDuration = z
+  .string()
+  .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'expected an ISO-8601 duration, e.g. PT4H or P1D');
+const cron = z
+  .string()
+  .regex(/^(\S+\s+){4}\S+$/, 'expected day|week|month|quarter|year or a 5-field cron string');
+
+/** JsonLogic: checked for allowed operations and known paths by the rule checks, not here. */
+const jsonLogicRule = z.unknown().refine((value) => value !== undefined, 'expected a JsonLogic rule');
+
+const businessHours = z.strictObject({
+  days: z.array(weekday).min(1),
+  from: time,
+  to: time,
+  holidays: z.array(date).optional(),
+  workdays: z.array(date).optional(),
+});
+
+const organization = z.strictObject({
+  id: slug,
+  name: displayName,
+  timezone: z
+    .string()
+    .refine((zone) => isTimeZone(zone), 'expected an IANA time zone, e.g. Asia/Shanghai')
+    .default('UTC'),
+  locale: localeTag.optional(),
+  business_hours: businessHours.optional(),
+});
+
+export const FIELD_TYPES = [
+  'text', 'long_text', 'number', 'money', 'percent', 'date', 'datetime', 'enum', 'multi_enum',
+  'person', 'role', 'url', 'checklist', 'boolean',
+] as const;
+export const STATE_CATEGORIES = ['todo', 'active', 'blocked', 'done'] as const;
+
+const fieldDefinition = z.strictObject({
+  id: fieldId,
+  name: displayName,
+  type: z.enum(FIELD_TYPES),
+  required: z.boolean().optional(),
+  default: z.unknown().optional(),
+  options: z.array(z.string().min(1)).min(1).optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code, e.g. CNY').optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  max_length: z.number().int().positive().optional(),
+  description: z.string().optional(),
+});
+
+const workflow = z.strictObject({
+  initial: fieldId,
+  states: z
+    .array(z.strictObject({ id: fieldId, name: displayName, category: z.enum(STATE_CATEGORIES) }))
+    .min(1),
+  transitions: z.array(
+    z.strictObject({
+      from: fieldId,
+      to: fieldId,
+      label: displayName.optional(),
+      requires: permissionName.optional(),
+      guard: jsonLogicRule.optional(),
+      guard_message: z.string().optional(),
+      required_fields: z.array(fieldId).optional(),
+    }),
+  ),
+});
+
+const taskType = z.strictObject({
+  id: taskTypeId,
+  name: displayName,
+  description: z.string().optional(),
+  fields: z.array(fieldDefinition).default([]),
+  workflow,
+});
+
+const duty = z.strictObject({
+  id: slug,
+  title: z.string().min(1),
+  description: z.string().optional(),
+  every: z.union([z.enum(['day', 'week', 'month', 'quarter', 'year']), cron]).optional(),
+  on: z.union([weekday, z.number().int().min(1).max(31), z.literal('last')]).optional(),
+  at: time.optional(),
+  due: isoDuration.optional(),
+  task_type: taskTypeId.optional(),
+  deliverable: z.string().optional(),
+});
+
+const comparison = z
+  .strictObject({ gte: z.number(), lte: z.number(), gt: z.number(), lt: z.number(), eq: z.number() })
+  .partial()
+  .refine((target) => Object.keys(target).length === 1, 'expected exactly one of gte, lte, gt, lt, eq');
+
+const kpi = z.strictObject({
+  id: slug,
+  name: displayName,
+  metric: taskTypeId,
+  target: comparison,
+  period: z.enum(['week', 'month', 'quarter', 'year']),
+  scope: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ESCALATION_ACTION = /^(notify|reassign|raise_priority|label:[^\s:]+|move:[a-z][a-z0-9_]*)$/;
+
+const escalation = z.strictObject({
+  id: slug,
+  title: z.string().min(1).optional(),
+  enabled: z.boolean().optional(),
+  applies_to: z
+    .strictObject({ task_types: z.array(taskTypeId).min(1).optional(), statuses: z.array(fieldId).min(1).optional() })
+    .optional(),
+  when: jsonLogicRule,
+  stop_when: jsonLogicRule.optional(),
+  business_hours: z.boolean().optional(),
+  levels: z
+    .array(
+      z.strictObject({
+        after: isoDuration,
+        to: z.string().min(1),
+        then: z
+          .array(z.string().regex(ESCALATION_ACTION, 'expected notify, reassign, raise_priority, label:<name> or move:<status>'))
+          .min(1),
+      }),
+    )
+    .min(1),
+  tests: z
+    .array(z.strictObject({ given: z.record(z.string(), z.unknown()), expect: z.boolean(), name: z.string().optional() }))
+    .optional(),
+});
+
+const role = z.strictObject({
+  id: slug,
+  name: displayName,
+  department: slug.optional(),
+  reports_to: slug.optional(),
+  headcount: z.number().int().min(0).optional(),
+  description: z.string().optional(),
+  can: z.array(permissionName).default([]),
+  duties: z.array(duty).default([]),
+  kpis: z.array(kpi).default([]),
+  escalations: z.array(escalation).default([]),
+});
+
+const department = z.strictObject({ id: slug, name: displayName, head: slug.optional(), description: z.string().optional() });
+
+const member = z.strictObject({
+  email: z.email('expected an email address'),
+  name: z.string().min(1),
+  roles: z.array(slug).default([]),
+});
+
+const policyValue = z.union([z.number(), z.string(), z.boolean()]);
+
+/** One YAML file. In a folder, the files are merged; `organization` must appear in exactly one. */
+export const roleFileSchema = z.strictObject({
+  version: z.literal(1, 'expected version: 1'),
+  organization: organization.optional(),
+  policies: z.record(fieldId, policyValue).optional(),
+  departments: z.array(department).optional(),
+  roles: z.array(role).optional(),
+  task_types: z.array(taskType).optional(),
+  members: z.array(member).optional(),
+});
+
+export type RoleFile = z.output<typeof roleFileSchema>;
+export type Organization = z.output<typeof organization>;
+export type Department = z.output<typeof department>;
+export type Role = z.output<typeof role>;
+export type Duty = z.output<typeof duty>;
+export type Kpi = z.output<typeof kpi>;
+export type Escalation = z.output<typeof escalation>;
+export type TaskTypeDefinition = z.output<typeof taskType>;
+export type FieldDefinition = z.output<typeof fieldDefinition>;
+export type Member = z.output<typeof member>;
+export type DisplayName = z.output<typeof displayName>;
+
+/** The merged organisation: what a version stores as canonical JSON and the org model is built from. */
+export interface OrgDefinition {
+  version: 1;
+  organization: Organization;
+  policies: Record<string, number | string | boolean>;
+  departments: Department[];
+  roles: Role[];
+  task_types: TaskTypeDefinition[];
+  members: Member[];
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The JSON Schema of one roles file, as published at GET /api/org/schema. */
+export function roleFileJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(roleFileSchema, { io: 'input', unrepresentable: 'any' }),
+    $id: 'https://dutyboard.dev/schemas/roles-file.json',
+    title: 'Dutyboard roles file',
+  };
+}

@@ -1,0 +1,55 @@
+// The roles loader: parse (positions kept) → schema → merge → references → rules. Collects every error;
+// only an organisation with none is returned as a definition.
+import type { OrgCatalogue } from './catalogue.ts';
+import { checkRefs } from './check-refs.ts';
+import { checkRules } from './check-rules.ts';
+import type { OrgDefinition, RoleFile } from './format.schema.ts';
+import { mergeFiles } from './merge-files.ts';
+import type { OrgError } from './org-error.ts';
+import { validateFileSchema } from './validate-schema.ts';
+import { parseRolesYaml, type ParsedFile, type SourceFile } from './yaml-source.ts';
+
+export type LoadResult = { ok: true; definition: OrgDefinition; errors: [] } | { ok: false; errors: OrgError[] };
+
+const byPosition = (a: OrgError, b: OrgError) =>
+  a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+
+export function loadOrg(sources: SourceFile[], catalogue: OrgCatalogue): LoadResult {
+  if (sources.length === 0) {
+    return { ok: false, errors: [{ file: '(none)', line: 1, column: 1, path: '', kind: 'schema', message: 'no roles files given' }] };
+  }
+  const ordered = [...sources].sort((a, b) => a.name.localeCompare(b.name));
+  const errors: OrgError[] = [];
+  const valid: { parsed: ParsedFile; file: RoleFile }[] = [];
+  for (const source of ordered) {
+    const { parsed, errors: parseErrors } = parseRolesYaml(source);
+    errors.push(...parseErrors);
+    if (!parsed) continue;
+    const { file, errors: schemaErrors } = validateFileSchema(parsed);
+    errors.push(...schemaErrors);
+    if (file) valid.push({ parsed, file });
+  }
+  // References and rules are only meaningful once every file has the right shape.
+  if (errors.length) return { ok: false, errors: errors.sort(byPosition) };
+
+  const { merged, errors: mergeErrors } = mergeFiles(valid);
+  errors.push(...mergeErrors, ...checkRefs(merged, catalogue));
+  if (!errors.some((error) => error.kind === 'unresolved_ref' || error.kind === 'cycle')) {
+    errors.push(...checkRules(merged, catalogue));
+  }
+  if (errors.length || !merged.organization) return { ok: false, errors: errors.sort(byPosition) };
+
+  return {
+    ok: true,
+    errors: [],
+    definition: {
+      version: 1,
+      organization: merged.organization.value,
+      policies: Object.fromEntries([...merged.policies].map(([key, at]) => [key, at.value])),
+      departments: merged.departments.map((at) => at.value),
+      roles: merged.roles.map((at) => at.value),
+      task_types: merged.taskTypes.map((at) => at.value),
+      members: merged.members.map((at) => at.value),
+    },
+  };
+}

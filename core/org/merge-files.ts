@@ -1,0 +1,68 @@
+// Merges the files of a roles folder into one organisation, checking that ids are unique across it.
+import type { Department, Member, Organization, Role, RoleFile, TaskTypeDefinition } from './format.schema.ts';
+import { errorAt, type Located } from './located.ts';
+import type { OrgError } from './org-error.ts';
+import type { ParsedFile } from './yaml-source.ts';
+
+export interface MergedOrg {
+  organization?: Located<Organization>;
+  policies: Map<string, Located<number | string | boolean>>;
+  departments: Located<Department>[];
+  roles: Located<Role>[];
+  taskTypes: Located<TaskTypeDefinition>[];
+  members: Located<Member>[];
+}
+
+export function mergeFiles(files: { parsed: ParsedFile; file: RoleFile }[]): { merged: MergedOrg; errors: OrgError[] } {
+  const errors: OrgError[] = [];
+  const merged: MergedOrg = { policies: new Map(), departments: [], roles: [], taskTypes: [], members: [] };
+  const located = <T>(parsed: ParsedFile, key: string, items: T[] | undefined) =>
+    (items ?? []).map((value, index) => ({ value, file: parsed, path: [key, index] }));
+
+  for (const { parsed, file } of files) {
+    if (file.organization) {
+      const here = { value: file.organization, file: parsed, path: ['organization'] };
+      if (merged.organization) {
+        errors.push(errorAt(here, [], 'duplicate_id', `organization is already defined in ${merged.organization.file.name}`));
+      } else merged.organization = here;
+    }
+    for (const [key, value] of Object.entries(file.policies ?? {})) {
+      const here = { value, file: parsed, path: ['policies', key] };
+      const earlier = merged.policies.get(key);
+      if (earlier) errors.push(errorAt(here, [], 'duplicate_id', `policy "${key}" is already set in ${earlier.file.name}`));
+      else merged.policies.set(key, here);
+    }
+    merged.departments.push(...located(parsed, 'departments', file.departments));
+    merged.roles.push(...located(parsed, 'roles', file.roles));
+    merged.taskTypes.push(...located(parsed, 'task_types', file.task_types));
+    merged.members.push(...located(parsed, 'members', file.members));
+  }
+
+  if (!merged.organization && files[0]) {
+    errors.push({
+      file: files[0].parsed.name, line: 1, column: 1, path: 'organization', kind: 'schema',
+      message: 'no file defines "organization" (id, name, timezone); one file of the folder must',
+    });
+  }
+
+  const unique = <T>(kind: string, items: { id: string; at: Located<T>; sub: (string | number)[] }[]) => {
+    const seen = new Map<string, Located<T>>();
+    for (const { id, at, sub } of items) {
+      const earlier = seen.get(id);
+      if (earlier) {
+        errors.push(errorAt(at, sub, 'duplicate_id', `${kind} "${id}" is already defined at ${earlier.file.name}:${earlier.path.join('.')}`));
+      } else seen.set(id, at);
+    }
+  };
+  unique('department', merged.departments.map((at) => ({ id: at.value.id, at, sub: ['id'] })));
+  unique('role', merged.roles.map((at) => ({ id: at.value.id, at, sub: ['id'] })));
+  unique('task type', merged.taskTypes.map((at) => ({ id: at.value.id, at, sub: ['id'] })));
+  unique('member', merged.members.map((at) => ({ id: at.value.email.toLowerCase(), at, sub: ['email'] })));
+  for (const [kind, key] of [['duty', 'duties'], ['KPI', 'kpis'], ['escalation', 'escalations']] as const) {
+    unique(
+      kind,
+      merged.roles.flatMap((at) => at.value[key].map((item, index) => ({ id: item.id, at, sub: [key, index, 'id'] }))),
+    );
+  }
+  return { merged, errors };
+}

@@ -1,0 +1,96 @@
+// Parses roles YAML keeping positions, and rejects at parse time what the format forbids:
+// duplicate keys, runaway alias expansion, and keys that could reach object prototypes.
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { formatPath, type OrgError, type PathSegment } from './org-error.ts';
+
+export interface SourceFile {
+  /** Shown in errors: a path relative to the roles folder, or the name the client sent. */
+  name: string;
+  text: string;
+}
+
+export interface ParsedFile {
+  name: string;
+  doc: Document;
+  lines: LineCounter;
+  data: unknown;
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_ALIAS_COUNT = 50;
+export const MAX_FILE_BYTES = 512 * 1024;
+
+export function parseRolesYaml(file: SourceFile): { parsed?: ParsedFile; errors: OrgError[] } {
+  const lines = new LineCounter();
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return { line, column: col };
+  };
+  const error = (offset: number, path: PathSegment[], message: string): OrgError => ({
+    file: file.name, ...at(offset), path: formatPath(path), kind: 'yaml_syntax', message,
+  });
+
+  if (Buffer.byteLength(file.text) > MAX_FILE_BYTES) {
+    return { errors: [{ file: file.name, line: 1, column: 1, path: '', kind: 'yaml_syntax', message: `file is larger than ${MAX_FILE_BYTES / 1024} KiB` }] };
+  }
+  const doc = parseDocument(file.text, { lineCounter: lines, uniqueKeys: true, merge: false, schema: 'core', prettyErrors: false });
+  const errors: OrgError[] = doc.errors.map((e) => error(e.pos[0], [], e.message.split('\n')[0]!));
+  if (errors.length) return { errors };
+
+  visit(doc, {
+    Pair(_, pair, ancestry) {
+      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
+        errors.push(error(pair.key.range?.[0] ?? 0, pathOf(ancestry, pair), `key "${String(pair.key.value)}" is not allowed`));
+      }
+    },
+  });
+  if (errors.length) return { errors };
+
+  try {
+    const data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { parsed: { name: file.name, doc, lines, data }, errors };
+  } catch (e) {
+    return { errors: [error(0, [], `${(e as Error).message} (aliases may expand at most ${MAX_ALIAS_COUNT} times)`)] };
+  }
+}
+
+function pathOf(ancestry: readonly unknown[], leaf: unknown): PathSegment[] {
+  const path: PathSegment[] = [];
+  const chain = [...ancestry, leaf];
+  for (let i = 1; i < chain.length; i++) {
+    const parent = chain[i - 1];
+    const child = chain[i];
+    if (isPair(child) && isScalar(child.key)) path.push(String(child.key.value));
+    else if (isSeq(parent)) path.push(parent.items.indexOf(child as Node));
+  }
+  return path;
+}
+
+/**
+ * Line and column of the node at `path`; with `key`, of that key inside the map at `path`.
+ * A path that runs past what the file has points at the deepest node that exists.
+ */
+export function locate(parsed: ParsedFile, path: readonly PathSegment[], key?: string): { line: number; column: number } {
+  let node: unknown = parsed.doc.contents;
+  let offset = (node as Node | null)?.range?.[0] ?? 0;
+  const segments = key === undefined ? path : [...path, key];
+  for (const [index, segment] of segments.entries()) {
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (pair && key !== undefined && index === segments.length - 1) {
+        offset = (pair.key as Node).range?.[0] ?? offset;
+        break;
+      }
+      next = pair?.value ?? undefined;
+      if (pair && next === null) offset = (pair.key as Node).range?.[0] ?? offset;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      next = node.items[segment];
+    }
+    if (!next || typeof next !== 'object' || !('range' in next)) break;
+    node = next;
+    offset = (next as Node).range?.[0] ?? offset;
+  }
+  const { line, col } = parsed.lines.linePos(offset);
+  return { line, column: col };
+}

@@ -1,0 +1,170 @@
+// The one place JsonLogic is evaluated. Rules come from team leads' YAML and are untrusted: only
+// allowed operations, own-property lookups, no prototype segments, bounded size, null-prototype data.
+import jsonLogic, { type RulesLogic } from 'json-logic-js';
+
+/** The standard JsonLogic operations we allow (`log` and `method` are left out on purpose). */
+export const STANDARD_OPERATIONS = [
+  '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', 'and', 'or', 'if', '?:',
+  'var', 'missing', 'missing_some', 'in', 'cat', 'substr', '+', '-', '*', '/', '%', 'min', 'max',
+  'merge', 'map', 'filter', 'reduce', 'all', 'none', 'some',
+] as const;
+
+/** Operations whose later arguments run with each array element as data (their `var`s are not context paths). */
+const ITERATING = new Set(['map', 'filter', 'reduce', 'all', 'none', 'some']);
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export const RULE_LIMITS = { maxDepth: 24, maxNodes: 400 };
+
+const allowed = new Set<string>(STANDARD_OPERATIONS);
+let registrationOpen = true;
+
+/**
+ * Adds an operation a plugin provides, as `<namespace>.<name>`. Only during start-up: json-logic-js
+ * keeps one global table, so registering per request would leak between rules.
+ */
+export function registerOperation(namespace: string, name: string, fn: (...args: unknown[]) => unknown): void {
+  if (!registrationOpen) throw new Error('JsonLogic operations can only be registered at start-up');
+  if (!/^[a-z][a-z0-9-]*$/.test(namespace) || !/^[a-z][a-z0-9_]*$/.test(name)) {
+    throw new Error(`Invalid operation name ${namespace}.${name}`);
+  }
+  const id = `${namespace}.${name}`;
+  jsonLogic.add_operation(id, fn);
+  allowed.add(id);
+}
+
+/** Ends start-up registration; later calls to registerOperation throw. */
+export function closeOperationRegistry(): void {
+  registrationOpen = false;
+}
+
+export function allowedOperations(): ReadonlySet<string> {
+  return allowed;
+}
+
+function safeLookup(data: unknown, path: unknown, notFound: unknown): unknown {
+  if (path === undefined || path === null || path === '') return data;
+  let current = data;
+  for (const segment of String(path).split('.')) {
+    if (FORBIDDEN_SEGMENTS.has(segment) || current === null || typeof current !== 'object') return notFound;
+    if (!Object.prototype.hasOwnProperty.call(current, segment)) return notFound;
+    current = (current as Record<string, unknown>)[segment];
+    if (current === undefined) return notFound;
+  }
+  return current;
+}
+
+// Replace json-logic-js's `var` (which walks inherited properties); `missing` goes through it too.
+jsonLogic.add_operation('var', function (this: unknown, path: unknown, notFound: unknown) {
+  return safeLookup(this, path, notFound === undefined ? null : notFound);
+});
+
+export type RuleIssueKind = 'unknown_operation' | 'forbidden_path' | 'too_deep' | 'too_large' | 'invalid_rule';
+
+export interface RuleIssue {
+  kind: RuleIssueKind;
+  message: string;
+  /** Where in the rule, as JSON path segments from the rule's root. */
+  at: (string | number)[];
+  operation?: string;
+}
+
+export interface RuleAnalysis {
+  issues: RuleIssue[];
+  /** `var` paths read from the evaluation context (static strings only). */
+  varPaths: { path: string; at: (string | number)[] }[];
+}
+
+function isOperationNode(node: unknown): node is Record<string, unknown> {
+  return typeof node === 'object' && node !== null && !Array.isArray(node) && Object.keys(node).length === 1;
+}
+
+/** Checks a rule without running it: operations, path segments, depth and size. */
+export function analyzeRule(rule: unknown): RuleAnalysis {
+  const issues: RuleIssue[] = [];
+  const varPaths: RuleAnalysis['varPaths'] = [];
+  let nodes = 0;
+
+  const visit = (node: unknown, at: (string | number)[], depth: number, inItemScope: boolean): void => {
+    nodes += 1;
+    if (nodes === RULE_LIMITS.maxNodes + 1) {
+      issues.push({ kind: 'too_large', message: `rule has more than ${RULE_LIMITS.maxNodes} nodes`, at });
+    }
+    if (depth > RULE_LIMITS.maxDepth) {
+      issues.push({ kind: 'too_deep', message: `rule is nested deeper than ${RULE_LIMITS.maxDepth} levels`, at });
+      return;
+    }
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => visit(item, [...at, index], depth + 1, inItemScope));
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    if (!isOperationNode(node)) {
+      issues.push({ kind: 'invalid_rule', message: 'an object in a rule must have exactly one key, the operation', at });
+      return;
+    }
+    const [operation] = Object.keys(node) as [string];
+    const args = node[operation];
+    if (!allowed.has(operation)) {
+      issues.push({ kind: 'unknown_operation', message: `operation "${operation}" is not allowed`, at, operation });
+      return;
+    }
+    const argList = Array.isArray(args) ? args : [args];
+    if (operation === 'var' || operation === 'missing' || operation === 'missing_some') {
+      const paths = operation === 'var' ? [argList[0]] : operation === 'missing_some' ? toArray(argList[1]) : flattenArgs(argList);
+      for (const path of paths) {
+        if (typeof path === 'string' || typeof path === 'number') {
+          const text = String(path);
+          if (text.split('.').some((segment) => FORBIDDEN_SEGMENTS.has(segment))) {
+            issues.push({ kind: 'forbidden_path', message: `path "${text}" uses a forbidden segment`, at: [...at, operation] });
+          } else if (!inItemScope && text !== '') {
+            varPaths.push({ path: text, at: [...at, operation] });
+          }
+        }
+      }
+    }
+    argList.forEach((arg, index) =>
+      visit(arg, Array.isArray(args) ? [...at, operation, index] : [...at, operation], depth + 1, inItemScope || (ITERATING.has(operation) && index > 0)),
+    );
+  };
+
+  visit(rule, [], 0, false);
+  return { issues, varPaths };
+}
+
+function toArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function flattenArgs(args: unknown[]): unknown[] {
+  return args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
+}
+
+/** A deep copy made of null-prototype objects and plain arrays, with dates as ISO strings. */
+export function toRuleData(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(toRuleData);
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = Object.create(null);
+  for (const [key, item] of Object.entries(value)) {
+    if (!FORBIDDEN_SEGMENTS.has(key)) copy[key] = toRuleData(item);
+  }
+  return copy;
+}
+
+export class RuleRejectedError extends Error {
+  override readonly name = 'RuleRejectedError';
+  constructor(readonly issues: RuleIssue[]) {
+    super(`rule rejected: ${issues.map((issue) => issue.message).join('; ')}`);
+  }
+}
+
+/** Evaluates a rule against data. Rules are checked first; a rule with issues is never run. */
+export function evaluateRule(rule: unknown, data: unknown): unknown {
+  const { issues } = analyzeRule(rule);
+  if (issues.length) throw new RuleRejectedError(issues);
+  return jsonLogic.apply(rule as RulesLogic, toRuleData(data));
+}
+
+export function isTruthy(value: unknown): boolean {
+  return jsonLogic.truthy(value);
+}
