@@ -14,6 +14,7 @@ const envSchema = z.object({
     .refine((value) => /^postgres(ql)?:\/\/.+/.test(value), 'expected a postgres:// or postgresql:// URL')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  ROLES_DIR: z.string().min(1).default('./roles'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
 });
@@ -25,6 +26,7 @@ const FIXES: Record<keyof z.infer<typeof envSchema>, string> = {
   DATABASE_URL:
     'set DATABASE_URL=postgres://user@host:5432/dbname, or leave it unset to use the embedded database (PGlite)',
   DATA_DIR: 'set DATA_DIR to a writable folder for the embedded database, e.g. DATA_DIR=./data',
+  ROLES_DIR: 'set ROLES_DIR to the folder (or file) with your roles YAML, e.g. ROLES_DIR=./roles',
   LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(', ')}`,
   LOG_FORMAT: 'set LOG_FORMAT to auto, pretty or json',
 };
@@ -33,6 +35,7 @@ export interface Config {
   port: number;
   host: string;
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+  rolesDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
   logFormat: 'pretty' | 'json';
 }
@@ -59,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = Bo
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dataDir: path.resolve(e.DATA_DIR) },
+    rolesDir: path.resolve(e.ROLES_DIR),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT === 'auto' ? (isTerminal ? 'pretty' : 'json') : e.LOG_FORMAT,
   };

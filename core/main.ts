@@ -6,6 +6,9 @@ import { migrateToLatest, MigrationError } from './db/migrate.ts';
 import { createApp } from './http/app.ts';
 import { startHttpServer } from './http/server.ts';
 import { createLogger } from './logger.ts';
+import { loadRolesAtStart } from './org/load-at-start.ts';
+import { closeOperationRegistry } from './rules/json-logic.ts';
+import { createServices } from './services.ts';
 
 const SHUTDOWN_GRACE_MS = 4000;
 const HOUSEKEEPING_EVERY_MS = 5 * 60_000;
@@ -41,7 +44,17 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const app = createApp({ db, log, schemaVersion, startedAt, uiDir });
+  const services = createServices({ db, log });
+  try {
+    await loadRolesAtStart(config.rolesDir, services, log);
+  } catch (error) {
+    await db.close();
+    if (error instanceof ConfigError) exitWithConfigError(error);
+    throw error;
+  }
+  closeOperationRegistry();
+
+  const app = createApp({ services, log, schemaVersion, startedAt, uiDir });
   const server = await startHttpServer(app, { port: config.port, host: config.host });
   const housekeeping = setInterval(() => {
     db.housekeeping().catch((error: unknown) => log.warn({ err: error }, 'database housekeeping failed'));

@@ -1,7 +1,9 @@
 // Core schema migrations, in order. Names sort; a new migration appends a new file and a line here.
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_instance.ts';
+import * as m0002 from './0002_org_and_people.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '0001_instance': m0001,
+  '0002_org_and_people': m0002,
 };

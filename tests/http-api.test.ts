@@ -6,6 +6,7 @@ import { migrateToLatest } from '../core/db/migrate.ts';
 import { createApp } from '../core/http/app.ts';
 import type { AppEnv } from '../core/http/env.ts';
 import { jsonBody } from '../core/http/validate.ts';
+import { createServices } from '../core/services.ts';
 import { testDatabases, type TestDb } from './helpers/databases.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';
 
@@ -17,7 +18,7 @@ describe.each(testDatabases)('HTTP API on $kind', ({ kind, create }) => {
   beforeAll(async () => {
     db = await create();
     const { schemaVersion } = await migrateToLatest(db.kysely);
-    app = createApp({ db, log: logs.log, schemaVersion, startedAt: Date.now() - 5000 });
+    app = createApp({ services: createServices({ db, log: logs.log }), log: logs.log, schemaVersion, startedAt: Date.now() - 5000 });
     // Probe routes that exercise the shared machinery the real routes use.
     app.post('/api/probe/echo', jsonBody(z.object({ title: z.string().min(1), count: z.number().int() })), (c) =>
       c.json(c.req.valid('json')),
@@ -34,7 +35,7 @@ describe.each(testDatabases)('HTTP API on $kind', ({ kind, create }) => {
     const response = await app.request('/api/health');
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toMatchObject({ status: 'ok', database: kind, schemaVersion: '0001_instance' });
+    expect(body).toMatchObject({ status: 'ok', database: kind, schemaVersion: '0002_org_and_people' });
     expect(body.uptimeSeconds).toBeGreaterThanOrEqual(5);
     expect(body.instanceId).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get('X-Request-Id')).toBeTruthy();
@@ -109,7 +110,7 @@ describe.each(testDatabases)('HTTP API on $kind', ({ kind, create }) => {
   it('reports the database as unavailable with 503 once it stops answering', async () => {
     const closing = await create();
     await migrateToLatest(closing.kysely);
-    const broken = createApp({ db: closing, log: logs.log, schemaVersion: null, startedAt: Date.now() });
+    const broken = createApp({ services: createServices({ db: closing, log: logs.log }), log: logs.log, schemaVersion: null, startedAt: Date.now() });
     await closing.dispose();
     const response = await broken.request('/api/health');
     expect(response.status).toBe(503);

@@ -1,5 +1,5 @@
 // The real process: config errors exit 2, it starts on either database, survives SIGKILL, stops cleanly.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,12 +40,53 @@ describe('the server on the embedded database', () => {
     const after = await health(second.url);
     expect(after.body.instanceId).toBe(before.body.instanceId);
     expect(after.body.schemaVersion).toBe(before.body.schemaVersion);
-    expect(second.output()).toMatch(/"schemaVersion":"0001_instance"/);
+    expect(second.output()).toMatch(/"schemaVersion":"0002_org_and_people"/);
 
     const stopped = await second.stop('SIGTERM');
     expect(stopped.code).toBe(0);
     expect(stopped.ms).toBeLessThan(5000);
     expect(second.output()).toMatch(/"msg":"stopped"/);
+  });
+});
+
+describe('the roles folder at start', () => {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'dutyboard-roles-'));
+  const rolesDir = path.join(workDir, 'roles');
+  const roleData = path.join(workDir, 'data');
+  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+  const breakFinance = () => {
+    const file = path.join(rolesDir, 'finance.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('reports_to: ops-director', 'reports_to: ops-directer'));
+  };
+
+  it('refuses a first start with invalid roles: exit 2 and every error as file:line:col', async () => {
+    cpSync('roles', rolesDir, { recursive: true });
+    breakFinance();
+    const result = await runToExit({ DATA_DIR: roleData, ROLES_DIR: rolesDir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/have 1 error\(s\) and no earlier version exists/);
+    expect(result.stderr).toMatch(/roles\/finance\.yaml:\d+:\d+ unresolved_ref roles\[0\]\.reports_to: unknown role "ops-directer" \(did you mean "ops-director"\?\)/);
+  });
+
+  it('keeps the last good version when the roles folder breaks later', async () => {
+    rmSync(rolesDir, { recursive: true });
+    cpSync('roles', rolesDir, { recursive: true });
+    const good = await startServer({ DATA_DIR: roleData, ROLES_DIR: rolesDir });
+    await good.stop();
+
+    breakFinance();
+    const restarted = await startServer({ DATA_DIR: roleData, ROLES_DIR: rolesDir });
+    const signIn = await fetch(`${restarted.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'chen.zhiyuan@demo.dutyboard.local', password: 'dutyboard-demo' }),
+    });
+    const cookie = signIn.headers.get('Set-Cookie')!.split(';')[0]!;
+    const versions = await (await fetch(`${restarted.url}/api/org/versions`, { headers: { Cookie: cookie } })).json();
+    expect(versions).toHaveLength(1);
+    expect(restarted.output()).toMatch(/unknown role \\"ops-directer\\"|unknown role "ops-directer"/);
+    expect(restarted.output()).toMatch(/the last good organisation version stays active/);
+    expect((await restarted.stop()).code).toBe(0);
   });
 });
 

@@ -1,5 +1,8 @@
 // The database's tables as Kysely types: the one source that queries, routes and the UI types flow from.
 import type { ColumnType, Generated } from 'kysely';
+import type { OrgDiff } from '../org/diff.ts';
+import type { OrgDefinition } from '../org/format.schema.ts';
+import type { SourceFile } from '../org/yaml-source.ts';
 
 export interface InstanceTable {
   /** Always 1: the table holds exactly one row describing this installation. */
@@ -8,6 +11,57 @@ export interface InstanceTable {
   created_at: ColumnType<Date, never, never>;
 }
 
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  created_at: Generated<Date>;
+  disabled_at: Date | null;
+}
+
+export interface RoleAssignmentsTable {
+  user_id: string;
+  role_id: string;
+  assigned_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+}
+
+export interface SignInFailuresTable {
+  id: Generated<number>;
+  email: string;
+  ip: string;
+  failed_at: Generated<Date>;
+}
+
+export interface OrgVersionsTable {
+  id: Generated<number>;
+  previous_id: number | null;
+  org_id: string;
+  sources: JsonColumn<SourceFile[]>;
+  definition: JsonColumn<OrgDefinition>;
+  content_hash: string;
+  diff: JsonColumn<OrgDiff>;
+  /** How the version came to be: loaded from the roles folder, activated through the API, or a revert. */
+  origin: 'roles-folder' | 'api' | 'revert';
+  author_id: string | null;
+  created_at: Generated<Date>;
+}
+
+/** jsonb: objects in, objects out (inserted as JSON text). */
+type JsonColumn<T> = ColumnType<T, string, string>;
+
 export interface Database {
   instance: InstanceTable;
+  users: UsersTable;
+  role_assignments: RoleAssignmentsTable;
+  sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
+  org_versions: OrgVersionsTable;
 }

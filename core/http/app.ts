@@ -1,25 +1,37 @@
 // Assembles the HTTP application: request context, the API routes, the UI, and the one error shape.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { authRoutes } from '../auth/auth.routes.ts';
+import { peopleRoutes } from '../auth/people.routes.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { orgRoutes } from '../org/org.routes.ts';
+import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
-import { healthRoutes, type HealthDeps } from './health.routes.ts';
+import { healthRoutes } from './health.routes.ts';
 import { requestContext } from './request-context.ts';
+import { session } from './session.ts';
 import { mountUi } from './ui.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export interface AppDeps extends HealthDeps {
+export interface AppDeps {
+  services: Services;
   log: Logger;
+  schemaVersion: string | null;
+  startedAt: number;
   /** Folder of the built UI; the API works without it. */
   uiDir?: string;
 }
 
 /** The API under /api; its type is what the UI's typed client is built from. */
-export function apiRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>().route('/health', healthRoutes(deps));
+export function apiRoutes({ services, schemaVersion, startedAt }: AppDeps) {
+  return new Hono<AppEnv>()
+    .route('/health', healthRoutes({ db: services.db, schemaVersion, startedAt }))
+    .route('/', authRoutes(services.auth, services.org))
+    .route('/', peopleRoutes(services))
+    .route('/', orgRoutes(services.org));
 }
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;
@@ -36,6 +48,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
+  app.use('/api/*', session(deps.services.auth));
   app.route('/api', apiRoutes(deps));
   if (deps.uiDir) mountUi(app, deps.uiDir);
   app.notFound(notFound);

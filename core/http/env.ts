@@ -1,7 +1,14 @@
-// What every request handler can read from the context: its request id and request-scoped logger.
+// What every request handler can read from the context: request id, request-scoped logger, the actor.
 import type { RequestIdVariables } from 'hono/request-id';
+import type { Actor } from '../auth/actor.ts';
 import type { Logger } from '../logger.ts';
 
 export interface AppEnv {
-  Variables: RequestIdVariables & { log: Logger };
+  Variables: RequestIdVariables & {
+    log: Logger;
+    /** The signed-in person, or null for an anonymous request. */
+    actor: Actor | null;
+    /** The session token the request came with (for sign-out). */
+    sessionToken: string | null;
+  };
 }

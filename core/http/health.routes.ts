@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { Db } from '../db/create-db.ts';
 import type { AppEnv } from './env.ts';
+import { PUBLIC, requires } from './guard.ts';
 
 export interface HealthDeps {
   db: Db;
@@ -10,7 +11,7 @@ export interface HealthDeps {
 }
 
 export function healthRoutes({ db, schemaVersion, startedAt }: HealthDeps) {
-  return new Hono<AppEnv>().get('/', async (c) => {
+  return new Hono<AppEnv>().get('/', requires(PUBLIC), async (c) => {
     const base = {
       database: db.kind,
       schemaVersion,

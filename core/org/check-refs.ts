@@ -1,7 +1,7 @@
 // Graph checks of a merged organisation: every reference resolves, reporting lines form a forest,
 // department heads belong to their department, and declared task types are well-formed.
 import type { OrgCatalogue } from './catalogue.ts';
-import type { TaskTypeDefinition } from './format.schema.ts';
+import type { FieldDefinition, TaskTypeDefinition } from './format.schema.ts';
 import { errorAt, type Located } from './located.ts';
 import type { MergedOrg } from './merge-files.ts';
 import type { OrgError, PathSegment } from './org-error.ts';
@@ -48,7 +48,9 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
         ref(at, ['escalations', i, 'applies_to', 'statuses', j], 'status', status, states),
       );
       escalation.levels.forEach((level, j) => {
-        if (level.to !== 'reports_to' && level.to !== 'department_head') {
+        if (level.to === 'department_head' && role.department === undefined) {
+          errors.push(errorAt(at, ['escalations', i, 'levels', j, 'to'], 'unresolved_ref', `role "${role.id}" has no department, so it has no department_head`));
+        } else if (level.to !== 'reports_to' && level.to !== 'department_head') {
           ref(at, ['escalations', i, 'levels', j, 'to'], 'role (or reports_to / department_head)', level.to, roleIds);
         }
         level.then.forEach((action, k) => {
@@ -77,7 +79,9 @@ function checkReportingForest(merged: MergedOrg): OrgError[] {
     let next = at.value.reports_to;
     while (next !== undefined && managerOf.has(next)) {
       if (chain.includes(next)) {
-        const loop = [...chain.slice(chain.indexOf(next)), next];
+        // A role that only leads into a loop is not part of it; the loop is reported at one of its own roles.
+        if (next !== at.value.id) break;
+        const loop = [...chain, next];
         const key = [...loop].slice(0, -1).sort().join(',');
         if (!reported.has(key)) {
           reported.add(key);
@@ -91,6 +95,15 @@ function checkReportingForest(merged: MergedOrg): OrgError[] {
   }
   return errors;
 }
+
+/** Field settings and the field types they mean something for. */
+const FIELD_SETTINGS: [keyof FieldDefinition, FieldDefinition['type'][]][] = [
+  ['options', ['enum', 'multi_enum']],
+  ['currency', ['money']],
+  ['max_length', ['text', 'long_text', 'url']],
+  ['min', ['number', 'money', 'percent']],
+  ['max', ['number', 'money', 'percent']],
+];
 
 function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue): OrgError[] {
   const errors: OrgError[] = [];
@@ -106,6 +119,11 @@ function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue)
       errors.push(errorAt(at, ['fields', i], 'schema', `a ${field.type} field needs "options"`));
     }
     if (field.type === 'money' && !field.currency) errors.push(errorAt(at, ['fields', i], 'schema', 'a money field needs "currency", e.g. CNY'));
+    for (const [key, types] of FIELD_SETTINGS) {
+      if (field[key] !== undefined && !types.includes(field.type)) {
+        errors.push(errorAt(at, ['fields', i, key], 'schema', `"${key}" does not apply to a ${field.type} field (only to ${types.join(', ')})`));
+      }
+    }
   });
   const stateIds = type.workflow.states.map((state) => state.id);
   type.workflow.states.forEach((state, i) => {

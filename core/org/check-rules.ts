@@ -1,6 +1,6 @@
 // Rule checks: JsonLogic in escalations and guards uses allowed operations and known paths, stays
 // within size caps, and every escalation's `tests:` fixtures give the expected answer.
-import { analyzeRule, evaluateRule, isTruthy } from '../rules/json-logic.ts';
+import { allowedOperations, analyzeRule, DISABLED_OPERATIONS, evaluateRule, isTruthy } from '../rules/json-logic.ts';
 import type { OrgCatalogue } from './catalogue.ts';
 import { allTaskTypes } from './check-refs.ts';
 import { errorAt, type Located } from './located.ts';
@@ -49,7 +49,7 @@ function checkPath(path: string, scope: PathScope): { message: string; suggestio
 function checkRule(at: Located<unknown>, sub: PathSegment[], rule: unknown, scope: PathScope): OrgError[] {
   const analysis = analyzeRule(rule);
   const errors = analysis.issues.map((issue) =>
-    errorAt(at, [...sub, ...issue.at], 'rule', issue.message, issue.operation ? suggest(issue.operation, ['==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', 'and', 'or', 'if', 'in', 'var', 'missing']) : undefined),
+    errorAt(at, [...sub, ...issue.at], 'rule', issue.message, issue.operation && !DISABLED_OPERATIONS.has(issue.operation) ? suggest(issue.operation, allowedOperations()) : undefined),
   );
   for (const { path, at: where } of analysis.varPaths) {
     const problem = checkPath(path, scope);
@@ -85,8 +85,18 @@ export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError
       errors.push(...ruleErrors);
       if (ruleErrors.length) return; // fixtures of a rule that would not run prove nothing
       escalation.tests?.forEach((fixture, j) => {
-        const context = { policy: policyValues, now: new Date().toISOString(), ...fixture.given };
-        const result = isTruthy(evaluateRule(escalation.when, context));
+        // A fixture's policy values override single policies; the rest keep the organisation's.
+        const given = fixture.given as { policy?: Record<string, unknown> };
+        const context = { now: new Date().toISOString(), ...fixture.given, policy: { ...policyValues, ...given.policy } };
+        let result: boolean;
+        try {
+          result = isTruthy(evaluateRule(escalation.when, context));
+        } catch (error) {
+          // e.g. {"==": [{"var": "task"}, "x"]}: rule data has no prototype, so it cannot be compared as a string
+          errors.push(errorAt(at, ['escalations', i, 'tests', j], 'rule_test_failed',
+            `"when" failed on this fixture: ${(error as Error).message}${fixture.name ? ` (${fixture.name})` : ''}`));
+          return;
+        }
         if (result !== fixture.expect) {
           errors.push(errorAt(at, ['escalations', i, 'tests', j], 'rule_test_failed',
             `"when" gave ${result} for this fixture, the test expects ${fixture.expect}${fixture.name ? ` (${fixture.name})` : ''}`));

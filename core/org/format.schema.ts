@@ -22,9 +22,37 @@ const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 export const isoDuration = z
   .string()
   .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'expected an ISO-8601 duration, e.g. PT4H or P1D');
+/** Minute, hour, day of month, month, day of week: each `*`, a number, a range, a list, with `/step`. */
+const CRON_FIELDS: [number, number, string[]?][] = [
+  [0, 59], [0, 23], [1, 31],
+  [1, 12, ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']],
+  [0, 7, ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']],
+];
+
+function isCronField(field: string, [min, max, names]: [number, number, string[]?]): boolean {
+  const value = (text: string) => {
+    const index = names?.indexOf(text.toLowerCase()) ?? -1;
+    const n = index >= 0 ? index + (min === 1 ? 1 : 0) : /^\d+$/.test(text) ? Number(text) : NaN;
+    return n >= min && n <= max ? n : NaN;
+  };
+  return field.split(',').every((part) => {
+    const [range, step] = part.split('/');
+    if (step !== undefined && !/^[1-9]\d*$/.test(step)) return false;
+    if (range === '*') return true;
+    const [from, to] = range!.split('-');
+    if (to === undefined) return !Number.isNaN(value(from!));
+    return !Number.isNaN(value(from!)) && !Number.isNaN(value(to)) && value(from!) <= value(to);
+  });
+}
+
+export function isCron(text: string): boolean {
+  const fields = text.trim().split(/\s+/);
+  return fields.length === 5 && fields.every((field, i) => isCronField(field, CRON_FIELDS[i]!));
+}
+
 const cron = z
   .string()
-  .regex(/^(\S+\s+){4}\S+$/, 'expected day|week|month|quarter|year or a 5-field cron string');
+  .refine(isCron, 'expected day|week|month|quarter|year or a 5-field cron string ("minute hour day month weekday", e.g. "0 9 * * mon")');
 
 /** JsonLogic: checked for allowed operations and known paths by the rule checks, not here. */
 const jsonLogicRule = z.unknown().refine((value) => value !== undefined, 'expected a JsonLogic rule');
@@ -94,17 +122,36 @@ const taskType = z.strictObject({
   workflow,
 });
 
-const duty = z.strictObject({
-  id: slug,
-  title: z.string().min(1),
-  description: z.string().optional(),
-  every: z.union([z.enum(['day', 'week', 'month', 'quarter', 'year']), cron]).optional(),
-  on: z.union([weekday, z.number().int().min(1).max(31), z.literal('last')]).optional(),
-  at: time.optional(),
-  due: isoDuration.optional(),
-  task_type: taskTypeId.optional(),
-  deliverable: z.string().optional(),
-});
+const PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+
+const duty = z
+  .strictObject({
+    id: slug,
+    title: z.string().min(1),
+    description: z.string().optional(),
+    every: z.union([z.enum(PERIODS), cron]).optional(),
+    on: z.union([weekday, z.number().int().min(1).max(31), z.literal('last')]).optional(),
+    at: time.optional(),
+    due: isoDuration.optional(),
+    task_type: taskTypeId.default('core.task'),
+    deliverable: z.string().optional(),
+  })
+  .superRefine((duty, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (duty.every === undefined) {
+      if (duty.on !== undefined) problem('on', '"on" needs "every" (a standing duty generates no cards)');
+      if (duty.at !== undefined) problem('at', '"at" needs "every" (a standing duty generates no cards)');
+      if (duty.due !== undefined) problem('due', '"due" needs "every" (a standing duty generates no cards)');
+      return;
+    }
+    if (duty.on === undefined) return;
+    const isWeekday = typeof duty.on === 'string' && duty.on !== 'last';
+    if (duty.every === 'week' && !isWeekday) problem('on', 'for every: week, "on" is a weekday: mon … sun');
+    else if (duty.every === 'month' && isWeekday) problem('on', 'for every: month, "on" is a day 1 … 31 or last');
+    else if (duty.every !== 'week' && duty.every !== 'month') {
+      problem('on', `"on" applies to every: week or month, not ${PERIODS.includes(duty.every as never) ? duty.every : 'a cron string'}`);
+    }
+  });
 
 const comparison = z
   .strictObject({ gte: z.number(), lte: z.number(), gt: z.number(), lt: z.number(), eq: z.number() })

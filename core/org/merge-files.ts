@@ -1,7 +1,7 @@
 // Merges the files of a roles folder into one organisation, checking that ids are unique across it.
 import type { Department, Member, Organization, Role, RoleFile, TaskTypeDefinition } from './format.schema.ts';
 import { errorAt, type Located } from './located.ts';
-import type { OrgError } from './org-error.ts';
+import { formatPath, type OrgError } from './org-error.ts';
 import type { ParsedFile } from './yaml-source.ts';
 
 export interface MergedOrg {
@@ -46,12 +46,13 @@ export function mergeFiles(files: { parsed: ParsedFile; file: RoleFile }[]): { m
   }
 
   const unique = <T>(kind: string, items: { id: string; at: Located<T>; sub: (string | number)[] }[]) => {
-    const seen = new Map<string, Located<T>>();
+    const seen = new Map<string, { at: Located<T>; sub: (string | number)[] }>();
     for (const { id, at, sub } of items) {
       const earlier = seen.get(id);
       if (earlier) {
-        errors.push(errorAt(at, sub, 'duplicate_id', `${kind} "${id}" is already defined at ${earlier.file.name}:${earlier.path.join('.')}`));
-      } else seen.set(id, at);
+        const where = formatPath([...earlier.at.path, ...earlier.sub.slice(0, -1)]);
+        errors.push(errorAt(at, sub, 'duplicate_id', `${kind} "${id}" is already defined at ${earlier.at.file.name} ${where}`));
+      } else seen.set(id, { at, sub });
     }
   };
   unique('department', merged.departments.map((at) => ({ id: at.value.id, at, sub: ['id'] })));

@@ -50,7 +50,7 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
 
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_union') {
-    const alternatives = issue.errors.map((branch) => branch[0]?.message).filter(Boolean);
+    const alternatives = issue.errors.map((branch) => branch[0]?.message.replace(/^Invalid input: /, '')).filter(Boolean);
     return `none of the accepted forms matched: ${[...new Set(alternatives)].join(' | ')}`;
   }
   return issue.message.replace(/^Invalid input: /, '');
@@ -60,6 +60,17 @@ export function validateFileSchema(parsed: ParsedFile): { file?: RoleFile; error
   const result = roleFileSchema.safeParse(parsed.data ?? {});
   if (result.success) return { file: result.data, errors: [] };
   const errors: OrgError[] = [];
+  // A misspelt required key is one mistake: report the unknown key with its "did you mean", not also
+  // "<key> is required" at the parent.
+  const typoed = new Set<string>();
+  for (const issue of result.error.issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const allowed = allowedKeysAt(roleFileSchema, issue.path as PathSegment[]);
+    for (const key of issue.keys) {
+      const suggestion = suggest(key, allowed);
+      if (suggestion) typoed.add(formatPath([...(issue.path as PathSegment[]), suggestion]));
+    }
+  }
   for (const issue of result.error.issues) {
     const path = issue.path as PathSegment[];
     if (issue.code === 'unrecognized_keys') {
@@ -78,6 +89,7 @@ export function validateFileSchema(parsed: ParsedFile): { file?: RoleFile; error
       continue;
     }
     const missing = path.length > 0 && valueAt(parsed.data, path) === undefined;
+    if (missing && typoed.has(formatPath(path))) continue;
     errors.push({
       file: parsed.name,
       ...locate(parsed, missing ? path.slice(0, -1) : path),

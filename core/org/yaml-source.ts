@@ -1,6 +1,6 @@
 // Parses roles YAML keeping positions, and rejects at parse time what the format forbids:
 // duplicate keys, runaway alias expansion, and keys that could reach object prototypes.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 import { formatPath, type OrgError, type PathSegment } from './org-error.ts';
 
 export interface SourceFile {
@@ -34,13 +34,16 @@ export function parseRolesYaml(file: SourceFile): { parsed?: ParsedFile; errors:
     return { errors: [{ file: file.name, line: 1, column: 1, path: '', kind: 'yaml_syntax', message: `file is larger than ${MAX_FILE_BYTES / 1024} KiB` }] };
   }
   const doc = parseDocument(file.text, { lineCounter: lines, uniqueKeys: true, merge: false, schema: 'core', prettyErrors: false });
-  const errors: OrgError[] = doc.errors.map((e) => error(e.pos[0], [], e.message.split('\n')[0]!));
+  const errors: OrgError[] = doc.errors.map((e) => error(openingOf(doc, e), [], e.message.split('\n')[0]!));
   if (errors.length) return { errors };
 
   visit(doc, {
     Pair(_, pair, ancestry) {
-      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
-        errors.push(error(pair.key.range?.[0] ?? 0, pathOf(ancestry, pair), `key "${String(pair.key.value)}" is not allowed`));
+      // An alias key (`*a: …` with `&a __proto__`) becomes the anchored name in the data, so resolve it.
+      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if (isScalar(key) && FORBIDDEN_KEYS.has(String(key.value))) {
+        const path = isAlias(pair.key) ? [...pathOf(ancestry, pair), String(key.value)] : pathOf(ancestry, pair);
+        errors.push(error((pair.key as Node).range?.[0] ?? 0, path, `key "${String(key.value)}" is not allowed`));
       }
     },
   });
@@ -52,6 +55,32 @@ export function parseRolesYaml(file: SourceFile): { parsed?: ParsedFile; errors:
   } catch (e) {
     return { errors: [error(0, [], `${(e as Error).message} (aliases may expand at most ${MAX_ALIAS_COUNT} times)`)] };
   }
+}
+
+/**
+ * yaml reports an unclosed quote or flow collection where it gave up, often at the end of the file;
+ * point at where the unclosed node opens instead.
+ */
+function openingOf(doc: Document, e: YAMLError): number {
+  const offset = e.pos[0];
+  const opens = (node: unknown): boolean => {
+    if (/quote/.test(e.message)) return isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+    if (/^Flow map/.test(e.message)) return isMap(node) && node.flow === true;
+    if (/^Flow sequence/.test(e.message)) return isSeq(node) && node.flow === true;
+    return false;
+  };
+  if (e.code !== 'MISSING_CHAR' && e.code !== 'BAD_INDENT') return offset;
+  let start = offset;
+  visit(doc, {
+    Node(_, node) {
+      if (opens(node) && node.range?.[1] === offset) {
+        start = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return start;
 }
 
 function pathOf(ancestry: readonly unknown[], leaf: unknown): PathSegment[] {

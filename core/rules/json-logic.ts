@@ -9,9 +9,11 @@ export const STANDARD_OPERATIONS = [
   'merge', 'map', 'filter', 'reduce', 'all', 'none', 'some',
 ] as const;
 
-/** Operations whose later arguments run with each array element as data (their `var`s are not context paths). */
+/** Operations whose second argument runs with each array element as data (its `var`s are not context paths; reduce's initial value is). */
 const ITERATING = new Set(['map', 'filter', 'reduce', 'all', 'none', 'some']);
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Standard JsonLogic operations left out on purpose. */
+export const DISABLED_OPERATIONS: ReadonlySet<string> = new Set(['log', 'method']);
 
 export const RULE_LIMITS = { maxDepth: 24, maxNodes: 400 };
 
@@ -87,7 +89,7 @@ export function analyzeRule(rule: unknown): RuleAnalysis {
   const visit = (node: unknown, at: (string | number)[], depth: number, inItemScope: boolean): void => {
     nodes += 1;
     if (nodes === RULE_LIMITS.maxNodes + 1) {
-      issues.push({ kind: 'too_large', message: `rule has more than ${RULE_LIMITS.maxNodes} nodes`, at });
+      issues.push({ kind: 'too_large', message: `rule has more than ${RULE_LIMITS.maxNodes} nodes`, at: [] });
     }
     if (depth > RULE_LIMITS.maxDepth) {
       issues.push({ kind: 'too_deep', message: `rule is nested deeper than ${RULE_LIMITS.maxDepth} levels`, at });
@@ -105,7 +107,10 @@ export function analyzeRule(rule: unknown): RuleAnalysis {
     const [operation] = Object.keys(node) as [string];
     const args = node[operation];
     if (!allowed.has(operation)) {
-      issues.push({ kind: 'unknown_operation', message: `operation "${operation}" is not allowed`, at, operation });
+      const message = DISABLED_OPERATIONS.has(operation)
+        ? `operation "${operation}" is disabled: rules cannot ${operation === 'log' ? 'write to the server log' : 'call methods'}`
+        : `operation "${operation}" is not allowed`;
+      issues.push({ kind: 'unknown_operation', message, at, operation });
       return;
     }
     const argList = Array.isArray(args) ? args : [args];
@@ -123,7 +128,7 @@ export function analyzeRule(rule: unknown): RuleAnalysis {
       }
     }
     argList.forEach((arg, index) =>
-      visit(arg, Array.isArray(args) ? [...at, operation, index] : [...at, operation], depth + 1, inItemScope || (ITERATING.has(operation) && index > 0)),
+      visit(arg, Array.isArray(args) ? [...at, operation, index] : [...at, operation], depth + 1, inItemScope || (ITERATING.has(operation) && index === 1)),
     );
   };
 

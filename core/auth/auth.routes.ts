@@ -1,0 +1,49 @@
+// Sign-in, sign-out and "who am I".
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../http/env.ts';
+import { actorOf, PUBLIC, requires, SIGNED_IN } from '../http/guard.ts';
+import { clearSessionCookie, writeSessionCookie } from '../http/session.ts';
+import { jsonBody } from '../http/validate.ts';
+import type { OrgService } from '../org/org.service.ts';
+import type { Actor } from './actor.ts';
+import type { AuthService } from './auth.service.ts';
+
+const signInBody = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
+
+function clientAddress(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // not served by a Node socket (in-process requests)
+  }
+}
+
+async function describe(actor: Actor, org: OrgService) {
+  const model = await org.current();
+  return {
+    id: actor.id,
+    email: actor.email,
+    displayName: actor.displayName,
+    roles: actor.roles.map((id) => ({ id, name: model?.role(id)?.name ?? id, department: model?.role(id)?.department ?? null })),
+    permissions: [...actor.permissions].sort(),
+  };
+}
+
+export function authRoutes(auth: AuthService, org: OrgService) {
+  return new Hono<AppEnv>()
+    .post('/auth/sign-in', requires(PUBLIC), jsonBody(signInBody), async (c) => {
+      const { email, password } = c.req.valid('json');
+      const session = await auth.signIn(email, password, clientAddress(c));
+      writeSessionCookie(c, session.token, session.expiresAt);
+      return c.json(await describe(session.actor, org), 200);
+    })
+    .post('/auth/sign-out', requires(SIGNED_IN), async (c) => {
+      const token = c.get('sessionToken');
+      if (token) await auth.signOut(token);
+      clearSessionCookie(c);
+      return c.body(null, 204);
+    })
+    .get('/me', requires(SIGNED_IN), async (c) => c.json(await describe(actorOf(c), org), 200));
+}

@@ -1,0 +1,101 @@
+// People and their role assignments in the database.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+export interface Person {
+  id: string;
+  email: string;
+  displayName: string;
+  roles: string[];
+  disabled: boolean;
+  createdAt: Date;
+}
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export function createUsersRepository(db: Kysely<Database>) {
+  const withRoles = async (executor: Executor, ids?: string[]): Promise<Person[]> => {
+    let query = executor.selectFrom('users').selectAll().orderBy('display_name').orderBy('email');
+    if (ids) query = query.where('id', 'in', ids.length ? ids : ['00000000-0000-0000-0000-000000000000']);
+    const users = await query.execute();
+    const assignments = users.length
+      ? await executor.selectFrom('role_assignments').select(['user_id', 'role_id']).where('user_id', 'in', users.map((u) => u.id)).orderBy('role_id').execute()
+      : [];
+    return users.map((user) => ({
+      id: user.id,
+      email: user.email,
+      displayName: user.display_name,
+      roles: assignments.filter((a) => a.user_id === user.id).map((a) => a.role_id),
+      disabled: user.disabled_at !== null,
+      createdAt: user.created_at,
+    }));
+  };
+
+  return {
+    list: () => withRoles(db),
+    async get(id: string): Promise<Person | undefined> {
+      return (await withRoles(db, [id]))[0];
+    },
+    findCredentials(email: string) {
+      return db
+        .selectFrom('users')
+        .select(['id', 'password_hash', 'disabled_at'])
+        .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+        .executeTakeFirst();
+    },
+    count: async () => Number((await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+    async create(input: { email: string; displayName: string; passwordHash: string; roles: string[] }): Promise<string> {
+      return db.transaction().execute(async (tx) => {
+        const { id } = await tx
+          .insertInto('users')
+          .values({ email: input.email, display_name: input.displayName, password_hash: input.passwordHash, disabled_at: null })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        if (input.roles.length) {
+          await tx.insertInto('role_assignments').values(input.roles.map((role_id) => ({ user_id: id, role_id }))).execute();
+        }
+        return id;
+      });
+    },
+    async update(id: string, changes: { displayName?: string; passwordHash?: string; disabled?: boolean }): Promise<boolean> {
+      const result = await db
+        .updateTable('users')
+        .set({
+          ...(changes.displayName === undefined ? {} : { display_name: changes.displayName }),
+          ...(changes.passwordHash === undefined ? {} : { password_hash: changes.passwordHash }),
+          ...(changes.disabled === undefined ? {} : { disabled_at: changes.disabled ? new Date() : null }),
+        })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+    /** Replaces a person's roles in one transaction. */
+    async setRoles(id: string, roles: string[]): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('role_assignments').where('user_id', '=', id).execute();
+        if (roles.length) await tx.insertInto('role_assignments').values(roles.map((role_id) => ({ user_id: id, role_id }))).execute();
+      });
+    },
+    async holdersOf(roleId: string): Promise<Person[]> {
+      const rows = await db
+        .selectFrom('role_assignments')
+        .innerJoin('users', 'users.id', 'role_assignments.user_id')
+        .select('users.id')
+        .where('role_id', '=', roleId)
+        .where('users.disabled_at', 'is', null)
+        .execute();
+      return withRoles(db, rows.map((row) => row.id));
+    },
+    /** People per role id, for the roles that are held at all. */
+    async holderCounts(): Promise<Map<string, number>> {
+      const rows = await db
+        .selectFrom('role_assignments')
+        .select(['role_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('role_id')
+        .execute();
+      return new Map(rows.map((row) => [row.role_id, Number(row.n)]));
+    },
+  };
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>;

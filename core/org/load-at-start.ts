@@ -1,0 +1,30 @@
+// At start: bring the roles folder in as the active version, or keep the last good one when it is broken.
+import { existsSync } from 'node:fs';
+import { seedMembers } from '../auth/seed-members.ts';
+import { ConfigError } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { Services } from '../services.ts';
+import { formatOrgError } from './org-error.ts';
+import { readRoleSources } from './read-sources.ts';
+
+export async function loadRolesAtStart(rolesDir: string, services: Services, log: Logger): Promise<void> {
+  const kept = await services.org.current();
+  if (!existsSync(rolesDir)) {
+    if (kept) return log.warn({ rolesDir, versionId: kept.versionId }, 'no roles folder; running on the stored organisation');
+    throw new ConfigError(`No roles folder at ${rolesDir} and no organisation stored yet. Fix: set ROLES_DIR to the folder with your roles YAML.`);
+  }
+  const result = await services.org.syncFromFolder(readRoleSources(rolesDir, rolesDir));
+  if (result.status === 'invalid') {
+    const lines = result.errors.map((error) => formatOrgError({ ...error, file: `${rolesDir}/${error.file}` }));
+    if (result.keptVersionId === null) {
+      throw new ConfigError(`The roles in ${rolesDir} have ${lines.length} error(s) and no earlier version exists:\n${lines.join('\n')}`);
+    }
+    for (const line of lines) log.error({ rolesDir }, line);
+    log.warn({ versionId: result.keptVersionId, errors: lines.length }, 'roles folder is invalid; the last good organisation version stays active');
+  } else {
+    log.info({ versionId: result.versionId, status: result.status }, `organisation version ${result.versionId} ${result.status === 'activated' ? 'activated from the roles folder' : 'is up to date'}`);
+  }
+  const model = await services.org.active();
+  const seeded = await seedMembers(model.definition.members, services.users);
+  if (seeded) log.info({ seeded }, 'demo members created from the roles file');
+}

@@ -1,0 +1,123 @@
+// The organisation as the product runs it: the active version (reloaded when another process
+// activates one), dry runs, activation with optimistic concurrency, reverts, and the roles folder at start.
+import type { Kysely } from 'kysely';
+import type { UsersRepository } from '../auth/users.repository.ts';
+import type { Database } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { canonicalJson, sha256 } from './canonical.ts';
+import type { OrgCatalogue } from './catalogue.ts';
+import { diffOrgs, type OrgDiff } from './diff.ts';
+import { loadOrg } from './load-org.ts';
+import type { OrgError } from './org-error.ts';
+import { OrgModel } from './org-model.ts';
+import { createVersionsRepository } from './versions.repository.ts';
+import type { SourceFile } from './yaml-source.ts';
+
+export interface Impact {
+  /** Roles the change removes that people still hold; those people lose the roles' permissions. */
+  heldRolesRemoved: { role: string; holders: number }[];
+}
+
+export type Preview = { ok: true; diff: OrgDiff; impact: Impact; errors: [] } | { ok: false; errors: OrgError[] };
+
+export interface Activated {
+  versionId: number;
+  diff: OrgDiff;
+  /** True when the sources equal the active version's: nothing new was stored. */
+  unchanged: boolean;
+}
+
+export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCatalogue; users: UsersRepository; log: Logger }) {
+  const versions = createVersionsRepository(deps.db);
+  let cached: OrgModel | undefined;
+
+  async function current(): Promise<OrgModel | undefined> {
+    const id = await versions.activeId();
+    if (id === null) return undefined;
+    if (cached?.versionId !== id) {
+      const row = await versions.get(id);
+      if (!row) return cached;
+      cached = new OrgModel(id, row.definition, deps.catalogue);
+    }
+    return cached;
+  }
+
+  async function active(): Promise<OrgModel> {
+    const model = await current();
+    if (!model) throw new AppError('UNAVAILABLE', 'No organisation is active yet: the roles folder has not been loaded.');
+    return model;
+  }
+
+  async function preview(sources: SourceFile[]): Promise<Preview> {
+    const result = loadOrg(sources, deps.catalogue);
+    if (!result.ok) return result;
+    const before = await current();
+    const diff = diffOrgs(before?.definition ?? null, result.definition);
+    const holders = await deps.users.holderCounts();
+    const heldRolesRemoved = diff.roles.removed
+      .filter((role) => holders.has(role))
+      .map((role) => ({ role, holders: holders.get(role)! }));
+    return { ok: true, errors: [], diff, impact: { heldRolesRemoved } };
+  }
+
+  async function activate(
+    sources: SourceFile[],
+    options: { baseVersionId: number | null; authorId: string | null; origin: 'roles-folder' | 'api' | 'revert' },
+  ): Promise<Activated> {
+    const result = loadOrg(sources, deps.catalogue);
+    if (!result.ok) {
+      throw new AppError('ROLES_INVALID', `The roles file has ${result.errors.length} error(s); nothing was changed.`, { errors: result.errors });
+    }
+    const before = await current();
+    const conflict = () =>
+      new AppError('CONFLICT', `The organisation was changed meanwhile (now version ${before?.versionId ?? 'none'}); reload and apply your change again.`, {
+        activeVersionId: before?.versionId ?? null,
+      });
+    if ((before?.versionId ?? null) !== options.baseVersionId) throw conflict();
+    const diff = diffOrgs(before?.definition ?? null, result.definition);
+    if (before && canonicalJson(sortedSources(sources)) === canonicalJson(sortedSources((await versions.get(before.versionId))!.sources))) {
+      return { versionId: before.versionId, diff, unchanged: true };
+    }
+    const versionId = await versions.append({
+      previousId: options.baseVersionId,
+      orgId: result.definition.organization.id,
+      sources: sortedSources(sources),
+      definition: result.definition,
+      contentHash: sha256(canonicalJson(result.definition)),
+      diff,
+      origin: options.origin,
+      authorId: options.authorId,
+    });
+    if (versionId === null) throw conflict();
+    deps.log.info({ versionId, origin: options.origin, authorId: options.authorId }, 'organisation version activated');
+    return { versionId, diff, unchanged: false };
+  }
+
+  async function revert(versionId: number, baseVersionId: number | null, authorId: string | null): Promise<Activated> {
+    const old = await versions.get(versionId);
+    if (!old) throw new AppError('NOT_FOUND', `There is no organisation version ${versionId}.`);
+    return activate(old.sources, { baseVersionId, authorId, origin: 'revert' });
+  }
+
+  /**
+   * At start: the roles folder becomes a new version when it differs from the active one. When it is
+   * invalid the last good version stays in force (its errors are returned for the log); with no good
+   * version at all there is nothing to run, and the caller stops.
+   */
+  async function syncFromFolder(sources: SourceFile[]): Promise<{ status: 'activated' | 'unchanged'; versionId: number } | { status: 'invalid'; errors: OrgError[]; keptVersionId: number | null }> {
+    const result = loadOrg(sources, deps.catalogue);
+    const before = await current();
+    if (!result.ok) return { status: 'invalid', errors: result.errors, keptVersionId: before?.versionId ?? null };
+    const activated = await activate(sources, { baseVersionId: before?.versionId ?? null, authorId: null, origin: 'roles-folder' });
+    return { status: activated.unchanged ? 'unchanged' : 'activated', versionId: activated.versionId };
+  }
+
+  return { current, active, preview, activate, revert, syncFromFolder, versions };
+}
+
+function sortedSources(sources: SourceFile[]): SourceFile[] {
+  return [...sources].sort((a, b) => a.name.localeCompare(b.name)).map(({ name, text }) => ({ name, text }));
+}
+
+export type OrgService = ReturnType<typeof createOrgService>;

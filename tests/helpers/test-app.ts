@@ -1,0 +1,59 @@
+// A full application on a test database: migrated, an organisation loaded, people seeded, and helpers
+// to sign in and call the API the way a browser does (JSON bodies, the session cookie).
+import type { Hono } from 'hono';
+import { DEMO_PASSWORD, seedMembers } from '../../core/auth/seed-members.ts';
+import { migrateToLatest } from '../../core/db/migrate.ts';
+import { createApp } from '../../core/http/app.ts';
+import type { AppEnv } from '../../core/http/env.ts';
+import { readRoleSources } from '../../core/org/read-sources.ts';
+import type { SourceFile } from '../../core/org/yaml-source.ts';
+import { createServices, type Services } from '../../core/services.ts';
+import type { TestDb, TestDatabase } from './databases.ts';
+import { memoryLogger } from './silent-logger.ts';
+
+export interface TestApp {
+  app: Hono<AppEnv>;
+  services: Services;
+  db: TestDb;
+  /** Signs in with the demo password; returns the Cookie header value. */
+  signIn(email: string, password?: string): Promise<string>;
+  call(method: string, path: string, options?: { cookie?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  dispose(): Promise<void>;
+}
+
+export const demoRoles = (): SourceFile[] => readRoleSources('roles', 'roles');
+
+export async function createTestApp(database: TestDatabase, sources: SourceFile[] = demoRoles()): Promise<TestApp> {
+  const db = await database.create();
+  const { schemaVersion } = await migrateToLatest(db.kysely);
+  const { log } = memoryLogger();
+  const services = createServices({ db, log });
+  await services.org.activate(sources, { baseVersionId: null, authorId: null, origin: 'roles-folder' });
+  await seedMembers((await services.org.active()).definition.members, services.users);
+  const app = createApp({ services, log, schemaVersion, startedAt: Date.now() });
+
+  const call: TestApp['call'] = async (method, path, options = {}) =>
+    app.request(path, {
+      method,
+      headers: {
+        ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(options.cookie ? { Cookie: options.cookie } : {}),
+        ...options.headers,
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+
+  return {
+    app,
+    services,
+    db,
+    call,
+    async signIn(email, password = DEMO_PASSWORD) {
+      const response = await call('POST', '/api/auth/sign-in', { body: { email, password } });
+      if (response.status !== 200) throw new Error(`sign-in of ${email} failed: ${response.status} ${await response.text()}`);
+      const cookie = response.headers.get('Set-Cookie') ?? '';
+      return cookie.split(';')[0]!;
+    },
+    dispose: () => db.dispose(),
+  };
+}

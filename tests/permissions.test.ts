@@ -1,0 +1,95 @@
+// Every API route declares who may call it, and the declaration holds: a permission matrix of
+// every route × a person without the permission (403) and with it (not 403).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORE_PERMISSIONS } from '../core/auth/permissions.ts';
+import { accessOf, PUBLIC, SIGNED_IN, type Access } from '../core/http/guard.ts';
+import { testDatabases } from './helpers/databases.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
+
+const permissions = Object.keys(CORE_PERMISSIONS);
+const roleFor = (permission: string) => `holds-${permission.replace('.', '-')}`;
+const emailFor = (permission: string) => `${roleFor(permission)}@test.local`;
+
+/** An organisation with one role (and one person) per permission, each granting exactly that one. */
+const matrixOrg = `
+version: 1
+organization: {id: matrix, name: Permission matrix}
+roles:
+${permissions.map((p) => `  - {id: ${roleFor(p)}, name: ${p}, can: [${p}]}`).join('\n')}
+members:
+${permissions.map((p) => `  - {email: ${emailFor(p)}, name: ${p}, roles: [${roleFor(p)}]}`).join('\n')}
+`;
+
+interface ApiRoute {
+  method: string;
+  path: string;
+  access: Access[];
+}
+
+function apiRoutes(t: TestApp): ApiRoute[] {
+  const byKey = new Map<string, ApiRoute>();
+  for (const route of t.app.routes) {
+    if (route.method === 'ALL' || !route.path.startsWith('/api/')) continue;
+    const key = `${route.method} ${route.path}`;
+    const entry = byKey.get(key) ?? { method: route.method, path: route.path, access: [] };
+    const access = accessOf(route.handler);
+    if (access) entry.access.push(access);
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()];
+}
+
+describe.each(testDatabases)('permissions on $kind', (database) => {
+  let t: TestApp;
+  const cookies = new Map<string, string>();
+  beforeAll(async () => {
+    t = await createTestApp(database, [{ name: 'matrix.yaml', text: matrixOrg }]);
+    for (const permission of permissions) cookies.set(permission, await t.signIn(emailFor(permission)));
+  });
+  afterAll(() => t.dispose());
+
+  const call = (route: ApiRoute, cookie?: string) =>
+    t.call(route.method, route.path.replace(/:\w+/g, '1'), { ...(cookie ? { cookie } : {}), ...(route.method === 'GET' ? {} : { body: {} }) });
+
+  it('finds the API routes, and every one declares exactly one access rule', () => {
+    const routes = apiRoutes(t);
+    expect(routes.length).toBeGreaterThanOrEqual(14);
+    const undeclared = routes.filter((route) => route.access.length !== 1).map((route) => `${route.method} ${route.path}`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('uses only known permissions', () => {
+    const used = apiRoutes(t).map((route) => route.access[0]!).filter((access) => access !== PUBLIC && access !== SIGNED_IN);
+    expect(used.filter((access) => !permissions.includes(access))).toEqual([]);
+  });
+
+  it('refuses each permission route to a person without it and lets a person with it through', async () => {
+    const outcomes: string[] = [];
+    for (const route of apiRoutes(t)) {
+      const [access] = route.access as [Access];
+      if (access === PUBLIC || access === SIGNED_IN) continue;
+      const other = permissions.find((p) => p !== access)!;
+      const without = await call(route, cookies.get(other));
+      const withIt = await call(route, cookies.get(access));
+      outcomes.push(`${route.method} ${route.path} [${access}] without=${without.status} with=${withIt.status === 403 ? 403 : 'ok'}`);
+      expect(without.status, `${route.method} ${route.path} as ${other}`).toBe(403);
+      expect((await without.json()).error).toMatchObject({ code: 'FORBIDDEN', details: { permission: access } });
+      expect([401, 403], `${route.method} ${route.path} as ${access}`).not.toContain(withIt.status);
+      expect((await call(route)).status, `${route.method} ${route.path} anonymous`).toBe(401);
+    }
+    expect(outcomes.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('asks only for a session on signed-in routes, and nothing on public ones', async () => {
+    for (const route of apiRoutes(t)) {
+      const [access] = route.access as [Access];
+      if (access === SIGNED_IN) {
+        expect((await call(route)).status, `${route.method} ${route.path}`).toBe(401);
+        const fresh = await t.signIn(emailFor(permissions[0]!));
+        expect([401, 403]).not.toContain((await call(route, fresh)).status);
+      } else if (access === PUBLIC) {
+        expect([401, 403], `${route.method} ${route.path}`).not.toContain((await call(route)).status);
+      }
+    }
+  });
+});
