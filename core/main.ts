@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config.ts';
 import { createDb } from './db/create-db.ts';
 import { migrateToLatest, MigrationError } from './db/migrate.ts';
+import { attachBoardSockets } from './events/board-socket.ts';
 import { createApp } from './http/app.ts';
 import { startHttpServer } from './http/server.ts';
 import { createLogger } from './logger.ts';
@@ -53,9 +54,12 @@ async function main(): Promise<void> {
     throw error;
   }
   closeOperationRegistry();
+  await services.boards.ensureTemplates();
+  await services.start();
 
   const app = createApp({ services, log, schemaVersion, startedAt, uiDir });
   const server = await startHttpServer(app, { port: config.port, host: config.host });
+  const sockets = attachBoardSockets(server.server, services, log.child({ module: 'live' }));
   const housekeeping = setInterval(() => {
     db.housekeeping().catch((error: unknown) => log.warn({ err: error }, 'database housekeeping failed'));
   }, HOUSEKEEPING_EVERY_MS);
@@ -70,8 +74,10 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     clearInterval(housekeeping);
+    sockets.close();
     const finished = await server.stop(SHUTDOWN_GRACE_MS);
     if (!finished) log.warn('requests still running after the grace period were cut');
+    await services.stop();
     await db.close();
     log.info('stopped');
     process.exit(0);

@@ -40,7 +40,7 @@ describe('the server on the embedded database', () => {
     const after = await health(second.url);
     expect(after.body.instanceId).toBe(before.body.instanceId);
     expect(after.body.schemaVersion).toBe(before.body.schemaVersion);
-    expect(second.output()).toMatch(/"schemaVersion":"0002_org_and_people"/);
+    expect(second.output()).toMatch(/"schemaVersion":"0003_boards_and_tasks"/);
 
     const stopped = await second.stop('SIGTERM');
     expect(stopped.code).toBe(0);

@@ -12,6 +12,11 @@ export interface Db {
   kind: DatabaseKind;
   /** Periodic upkeep the database needs from us (none on a real server, which runs its own). */
   housekeeping(): Promise<void>;
+  /**
+   * LISTEN on a channel through a dedicated connection that reconnects by itself (PostgreSQL only:
+   * the embedded database serves one process, which hears its own writes directly).
+   */
+  listen?(channel: string, onNotify: () => void, onReconnect: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -42,7 +47,39 @@ export async function createDb(config: DatabaseConfig): Promise<Db> {
   });
   await assertReachable(pool, config.url);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, kind: 'postgres', housekeeping: async () => {}, close: () => kysely.destroy() };
+  return {
+    kysely,
+    kind: 'postgres',
+    housekeeping: async () => {},
+    listen: (channel, onNotify, onReconnect) => listenWithReconnect(config.url, channel, onNotify, onReconnect),
+    close: () => kysely.destroy(),
+  };
+}
+
+async function listenWithReconnect(url: string, channel: string, onNotify: () => void, onReconnect: () => void) {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  const connect = async (): Promise<void> => {
+    if (stopped) return;
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', onNotify);
+    next.on('error', () => undefined);
+    next.on('end', () => {
+      if (!stopped) setTimeout(() => void connect().then(onReconnect, () => undefined), 1000).unref();
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      client = next;
+    } catch {
+      await next.end().catch(() => undefined);
+    }
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => undefined);
+  };
 }
 
 async function assertReachable(pool: pg.Pool, url: string): Promise<void> {

@@ -1,7 +1,7 @@
 // The database's tables as Kysely types: the one source that queries, routes and the UI types flow from.
 import type { ColumnType, Generated } from 'kysely';
 import type { OrgDiff } from '../org/diff.ts';
-import type { OrgDefinition } from '../org/format.schema.ts';
+import type { DisplayName, OrgDefinition } from '../org/format.schema.ts';
 import type { SourceFile } from '../org/yaml-source.ts';
 
 export interface InstanceTable {
@@ -54,6 +54,84 @@ export interface OrgVersionsTable {
   created_at: Generated<Date>;
 }
 
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export type StateCategory = 'todo' | 'active' | 'blocked' | 'done';
+
+export interface TasksTable {
+  id: ColumnType<number, never, never>;
+  type: string;
+  title: string;
+  description: Generated<string>;
+  status: string;
+  category: StateCategory;
+  priority: Generated<Priority>;
+  fields: JsonColumn<Record<string, unknown>>;
+  labels: ColumnType<string[], string[] | undefined, string[]>;
+  assignee_id: string | null;
+  role_id: string | null;
+  due_at: Date | null;
+  position: string;
+  version: Generated<number>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  started_at: Date | null;
+  done_at: Date | null;
+  archived_at: Date | null;
+  duty_key: string | null;
+}
+
+export interface TaskActivityTable {
+  id: ColumnType<number, never, never>;
+  task_id: number;
+  actor_id: string | null;
+  action: string;
+  changes: JsonColumn<Record<string, [unknown, unknown]>>;
+  note: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface TaskCommentsTable {
+  id: ColumnType<number, never, never>;
+  task_id: number;
+  author_id: string | null;
+  body: string;
+  created_at: Generated<Date>;
+}
+
+export interface TaskWatchersTable {
+  task_id: number;
+  user_id: string;
+}
+
+export interface BoardColumn {
+  id: string;
+  name: DisplayName;
+  states: string[];
+  wip_limit?: number;
+  wip_mode?: 'block' | 'warn';
+}
+
+export interface BoardsTable {
+  id: string;
+  name: JsonColumn<DisplayName>;
+  task_types: string[];
+  columns: JsonColumn<BoardColumn[]>;
+  swimlanes: Generated<string>;
+  version: Generated<number>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface EventsTable {
+  id: ColumnType<number, never, never>;
+  type: string;
+  task_id: number | null;
+  task_type: string | null;
+  actor_id: string | null;
+  created_at: Generated<Date>;
+}
+
 /** jsonb: objects in, objects out (inserted as JSON text). */
 type JsonColumn<T> = ColumnType<T, string, string>;
 
@@ -64,4 +142,10 @@ export interface Database {
   sessions: SessionsTable;
   sign_in_failures: SignInFailuresTable;
   org_versions: OrgVersionsTable;
+  tasks: TasksTable;
+  task_activity: TaskActivityTable;
+  task_comments: TaskCommentsTable;
+  task_watchers: TaskWatchersTable;
+  boards: BoardsTable;
+  events: EventsTable;
 }

@@ -5,7 +5,9 @@ import { authRoutes } from '../auth/auth.routes.ts';
 import { peopleRoutes } from '../auth/people.routes.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { boardsRoutes } from '../board/boards.routes.ts';
 import { orgRoutes } from '../org/org.routes.ts';
+import { tasksRoutes } from '../tasks/tasks.routes.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
@@ -31,7 +33,9 @@ export function apiRoutes({ services, schemaVersion, startedAt }: AppDeps) {
     .route('/health', healthRoutes({ db: services.db, schemaVersion, startedAt }))
     .route('/', authRoutes(services.auth, services.org))
     .route('/', peopleRoutes(services))
-    .route('/', orgRoutes(services.org));
+    .route('/', orgRoutes(services.org))
+    .route('/', boardsRoutes(services.boards))
+    .route('/', tasksRoutes(services.tasks));
 }
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;

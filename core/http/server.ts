@@ -1,4 +1,5 @@
 // Runs the app on Node's HTTP server and stops it gracefully: refuse new connections, finish in-flight.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -7,6 +8,8 @@ import type { AppEnv } from './env.ts';
 export interface RunningServer {
   url: string;
   port: number;
+  /** Node's server, for protocols beside HTTP requests (websocket upgrades). */
+  server: Server;
   /** Resolves true when every in-flight request finished within `graceMs`, false if some were cut. */
   stop(graceMs: number): Promise<boolean>;
 }
@@ -15,7 +18,7 @@ export function startHttpServer(app: Hono<AppEnv>, options: { port: number; host
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info: AddressInfo) => {
       const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      resolve({ url: `http://${shownHost}:${info.port}`, port: info.port, stop });
+      resolve({ url: `http://${shownHost}:${info.port}`, port: info.port, server: server as Server, stop });
     });
     server.once('error', reject);
 

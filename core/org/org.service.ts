@@ -17,6 +17,8 @@ import type { SourceFile } from './yaml-source.ts';
 export interface Impact {
   /** Roles the change removes that people still hold; those people lose the roles' permissions. */
   heldRolesRemoved: { role: string; holders: number }[];
+  /** Task types the change removes that open cards still use (such a change is refused). */
+  taskTypesInUse: { taskType: string; openCards: number }[];
 }
 
 export type Preview = { ok: true; diff: OrgDiff; impact: Impact; errors: [] } | { ok: false; errors: OrgError[] };
@@ -58,7 +60,20 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
     const heldRolesRemoved = diff.roles.removed
       .filter((role) => holders.has(role))
       .map((role) => ({ role, holders: holders.get(role)! }));
-    return { ok: true, errors: [], diff, impact: { heldRolesRemoved } };
+    return { ok: true, errors: [], diff, impact: { heldRolesRemoved, taskTypesInUse: await taskTypesInUse(diff.task_types.removed) } };
+  }
+
+  async function taskTypesInUse(removed: string[]): Promise<Impact['taskTypesInUse']> {
+    if (removed.length === 0) return [];
+    const rows = await deps.db
+      .selectFrom('tasks')
+      .select(['type', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('type', 'in', removed)
+      .where('category', '!=', 'done')
+      .where('archived_at', 'is', null)
+      .groupBy('type')
+      .execute();
+    return rows.map((row) => ({ taskType: row.type, openCards: Number(row.n) }));
   }
 
   async function activate(
@@ -76,6 +91,11 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
       });
     if ((before?.versionId ?? null) !== options.baseVersionId) throw conflict();
     const diff = diffOrgs(before?.definition ?? null, result.definition);
+    const inUse = await taskTypesInUse(diff.task_types.removed);
+    if (inUse.length) {
+      const list = inUse.map((t) => `${t.taskType} (${t.openCards} open card${t.openCards === 1 ? '' : 's'})`).join(', ');
+      throw new AppError('ROLES_INVALID', `The change removes task types that open cards still use: ${list}. Close or archive those cards first; nothing was changed.`, { taskTypesInUse: inUse });
+    }
     if (before && canonicalJson(sortedSources(sources)) === canonicalJson(sortedSources((await versions.get(before.versionId))!.sources))) {
       return { versionId: before.versionId, diff, unchanged: true };
     }

@@ -30,6 +30,8 @@ export async function createTestApp(database: TestDatabase, sources: SourceFile[
   const services = createServices({ db, log });
   await services.org.activate(sources, { baseVersionId: null, authorId: null, origin: 'roles-folder' });
   await seedMembers((await services.org.active()).definition.members, services.users);
+  await services.boards.ensureTemplates();
+  await services.start();
   const app = createApp({ services, log, schemaVersion, startedAt: Date.now() });
 
   const call: TestApp['call'] = async (method, path, options = {}) =>
@@ -54,6 +56,9 @@ export async function createTestApp(database: TestDatabase, sources: SourceFile[
       const cookie = response.headers.get('Set-Cookie') ?? '';
       return cookie.split(';')[0]!;
     },
-    dispose: () => db.dispose(),
+    async dispose() {
+      await services.stop();
+      await db.dispose();
+    },
   };
 }

@@ -1,0 +1,51 @@
+// Boards and the cards a board shows.
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { BoardsTable, Database } from '../db/schema.ts';
+import type { BoardDefinition, CardFilters } from './board.schema.ts';
+
+export type BoardRow = Selectable<BoardsTable>;
+
+export function createBoardRepository(db: Kysely<Database>) {
+  return {
+    list: () => db.selectFrom('boards').selectAll().orderBy('created_at').orderBy('id').execute(),
+    get: (id: string) => db.selectFrom('boards').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** Boards that show a task type (for WIP limits of a move). */
+    showing: (type: string) => db.selectFrom('boards').selectAll().where(sql<boolean>`${type} = ANY(task_types)`).execute(),
+    async insert(definition: BoardDefinition, createdBy: string | null): Promise<boolean> {
+      const inserted = await db
+        .insertInto('boards')
+        .values({
+          id: definition.id,
+          name: JSON.stringify(definition.name),
+          task_types: definition.taskTypes,
+          columns: JSON.stringify(definition.columns.map((c) => ({ id: c.id, name: c.name, states: c.states, ...(c.wipLimit ? { wip_limit: c.wipLimit, wip_mode: c.wipMode } : {}) }))),
+          swimlanes: definition.swimlanes,
+          created_by: createdBy,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return inserted !== undefined;
+    },
+    cards(board: BoardRow, filters: CardFilters, now: Date) {
+      let query = db
+        .selectFrom('tasks')
+        .selectAll()
+        .where('type', 'in', filters.type ? [filters.type] : board.task_types)
+        .where('archived_at', 'is', null);
+      if (filters.q) query = query.where((eb) => eb.or([eb('title', 'ilike', `%${escapeLike(filters.q!)}%`), eb('description', 'ilike', `%${escapeLike(filters.q!)}%`)]));
+      if (filters.role) query = query.where('role_id', '=', filters.role);
+      if (filters.assignee) query = query.where('assignee_id', '=', filters.assignee);
+      if (filters.label) query = query.where(sql<boolean>`${filters.label} = ANY(labels)`);
+      if (filters.dueBefore) query = query.where('due_at', '<', new Date(filters.dueBefore));
+      if (filters.overdue === 'true') query = query.where('due_at', '<', now).where('category', '!=', 'done');
+      return query.orderBy('position').orderBy('id').execute();
+    },
+  };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export type BoardRepository = ReturnType<typeof createBoardRepository>;

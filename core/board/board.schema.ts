@@ -1,0 +1,38 @@
+// What a board definition looks like over the API and in templates.
+import { z } from 'zod';
+import { displayName } from '../org/format.schema.ts';
+
+export const SWIMLANES = /^(none|role|assignee|priority|field:[a-z][a-z0-9_]*)$/;
+
+export const boardDefinition = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a slug: lowercase letters, digits and "-"').max(64),
+  name: displayName,
+  taskTypes: z.array(z.string().min(1)).min(1).max(20),
+  columns: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+        name: displayName,
+        states: z.array(z.string().min(1)).min(1),
+        wipLimit: z.number().int().positive().optional(),
+        wipMode: z.enum(['block', 'warn']).default('block'),
+      }),
+    )
+    .min(1)
+    .max(30),
+  swimlanes: z.string().regex(SWIMLANES, 'expected none, role, assignee, priority or field:<field id>').default('none'),
+});
+
+export type BoardDefinition = z.output<typeof boardDefinition>;
+
+export const cardFilters = z.object({
+  q: z.string().max(200).optional(),
+  type: z.string().optional(),
+  role: z.string().optional(),
+  assignee: z.string().optional(),
+  label: z.string().optional(),
+  dueBefore: z.iso.datetime({ offset: true }).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+});
+
+export type CardFilters = z.output<typeof cardFilters>;

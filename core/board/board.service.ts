@@ -1,0 +1,90 @@
+// Boards: definitions checked against the organisation's task types, a board per task type made
+// from the type's workflow when none exists, and loading a board's cards with filters.
+import type { Actor } from '../auth/actor.ts';
+import { AppError } from '../errors.ts';
+import type { TaskTypeDefinition } from '../org/format.schema.ts';
+import type { OrgModel } from '../org/org-model.ts';
+import type { OrgService } from '../org/org.service.ts';
+import { toTaskView } from '../tasks/task-view.ts';
+import type { BoardRepository, BoardRow } from './board.repository.ts';
+import type { BoardDefinition, CardFilters } from './board.schema.ts';
+
+/** A board showing one task type, one column per state: the template every type gets. */
+export function boardTemplate(type: TaskTypeDefinition): BoardDefinition {
+  return {
+    id: type.id.replace(/[._]/g, '-'),
+    name: type.name,
+    taskTypes: [type.id],
+    columns: type.workflow.states.map((state) => ({ id: state.id.replace(/_/g, '-'), name: state.name, states: [state.id], wipMode: 'block' as const })),
+    swimlanes: 'none',
+  };
+}
+
+export function boardView(row: BoardRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    taskTypes: row.task_types,
+    columns: row.columns.map((c) => ({ id: c.id, name: c.name, states: c.states, wipLimit: c.wip_limit ?? null, wipMode: c.wip_mode ?? 'block' })),
+    swimlanes: row.swimlanes,
+    version: row.version,
+  };
+}
+
+function checkDefinition(model: OrgModel, definition: BoardDefinition): void {
+  const issues: { path: string; message: string }[] = [];
+  const types = definition.taskTypes.map((id, i) => {
+    const type = model.taskType(id);
+    if (!type) issues.push({ path: `taskTypes.${i}`, message: `unknown task type "${id}"` });
+    return type;
+  });
+  const states = new Set(types.flatMap((type) => type?.workflow.states.map((s) => s.id) ?? []));
+  const seen = new Map<string, string>();
+  definition.columns.forEach((column, i) =>
+    column.states.forEach((state, j) => {
+      if (!states.has(state)) issues.push({ path: `columns.${i}.states.${j}`, message: `no shown task type has a state "${state}"` });
+      const other = seen.get(state);
+      if (other) issues.push({ path: `columns.${i}.states.${j}`, message: `state "${state}" is already in column "${other}"` });
+      seen.set(state, column.id);
+    }),
+  );
+  if (issues.length) throw new AppError('VALIDATION_FAILED', issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), { issues });
+}
+
+export function createBoardService(deps: { boards: BoardRepository; org: OrgService }) {
+  return {
+    async list() {
+      return (await deps.boards.list()).map(boardView);
+    },
+    async create(actor: Actor, definition: BoardDefinition) {
+      checkDefinition(await deps.org.active(), definition);
+      if (!(await deps.boards.insert(definition, actor.id))) throw new AppError('CONFLICT', `A board with the id "${definition.id}" already exists.`);
+      return boardView((await deps.boards.get(definition.id))!);
+    },
+    async load(id: string, filters: CardFilters, now = new Date()) {
+      const board = await deps.boards.get(id);
+      if (!board) throw new AppError('NOT_FOUND', `There is no board "${id}".`);
+      const cards = await deps.boards.cards(board, filters, now);
+      return { board: boardView(board), cards: cards.map(toTaskView) };
+    },
+    async get(id: string): Promise<BoardRow> {
+      const board = await deps.boards.get(id);
+      if (!board) throw new AppError('NOT_FOUND', `There is no board "${id}".`);
+      return board;
+    },
+    /** Gives every task type of the organisation (and core's) a board, if it has none yet. */
+    async ensureTemplates(): Promise<string[]> {
+      const model = await deps.org.active();
+      const existing = await deps.boards.list();
+      const created: string[] = [];
+      const types = [model.taskType('core.task')!, model.taskType('core.report')!, ...model.definition.task_types];
+      for (const type of types) {
+        if (existing.some((board) => board.task_types.includes(type.id))) continue;
+        if (await deps.boards.insert(boardTemplate(type), null)) created.push(type.id);
+      }
+      return created;
+    },
+  };
+}
+
+export type BoardService = ReturnType<typeof createBoardService>;

@@ -1,0 +1,19 @@
+// Boards over HTTP: list, create, and load one with its cards (filtered).
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../http/env.ts';
+import { actorOf, requires } from '../http/guard.ts';
+import { jsonBody, pathParams, queryParams } from '../http/validate.ts';
+import { boardDefinition, cardFilters } from './board.schema.ts';
+import type { BoardService } from './board.service.ts';
+
+const id = z.object({ id: z.string().min(1).max(64) });
+
+export function boardsRoutes(boards: BoardService) {
+  return new Hono<AppEnv>()
+    .get('/boards', requires('boards.view'), async (c) => c.json(await boards.list(), 200))
+    .post('/boards', requires('boards.manage'), jsonBody(boardDefinition), async (c) => c.json(await boards.create(actorOf(c), c.req.valid('json')), 201))
+    .get('/boards/:id', requires('boards.view'), pathParams(id), queryParams(cardFilters), async (c) =>
+      c.json(await boards.load(c.req.valid('param').id, c.req.valid('query')), 200),
+    );
+}

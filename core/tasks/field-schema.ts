@@ -1,0 +1,65 @@
+// The zod schema of a task type's custom fields, from its field definitions: every write is checked
+// against it, and an error names the field.
+import { z } from 'zod';
+import type { FieldDefinition, TaskTypeDefinition } from '../org/format.schema.ts';
+
+const bounded = (schema: z.ZodNumber, field: FieldDefinition) => {
+  let result = schema;
+  if (field.min !== undefined) result = result.min(field.min);
+  if (field.max !== undefined) result = result.max(field.max);
+  return result;
+};
+
+function valueSchema(field: FieldDefinition): z.ZodType {
+  switch (field.type) {
+    case 'text':
+      return z.string().max(field.max_length ?? 500);
+    case 'long_text':
+      return z.string().max(field.max_length ?? 20_000);
+    case 'number':
+      return bounded(z.number(), field);
+    case 'money':
+      // An amount in the field's currency, to the cent.
+      return bounded(z.number(), field).refine(
+        (n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6,
+        `expected an amount in ${field.currency ?? 'the currency'} with at most 2 decimals`,
+      );
+    case 'percent':
+      return bounded(z.number(), field);
+    case 'date':
+      return z.iso.date();
+    case 'datetime':
+      return z.iso.datetime({ offset: true });
+    case 'enum':
+      return z.enum(field.options as [string, ...string[]]);
+    case 'multi_enum':
+      return z.array(z.enum(field.options as [string, ...string[]])).refine((items) => new Set(items).size === items.length, 'each option at most once');
+    case 'person':
+      return z.uuid('expected a person id');
+    case 'role':
+      return z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a role id');
+    case 'url':
+      return z.url({ protocol: /^https?$/ }).max(field.max_length ?? 2000);
+    case 'checklist':
+      return z.array(z.strictObject({ text: z.string().min(1).max(500), done: z.boolean() })).max(200);
+    case 'boolean':
+      return z.boolean();
+  }
+}
+
+/** Fields as stored: known keys only; null clears a field; required ones must have a value. */
+export function fieldsSchema(type: TaskTypeDefinition): z.ZodType<Record<string, unknown>> {
+  const shape = Object.fromEntries(
+    type.fields.map((field) => {
+      const value = valueSchema(field);
+      return [field.id, field.required ? value : value.nullable().optional()];
+    }),
+  );
+  return z.strictObject(shape).transform((fields) => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined)));
+}
+
+/** Defaults of fields the writer left out. */
+export function withDefaults(type: TaskTypeDefinition, fields: Record<string, unknown>): Record<string, unknown> {
+  const defaults = Object.fromEntries(type.fields.filter((f) => f.default !== undefined).map((f) => [f.id, f.default]));
+  return { ...defaults, ...fields };
+}

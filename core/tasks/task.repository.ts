@@ -1,0 +1,106 @@
+// The task table and its side tables. Every write that changes a card goes through `updateVersioned`,
+// which only succeeds against the version the writer saw.
+import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { Database, TasksTable } from '../db/schema.ts';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+export type TaskRow = Selectable<TasksTable>;
+
+export function createTaskRepository(db: Kysely<Database>) {
+  return {
+    find(id: number, executor: Executor = db): Promise<TaskRow | undefined> {
+      return executor.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    findMany(ids: number[], executor: Executor = db): Promise<TaskRow[]> {
+      if (ids.length === 0) return Promise.resolve([]);
+      return executor.selectFrom('tasks').selectAll().where('id', 'in', ids).execute();
+    },
+    insert(executor: Executor, values: Insertable<TasksTable>): Promise<TaskRow> {
+      return executor.insertInto('tasks').values(values).returningAll().executeTakeFirstOrThrow();
+    },
+    /** Undefined when the card is no longer at `expectedVersion` (someone else wrote first). */
+    updateVersioned(executor: Executor, id: number, expectedVersion: number, changes: Updateable<TasksTable>): Promise<TaskRow | undefined> {
+      return executor
+        .updateTable('tasks')
+        .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
+        .where('id', '=', id)
+        .where('version', '=', expectedVersion)
+        .returningAll()
+        .executeTakeFirst();
+    },
+    async addActivity(executor: Executor, entry: { taskId: number; actorId: string | null; action: string; changes: Record<string, [unknown, unknown]>; note?: string }) {
+      await executor
+        .insertInto('task_activity')
+        .values({ task_id: entry.taskId, actor_id: entry.actorId, action: entry.action, changes: JSON.stringify(entry.changes), note: entry.note ?? null })
+        .execute();
+    },
+    activity(taskId: number) {
+      return db
+        .selectFrom('task_activity')
+        .leftJoin('users', 'users.id', 'task_activity.actor_id')
+        .select(['task_activity.id', 'action', 'changes', 'note', 'task_activity.created_at', 'actor_id', 'users.display_name as actor_name'])
+        .where('task_id', '=', taskId)
+        .orderBy('task_activity.id')
+        .execute();
+    },
+    /** Open cards per person among `people`, for assignment by fewest open cards. */
+    async openCounts(people: string[], executor: Executor = db): Promise<Map<string, number>> {
+      if (people.length === 0) return new Map();
+      const rows = await executor
+        .selectFrom('tasks')
+        .select(['assignee_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('assignee_id', 'in', people)
+        .where('category', '!=', 'done')
+        .where('archived_at', 'is', null)
+        .groupBy('assignee_id')
+        .execute();
+      return new Map(rows.map((row) => [row.assignee_id!, Number(row.n)]));
+    },
+    /** Cards in these states of these types (a board column), not counting `except`. */
+    async countIn(types: string[], states: string[], except: number, executor: Executor = db): Promise<number> {
+      const row = await executor
+        .selectFrom('tasks')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('type', 'in', types)
+        .where('status', 'in', states)
+        .where('archived_at', 'is', null)
+        .where('id', '!=', except)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    /** The last position in a column, to append a card at its end. */
+    async lastPosition(type: string, status: string, executor: Executor = db): Promise<string | null> {
+      const row = await executor
+        .selectFrom('tasks')
+        .select('position')
+        .where('type', '=', type)
+        .where('status', '=', status)
+        .orderBy('position', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row?.position ?? null;
+    },
+    async addComment(executor: Executor, taskId: number, authorId: string, body: string) {
+      return executor.insertInto('task_comments').values({ task_id: taskId, author_id: authorId, body }).returningAll().executeTakeFirstOrThrow();
+    },
+    comments(taskId: number) {
+      return db
+        .selectFrom('task_comments')
+        .leftJoin('users', 'users.id', 'task_comments.author_id')
+        .select(['task_comments.id', 'body', 'task_comments.created_at', 'author_id', 'users.display_name as author_name'])
+        .where('task_id', '=', taskId)
+        .orderBy('task_comments.id')
+        .execute();
+    },
+    async setWatching(taskId: number, userId: string, watching: boolean) {
+      if (watching) await db.insertInto('task_watchers').values({ task_id: taskId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+      else await db.deleteFrom('task_watchers').where('task_id', '=', taskId).where('user_id', '=', userId).execute();
+    },
+    async watchers(taskId: number): Promise<string[]> {
+      const rows = await db.selectFrom('task_watchers').select('user_id').where('task_id', '=', taskId).execute();
+      return rows.map((row) => row.user_id);
+    },
+  };
+}
+
+export type TaskRepository = ReturnType<typeof createTaskRepository>;

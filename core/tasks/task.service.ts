@@ -1,0 +1,238 @@
+// Every command on a card, one function each, used by the routes, the duty scheduler and tests alike.
+// Each runs in one transaction: versioned UPDATE, activity row, event row; listeners hear after commit.
+import type { Transaction } from 'kysely';
+import type { Actor } from '../auth/actor.ts';
+import type { UsersRepository } from '../auth/users.repository.ts';
+import type { BoardRepository } from '../board/board.repository.ts';
+import { positionBetween } from '../board/positions.ts';
+import type { Db } from '../db/create-db.ts';
+import type { Database, Priority } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import { recordEvent, type EventType } from '../events/event-log.ts';
+import type { OrgModel } from '../org/org-model.ts';
+import type { OrgService } from '../org/org.service.ts';
+import { suggest } from '../org/suggest.ts';
+import { pickHolder } from './assignment.ts';
+import { validateFields } from './fields.ts';
+import { archived, notFound, staleVersion } from './task-errors.ts';
+import { toTaskView, type TaskView } from './task-view.ts';
+import { createTaskRepository, type TaskRow } from './task.repository.ts';
+import { moveTask, type MoveInput } from './move.ts';
+
+export interface NewTask {
+  type: string;
+  title: string;
+  description?: string;
+  fields?: Record<string, unknown>;
+  priority?: Priority;
+  labels?: string[];
+  dueAt?: Date | null;
+  assignTo?: { personId?: string | null; roleId?: string | null };
+}
+
+export interface TaskEdit {
+  title?: string;
+  description?: string;
+  fields?: Record<string, unknown>;
+  priority?: Priority;
+  labels?: string[];
+  dueAt?: Date | null;
+}
+
+export interface TaskServiceDeps {
+  db: Db;
+  org: OrgService;
+  users: UsersRepository;
+  boards: BoardRepository;
+  /** Called after every commit that recorded events, so live listeners read them. */
+  afterCommit: () => void;
+  now?: () => Date;
+}
+
+type Changes = Record<string, [unknown, unknown]>;
+
+export function createTaskService(deps: TaskServiceDeps) {
+  const repo = createTaskRepository(deps.db.kysely);
+  const now = deps.now ?? (() => new Date());
+
+  const typeOf = (model: OrgModel, id: string) => {
+    const type = model.taskType(id);
+    if (!type) {
+      const known = [...model.definition.task_types.map((t) => t.id), 'core.task', 'core.report'];
+      const hint = suggest(id, known);
+      throw new AppError('VALIDATION_FAILED', `Unknown task type "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}.`, { issues: [{ path: 'type', message: 'unknown task type' }] });
+    }
+    return type;
+  };
+
+  async function resolveAssignment(model: OrgModel, assignTo: NewTask['assignTo'], tx: Transaction<Database>) {
+    if (!assignTo) return {};
+    const { personId, roleId } = assignTo;
+    if (roleId !== undefined && roleId !== null && !model.role(roleId)) {
+      throw new AppError('VALIDATION_FAILED', `Unknown role "${roleId}".`, { issues: [{ path: 'roleId', message: 'unknown role' }] });
+    }
+    if (personId) {
+      const person = await deps.users.get(personId);
+      if (!person || person.disabled) throw new AppError('VALIDATION_FAILED', `There is no active person ${personId}.`, { issues: [{ path: 'personId', message: 'unknown person' }] });
+      return { assignee_id: personId, role_id: roleId ?? null };
+    }
+    if (roleId) {
+      const holders = await deps.users.holdersOf(roleId);
+      const chosen = pickHolder(holders, await repo.openCounts(holders.map((h) => h.id), tx));
+      return { assignee_id: chosen?.id ?? null, role_id: roleId };
+    }
+    return { assignee_id: null, role_id: roleId ?? null };
+  }
+
+  /** Runs a change in a transaction with its activity and event rows, then tells listeners. */
+  async function write<T>(fn: (tx: Transaction<Database>, record: (task: TaskRow, type: EventType, actor: Actor | null, action: string, changes: Changes, note?: string) => Promise<void>) => Promise<T>): Promise<T> {
+    const result = await deps.db.kysely.transaction().execute((tx) =>
+      fn(tx, async (task, type, actor, action, changes, note) => {
+        await repo.addActivity(tx, { taskId: task.id, actorId: actor?.id ?? null, action, changes, ...(note ? { note } : {}) });
+        await recordEvent(tx, deps.db.kind, { type, taskId: task.id, taskType: task.type, actorId: actor?.id ?? null });
+      }),
+    );
+    deps.afterCommit();
+    return result;
+  }
+
+  async function current(id: number, expectedVersion: number): Promise<TaskRow> {
+    const row = await repo.find(id);
+    if (!row) throw notFound(id);
+    if (row.version !== expectedVersion) throw staleVersion(row, expectedVersion);
+    return row;
+  }
+
+  async function versioned(tx: Transaction<Database>, row: TaskRow, expectedVersion: number, changes: Parameters<typeof repo.updateVersioned>[3]) {
+    const updated = await repo.updateVersioned(tx, row.id, expectedVersion, changes);
+    if (!updated) throw staleVersion((await repo.find(row.id, tx)) ?? row, expectedVersion);
+    return updated;
+  }
+
+  return {
+    repo,
+
+    async get(id: number): Promise<TaskView> {
+      const row = await repo.find(id);
+      if (!row) throw notFound(id);
+      return toTaskView(row);
+    },
+
+    async create(actor: Actor | null, input: NewTask, options: { dutyKey?: string } = {}): Promise<TaskView> {
+      const model = await deps.org.active();
+      const type = typeOf(model, input.type);
+      const fields = validateFields(type, input.fields ?? {}, {});
+      const initial = type.workflow.states.find((state) => state.id === type.workflow.initial)!;
+      return write(async (tx, record) => {
+        const assignment = await resolveAssignment(model, input.assignTo, tx);
+        const row = await repo.insert(tx, {
+          type: type.id,
+          title: input.title,
+          description: input.description ?? '',
+          status: initial.id,
+          category: initial.category,
+          priority: input.priority ?? 'normal',
+          fields: JSON.stringify(fields),
+          labels: input.labels ?? [],
+          due_at: input.dueAt ?? null,
+          position: positionBetween(await repo.lastPosition(type.id, initial.id, tx), null),
+          created_by: actor?.id ?? null,
+          started_at: initial.category === 'active' ? now() : null,
+          duty_key: options.dutyKey ?? null,
+          ...assignment,
+        });
+        await record(row, 'task.created', actor, 'created', { status: [null, row.status], title: [null, row.title] });
+        return toTaskView(row);
+      });
+    },
+
+    async update(actor: Actor, id: number, expectedVersion: number, edit: TaskEdit): Promise<TaskView> {
+      const row = await current(id, expectedVersion);
+      if (row.archived_at) throw archived(row);
+      const type = typeOf(await deps.org.active(), row.type);
+      const fields = edit.fields === undefined ? row.fields : validateFields(type, edit.fields, row.fields);
+      const next = {
+        title: edit.title ?? row.title,
+        description: edit.description ?? row.description,
+        priority: edit.priority ?? row.priority,
+        labels: edit.labels ?? row.labels,
+        due_at: edit.dueAt === undefined ? row.due_at : edit.dueAt,
+      };
+      const changes = diff({ ...pick(row, ['title', 'description', 'priority', 'labels', 'due_at']), ...prefixed(row.fields) }, { ...next, ...prefixed(fields) });
+      if (Object.keys(changes).length === 0) return toTaskView(row);
+      return write(async (tx, record) => {
+        const updated = await versioned(tx, row, expectedVersion, { ...next, fields: JSON.stringify(fields) });
+        await record(updated, 'task.updated', actor, 'updated', changes);
+        return toTaskView(updated);
+      });
+    },
+
+    async assign(actor: Actor, id: number, expectedVersion: number, assignTo: NonNullable<NewTask['assignTo']>): Promise<TaskView> {
+      const row = await current(id, expectedVersion);
+      if (row.archived_at) throw archived(row);
+      const model = await deps.org.active();
+      return write(async (tx, record) => {
+        const assignment = await resolveAssignment(model, assignTo, tx);
+        const next = { assignee_id: assignment.assignee_id ?? null, role_id: assignment.role_id ?? null };
+        const updated = await versioned(tx, row, expectedVersion, next);
+        await record(updated, 'task.assigned', actor, 'assigned', diff(pick(row, ['assignee_id', 'role_id']), next));
+        return toTaskView(updated);
+      });
+    },
+
+    async move(actor: Actor, id: number, expectedVersion: number, input: MoveInput): Promise<{ task: TaskView; warnings: string[] }> {
+      const row = await current(id, expectedVersion);
+      if (row.archived_at) throw archived(row);
+      const model = await deps.org.active();
+      const plan = await moveTask({ repo, boards: deps.boards, model, type: typeOf(model, row.type), row, actor, input, now: now() });
+      return write(async (tx, record) => {
+        const updated = await versioned(tx, row, expectedVersion, plan.changes);
+        await record(updated, plan.event, actor, plan.event === 'task.transitioned' ? 'moved' : 'reordered', plan.activity);
+        return { task: toTaskView(updated), warnings: plan.warnings };
+      });
+    },
+
+    async setArchived(actor: Actor, id: number, expectedVersion: number, archive: boolean): Promise<TaskView> {
+      const row = await current(id, expectedVersion);
+      if (Boolean(row.archived_at) === archive) return toTaskView(row);
+      return write(async (tx, record) => {
+        const updated = await versioned(tx, row, expectedVersion, { archived_at: archive ? now() : null });
+        await record(updated, archive ? 'task.archived' : 'task.restored', actor, archive ? 'archived' : 'restored', {
+          archived_at: [row.archived_at, updated.archived_at],
+        });
+        return toTaskView(updated);
+      });
+    },
+
+    async comment(actor: Actor, id: number, body: string) {
+      const row = await repo.find(id);
+      if (!row) throw notFound(id);
+      return write(async (tx, record) => {
+        const comment = await repo.addComment(tx, id, actor.id, body);
+        await record(row, 'task.commented', actor, 'commented', {}, body.slice(0, 200));
+        return { id: comment.id, body: comment.body, authorId: actor.id, createdAt: comment.created_at.toISOString() };
+      });
+    },
+  };
+}
+
+function pick<T extends object, K extends keyof T>(row: T, keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, row[key]])) as Pick<T, K>;
+}
+
+function prefixed(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [`fields.${key}`, value]));
+}
+
+/** [old, new] for each key whose value differs (compared as JSON). */
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Changes {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const changes: Changes = {};
+  for (const key of keys) {
+    const [a, b] = [before[key] ?? null, after[key] ?? null];
+    if (JSON.stringify(a) !== JSON.stringify(b)) changes[key] = [a, b];
+  }
+  return changes;
+}
+
+export type TaskService = ReturnType<typeof createTaskService>;

@@ -1,0 +1,92 @@
+// Cards over HTTP: thin routes over the task service; every write names the version it saw.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../http/env.ts';
+import { actorOf, requires } from '../http/guard.ts';
+import { jsonBody, pathParams } from '../http/validate.ts';
+import type { TaskService } from './task.service.ts';
+
+const id = z.object({ id: z.coerce.number().int().positive() });
+const expectedVersion = z.number().int().positive();
+const priority = z.enum(['low', 'normal', 'high', 'urgent']);
+const labels = z.array(z.string().trim().min(1).max(40)).max(20);
+const dueAt = z.iso.datetime({ offset: true }).nullable();
+const assignTo = z.object({ personId: z.uuid().nullable().optional(), roleId: z.string().min(1).nullable().optional() });
+
+const createBody = z.object({
+  type: z.string().min(1),
+  title: z.string().trim().min(1).max(300),
+  description: z.string().max(20_000).optional(),
+  fields: z.record(z.string(), z.unknown()).optional(),
+  priority: priority.optional(),
+  labels: labels.optional(),
+  dueAt: dueAt.optional(),
+  assignTo: assignTo.optional(),
+});
+const editBody = z.object({
+  expectedVersion,
+  title: z.string().trim().min(1).max(300).optional(),
+  description: z.string().max(20_000).optional(),
+  fields: z.record(z.string(), z.unknown()).optional(),
+  priority: priority.optional(),
+  labels: labels.optional(),
+  dueAt: dueAt.optional(),
+});
+const moveBody = z.object({
+  expectedVersion,
+  to: z.string().min(1).optional(),
+  afterId: z.number().int().positive().nullable().optional(),
+  beforeId: z.number().int().positive().nullable().optional(),
+});
+
+const toDate = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
+
+export function tasksRoutes(tasks: TaskService) {
+  return new Hono<AppEnv>()
+    .post('/tasks', requires('tasks.create'), jsonBody(createBody), async (c) => {
+      const { dueAt: due, ...body } = c.req.valid('json');
+      const created = await tasks.create(actorOf(c), { ...body, ...(due === undefined ? {} : { dueAt: toDate(due)! }) });
+      return c.json(created, 201);
+    })
+    .get('/tasks/:id', requires('boards.view'), pathParams(id), async (c) => c.json(await tasks.get(c.req.valid('param').id), 200))
+    .get('/tasks/:id/activity', requires('boards.view'), pathParams(id), async (c) => {
+      const rows = await tasks.repo.activity(c.req.valid('param').id);
+      return c.json(rows.map((row) => ({ id: row.id, action: row.action, changes: row.changes, note: row.note, actorId: row.actor_id, actorName: row.actor_name, at: row.created_at.toISOString() })), 200);
+    })
+    .patch('/tasks/:id', requires('tasks.edit'), pathParams(id), jsonBody(editBody), async (c) => {
+      const { expectedVersion: version, dueAt: due, ...edit } = c.req.valid('json');
+      return c.json(await tasks.update(actorOf(c), c.req.valid('param').id, version, { ...edit, ...(due === undefined ? {} : { dueAt: toDate(due)! }) }), 200);
+    })
+    .patch('/tasks/:id/transition', requires('tasks.move'), pathParams(id), jsonBody(moveBody), async (c) => {
+      const { expectedVersion: version, ...move } = c.req.valid('json');
+      return c.json(await tasks.move(actorOf(c), c.req.valid('param').id, version, move), 200);
+    })
+    .put('/tasks/:id/assignment', requires('tasks.assign'), pathParams(id), jsonBody(assignTo.extend({ expectedVersion })), async (c) => {
+      const { expectedVersion: version, ...target } = c.req.valid('json');
+      return c.json(await tasks.assign(actorOf(c), c.req.valid('param').id, version, target), 200);
+    })
+    .post('/tasks/:id/archive', requires('tasks.edit'), pathParams(id), jsonBody(z.object({ expectedVersion })), async (c) =>
+      c.json(await tasks.setArchived(actorOf(c), c.req.valid('param').id, c.req.valid('json').expectedVersion, true), 200),
+    )
+    .post('/tasks/:id/restore', requires('tasks.edit'), pathParams(id), jsonBody(z.object({ expectedVersion })), async (c) =>
+      c.json(await tasks.setArchived(actorOf(c), c.req.valid('param').id, c.req.valid('json').expectedVersion, false), 200),
+    )
+    .get('/tasks/:id/comments', requires('boards.view'), pathParams(id), async (c) => {
+      const rows = await tasks.repo.comments(c.req.valid('param').id);
+      return c.json(rows.map((row) => ({ id: row.id, body: row.body, authorId: row.author_id, authorName: row.author_name, createdAt: row.created_at.toISOString() })), 200);
+    })
+    .post('/tasks/:id/comments', requires('boards.view'), pathParams(id), jsonBody(z.object({ body: z.string().trim().min(1).max(10_000) })), async (c) =>
+      c.json(await tasks.comment(actorOf(c), c.req.valid('param').id, c.req.valid('json').body), 201),
+    )
+    .put('/tasks/:id/watch', requires('boards.view'), pathParams(id), async (c) => {
+      const taskId = c.req.valid('param').id;
+      await tasks.get(taskId);
+      await tasks.repo.setWatching(taskId, actorOf(c).id, true);
+      return c.json({ watchers: await tasks.repo.watchers(taskId) }, 200);
+    })
+    .delete('/tasks/:id/watch', requires('boards.view'), pathParams(id), async (c) => {
+      const taskId = c.req.valid('param').id;
+      await tasks.repo.setWatching(taskId, actorOf(c).id, false);
+      return c.json({ watchers: await tasks.repo.watchers(taskId) }, 200);
+    });
+}

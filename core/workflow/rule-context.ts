@@ -1,0 +1,42 @@
+// The `task` a rule sees (ROLES-FORMAT "Escalations"): the card's own values plus numbers derived
+// from the clock, so rules never read the clock themselves.
+import type { TasksTable } from '../db/schema.ts';
+import type { Selectable } from 'kysely';
+
+export interface RuleTask {
+  id: number;
+  type: string;
+  status: string;
+  priority: string;
+  title: string;
+  fields: Record<string, unknown>;
+  assignee: string | null;
+  role: string | null;
+  labels: string[];
+  created_at: string;
+  due_at: string | null;
+  age_hours: number;
+  idle_hours: number;
+  overdue_hours: number;
+}
+
+const hoursBetween = (from: Date, to: Date) => Math.max(0, (to.getTime() - from.getTime()) / 3_600_000);
+
+export function ruleTask(task: Selectable<TasksTable>, now: Date): RuleTask {
+  return {
+    id: task.id,
+    type: task.type,
+    status: task.status,
+    priority: task.priority,
+    title: task.title,
+    fields: task.fields,
+    assignee: task.assignee_id,
+    role: task.role_id,
+    labels: task.labels,
+    created_at: task.created_at.toISOString(),
+    due_at: task.due_at?.toISOString() ?? null,
+    age_hours: hoursBetween(task.created_at, now),
+    idle_hours: hoursBetween(task.updated_at, now),
+    overdue_hours: task.due_at ? hoursBetween(task.due_at, now) : 0,
+  };
+}

@@ -1,0 +1,93 @@
+// Decides whether a card may move from its status to another, and if not, exactly which rule refused:
+// no such transition, a permission, the guard (with its own message), missing fields, or a WIP limit.
+import type { Actor } from '../auth/actor.ts';
+import type { StateCategory } from '../db/schema.ts';
+import type { TaskTypeDefinition } from '../org/format.schema.ts';
+import { evaluateRule, isTruthy } from '../rules/json-logic.ts';
+import type { RuleTask } from './rule-context.ts';
+
+export type RefusalReason = 'no_transition' | 'permission' | 'guard' | 'missing_fields' | 'wip_limit';
+
+export interface Refusal {
+  reason: RefusalReason;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export type TransitionCheck = { ok: true; category: StateCategory; warnings: string[] } | ({ ok: false } & Refusal);
+
+export interface WipCheck {
+  column: string;
+  limit: number;
+  /** Cards already in the column (not counting the one moving). */
+  count: number;
+  mode: 'block' | 'warn';
+}
+
+export interface TransitionInput {
+  type: TaskTypeDefinition;
+  task: RuleTask;
+  to: string;
+  actor: Actor;
+  policy: Readonly<Record<string, unknown>>;
+  now: Date;
+  wip: WipCheck[];
+}
+
+export function categoryOf(type: TaskTypeDefinition, status: string): StateCategory | undefined {
+  return type.workflow.states.find((state) => state.id === status)?.category;
+}
+
+export function checkTransition({ type, task, to, actor, policy, now, wip }: TransitionInput): TransitionCheck {
+  const category = categoryOf(type, to);
+  const transition = type.workflow.transitions.find((t) => t.from === task.status && t.to === to);
+  if (!transition || !category) {
+    const allowed = type.workflow.transitions.filter((t) => t.from === task.status).map((t) => t.to);
+    return {
+      ok: false,
+      reason: 'no_transition',
+      message: `A ${type.id} card cannot move from "${task.status}" to "${to}"${allowed.length ? `; from "${task.status}" it can go to: ${allowed.join(', ')}` : ''}.`,
+      details: { from: task.status, to, allowed },
+    };
+  }
+  if (transition.requires && !actor.permissions.has(transition.requires)) {
+    return {
+      ok: false,
+      reason: 'permission',
+      message: `Moving from "${task.status}" to "${to}" needs the "${transition.requires}" permission.`,
+      details: { permission: transition.requires },
+    };
+  }
+  if (transition.guard !== undefined) {
+    const context = { task, actor: { id: actor.id, roles: actor.roles, permissions: [...actor.permissions] }, policy, now: now.toISOString() };
+    if (!isTruthy(evaluateRule(transition.guard, context))) {
+      return {
+        ok: false,
+        reason: 'guard',
+        message: transition.guard_message ?? `The rule for moving from "${task.status}" to "${to}" does not allow it.`,
+        details: { guard: transition.guard },
+      };
+    }
+  }
+  const missing = (transition.required_fields ?? []).filter((field) => {
+    const value = task.fields[field];
+    return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+  });
+  if (missing.length) {
+    const names = missing.map((id) => type.fields.find((f) => f.id === id)?.name ?? id);
+    return {
+      ok: false,
+      reason: 'missing_fields',
+      message: `Fill in ${missing.map((id) => `"${id}"`).join(', ')} before moving to "${to}".`,
+      details: { fields: missing, names },
+    };
+  }
+  const warnings: string[] = [];
+  for (const limit of wip) {
+    if (limit.count < limit.limit) continue;
+    const message = `Column "${limit.column}" already holds ${limit.count} of at most ${limit.limit} cards.`;
+    if (limit.mode === 'block') return { ok: false, reason: 'wip_limit', message, details: { ...limit } };
+    warnings.push(message);
+  }
+  return { ok: true, category, warnings };
+}
