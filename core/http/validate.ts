@@ -10,7 +10,7 @@ export interface FieldIssue {
 }
 
 export function toFieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
+  return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message.replace(/^Invalid input: /, '') }));
 }
 
 function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) {

@@ -2,7 +2,7 @@
 // Each runs in one transaction: versioned UPDATE, activity row, event row; listeners hear after commit.
 import type { Transaction } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
-import type { UsersRepository } from '../auth/users.repository.ts';
+import type { Person, UsersRepository } from '../auth/users.repository.ts';
 import type { BoardRepository } from '../board/board.repository.ts';
 import { positionBetween } from '../board/positions.ts';
 import type { Db } from '../db/create-db.ts';
@@ -65,23 +65,30 @@ export function createTaskService(deps: TaskServiceDeps) {
     return type;
   };
 
-  async function resolveAssignment(model: OrgModel, assignTo: NewTask['assignTo'], tx: Transaction<Database>) {
-    if (!assignTo) return {};
-    const { personId, roleId } = assignTo;
-    if (roleId !== undefined && roleId !== null && !model.role(roleId)) {
+  type Assignment = { personId: string; roleId: string | null } | { roleId: string; holders: Person[] } | { roleId: null };
+
+  /** Checks an assignment before the transaction (PGlite has one connection: no reads outside it meanwhile). */
+  async function prepareAssignment(model: OrgModel, assignTo: NewTask['assignTo']): Promise<Assignment | undefined> {
+    if (!assignTo) return undefined;
+    const { personId, roleId = null } = assignTo;
+    if (roleId !== null && !model.role(roleId)) {
       throw new AppError('VALIDATION_FAILED', `Unknown role "${roleId}".`, { issues: [{ path: 'roleId', message: 'unknown role' }] });
     }
     if (personId) {
       const person = await deps.users.get(personId);
       if (!person || person.disabled) throw new AppError('VALIDATION_FAILED', `There is no active person ${personId}.`, { issues: [{ path: 'personId', message: 'unknown person' }] });
-      return { assignee_id: personId, role_id: roleId ?? null };
+      return { personId, roleId };
     }
-    if (roleId) {
-      const holders = await deps.users.holdersOf(roleId);
-      const chosen = pickHolder(holders, await repo.openCounts(holders.map((h) => h.id), tx));
-      return { assignee_id: chosen?.id ?? null, role_id: roleId };
-    }
-    return { assignee_id: null, role_id: roleId ?? null };
+    return roleId === null ? { roleId: null } : { roleId, holders: await deps.users.holdersOf(roleId) };
+  }
+
+  /** Inside the transaction: a role's card goes to the holder with the fewest open cards right now. */
+  async function assignee(assignment: Assignment | undefined, tx: Transaction<Database>) {
+    if (!assignment) return {};
+    if ('personId' in assignment) return { assignee_id: assignment.personId, role_id: assignment.roleId };
+    if (!('holders' in assignment)) return { assignee_id: null, role_id: null };
+    const chosen = pickHolder(assignment.holders, await repo.openCounts(assignment.holders.map((h) => h.id), tx));
+    return { assignee_id: chosen?.id ?? null, role_id: assignment.roleId };
   }
 
   /** Runs a change in a transaction with its activity and event rows, then tells listeners. */
@@ -123,8 +130,9 @@ export function createTaskService(deps: TaskServiceDeps) {
       const type = typeOf(model, input.type);
       const fields = validateFields(type, input.fields ?? {}, {});
       const initial = type.workflow.states.find((state) => state.id === type.workflow.initial)!;
+      const prepared = await prepareAssignment(model, input.assignTo);
       return write(async (tx, record) => {
-        const assignment = await resolveAssignment(model, input.assignTo, tx);
+        const assignment = await assignee(prepared, tx);
         const row = await repo.insert(tx, {
           type: type.id,
           title: input.title,
@@ -170,9 +178,9 @@ export function createTaskService(deps: TaskServiceDeps) {
     async assign(actor: Actor, id: number, expectedVersion: number, assignTo: NonNullable<NewTask['assignTo']>): Promise<TaskView> {
       const row = await current(id, expectedVersion);
       if (row.archived_at) throw archived(row);
-      const model = await deps.org.active();
+      const prepared = await prepareAssignment(await deps.org.active(), assignTo);
       return write(async (tx, record) => {
-        const assignment = await resolveAssignment(model, assignTo, tx);
+        const assignment = await assignee(prepared, tx);
         const next = { assignee_id: assignment.assignee_id ?? null, role_id: assignment.role_id ?? null };
         const updated = await versioned(tx, row, expectedVersion, next);
         await record(updated, 'task.assigned', actor, 'assigned', diff(pick(row, ['assignee_id', 'role_id']), next));

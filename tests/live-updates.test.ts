@@ -1,0 +1,108 @@
+// Live board updates on every database: events reach everyone on the board after commit, a
+// reconnecting client gets what it missed, and only people allowed to see the board connect.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachBoardSockets, REPLAY_LIMIT } from '../core/events/board-socket.ts';
+import { startHttpServer, type RunningServer } from '../core/http/server.ts';
+import { testDatabases } from './helpers/databases.ts';
+import { connectLive } from './helpers/live-client.ts';
+import { memoryLogger } from './helpers/silent-logger.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
+
+const org = `
+version: 1
+organization: {id: live, name: Live}
+roles:
+  - {id: lead, name: Lead, can: [boards.view, tasks.create, tasks.move, tasks.edit]}
+  - {id: outsider, name: Outsider, can: [org.view]}
+members:
+  - {email: a@live.test, name: A, roles: [lead]}
+  - {email: b@live.test, name: B, roles: [lead]}
+  - {email: c@live.test, name: C, roles: [outsider]}
+`;
+
+describe.each(testDatabases)('live board updates on $kind', (database) => {
+  let t: TestApp;
+  let server: RunningServer;
+  let sockets: { close(): void };
+  let a: string;
+  let b: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(database, [{ name: 'live.yaml', text: org }]);
+    server = await startHttpServer(t.app, { port: 0, host: '127.0.0.1' });
+    sockets = attachBoardSockets(server.server, t.services, memoryLogger().log);
+    [a, b] = await Promise.all([t.signIn('a@live.test'), t.signIn('b@live.test')]);
+  });
+  afterAll(async () => {
+    sockets.close();
+    await server.stop(1000);
+    await t.dispose();
+  });
+
+  const api = (cookie: string, method: string, path: string, body?: unknown) =>
+    fetch(`${server.url}${path}`, { method, headers: { Cookie: cookie, 'Content-Type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) }).then((r) => r.json());
+
+  it('pushes created and moved cards to everyone on the board, after commit', async () => {
+    const watcher = await connectLive(server.url, 'core-task', b);
+    const card = await api(a, 'POST', '/api/tasks', { type: 'core.task', title: '上新 10 款' });
+    const created = await watcher.waitFor((m) => m.event?.taskId === card.id && m.event.type === 'task.created');
+    expect(created.task).toMatchObject({ id: card.id, status: 'todo', title: '上新 10 款' });
+
+    await api(a, 'PATCH', `/api/tasks/${card.id}/transition`, { to: 'in_progress', expectedVersion: 1 });
+    const moved = await watcher.waitFor((m) => m.event?.taskId === card.id && m.event.type === 'task.transitioned');
+    expect(moved.task).toMatchObject({ status: 'in_progress', version: 2 });
+    await watcher.close();
+  });
+
+  it('sends a reconnecting client the events it missed, in order, then live ones', async () => {
+    const first = await connectLive(server.url, 'core-task', b);
+    const hello = await first.waitFor((m) => m.type === 'hello');
+    await first.close();
+
+    const card = await api(a, 'POST', '/api/tasks', { type: 'core.task', title: '断线期间' });
+    await api(a, 'PATCH', `/api/tasks/${card.id}/transition`, { to: 'in_progress', expectedVersion: 1 });
+
+    const again = await connectLive(server.url, 'core-task', b, hello.lastEventId);
+    await again.waitFor((m) => m.event?.taskId === card.id && m.event.type === 'task.transitioned');
+    const missed = again.messages.filter((m) => m.event?.taskId === card.id).map((m) => m.event!.type);
+    expect(missed).toEqual(['task.created', 'task.transitioned']);
+
+    await api(a, 'PATCH', `/api/tasks/${card.id}/transition`, { to: 'done', expectedVersion: 2 });
+    await again.waitFor((m) => m.event?.taskId === card.id && m.task?.status === 'done');
+    await again.close();
+  });
+
+  it('asks a client that missed too much to refresh', async () => {
+    const hello = await (async () => {
+      const client = await connectLive(server.url, 'core-task', b);
+      const message = await client.waitFor((m) => m.type === 'hello');
+      await client.close();
+      return message;
+    })();
+    const card = await api(a, 'POST', '/api/tasks', { type: 'core.task', title: '很多事件' });
+    for (let version = 1; version <= REPLAY_LIMIT; version++) {
+      await api(a, 'PATCH', `/api/tasks/${card.id}`, { expectedVersion: version, title: `很多事件 ${version}` });
+    }
+    const late = await connectLive(server.url, 'core-task', b, hello.lastEventId);
+    await late.waitFor((m) => m.type === 'refresh');
+    await late.close();
+  }, 120_000);
+
+  it('does not push cards of other boards', async () => {
+    const watcher = await connectLive(server.url, 'core-report', b);
+    const task = await api(a, 'POST', '/api/tasks', { type: 'core.task', title: '别的看板' });
+    const report = await api(a, 'POST', '/api/tasks', { type: 'core.report', title: '周报' });
+    await watcher.waitFor((m) => m.event?.taskId === report.id);
+    expect(watcher.messages.some((m) => m.event?.taskId === task.id)).toBe(false);
+    await watcher.close();
+  });
+
+  it('refuses connections without a session, without boards.view, to unknown boards, and from other origins', async () => {
+    await expect(connectLive(server.url, 'core-task', '')).rejects.toThrow('HTTP 401');
+    await expect(connectLive(server.url, 'core-task', await t.signIn('c@live.test'))).rejects.toThrow('HTTP 403');
+    await expect(connectLive(server.url, 'no-such-board', a)).rejects.toThrow('HTTP 404');
+    await expect(connectLive(server.url, 'core-task', a, undefined, 'https://evil.example')).rejects.toThrow('HTTP 403');
+    const sameOrigin = await connectLive(server.url, 'core-task', a, undefined, server.url);
+    await sameOrigin.close();
+  });
+});

@@ -1,0 +1,240 @@
+// Cards through the HTTP API on every database: fields, transitions and every refusal reason,
+// versions and conflicts, assignment, ordering, archive, activity.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from './helpers/databases.ts';
+import { createTestApp, demoRoles, type TestApp } from './helpers/test-app.ts';
+
+const AGENT = 'cao.ying@demo.dutyboard.local';
+const AGENT_2 = 'peng.li@demo.dutyboard.local';
+const CS_MANAGER = 'xu.ting@demo.dutyboard.local';
+const PRE_SALES = 'han.xue@demo.dutyboard.local';
+const DIRECTOR = 'chen.zhiyuan@demo.dutyboard.local';
+
+interface Card {
+  id: number;
+  version: number;
+  status: string;
+  position: string;
+  assigneeId: string | null;
+  fields: Record<string, unknown>;
+}
+
+describe.each(testDatabases)('cards on $kind', (database) => {
+  let t: TestApp;
+  let agent: string;
+  let manager: string;
+  let director: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(database);
+    [agent, manager, director] = await Promise.all([t.signIn(AGENT), t.signIn(CS_MANAGER), t.signIn(DIRECTOR)]);
+  });
+  afterAll(() => t.dispose());
+
+  const create = async (cookie: string, body: Record<string, unknown>): Promise<Card> => {
+    const response = await t.call('POST', '/api/tasks', { cookie, body });
+    expect(response.status, await response.clone().text()).toBe(201);
+    return response.json();
+  };
+  const caseCard = (fields: Record<string, unknown> = {}) =>
+    create(agent, { type: 'store.after-sales-case', title: '买家反馈少发一件', fields: { case_type: 'missing_item', ...fields } });
+  const move = (cookie: string, card: Card, to: string, extra: Record<string, unknown> = {}) =>
+    t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie, body: { to, expectedVersion: card.version, ...extra } });
+
+  it('creates a card in its type\'s initial state, shows it on the board and logs it', async () => {
+    const card = await caseCard({ claim_amount: 35.5 });
+    expect(card).toMatchObject({ status: 'open', version: 1, fields: { case_type: 'missing_item', claim_amount: 35.5 } });
+    const board = await (await t.call('GET', '/api/boards/store-after-sales-case', { cookie: agent })).json();
+    expect(board.board.columns.map((c: { id: string }) => c.id)).toEqual(['open', 'in-progress', 'waiting-customer', 'resolved', 'closed']);
+    expect(board.cards.map((c: Card) => c.id)).toContain(card.id);
+    const activity = await (await t.call('GET', `/api/tasks/${card.id}/activity`, { cookie: agent })).json();
+    expect(activity).toEqual([expect.objectContaining({ action: 'created', actorName: '曹颖', changes: { status: [null, 'open'], title: [null, '买家反馈少发一件'] } })]);
+  });
+
+  it('validates fields on every write and names the field', async () => {
+    const missing = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'store.after-sales-case', title: 'x' } });
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error.details.issues).toEqual([expect.objectContaining({ path: 'fields.case_type' })]);
+
+    const wrong = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'store.after-sales-case', title: 'x', fields: { case_type: 'refund', claim_amount: '800元' } } });
+    expect((await wrong.json()).error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/fields\.claim_amount: expected number/) });
+
+    const unknown = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'store.after-sales-case', title: 'x', fields: { case_type: 'refund', colour: 'red' } } });
+    expect((await unknown.json()).error.message).toMatch(/unknown field\(s\) colour for store\.after-sales-case/);
+
+    const card = await caseCard();
+    const cleared = await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: agent, body: { expectedVersion: 1, fields: { case_type: null } } });
+    expect(cleared.status).toBe(400);
+    expect((await t.call('GET', `/api/tasks/${card.id}`, { cookie: agent }).then((r) => r.json())).version).toBe(1);
+
+    const typo = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'store.after-sales-cases', title: 'x' } });
+    expect((await typo.json()).error.message).toBe('Unknown task type "store.after-sales-cases" (did you mean "store.after-sales-case"?).');
+  });
+
+  it('says exactly which rule refused a move', async () => {
+    const card = await caseCard();
+    const noTransition = await move(agent, card, 'resolved');
+    expect(noTransition.status).toBe(422);
+    expect((await noTransition.json()).error).toMatchObject({
+      message: 'A store.after-sales-case card cannot move from "open" to "resolved"; from "open" it can go to: in_progress.',
+      details: { reason: 'no_transition', allowed: ['in_progress'] },
+    });
+
+    const started = (await (await move(agent, card, 'in_progress')).json()).task as Card;
+    const missingFields = await move(agent, started, 'resolved');
+    expect((await missingFields.json()).error).toMatchObject({ message: 'Fill in "order_no" before moving to "resolved".', details: { reason: 'missing_fields', fields: ['order_no'] } });
+
+    const withOrder = (await (await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: agent, body: { expectedVersion: started.version, fields: { order_no: 'TB-20261127-001' } } })).json()) as Card;
+    const resolved = (await (await move(agent, withOrder, 'resolved')).json()).task as Card;
+    const permission = await move(agent, resolved, 'closed');
+    expect(permission.status).toBe(403);
+    expect((await permission.json()).error).toMatchObject({ message: 'Moving from "resolved" to "closed" needs the "tasks.close" permission.', details: { reason: 'permission', permission: 'tasks.close' } });
+    expect((await move(manager, resolved, 'closed')).status).toBe(200);
+
+    const preSales = await t.signIn(PRE_SALES);
+    const request = await create(preSales, { type: 'store.price-request', title: '买家要求 85 折', fields: { discount_pct: 15 } });
+    const guard = await move(preSales, request, 'approved');
+    expect((await guard.json()).error).toMatchObject({ message: '超出规定折扣,请提交店长审批 (Above the policy limit, send it to the store manager)', details: { reason: 'guard' } });
+  });
+
+  it('enforces a column WIP limit that blocks, and reports one that warns', async () => {
+    const board = {
+      id: 'cs-wip', name: 'CS WIP', taskTypes: ['core.task'],
+      columns: [
+        { id: 'todo', name: 'To do', states: ['todo'] },
+        { id: 'doing', name: 'Doing', states: ['in_progress'], wipLimit: 1 },
+        { id: 'stuck', name: 'Stuck', states: ['blocked'], wipLimit: 1, wipMode: 'warn' },
+        { id: 'done', name: 'Done', states: ['done'] },
+      ],
+    };
+    expect((await t.call('POST', '/api/boards', { cookie: director, body: board })).status).toBe(201);
+    const [a, b] = [await create(agent, { type: 'core.task', title: 'A' }), await create(agent, { type: 'core.task', title: 'B' })];
+    const aStarted = (await (await move(agent, a, 'in_progress')).json()).task as Card;
+    const blocked = await move(agent, b, 'in_progress');
+    expect(blocked.status).toBe(422);
+    expect((await blocked.json()).error).toMatchObject({ details: { reason: 'wip_limit', column: 'cs-wip/doing', limit: 1, count: 1 } });
+
+    const aStuck = await (await move(agent, aStarted, 'blocked')).json();
+    expect(aStuck.warnings).toEqual([]);
+    const bStarted = (await (await move(agent, b, 'in_progress')).json()).task as Card;
+    const warned = await (await move(agent, bStarted, 'blocked')).json();
+    expect(warned.task.status).toBe('blocked');
+    expect(warned.warnings).toEqual(['Column "cs-wip/stuck" already holds 1 of at most 1 cards.']);
+  });
+
+  it('refuses a stale write with 409 and the current card, overwriting nothing', async () => {
+    const card = await caseCard();
+    const first = await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: agent, body: { expectedVersion: 1, title: '第一次修改' } });
+    expect(first.status).toBe(200);
+    const stale = await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: manager, body: { expectedVersion: 1, title: '过期的修改' } });
+    expect(stale.status).toBe(409);
+    expect((await stale.json()).error.details.current).toMatchObject({ id: card.id, version: 2, title: '第一次修改' });
+    expect((await t.call('GET', `/api/tasks/${card.id}`, { cookie: agent }).then((r) => r.json())).title).toBe('第一次修改');
+  });
+
+  it('lets exactly one of several concurrent moves of one card win', async () => {
+    const card = await caseCard();
+    const results = await Promise.all([agent, manager, director].map((cookie) => move(cookie, card, 'in_progress')));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    const activity = await (await t.call('GET', `/api/tasks/${card.id}/activity`, { cookie: agent })).json();
+    expect(activity.filter((entry: { action: string }) => entry.action === 'moved')).toHaveLength(1);
+  });
+
+  it('assigns to a role by fewest open cards, and records who had it before', async () => {
+    const holders = (await (await t.call('GET', '/api/people', { cookie: director })).json()).filter((p: { roles: string[] }) => p.roles.includes('after-sales-agent'));
+    expect(holders).toHaveLength(2);
+    const assigned: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const card = await create(manager, { type: 'core.task', title: `分派 ${i}`, assignTo: { roleId: 'after-sales-agent' } });
+      assigned.push(card.assigneeId!);
+    }
+    // Starting from equal loads, the role's holders take turns.
+    expect(new Set(assigned).size).toBe(2);
+    expect(assigned.filter((id) => id === assigned[0])).toHaveLength(2);
+
+    const card = await create(manager, { type: 'core.task', title: '改派' });
+    const other = holders.find((h: { id: string }) => h.id !== assigned[0]).id;
+    const response = await t.call('PUT', `/api/tasks/${card.id}/assignment`, { cookie: manager, body: { expectedVersion: 1, personId: other } });
+    expect((await response.json()).assigneeId).toBe(other);
+    const activity = await (await t.call('GET', `/api/tasks/${card.id}/activity`, { cookie: manager })).json();
+    expect(activity.at(-1)).toMatchObject({ action: 'assigned', changes: { assignee_id: [null, other] } });
+    expect((await t.call('PUT', `/api/tasks/${card.id}/assignment`, { cookie: agent, body: { expectedVersion: 2, personId: other } })).status).toBe(403);
+  });
+
+  it('places a dropped card between its neighbours, keeping one order under concurrent drops', async () => {
+    const cards: Card[] = [];
+    for (const title of ['一', '二', '三']) cards.push(await create(agent, { type: 'core.task', title: `排序 ${title}` }));
+    const [one, two, three] = cards as [Card, Card, Card];
+    const moved = await (await move(agent, three, 'todo', { afterId: one.id, beforeId: two.id })).json();
+    expect(moved.task.position > one.position && moved.task.position < two.position).toBe(true);
+
+    const extra = [await create(agent, { type: 'core.task', title: '甲' }), await create(agent, { type: 'core.task', title: '乙' })];
+    const drops = await Promise.all(extra.map((card) => move(agent, card, 'todo', { afterId: one.id, beforeId: moved.task.id })));
+    const placed = await Promise.all(drops.map(async (r) => ((await r.json()).task as Card).position));
+    expect(new Set(placed).size).toBe(2);
+    for (const position of placed) expect(position > one.position && position < moved.task.position).toBe(true);
+  });
+
+  it('archives and restores; an archived card refuses edits', async () => {
+    const card = await caseCard();
+    const archived = await (await t.call('POST', `/api/tasks/${card.id}/archive`, { cookie: agent, body: { expectedVersion: 1 } })).json();
+    expect(archived.archivedAt).not.toBeNull();
+    const board = await (await t.call('GET', '/api/boards/store-after-sales-case', { cookie: agent })).json();
+    expect(board.cards.map((c: Card) => c.id)).not.toContain(card.id);
+    const edit = await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: agent, body: { expectedVersion: 2, title: 'x' } });
+    expect((await edit.json()).error.message).toMatch(/is archived; restore it first/);
+    const restored = await (await t.call('POST', `/api/tasks/${card.id}/restore`, { cookie: agent, body: { expectedVersion: 2 } })).json();
+    expect(restored).toMatchObject({ archivedAt: null, version: 3 });
+  });
+
+  it('filters a board by text, assignee, role, label and overdue', async () => {
+    const person = (await (await t.call('GET', '/api/me', { cookie: agent })).json()).id;
+    await create(agent, { type: 'core.task', title: '核对库存 SKU-88', labels: ['双十一'], dueAt: '2020-01-01T00:00:00Z', assignTo: { personId: person, roleId: 'after-sales-agent' } });
+    const query = async (q: string) => (await (await t.call('GET', `/api/boards/core-task?${q}`, { cookie: agent })).json()).cards.map((c: { title: string }) => c.title);
+    expect(await query(`q=${encodeURIComponent('sku-88')}`)).toEqual(['核对库存 SKU-88']);
+    expect(await query(`label=${encodeURIComponent('双十一')}`)).toEqual(['核对库存 SKU-88']);
+    expect(await query('overdue=true')).toEqual(['核对库存 SKU-88']);
+    expect(await query(`assignee=${person}&q=SKU`)).toEqual(['核对库存 SKU-88']);
+    expect(await query('role=after-sales-agent&q=SKU')).toEqual(['核对库存 SKU-88']);
+    expect(await query('q=%25')).toEqual([]);
+  });
+
+});
+
+describe.each(testDatabases)('task types in use on $kind', (database) => {
+  const org = (withType: boolean) => `
+version: 1
+organization: {id: kitchen, name: Kitchen}
+${withType ? `task_types:
+  - id: kitchen.incident
+    name: Incident
+    workflow:
+      initial: open
+      states: [{id: open, name: Open, category: todo}, {id: done, name: Done, category: done}]
+      transitions: [{from: open, to: done}]` : ''}
+roles:
+  - {id: chef, name: Chef, can: [boards.view, tasks.create, tasks.move, roles.edit, org.view]}
+members:
+  - {email: chef@kitchen.test, name: Chef, roles: [chef]}
+`;
+
+  it('refuses a roles change that removes a task type open cards use, with the count', async () => {
+    const t = await createTestApp(database, [{ name: 'kitchen.yaml', text: org(true) }]);
+    try {
+      const chef = await t.signIn('chef@kitchen.test');
+      const card = await (await t.call('POST', '/api/tasks', { cookie: chef, body: { type: 'kitchen.incident', title: '烫伤' } })).json();
+      const base = (await (await t.call('GET', '/api/org', { cookie: chef })).json()).versionId;
+      const without = { baseVersionId: base, files: [{ name: 'kitchen.yaml', text: org(false) }] };
+      const dryRun = await (await t.call('POST', '/api/org/validate', { cookie: chef, body: { files: without.files } })).json();
+      expect(dryRun.impact.taskTypesInUse).toEqual([{ taskType: 'kitchen.incident', openCards: 1 }]);
+      const refused = await t.call('PUT', '/api/org', { cookie: chef, body: without });
+      expect(refused.status).toBe(422);
+      expect((await refused.json()).error.message).toMatch(/kitchen\.incident \(1 open card\)/);
+
+      await t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: chef, body: { to: 'done', expectedVersion: 1 } });
+      expect((await t.call('PUT', '/api/org', { cookie: chef, body: without })).status).toBe(200);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
