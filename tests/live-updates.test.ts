@@ -45,11 +45,11 @@ describe.each(testDatabases)('live board updates on $kind', (database) => {
   it('pushes created and moved cards to everyone on the board, after commit', async () => {
     const watcher = await connectLive(server.url, 'core-task', b);
     const card = await api(a, 'POST', '/api/tasks', { type: 'core.task', title: '上新 10 款' });
-    const created = await watcher.waitFor((m) => m.event?.taskId === card.id && m.event.type === 'task.created');
+    const created = await watcher.waitFor((m) => m.event?.taskId === card.id && m.event?.type === 'task.created');
     expect(created.task).toMatchObject({ id: card.id, status: 'todo', title: '上新 10 款' });
 
     await api(a, 'PATCH', `/api/tasks/${card.id}/transition`, { to: 'in_progress', expectedVersion: 1 });
-    const moved = await watcher.waitFor((m) => m.event?.taskId === card.id && m.event.type === 'task.transitioned');
+    const moved = await watcher.waitFor((m) => m.event?.taskId === card.id && m.event?.type === 'task.transitioned');
     expect(moved.task).toMatchObject({ status: 'in_progress', version: 2 });
     await watcher.close();
   });
@@ -63,7 +63,7 @@ describe.each(testDatabases)('live board updates on $kind', (database) => {
     await api(a, 'PATCH', `/api/tasks/${card.id}/transition`, { to: 'in_progress', expectedVersion: 1 });
 
     const again = await connectLive(server.url, 'core-task', b, hello.lastEventId);
-    await again.waitFor((m) => m.event?.taskId === card.id && m.event.type === 'task.transitioned');
+    await again.waitFor((m) => m.event?.taskId === card.id && m.event?.type === 'task.transitioned');
     const missed = again.messages.filter((m) => m.event?.taskId === card.id).map((m) => m.event!.type);
     expect(missed).toEqual(['task.created', 'task.transitioned']);
 

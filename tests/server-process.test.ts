@@ -1,10 +1,13 @@
-// The real process: config errors exit 2, it starts on either database, survives SIGKILL, stops cleanly.
+// The real process: config errors exit 2, it starts on either database, survives SIGKILL, stops cleanly, and two processes share one PostgreSQL.
+import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from './helpers/databases.ts';
-import { runToExit, startServer } from './helpers/server-process.ts';
+import { connectLive } from './helpers/live-client.ts';
+import { runToExit, startServer, type ServerProcess } from './helpers/server-process.ts';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dutyboard-process-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -100,3 +103,55 @@ if (TEST_DATABASE_URL) describe('the server on PostgreSQL', () => {
     expect(stopped.ms).toBeLessThan(5000);
   });
 });
+
+const DIRECTOR = { email: 'chen.zhiyuan@demo.dutyboard.local', password: 'dutyboard-demo' };
+
+async function signIn(url: string): Promise<string> {
+  const response = await fetch(`${url}/api/auth/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DIRECTOR) });
+  return response.headers.get('Set-Cookie')!.split(';')[0]!;
+}
+
+// Defined only where a PostgreSQL server is configured (the embedded database serves one process).
+const postgresUrl = TEST_DATABASE_URL;
+if (postgresUrl) {
+  describe('two server processes on one PostgreSQL', () => {
+    const schema = `two_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const url = new URL(postgresUrl);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    let a: ServerProcess;
+    let b: ServerProcess;
+
+    beforeAll(async () => {
+      const admin = new pg.Client({ connectionString: postgresUrl });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      await admin.end();
+      a = await startServer({ DATABASE_URL: url.toString() });
+      b = await startServer({ DATABASE_URL: url.toString() });
+    });
+    afterAll(async () => {
+      await Promise.all([a?.stop(), b?.stop()]);
+      const admin = new pg.Client({ connectionString: postgresUrl });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    });
+
+    it('delivers a move made through process A to a board client of process B', async () => {
+      const [cookieA, cookieB] = await Promise.all([signIn(a.url), signIn(b.url)]);
+      const onB = await connectLive(b.url, 'core-task', cookieB);
+      const post = (path: string, method: string, body: unknown) =>
+        fetch(`${a.url}${path}`, { method, headers: { Cookie: cookieA, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+      const card = await post('/api/tasks', 'POST', { type: 'core.task', title: '跨进程' });
+      await post(`/api/tasks/${card.id}/transition`, 'PATCH', { to: 'in_progress', expectedVersion: 1 });
+      const moved = await onB.waitFor((m) => m.event?.taskId === card.id && m.event?.type === 'task.transitioned');
+      expect(moved.task).toMatchObject({ status: 'in_progress', version: 2 });
+      await onB.close();
+    });
+
+    it('shares one organisation version between the processes', async () => {
+      const versions = await (await fetch(`${b.url}/api/org/versions`, { headers: { Cookie: await signIn(b.url) } })).json();
+      expect(versions).toHaveLength(1);
+    });
+  });
+}
