@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config.ts';
 import { createDb } from './db/create-db.ts';
 import { migrateToLatest, MigrationError } from './db/migrate.ts';
+import { createDutyScheduler } from './duties/duty-scheduler.ts';
 import { attachBoardSockets } from './events/board-socket.ts';
 import { createApp } from './http/app.ts';
 import { startHttpServer } from './http/server.ts';
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
   closeOperationRegistry();
   await services.boards.ensureTemplates();
   await services.start();
+  // Every process runs it: the unique key per duty, person and period makes each card exactly once.
+  const duties = createDutyScheduler({ services, log: log.child({ module: 'duties' }) });
+  duties.start();
 
   const app = createApp({ services, log, schemaVersion, startedAt, uiDir });
   const server = await startHttpServer(app, { port: config.port, host: config.host });
@@ -77,6 +81,7 @@ async function main(): Promise<void> {
     sockets.close();
     const finished = await server.stop(SHUTDOWN_GRACE_MS);
     if (!finished) log.warn('requests still running after the grace period were cut');
+    await duties.stop();
     await services.stop();
     await db.close();
     log.info('stopped');

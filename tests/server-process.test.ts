@@ -120,14 +120,31 @@ if (postgresUrl) {
     url.searchParams.set('options', `-c search_path=${schema}`);
     let a: ServerProcess;
     let b: ServerProcess;
+    // The demo organisation plus a daily duty with no `at`: its card for today is always due.
+    const rolesDir = mkdtempSync(path.join(os.tmpdir(), 'dutyboard-two-'));
+    const query = async <T,>(text: string) => {
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        return (await client.query(text)).rows as T[];
+      } finally {
+        await client.end();
+      }
+    };
 
     beforeAll(async () => {
+      cpSync('roles', rolesDir, { recursive: true });
+      const finance = path.join(rolesDir, 'finance.yaml');
+      writeFileSync(finance, readFileSync(finance, 'utf8').replace(/\n    duties:\n/, '\n    duties:\n      - {id: daily-cash-check, title: 每日对账 (Daily cash check), every: day}\n'));
       const admin = new pg.Client({ connectionString: postgresUrl });
       await admin.connect();
       await admin.query(`CREATE SCHEMA ${schema}`);
       await admin.end();
-      a = await startServer({ DATABASE_URL: url.toString() });
-      b = await startServer({ DATABASE_URL: url.toString() });
+      // Started together, so both schedulers race for the same duty cards.
+      [a, b] = await Promise.all([
+        startServer({ DATABASE_URL: url.toString(), ROLES_DIR: rolesDir }),
+        new Promise((resolve) => setTimeout(resolve, 300)).then(() => startServer({ DATABASE_URL: url.toString(), ROLES_DIR: rolesDir })),
+      ]);
     });
     afterAll(async () => {
       await Promise.all([a?.stop(), b?.stop()]);
@@ -135,6 +152,16 @@ if (postgresUrl) {
       await admin.connect();
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
+      rmSync(rolesDir, { recursive: true, force: true });
+    });
+
+    it('creates each duty card exactly once although both processes schedule duties', async () => {
+      const countDaily = async () => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE duty_key LIKE 'daily-cash-check/%'`))[0]!.n;
+      for (let i = 0; i < 50 && (await countDaily()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 200));
+      // Let both schedulers finish their first run.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(await countDaily()).toBe(1); // the finance lead role has one holder
+      expect(await query(`SELECT duty_key FROM tasks WHERE duty_key IS NOT NULL GROUP BY duty_key HAVING count(*) > 1`)).toEqual([]);
     });
 
     it('delivers a move made through process A to a board client of process B', async () => {

@@ -6,6 +6,7 @@ import { peopleRoutes } from '../auth/people.routes.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { boardsRoutes } from '../board/boards.routes.ts';
+import { kpisRoutes } from '../kpis/kpis.routes.ts';
 import { orgRoutes } from '../org/org.routes.ts';
 import { tasksRoutes } from '../tasks/tasks.routes.ts';
 import type { Services } from '../services.ts';
@@ -35,7 +36,8 @@ export function apiRoutes({ services, schemaVersion, startedAt }: AppDeps) {
     .route('/', peopleRoutes(services))
     .route('/', orgRoutes(services.org))
     .route('/', boardsRoutes(services.boards))
-    .route('/', tasksRoutes(services.tasks));
+    .route('/', tasksRoutes(services.tasks))
+    .route('/', kpisRoutes(services));
 }
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;

@@ -1,5 +1,6 @@
 // Graph checks of a merged organisation: every reference resolves, reporting lines form a forest,
 // department heads belong to their department, and declared task types are well-formed.
+import { parseScope } from '../kpis/core-metrics.ts';
 import type { OrgCatalogue } from './catalogue.ts';
 import type { FieldDefinition, TaskTypeDefinition } from './format.schema.ts';
 import { errorAt, type Located } from './located.ts';
@@ -39,7 +40,15 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
     role.duties.forEach((duty, i) => {
       if (duty.task_type) ref(at, ['duties', i, 'task_type'], 'task type', duty.task_type, taskTypes.keys());
     });
-    role.kpis.forEach((kpi, i) => ref(at, ['kpis', i, 'metric'], 'metric', kpi.metric, catalogue.metrics));
+    role.kpis.forEach((kpi, i) => {
+      ref(at, ['kpis', i, 'metric'], 'metric', kpi.metric, catalogue.metrics);
+      if (!kpi.scope) return;
+      try {
+        parseScope(kpi.scope).types?.forEach((type) => ref(at, ['kpis', i, 'scope', 'task_type'], 'task type', type, taskTypes.keys()));
+      } catch (error) {
+        errors.push(errorAt(at, ['kpis', i, 'scope'], 'schema', (error as Error).message));
+      }
+    });
     role.escalations.forEach((escalation, i) => {
       const types = escalation.applies_to?.task_types ?? [];
       types.forEach((type, j) => ref(at, ['escalations', i, 'applies_to', 'task_types', j], 'task type', type, taskTypes.keys()));

@@ -39,7 +39,8 @@ function isCronField(field: string, [min, max, names]: [number, number, string[]
     const [range, step] = part.split('/');
     if (step !== undefined && !/^[1-9]\d*$/.test(step)) return false;
     if (range === '*') return true;
-    const [from, to] = range!.split('-');
+    const [from, to, extra] = range!.split('-');
+    if (extra !== undefined) return false;
     if (to === undefined) return !Number.isNaN(value(from!));
     return !Number.isNaN(value(from!)) && !Number.isNaN(value(to)) && value(from!) <= value(to);
   });

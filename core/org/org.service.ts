@@ -125,12 +125,18 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
    * invalid the last good version stays in force (its errors are returned for the log); with no good
    * version at all there is nothing to run, and the caller stops.
    */
-  async function syncFromFolder(sources: SourceFile[]): Promise<{ status: 'activated' | 'unchanged'; versionId: number } | { status: 'invalid'; errors: OrgError[]; keptVersionId: number | null }> {
+  async function syncFromFolder(sources: SourceFile[], attempt = 0): Promise<{ status: 'activated' | 'unchanged'; versionId: number } | { status: 'invalid'; errors: OrgError[]; keptVersionId: number | null }> {
     const result = loadOrg(sources, deps.catalogue);
     const before = await current();
     if (!result.ok) return { status: 'invalid', errors: result.errors, keptVersionId: before?.versionId ?? null };
-    const activated = await activate(sources, { baseVersionId: before?.versionId ?? null, authorId: null, origin: 'roles-folder' });
-    return { status: activated.unchanged ? 'unchanged' : 'activated', versionId: activated.versionId };
+    try {
+      const activated = await activate(sources, { baseVersionId: before?.versionId ?? null, authorId: null, origin: 'roles-folder' });
+      return { status: activated.unchanged ? 'unchanged' : 'activated', versionId: activated.versionId };
+    } catch (error) {
+      // Another process starting at the same moment activated first: compare with its version instead.
+      if (error instanceof AppError && error.code === 'CONFLICT' && attempt === 0) return syncFromFolder(sources, 1);
+      throw error;
+    }
   }
 
   return { current, active, preview, activate, revert, syncFromFolder, versions };

@@ -10,6 +10,8 @@ describe('zoned time', () => {
     expect(instantOf(2026, 10, 1, 9, 0, 'Asia/Shanghai').toISOString()).toBe('2026-10-01T01:00:00.000Z');
     expect(instantOf(2026, 3, 29, 12, 0, 'Europe/Berlin').toISOString()).toBe('2026-03-29T10:00:00.000Z');
     expect(instantOf(2026, 3, 28, 12, 0, 'Europe/Berlin').toISOString()).toBe('2026-03-28T11:00:00.000Z');
+    // 02:30 happens twice on 25 October in Berlin: the first one counts.
+    expect(instantOf(2026, 10, 25, 2, 30, 'Europe/Berlin').toISOString()).toBe('2026-10-25T00:30:00.000Z');
   });
 
   it('bounds weeks from Monday and months, quarters, years in the zone', () => {

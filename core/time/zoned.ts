@@ -42,13 +42,14 @@ export function wallTime(instant: Date, timeZone: string): WallTime {
 export function instantOf(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
   const guess = Date.UTC(year, month - 1, day, hour, minute);
   let instant = guess;
+  const shownAt = (at: number) => {
+    const wall = wallTime(new Date(at), timeZone);
+    return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+  };
   // Two rounds settle the offset, also across a DST change.
-  for (let i = 0; i < 2; i++) {
-    const wall = wallTime(new Date(instant), timeZone);
-    const shown = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-    instant += guess - shown;
-  }
-  return new Date(instant);
+  for (let i = 0; i < 2; i++) instant += guess - shownAt(instant);
+  // When clocks fall back the same wall time comes twice; an hour earlier may show it too.
+  return new Date(shownAt(instant - 3_600_000) === guess ? instant - 3_600_000 : instant);
 }
 
 /** Days in a month (month 1-12). */

@@ -1,0 +1,30 @@
+// KPI results over HTTP: every KPI of the active organisation, per role and per person, for one period.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../http/env.ts';
+import { requires } from '../http/guard.ts';
+import { queryParams } from '../http/validate.ts';
+import type { Services } from '../services.ts';
+import { coreMetricRegistry } from './core-metrics.ts';
+import { createKpiService } from './kpi.service.ts';
+import type { MetricRegistry } from './metric-registry.ts';
+
+const kpiQuery = z.object({
+  period: z.enum(['current', 'previous']).default('current'),
+  at: z.iso.datetime({ offset: true, message: 'expected an ISO date-time, e.g. 2026-03-15T10:00:00+08:00' }).optional(),
+  role: z.string().min(1).max(64).optional(),
+});
+
+/** `metrics` defaults to core's; once plugins register metrics, pass the shared registry. */
+export function kpisRoutes(services: Pick<Services, 'db' | 'org' | 'users'>, metrics: MetricRegistry = coreMetricRegistry()) {
+  const kpis = createKpiService({ db: services.db.kysely, org: services.org, users: services.users, metrics });
+  return new Hono<AppEnv>().get('/kpis', requires('kpis.view'), queryParams(kpiQuery), async (c) => {
+    const query = c.req.valid('query');
+    const results = await kpis.evaluate({
+      period: query.period,
+      ...(query.at === undefined ? {} : { at: new Date(query.at) }),
+      ...(query.role === undefined ? {} : { roleId: query.role }),
+    });
+    return c.json(results, 200);
+  });
+}
