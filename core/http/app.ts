@@ -12,6 +12,8 @@ import { tasksRoutes } from '../tasks/tasks.routes.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
+import { PUBLIC, requires } from './guard.ts';
+import { openApiDocument } from './openapi.ts';
 import { healthRoutes } from './health.routes.ts';
 import { requestContext } from './request-context.ts';
 import { session } from './session.ts';
@@ -56,6 +58,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   app.use('/api/*', session(deps.services.auth));
   app.route('/api', apiRoutes(deps));
+  let document: Record<string, unknown> | undefined;
+  app.get('/api/openapi.json', requires(PUBLIC), (c) => c.json((document ??= openApiDocument(app))));
   if (deps.uiDir) mountUi(app, deps.uiDir);
   app.notFound(notFound);
   app.onError(onError);

@@ -13,8 +13,19 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message.replace(/^Invalid input: /, '') }));
 }
 
+/** Marks a validator with what it checks, so the OpenAPI document can be built from the route table. */
+export const INPUT = Symbol('input');
+export interface InputDeclaration {
+  target: keyof ValidationTargets;
+  schema: z.ZodType;
+}
+
+export function inputOf(handler: unknown): InputDeclaration | undefined {
+  return typeof handler === 'function' && INPUT in handler ? (handler as unknown as { [INPUT]: InputDeclaration })[INPUT] : undefined;
+}
+
 function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) {
-  return validator(target, (value, c): z.output<Schema> => {
+  const middleware = validator(target, (value, c): z.output<Schema> => {
     if (target === 'json' && !/^application\/([\w.-]+\+)?json\b/i.test(c.req.header('Content-Type') ?? '')) {
       throw new AppError('BAD_REQUEST', 'Send the request body as JSON with Content-Type: application/json.');
     }
@@ -26,6 +37,7 @@ function validate<Target extends keyof ValidationTargets, Schema extends z.ZodTy
     }
     return parsed.data;
   });
+  return Object.assign(middleware, { [INPUT]: { target, schema } });
 }
 
 export const jsonBody = <Schema extends z.ZodType>(schema: Schema) => validate('json', schema);
