@@ -132,6 +132,31 @@ export interface EventsTable {
   created_at: Generated<Date>;
 }
 
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'cancelled';
+
+export interface ApprovalsTable {
+  id: ColumnType<number, never, never>;
+  task_id: number;
+  from_status: string;
+  to_status: string;
+  reject_to: string | null;
+  role_id: string;
+  mode: 'any' | 'all' | 'count';
+  required: number;
+  requested_by: string | null;
+  state: Generated<ApprovalState>;
+  created_at: Generated<Date>;
+  decided_at: Date | null;
+}
+
+export interface ApprovalDecisionsTable {
+  approval_id: number;
+  user_id: string;
+  approve: boolean;
+  comment: string | null;
+  decided_at: Generated<Date>;
+}
+
 /** jsonb: objects in, objects out (inserted as JSON text). */
 type JsonColumn<T> = ColumnType<T, string, string>;
 
@@ -148,4 +173,6 @@ export interface Database {
   task_watchers: TaskWatchersTable;
   boards: BoardsTable;
   events: EventsTable;
+  approvals: ApprovalsTable;
+  approval_decisions: ApprovalDecisionsTable;
 }

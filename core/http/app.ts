@@ -9,6 +9,7 @@ import { boardsRoutes } from '../board/boards.routes.ts';
 import { kpisRoutes } from '../kpis/kpis.routes.ts';
 import { orgRoutes } from '../org/org.routes.ts';
 import { tasksRoutes } from '../tasks/tasks.routes.ts';
+import { approvalsRoutes } from '../workflow/approvals.routes.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
@@ -39,7 +40,8 @@ export function apiRoutes({ services, schemaVersion, startedAt }: AppDeps) {
     .route('/', orgRoutes(services.org))
     .route('/', boardsRoutes(services.boards))
     .route('/', tasksRoutes(services.tasks))
-    .route('/', kpisRoutes(services));
+    .route('/', kpisRoutes(services))
+    .route('/', approvalsRoutes(services.tasks));
 }
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;

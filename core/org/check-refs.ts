@@ -70,7 +70,7 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
   }
 
   errors.push(...checkReportingForest(merged));
-  for (const at of merged.taskTypes) errors.push(...checkTaskType(at, catalogue));
+  for (const at of merged.taskTypes) errors.push(...checkTaskType(at, catalogue, () => [...roleIds]));
   for (const at of merged.members) at.value.roles.forEach((role, i) => ref(at, ['roles', i], 'role', role, roleIds));
   return errors;
 }
@@ -114,7 +114,7 @@ const FIELD_SETTINGS: [keyof FieldDefinition, FieldDefinition['type'][]][] = [
   ['max', ['number', 'money', 'percent']],
 ];
 
-function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue): OrgError[] {
+function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue, roleIds: () => string[]): OrgError[] {
   const errors: OrgError[] = [];
   const type = at.value;
   const prefix = type.id.split('.')[0]!;
@@ -145,6 +145,13 @@ function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue)
   type.workflow.transitions.forEach((transition, i) => {
     stateRef(['workflow', 'transitions', i, 'from'], transition.from);
     stateRef(['workflow', 'transitions', i, 'to'], transition.to);
+    if (transition.approval) {
+      const roles = roleIds();
+      if (!roles.includes(transition.approval.by)) {
+        errors.push(errorAt(at, ['workflow', 'transitions', i, 'approval', 'by'], 'unresolved_ref', `unknown role "${transition.approval.by}"`, suggest(transition.approval.by, roles)));
+      }
+      if (transition.approval.reject_to !== undefined) stateRef(['workflow', 'transitions', i, 'approval', 'reject_to'], transition.approval.reject_to);
+    }
     if (transition.requires && !catalogue.permissions.has(transition.requires)) {
       errors.push(errorAt(at, ['workflow', 'transitions', i, 'requires'], 'unresolved_ref', `unknown permission "${transition.requires}"`, suggest(transition.requires, catalogue.permissions)));
     }

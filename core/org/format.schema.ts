@@ -97,6 +97,22 @@ const fieldDefinition = z.strictObject({
   description: z.string().optional(),
 });
 
+/**
+ * A transition that needs approval: by any one holder of a role (或签), all of them (会签), or `count`
+ * of them. Without the right to move directly, a person requests it; `reject_to` is where a rejected
+ * request sends the card.
+ */
+const approvalRule = z
+  .strictObject({
+    by: slug,
+    mode: z.enum(['any', 'all', 'count']).default('any'),
+    count: z.number().int().min(1).optional(),
+    reject_to: fieldId.optional(),
+  })
+  .refine((rule) => (rule.mode === 'count') === (rule.count !== undefined), 'give "count" exactly when mode is count');
+
+export type ApprovalRule = z.output<typeof approvalRule>;
+
 const workflow = z.strictObject({
   initial: fieldId,
   states: z
@@ -111,6 +127,7 @@ const workflow = z.strictObject({
       guard: jsonLogicRule.optional(),
       guard_message: z.string().optional(),
       required_fields: z.array(fieldId).optional(),
+      approval: approvalRule.optional(),
     }),
   ),
 });

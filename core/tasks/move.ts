@@ -7,7 +7,7 @@ import { positionBetween } from '../board/positions.ts';
 import type { TasksTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { EventType } from '../events/event-log.ts';
-import type { TaskTypeDefinition } from '../org/format.schema.ts';
+import type { ApprovalRule, TaskTypeDefinition } from '../org/format.schema.ts';
 import type { OrgModel } from '../org/org-model.ts';
 import { ruleTask } from '../workflow/rule-context.ts';
 import { checkTransition, type WipCheck } from '../workflow/state-machine.ts';
@@ -23,6 +23,8 @@ export interface MoveInput {
 
 export interface MovePlan {
   changes: Updateable<TasksTable>;
+  /** Set when the move has to be requested and approved before it happens. */
+  approval?: ApprovalRule;
   event: EventType;
   activity: Record<string, [unknown, unknown]>;
   warnings: string[];
@@ -37,6 +39,8 @@ interface Context {
   actor: Actor;
   input: MoveInput;
   now: Date;
+  /** Carrying out an approved request. */
+  approved?: boolean;
 }
 
 async function wipChecks({ boards, repo, row, type }: Context, to: string): Promise<WipCheck[]> {
@@ -63,13 +67,13 @@ async function placement({ repo, row, input }: Context, status: string): Promise
 }
 
 export async function moveTask(context: Context): Promise<MovePlan> {
-  const { row, type, input, actor, model, now } = context;
+  const { row, type, input, actor, model, now, approved = false } = context;
   const to = input.to ?? row.status;
   if (to === row.status) {
     const position = await placement(context, row.status);
     return { changes: { position }, event: 'task.reordered', activity: { position: [row.position, position] }, warnings: [] };
   }
-  const check = checkTransition({ type, task: ruleTask(row, now), to, actor, policy: model.policies, now, wip: await wipChecks(context, to) });
+  const check = checkTransition({ type, task: ruleTask(row, now), to, actor, policy: model.policies, now, wip: await wipChecks(context, to), approved });
   if (!check.ok) {
     const code = check.reason === 'permission' ? 'FORBIDDEN' : 'UNPROCESSABLE';
     throw new AppError(code, check.message, { reason: check.reason, ...check.details });
@@ -86,5 +90,6 @@ export async function moveTask(context: Context): Promise<MovePlan> {
     event: 'task.transitioned',
     activity: { status: [row.status, to] },
     warnings: check.warnings,
+    ...(check.approval ? { approval: check.approval } : {}),
   };
 }

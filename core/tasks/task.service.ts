@@ -8,7 +8,6 @@ import { positionBetween } from '../board/positions.ts';
 import type { Db } from '../db/create-db.ts';
 import type { Database, Priority } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
-import { recordEvent, type EventType } from '../events/event-log.ts';
 import type { OrgModel } from '../org/org-model.ts';
 import type { OrgService } from '../org/org.service.ts';
 import { suggest } from '../org/suggest.ts';
@@ -16,6 +15,11 @@ import { pickHolder } from './assignment.ts';
 import { validateFields } from './fields.ts';
 import { archived, notFound, staleVersion } from './task-errors.ts';
 import { toTaskView, type TaskView } from './task-view.ts';
+import { createTaskWriter, type Changes } from './task-writer.ts';
+import { createApprovalService, type approvalView } from '../workflow/approval.service.ts';
+import { createApprovalsRepository } from '../workflow/approvals.repository.ts';
+
+type ApprovalView = ReturnType<typeof approvalView>;
 import { createTaskRepository, type TaskRow } from './task.repository.ts';
 import { moveTask, type MoveInput } from './move.ts';
 
@@ -49,7 +53,6 @@ export interface TaskServiceDeps {
   now?: () => Date;
 }
 
-type Changes = Record<string, [unknown, unknown]>;
 
 export function createTaskService(deps: TaskServiceDeps) {
   const repo = createTaskRepository(deps.db.kysely);
@@ -91,17 +94,10 @@ export function createTaskService(deps: TaskServiceDeps) {
     return { assignee_id: chosen?.id ?? null, role_id: assignment.roleId };
   }
 
-  /** Runs a change in a transaction with its activity and event rows, then tells listeners. */
-  async function write<T>(fn: (tx: Transaction<Database>, record: (task: TaskRow, type: EventType, actor: Actor | null, action: string, changes: Changes, note?: string) => Promise<void>) => Promise<T>): Promise<T> {
-    const result = await deps.db.kysely.transaction().execute((tx) =>
-      fn(tx, async (task, type, actor, action, changes, note) => {
-        await repo.addActivity(tx, { taskId: task.id, actorId: actor?.id ?? null, action, changes, ...(note ? { note } : {}) });
-        await recordEvent(tx, deps.db.kind, { type, taskId: task.id, taskType: task.type, actorId: actor?.id ?? null });
-      }),
-    );
-    deps.afterCommit();
-    return result;
-  }
+  const write = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit });
+  const approvals = createApprovalService({
+    approvals: createApprovalsRepository(deps.db.kysely), tasks: repo, boards: deps.boards, users: deps.users, org: deps.org, write, now,
+  });
 
   async function current(id: number, expectedVersion: number): Promise<TaskRow> {
     const row = await repo.find(id);
@@ -118,6 +114,7 @@ export function createTaskService(deps: TaskServiceDeps) {
 
   return {
     repo,
+    approvals,
 
     async get(id: number): Promise<TaskView> {
       const row = await repo.find(id);
@@ -188,11 +185,20 @@ export function createTaskService(deps: TaskServiceDeps) {
       });
     },
 
-    async move(actor: Actor, id: number, expectedVersion: number, input: MoveInput): Promise<{ task: TaskView; warnings: string[] }> {
+    /** Moves a card, or opens an approval request when its transition needs one (then `approval` is set). */
+    async move(actor: Actor, id: number, expectedVersion: number, input: MoveInput): Promise<{ task: TaskView; warnings: string[]; approval?: ApprovalView }> {
       const row = await current(id, expectedVersion);
       if (row.archived_at) throw archived(row);
       const model = await deps.org.active();
       const plan = await moveTask({ repo, boards: deps.boards, model, type: typeOf(model, row.type), row, actor, input, now: now() });
+      const rule = plan.approval;
+      const required = rule ? await approvals.required(rule) : 0;
+      // A requester who may approve, where one approval is enough, simply moves the card.
+      const approvesAlone = rule !== undefined && required <= 1 && actor.roles.includes(rule.by) && actor.permissions.has('tasks.approve');
+      if (rule && !approvesAlone) {
+        const approval = await write((tx, record) => approvals.open(tx, record, { row, to: input.to!, rule, required, actor }));
+        return { task: toTaskView(row), warnings: plan.warnings, approval };
+      }
       return write(async (tx, record) => {
         const updated = await versioned(tx, row, expectedVersion, plan.changes);
         await record(updated, plan.event, actor, plan.event === 'task.transitioned' ? 'moved' : 'reordered', plan.activity);

@@ -59,7 +59,9 @@ export function tasksRoutes(tasks: TaskService) {
     })
     .patch('/tasks/:id/transition', requires('tasks.move'), pathParams(id), jsonBody(moveBody), async (c) => {
       const { expectedVersion: version, ...move } = c.req.valid('json');
-      return c.json(await tasks.move(actorOf(c), c.req.valid('param').id, version, move), 200);
+      const result = await tasks.move(actorOf(c), c.req.valid('param').id, version, move);
+      // 202: the move is requested and waits for approval; the card has not moved yet.
+      return result.approval ? c.json(result, 202) : c.json(result, 200);
     })
     .put('/tasks/:id/assignment', requires('tasks.assign'), pathParams(id), jsonBody(assignTo.extend({ expectedVersion })), async (c) => {
       const { expectedVersion: version, ...target } = c.req.valid('json');

@@ -2,7 +2,7 @@
 // no such transition, a permission, the guard (with its own message), missing fields, or a WIP limit.
 import type { Actor } from '../auth/actor.ts';
 import type { StateCategory } from '../db/schema.ts';
-import type { TaskTypeDefinition } from '../org/format.schema.ts';
+import type { ApprovalRule, TaskTypeDefinition } from '../org/format.schema.ts';
 import { evaluateRule, isTruthy } from '../rules/json-logic.ts';
 import type { RuleTask } from './rule-context.ts';
 
@@ -14,7 +14,9 @@ export interface Refusal {
   details?: Record<string, unknown>;
 }
 
-export type TransitionCheck = { ok: true; category: StateCategory; warnings: string[] } | ({ ok: false } & Refusal);
+export type TransitionCheck =
+  | { ok: true; category: StateCategory; warnings: string[]; /** Set when the move must be requested and approved first. */ approval?: ApprovalRule }
+  | ({ ok: false } & Refusal);
 
 export interface WipCheck {
   column: string;
@@ -32,13 +34,15 @@ export interface TransitionInput {
   policy: Readonly<Record<string, unknown>>;
   now: Date;
   wip: WipCheck[];
+  /** The move carries out an approved request: neither permission nor approval is asked again. */
+  approved?: boolean;
 }
 
 export function categoryOf(type: TaskTypeDefinition, status: string): StateCategory | undefined {
   return type.workflow.states.find((state) => state.id === status)?.category;
 }
 
-export function checkTransition({ type, task, to, actor, policy, now, wip }: TransitionInput): TransitionCheck {
+export function checkTransition({ type, task, to, actor, policy, now, wip, approved = false }: TransitionInput): TransitionCheck {
   const category = categoryOf(type, to);
   const transition = type.workflow.transitions.find((t) => t.from === task.status && t.to === to);
   if (!transition || !category) {
@@ -50,7 +54,9 @@ export function checkTransition({ type, task, to, actor, policy, now, wip }: Tra
       details: { from: task.status, to, allowed },
     };
   }
-  if (transition.requires && !actor.permissions.has(transition.requires)) {
+  const approval = approved ? undefined : transition.approval;
+  // With an approval rule, lacking the permission means asking for approval, not being refused.
+  if (!approved && !approval && transition.requires && !actor.permissions.has(transition.requires)) {
     return {
       ok: false,
       reason: 'permission',
@@ -89,5 +95,6 @@ export function checkTransition({ type, task, to, actor, policy, now, wip }: Tra
     if (limit.mode === 'block') return { ok: false, reason: 'wip_limit', message, details: { ...limit } };
     warnings.push(message);
   }
-  return { ok: true, category, warnings };
+  const approvesAlone = approval?.mode === 'any' && actor.roles.includes(approval.by) && actor.permissions.has('tasks.approve');
+  return { ok: true, category, warnings, ...(approval && !approvesAlone ? { approval } : {}) };
 }

@@ -1,0 +1,27 @@
+// Approvals over HTTP: the approver's inbox, one request with its decisions, and deciding.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../http/env.ts';
+import { actorOf, requires } from '../http/guard.ts';
+import { jsonBody, pathParams } from '../http/validate.ts';
+import type { TaskService } from '../tasks/task.service.ts';
+
+const id = z.object({ id: z.coerce.number().int().positive() });
+
+export function approvalsRoutes(tasks: TaskService) {
+  return new Hono<AppEnv>()
+    .get('/approvals', requires('tasks.approve'), async (c) => {
+      const rows = await tasks.approvals.inbox(actorOf(c));
+      return c.json(
+        rows.map((row) => ({
+          id: row.id, taskId: row.task_id, title: row.title, taskType: row.type, from: row.from_status, to: row.to_status,
+          role: row.role_id, mode: row.mode, required: row.required, requestedBy: row.requested_by_name, createdAt: row.created_at.toISOString(),
+        })),
+        200,
+      );
+    })
+    .post('/approvals/:id/decision', requires('tasks.approve'), pathParams(id), jsonBody(z.object({ approve: z.boolean(), comment: z.string().trim().max(2000).optional() })), async (c) => {
+      const { approve, comment } = c.req.valid('json');
+      return c.json(await tasks.approvals.decide(actorOf(c), c.req.valid('param').id, approve, comment ?? null), 200);
+    });
+}
