@@ -238,3 +238,43 @@ members:
     }
   });
 });
+
+describe.each(testDatabases)('personal WIP limits on $kind', (database) => {
+  const org = `
+version: 1
+organization: {id: desk, name: Desk}
+roles:
+  - {id: lead, name: Lead, can: [boards.view, tasks.create, tasks.assign, tasks.move]}
+  - id: agent
+    name: Agent
+    reports_to: lead
+    can: [boards.view, tasks.move]
+    personal_wip: {core.task: 2}
+members:
+  - {email: lead@desk.test, name: Lead, roles: [lead]}
+  - {email: a1@desk.test, name: A1, roles: [agent]}
+  - {email: a2@desk.test, name: A2, roles: [agent]}
+`;
+
+  it('passes over holders at their limit; with everyone full the card waits with the role', async () => {
+    const t = await createTestApp(database, [{ name: 'desk.yaml', text: org }]);
+    try {
+      const lead = await t.signIn('lead@desk.test');
+      const assign = async () =>
+        (await (await t.call('POST', '/api/tasks', { cookie: lead, body: { type: 'core.task', title: '工单', assignTo: { roleId: 'agent' } } })).json()) as { id: number; assigneeId: string | null; roleId: string };
+      const cards = [await assign(), await assign(), await assign(), await assign()];
+      const perPerson = new Map<string, number>();
+      for (const card of cards) perPerson.set(card.assigneeId!, (perPerson.get(card.assigneeId!) ?? 0) + 1);
+      expect([...perPerson.values()]).toEqual([2, 2]);
+
+      const fifth = await assign();
+      expect(fifth).toMatchObject({ assigneeId: null, roleId: 'agent' });
+
+      // Finishing a card frees a place.
+      await t.call('PATCH', `/api/tasks/${cards[0]!.id}/transition`, { cookie: lead, body: { to: 'done', expectedVersion: 1 } });
+      expect((await assign()).assigneeId).toBe(cards[0]!.assigneeId);
+    } finally {
+      await t.dispose();
+    }
+  });
+});

@@ -3,13 +3,19 @@
 import { randomInt } from 'node:crypto';
 import { generateKeyBetween } from 'fractional-indexing';
 
-const TAIL_DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** Random digits, the last never "0" (a key may not end in "0"). */
+function randomDigits(count: number): string {
+  return Array.from({ length: count }, (_, i) => DIGITS[randomInt(i === count - 1 ? 1 : 0, DIGITS.length)]).join('');
+}
 
 export function positionBetween(before: string | null, after: string | null): string {
   const key = generateKeyBetween(before, after);
-  // Appending characters keeps the key above `before`; below `after` holds as long as the key is a
-  // strict prefix-free midpoint, which generateKeyBetween guarantees for keys it produced.
-  const tail = TAIL_DIGITS[randomInt(1, TAIL_DIGITS.length)]!;
-  const candidate = `${key}${tail}`;
-  return after === null || candidate < after ? candidate : key;
+  // Any extension of `key` stays above `before`. It stays below `after` unless `after` itself starts
+  // with `key`; then the tail starts with more "0"s than the rest of `after` does, which keeps it lower.
+  const rest = after !== null && after.startsWith(key) ? after.slice(key.length) : null;
+  const zeros = rest === null ? '' : '0'.repeat(/^0*/.exec(rest)![0].length + 1);
+  // Four random digits: about one in 13 million that two drops into one gap collide (ids break ties).
+  return `${key}${zeros}${randomDigits(4)}`;
 }

@@ -37,6 +37,7 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
     if (role.department !== undefined) ref(at, ['department'], 'department', role.department, departmentIds);
     if (role.reports_to !== undefined) ref(at, ['reports_to'], 'role', role.reports_to, roleIds);
     role.can.forEach((permission, i) => ref(at, ['can', i], 'permission', permission, catalogue.permissions));
+    for (const type of Object.keys(role.personal_wip ?? {})) ref(at, ['personal_wip', type], 'task type', type, taskTypes.keys());
     role.duties.forEach((duty, i) => {
       if (duty.task_type) ref(at, ['duties', i, 'task_type'], 'task type', duty.task_type, taskTypes.keys());
     });

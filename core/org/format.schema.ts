@@ -224,6 +224,8 @@ const role = z.strictObject({
   duties: z.array(duty).default([]),
   kpis: z.array(kpi).default([]),
   escalations: z.array(escalation).default([]),
+  /** At most this many open cards of a task type per holder when cards are assigned to the role. */
+  personal_wip: z.record(taskTypeId, z.number().int().positive()).optional(),
 });
 
 const department = z.strictObject({ id: slug, name: displayName, head: slug.optional(), description: z.string().optional() });

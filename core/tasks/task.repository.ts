@@ -43,13 +43,15 @@ export function createTaskRepository(db: Kysely<Database>) {
         .orderBy('task_activity.id')
         .execute();
     },
-    /** Open cards per person among `people`, for assignment by fewest open cards. */
-    async openCounts(people: string[], executor: Executor = db): Promise<Map<string, number>> {
+    /** Open cards per person among `people` (of one type, if given), for assignment by fewest open cards. */
+    async openCounts(people: string[], executor: Executor = db, type?: string): Promise<Map<string, number>> {
       if (people.length === 0) return new Map();
-      const rows = await executor
+      let query = executor
         .selectFrom('tasks')
         .select(['assignee_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('assignee_id', 'in', people)
+        .where('assignee_id', 'in', people);
+      if (type) query = query.where('type', '=', type);
+      const rows = await query
         .where('category', '!=', 'done')
         .where('archived_at', 'is', null)
         .groupBy('assignee_id')

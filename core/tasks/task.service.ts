@@ -68,10 +68,13 @@ export function createTaskService(deps: TaskServiceDeps) {
     return type;
   };
 
-  type Assignment = { personId: string; roleId: string | null } | { roleId: string; holders: Person[] } | { roleId: null };
+  type Assignment =
+    | { personId: string; roleId: string | null }
+    | { roleId: string; holders: Person[]; taskType: string; personalLimit: number | undefined }
+    | { roleId: null };
 
   /** Checks an assignment before the transaction (PGlite has one connection: no reads outside it meanwhile). */
-  async function prepareAssignment(model: OrgModel, assignTo: NewTask['assignTo']): Promise<Assignment | undefined> {
+  async function prepareAssignment(model: OrgModel, taskType: string, assignTo: NewTask['assignTo']): Promise<Assignment | undefined> {
     if (!assignTo) return undefined;
     const { personId, roleId = null } = assignTo;
     if (roleId !== null && !model.role(roleId)) {
@@ -82,7 +85,8 @@ export function createTaskService(deps: TaskServiceDeps) {
       if (!person || person.disabled) throw new AppError('VALIDATION_FAILED', `There is no active person ${personId}.`, { issues: [{ path: 'personId', message: 'unknown person' }] });
       return { personId, roleId };
     }
-    return roleId === null ? { roleId: null } : { roleId, holders: await deps.users.holdersOf(roleId) };
+    if (roleId === null) return { roleId: null };
+    return { roleId, holders: await deps.users.holdersOf(roleId), taskType, personalLimit: model.role(roleId)?.personal_wip?.[taskType] };
   }
 
   /** Inside the transaction: a role's card goes to the holder with the fewest open cards right now. */
@@ -90,7 +94,13 @@ export function createTaskService(deps: TaskServiceDeps) {
     if (!assignment) return {};
     if ('personId' in assignment) return { assignee_id: assignment.personId, role_id: assignment.roleId };
     if (!('holders' in assignment)) return { assignee_id: null, role_id: null };
-    const chosen = pickHolder(assignment.holders, await repo.openCounts(assignment.holders.map((h) => h.id), tx));
+    const ids = assignment.holders.map((h) => h.id);
+    const open = await repo.openCounts(ids, tx);
+    // Holders at their personal limit for this type are passed over; when all are, the card waits with the role.
+    const limit = assignment.personalLimit;
+    const ofType = limit === undefined ? open : await repo.openCounts(ids, tx, assignment.taskType);
+    const eligible = assignment.holders.filter((h) => limit === undefined || (ofType.get(h.id) ?? 0) < limit);
+    const chosen = pickHolder(eligible, open);
     return { assignee_id: chosen?.id ?? null, role_id: assignment.roleId };
   }
 
@@ -127,7 +137,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       const type = typeOf(model, input.type);
       const fields = validateFields(type, input.fields ?? {}, {});
       const initial = type.workflow.states.find((state) => state.id === type.workflow.initial)!;
-      const prepared = await prepareAssignment(model, input.assignTo);
+      const prepared = await prepareAssignment(model, type.id, input.assignTo);
       return write(async (tx, record) => {
         const assignment = await assignee(prepared, tx);
         const row = await repo.insert(tx, {
@@ -175,7 +185,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     async assign(actor: Actor, id: number, expectedVersion: number, assignTo: NonNullable<NewTask['assignTo']>): Promise<TaskView> {
       const row = await current(id, expectedVersion);
       if (row.archived_at) throw archived(row);
-      const prepared = await prepareAssignment(await deps.org.active(), assignTo);
+      const prepared = await prepareAssignment(await deps.org.active(), row.type, assignTo);
       return write(async (tx, record) => {
         const assignment = await assignee(prepared, tx);
         const next = { assignee_id: assignment.assignee_id ?? null, role_id: assignment.role_id ?? null };
