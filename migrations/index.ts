@@ -4,10 +4,12 @@ import * as m0001 from './0001_instance.ts';
 import * as m0002 from './0002_org_and_people.ts';
 import * as m0003 from './0003_boards_and_tasks.ts';
 import * as m0004 from './0004_approvals.ts';
+import * as m0005 from './0005_saved_views.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '0001_instance': m0001,
   '0002_org_and_people': m0002,
   '0003_boards_and_tasks': m0003,
   '0004_approvals': m0004,
+  '0005_saved_views': m0005,
 };

@@ -187,6 +187,19 @@ describe.each(testDatabases)('cards on $kind', (database) => {
     expect(restored).toMatchObject({ archivedAt: null, version: 3 });
   });
 
+  it('saves views: private to their owner unless shared, removed only by the owner', async () => {
+    const mine = await t.call('POST', '/api/boards/core-task/views', { cookie: agent, body: { name: '我的逾期', filters: { overdue: 'true' } } });
+    expect(mine.status).toBe(201);
+    const shared = await (await t.call('POST', '/api/boards/core-task/views', { cookie: manager, body: { name: '双十一', filters: { label: '双十一' }, shared: true } })).json();
+    const names = async (cookie: string) => (await (await t.call('GET', '/api/boards/core-task/views', { cookie })).json()).map((v: { name: string }) => v.name);
+    expect(await names(agent)).toEqual(['双十一', '我的逾期']);
+    expect(await names(manager)).toEqual(['双十一']);
+    expect((await t.call('DELETE', `/api/boards/core-task/views/${shared.id}`, { cookie: agent })).status).toBe(404);
+    expect((await t.call('DELETE', `/api/boards/core-task/views/${shared.id}`, { cookie: manager })).status).toBe(204);
+    const bad = await t.call('POST', '/api/boards/core-task/views', { cookie: agent, body: { name: 'x', filters: { overdue: 'sometimes' } } });
+    expect(bad.status).toBe(400);
+  });
+
   it('filters a board by text, assignee, role, label and overdue', async () => {
     const person = (await (await t.call('GET', '/api/me', { cookie: agent })).json()).id;
     await create(agent, { type: 'core.task', title: '核对库存 SKU-88', labels: ['双十一'], dueAt: '2020-01-01T00:00:00Z', assignTo: { personId: person, roleId: 'after-sales-agent' } });

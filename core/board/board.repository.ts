@@ -27,6 +27,21 @@ export function createBoardRepository(db: Kysely<Database>) {
         .executeTakeFirst();
       return inserted !== undefined;
     },
+    views: (boardId: string, userId: string) =>
+      db
+        .selectFrom('saved_views')
+        .selectAll()
+        .where('board_id', '=', boardId)
+        .where((eb) => eb.or([eb('owner_id', '=', userId), eb('shared', '=', true)]))
+        .orderBy('name')
+        .execute(),
+    addView: (view: { board_id: string; owner_id: string; name: string; filters: CardFilters; shared: boolean }) =>
+      db.insertInto('saved_views').values({ ...view, filters: JSON.stringify(view.filters) }).returningAll().executeTakeFirstOrThrow(),
+    /** Only the owner removes a view; false when there is no such view of theirs. */
+    async removeView(boardId: string, id: number, ownerId: string): Promise<boolean> {
+      const result = await db.deleteFrom('saved_views').where('id', '=', id).where('board_id', '=', boardId).where('owner_id', '=', ownerId).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
     cards(board: BoardRow, filters: CardFilters, now: Date) {
       let query = db
         .selectFrom('tasks')

@@ -51,6 +51,10 @@ function checkDefinition(model: OrgModel, definition: BoardDefinition): void {
   if (issues.length) throw new AppError('VALIDATION_FAILED', issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), { issues });
 }
 
+function viewOf(row: { id: number; name: string; filters: Record<string, string>; shared: boolean; owner_id: string }) {
+  return { id: row.id, name: row.name, filters: row.filters, shared: row.shared, ownerId: row.owner_id };
+}
+
 export function createBoardService(deps: { boards: BoardRepository; org: OrgService }) {
   return {
     async list() {
@@ -66,6 +70,17 @@ export function createBoardService(deps: { boards: BoardRepository; org: OrgServ
       if (!board) throw new AppError('NOT_FOUND', `There is no board "${id}".`);
       const cards = await deps.boards.cards(board, filters, now);
       return { board: boardView(board), cards: cards.map(toTaskView) };
+    },
+    async views(boardId: string, actor: Actor) {
+      await this.get(boardId);
+      return (await deps.boards.views(boardId, actor.id)).map(viewOf);
+    },
+    async addView(boardId: string, actor: Actor, view: { name: string; filters: CardFilters; shared: boolean }) {
+      await this.get(boardId);
+      return viewOf(await deps.boards.addView({ board_id: boardId, owner_id: actor.id, name: view.name, filters: view.filters, shared: view.shared }));
+    },
+    async removeView(boardId: string, viewId: number, actor: Actor) {
+      if (!(await deps.boards.removeView(boardId, viewId, actor.id))) throw new AppError('NOT_FOUND', `You have no view ${viewId} on board "${boardId}".`);
     },
     async get(id: string): Promise<BoardRow> {
       const board = await deps.boards.get(id);

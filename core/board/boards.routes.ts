@@ -8,6 +8,8 @@ import { boardDefinition, cardFilters } from './board.schema.ts';
 import type { BoardService } from './board.service.ts';
 
 const id = z.object({ id: z.string().min(1).max(64) });
+const viewId = id.extend({ viewId: z.coerce.number().int().positive() });
+const savedView = z.object({ name: z.string().trim().min(1).max(100), filters: cardFilters, shared: z.boolean().default(false) });
 
 export function boardsRoutes(boards: BoardService) {
   return new Hono<AppEnv>()
@@ -15,5 +17,13 @@ export function boardsRoutes(boards: BoardService) {
     .post('/boards', requires('boards.manage'), jsonBody(boardDefinition), async (c) => c.json(await boards.create(actorOf(c), c.req.valid('json')), 201))
     .get('/boards/:id', requires('boards.view'), pathParams(id), queryParams(cardFilters), async (c) =>
       c.json(await boards.load(c.req.valid('param').id, c.req.valid('query')), 200),
-    );
+    )
+    .get('/boards/:id/views', requires('boards.view'), pathParams(id), async (c) => c.json(await boards.views(c.req.valid('param').id, actorOf(c)), 200))
+    .post('/boards/:id/views', requires('boards.view'), pathParams(id), jsonBody(savedView), async (c) =>
+      c.json(await boards.addView(c.req.valid('param').id, actorOf(c), c.req.valid('json')), 201),
+    )
+    .delete('/boards/:id/views/:viewId', requires('boards.view'), pathParams(viewId), async (c) => {
+      await boards.removeView(c.req.valid('param').id, c.req.valid('param').viewId, actorOf(c));
+      return c.body(null, 204);
+    });
 }

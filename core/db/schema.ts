@@ -157,6 +157,16 @@ export interface ApprovalDecisionsTable {
   decided_at: Generated<Date>;
 }
 
+export interface SavedViewsTable {
+  id: ColumnType<number, never, never>;
+  board_id: string;
+  owner_id: string;
+  name: string;
+  filters: JsonColumn<Record<string, string>>;
+  shared: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
 /** jsonb: objects in, objects out (inserted as JSON text). */
 type JsonColumn<T> = ColumnType<T, string, string>;
 
@@ -175,4 +185,5 @@ export interface Database {
   events: EventsTable;
   approvals: ApprovalsTable;
   approval_decisions: ApprovalDecisionsTable;
+  saved_views: SavedViewsTable;
 }
