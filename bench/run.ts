@@ -1,8 +1,10 @@
 // `npm run bench [-- name ...]`: runs the named benchmarks (all by default), saves and prints results.
+import { boardLoad } from './board-load.ts';
+import { moves } from './moves.ts';
 import { pgliteSoak } from './pglite-soak.ts';
 import { printTable, saveResult, type Bench, type BenchResult } from './result.ts';
 
-const benches: Bench[] = [pgliteSoak];
+const benches: Bench[] = [pgliteSoak, moves, boardLoad];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));

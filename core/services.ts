@@ -18,7 +18,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const boardRepository = createBoardRepository(deps.db.kysely);
   const boards = createBoardService({ boards: boardRepository, org });
   const events = createEventBus(deps.db, deps.log.child({ module: 'events' }));
-  const tasks = createTaskService({ db: deps.db, org, users, boards: boardRepository, afterCommit: events.poke });
+  const tasks = createTaskService({ db: deps.db, org, users, boards: boardRepository, afterCommit: events.announce });
   return {
     db: deps.db,
     catalogue,

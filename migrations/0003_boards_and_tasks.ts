@@ -17,7 +17,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('assignee_id', 'uuid', (col) => col.references('users.id').onDelete('set null'))
     .addColumn('role_id', 'text')
     .addColumn('due_at', 'timestamptz')
-    .addColumn('position', 'text', (col) => col.notNull())
+    // Byte order: fractional keys mix upper and lower case, which a language collation would reorder.
+    .addColumn('position', sql`text COLLATE "C"`, (col) => col.notNull())
     .addColumn('version', 'integer', (col) => col.notNull().defaultTo(1))
     .addColumn('created_by', 'uuid', (col) => col.references('users.id').onDelete('set null'))
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))

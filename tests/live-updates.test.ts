@@ -1,7 +1,11 @@
 // Live board updates on every database: events reach everyone on the board after commit, a
 // reconnecting client gets what it missed, and only people allowed to see the board connect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Transaction } from 'kysely';
+import { migrateToLatest } from '../core/db/migrate.ts';
+import type { Database } from '../core/db/schema.ts';
 import { attachBoardSockets, REPLAY_LIMIT } from '../core/events/board-socket.ts';
+import { createEventBus } from '../core/events/event-bus.ts';
 import { startHttpServer, type RunningServer } from '../core/http/server.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { connectLive } from './helpers/live-client.ts';
@@ -106,3 +110,43 @@ describe.each(testDatabases)('live board updates on $kind', (database) => {
     await sameOrigin.close();
   });
 });
+
+// Two transactions at once need a server with more than one connection.
+const postgres = testDatabases.find((d) => d.kind === 'postgres');
+if (postgres) {
+  describe('event order on PostgreSQL', () => {
+    it('delivers an event whose transaction commits after a later event was already read', async () => {
+      const db = await postgres.create();
+      try {
+        await migrateToLatest(db.kysely);
+        const bus = createEventBus(db, memoryLogger().log);
+        await bus.start();
+        const seen: number[] = [];
+        bus.subscribe((events) => seen.push(...events.map((e) => e.id)));
+
+        const insert = (tx: Transaction<Database>) => tx.insertInto('events').values({ type: 'task.updated', task_id: null, task_type: 'core.task', actor_id: null }).returning('id').executeTakeFirstOrThrow();
+        let releaseSlow!: () => void;
+        const slowDone = new Promise<void>((resolve) => (releaseSlow = resolve));
+        let slowId = 0;
+        const slow = db.kysely.transaction().execute(async (tx) => {
+          slowId = (await insert(tx)).id;
+          await slowDone;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const fast = await db.kysely.transaction().execute(insert);
+        bus.announce();
+        await expect.poll(() => seen).toContain(fast.id);
+        expect(slowId).toBeLessThan(fast.id);
+        expect(seen).not.toContain(slowId);
+
+        releaseSlow();
+        await slow;
+        bus.announce();
+        await expect.poll(() => seen).toContain(slowId);
+        await bus.stop();
+      } finally {
+        await db.dispose();
+      }
+    });
+  });
+}

@@ -1,6 +1,7 @@
 // Delivers committed events to this process's listeners (board websockets, later escalations and
-// plugins). Writers poke it after commit; on PostgreSQL, NOTIFY pokes it for other processes' writes.
-// It reads rows by id, so a missed or merged notification loses nothing.
+// plugins). Writers announce after commit: this process reads at once, and on PostgreSQL one NOTIFY
+// (coalesced) wakes the other processes. Rows are read by id, so a missed or merged wake-up loses nothing.
+import { sql } from 'kysely';
 import type { Db } from '../db/create-db.ts';
 import type { Logger } from '../logger.ts';
 import { toTaskView, type TaskView } from '../tasks/task-view.ts';
@@ -17,20 +18,31 @@ export interface DeliveredEvent {
   task: TaskView | null;
 }
 
-/** Ids are handed out before commit, so a slow transaction can commit an id below one already read. */
-const REORDER_WINDOW = 500;
 const BATCH = 1000;
+/**
+ * Ids are handed out before commit, so a slow transaction can commit an id below one already read.
+ * Skipped ids are looked for again until this long has passed (a rolled-back one never comes).
+ */
+const GAP_TTL_MS = 10_000;
+const MAX_GAP = 1000;
+/** On PostgreSQL, a wake-up can be lost (a process dies between commit and NOTIFY): look anyway. */
+const SAFETY_POLL_MS = 5_000;
 
 export function createEventBus(db: Db, log: Logger) {
   const listeners = new Set<(events: DeliveredEvent[]) => void>();
-  const delivered = new Set<number>();
+  const gaps = new Map<number, number>();
   let cursor = 0;
   let draining: Promise<void> | undefined;
   let pending = false;
+  let notifyQueued = false;
   let unlisten: (() => Promise<void>) | undefined;
+  let safety: NodeJS.Timeout | undefined;
 
-  async function load(query: { after: number; taskTypes?: string[]; limit: number }): Promise<DeliveredEvent[]> {
-    let select = db.kysely.selectFrom('events').selectAll().where('id', '>', query.after);
+  async function load(query: { after: number; also?: number[]; taskTypes?: string[]; limit: number }): Promise<DeliveredEvent[]> {
+    let select = db.kysely.selectFrom('events').selectAll();
+    select = query.also?.length
+      ? select.where((eb) => eb.or([eb('id', '>', query.after), eb('id', 'in', query.also!)]))
+      : select.where('id', '>', query.after);
     if (query.taskTypes) select = select.where('task_type', 'in', query.taskTypes.length ? query.taskTypes : ['']);
     const rows = await select.orderBy('id').limit(query.limit).execute();
     const taskIds = [...new Set(rows.map((row) => row.task_id).filter((id): id is number => id !== null))];
@@ -49,13 +61,16 @@ export function createEventBus(db: Db, log: Logger) {
 
   async function drainOnce(): Promise<void> {
     for (;;) {
-      const events = (await load({ after: Math.max(0, cursor - REORDER_WINDOW), limit: BATCH })).filter((e) => !delivered.has(e.id));
+      const now = Date.now();
+      for (const [id, since] of gaps) if (now - since > GAP_TTL_MS) gaps.delete(id);
+      const events = await load({ after: cursor, also: [...gaps.keys()], limit: BATCH });
       if (events.length === 0) return;
       for (const event of events) {
-        delivered.add(event.id);
-        cursor = Math.max(cursor, event.id);
+        gaps.delete(event.id);
+        if (event.id <= cursor) continue;
+        for (let missing = Math.max(cursor + 1, event.id - MAX_GAP); missing < event.id; missing++) gaps.set(missing, now);
+        cursor = event.id;
       }
-      for (const id of delivered) if (id <= cursor - REORDER_WINDOW) delivered.delete(id);
       for (const listener of listeners) {
         try {
           listener(events);
@@ -63,7 +78,7 @@ export function createEventBus(db: Db, log: Logger) {
           log.error({ err: error }, 'event listener failed');
         }
       }
-      if (events.length < BATCH / 2) return;
+      if (events.length < BATCH) return;
     }
   }
 
@@ -83,28 +98,43 @@ export function createEventBus(db: Db, log: Logger) {
       });
   }
 
+  /** After a commit that recorded events: read them here, and wake the other processes once per tick. */
+  function announce(): void {
+    poke();
+    if (db.kind !== 'postgres' || notifyQueued) return;
+    notifyQueued = true;
+    setImmediate(() => {
+      notifyQueued = false;
+      sql`SELECT pg_notify(${NOTIFY_CHANNEL}, '')`.execute(db.kysely).catch((error: unknown) => log.warn({ err: error }, 'NOTIFY failed'));
+    });
+  }
+
   return {
     /** Starts from the newest event: listeners hear what happens from now on. */
     async start(): Promise<void> {
       const row = await db.kysely.selectFrom('events').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
       cursor = Number(row?.max ?? 0);
-      if (db.listen) unlisten = await db.listen(NOTIFY_CHANNEL, poke, poke);
+      if (db.listen) {
+        unlisten = await db.listen(NOTIFY_CHANNEL, poke, poke);
+        safety = setInterval(poke, SAFETY_POLL_MS).unref();
+      }
     },
     subscribe(listener: (events: DeliveredEvent[]) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    poke,
+    announce,
     /** Events after `lastId` for these task types, for a client catching up after a reconnect. */
     since: (lastId: number, taskTypes: string[], limit: number) => load({ after: lastId, taskTypes, limit }),
     get lastId(): number {
       return cursor;
     },
-    /** Resolves once every poke so far has been read (tests and shutdown). */
+    /** Resolves once everything announced so far has been read (benchmarks, shutdown). */
     async settled(): Promise<void> {
       while (draining) await draining;
     },
     async stop(): Promise<void> {
+      clearInterval(safety);
       await unlisten?.();
       await draining;
       listeners.clear();

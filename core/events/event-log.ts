@@ -1,7 +1,7 @@
-// Domain events, written in the same transaction as the change they describe. On PostgreSQL the
-// transaction also NOTIFYs, so other server processes learn of the event exactly when it commits.
-import { sql, type Transaction } from 'kysely';
-import type { DatabaseKind } from '../db/create-db.ts';
+// Domain events, written in the same transaction as the change they describe. Other server processes
+// are woken by a NOTIFY sent after commit (see event-bus.ts): NOTIFY inside the transaction would make
+// PostgreSQL serialise every such commit behind one lock.
+import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
 export const EVENT_TYPES = [
@@ -19,13 +19,11 @@ export interface NewEvent {
   actorId: string | null;
 }
 
-export async function recordEvent(tx: Transaction<Database>, kind: DatabaseKind, event: NewEvent): Promise<number> {
+export async function recordEvent(tx: Transaction<Database>, event: NewEvent): Promise<number> {
   const { id } = await tx
     .insertInto('events')
     .values({ type: event.type, task_id: event.taskId, task_type: event.taskType, actor_id: event.actorId })
     .returning('id')
     .executeTakeFirstOrThrow();
-  // Payload is only a wake-up call (NOTIFY payloads are capped and not replayed); readers fetch rows.
-  if (kind === 'postgres') await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${String(id)})`.execute(tx);
   return id;
 }

@@ -16,7 +16,7 @@ export function createTaskWriter(deps: { db: Db; repo: TaskRepository; afterComm
     const result = await deps.db.kysely.transaction().execute((tx) =>
       fn(tx, async (task, type, actor, action, changes, note) => {
         await deps.repo.addActivity(tx, { taskId: task.id, actorId: actor?.id ?? null, action, changes, ...(note ? { note } : {}) });
-        await recordEvent(tx, deps.db.kind, { type, taskId: task.id, taskType: task.type, actorId: actor?.id ?? null });
+        await recordEvent(tx, { type, taskId: task.id, taskType: task.type, actorId: actor?.id ?? null });
       }),
     );
     deps.afterCommit();

@@ -77,6 +77,7 @@ export function createTaskRepository(db: Kysely<Database>) {
         .select('position')
         .where('type', '=', type)
         .where('status', '=', status)
+        .where('archived_at', 'is', null)
         .orderBy('position', 'desc')
         .limit(1)
         .executeTakeFirst();

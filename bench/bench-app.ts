@@ -1,0 +1,138 @@
+// The whole app on a throwaway PostgreSQL schema, served over loopback HTTP, for the benchmarks that
+// measure it: a one-role organisation, one signed-in person, plain pg pools for same-run baselines.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { pino } from 'pino';
+import { DEMO_PASSWORD, seedMembers } from '../core/auth/seed-members.ts';
+import { createDb, type Db } from '../core/db/create-db.ts';
+import { migrateToLatest } from '../core/db/migrate.ts';
+import { createApp } from '../core/http/app.ts';
+import { startHttpServer, type RunningServer } from '../core/http/server.ts';
+import { createServices, type Services } from '../core/services.ts';
+
+export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+const EMAIL = 'mover@bench.local';
+const ROLES = `
+version: 1
+organization: {id: bench, name: Bench}
+roles:
+  - {id: mover, name: Mover, can: [boards.view, tasks.create, tasks.move, tasks.edit]}
+members:
+  - {email: ${EMAIL}, name: Mover, roles: [mover]}
+`;
+
+export interface BenchApp {
+  url: string;
+  /** `dutyboard_session=…`, for the Cookie header. */
+  cookie: string;
+  schema: string;
+  db: Db;
+  services: Services;
+  /** Calls the API over HTTP as the signed-in person (JSON body when given). */
+  call(method: string, path: string, body?: unknown): Promise<Response>;
+  /** A plain pg pool on the bench schema, for baselines that skip the app; closed with the app. */
+  rawPool(max: number): pg.Pool;
+  /** Stops the server and services, closes every pool and drops the schema. */
+  close(): Promise<void>;
+}
+
+function unreachable(error: unknown): Error {
+  const { hostname, port } = new URL(BENCH_DATABASE_URL);
+  const { code, message } = error as NodeJS.ErrnoException;
+  return new Error(
+    `PostgreSQL is unreachable at ${hostname}:${port || 5432} (${code ?? message}). The database benchmarks need a ` +
+      'server: start one, or point BENCH_DATABASE_URL at one (e.g. postgres://postgres@127.0.0.1:5432/test).',
+  );
+}
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: BENCH_DATABASE_URL, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw unreachable(error);
+  }
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function startBenchApp(options: { maxConnections?: number } = {}): Promise<BenchApp> {
+  const schema = `bench_${randomBytes(6).toString('hex')}`;
+  await admin(`CREATE SCHEMA ${schema}`);
+  const pools: pg.Pool[] = [];
+  let db: Db | undefined;
+  let services: Services | undefined;
+  let server: RunningServer | undefined;
+  let closed = false;
+
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    process.off('SIGINT', onInterrupt);
+    await server?.stop(2000);
+    await services?.stop();
+    await db?.close();
+    await Promise.all(pools.map((pool) => pool.end()));
+    await admin(`DROP SCHEMA ${schema} CASCADE`);
+  };
+  // Ctrl-C mid-run: still drop the schema, so no bench_* schema is left behind.
+  const onInterrupt = () => void close().finally(() => process.exit(130));
+  process.once('SIGINT', onInterrupt);
+
+  try {
+    db = await createDb({ kind: 'postgres', url: BENCH_DATABASE_URL, searchPath: schema, maxConnections: options.maxConnections ?? 20 });
+    const { schemaVersion } = await migrateToLatest(db.kysely);
+    const log = pino({ level: 'silent' });
+    services = createServices({ db, log });
+    await services.org.activate([{ name: 'bench.yaml', text: ROLES }], { baseVersionId: null, authorId: null, origin: 'roles-folder' });
+    await seedMembers((await services.org.active()).definition.members, services.users);
+    await services.boards.ensureTemplates();
+    await services.start();
+    server = await startHttpServer(createApp({ services, log, schemaVersion, startedAt: Date.now() }), { port: 0, host: '127.0.0.1' });
+    const url = server.url;
+
+    const send = (method: string, path: string, body: unknown, cookie: string | undefined) =>
+      fetch(`${url}${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(cookie ? { Cookie: cookie } : {}) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const signIn = await send('POST', '/api/auth/sign-in', { email: EMAIL, password: DEMO_PASSWORD }, undefined);
+    if (signIn.status !== 200) throw new Error(`bench sign-in failed: ${signIn.status} ${await signIn.text()}`);
+    await signIn.arrayBuffer();
+    const cookie = (signIn.headers.get('Set-Cookie') ?? '').split(';')[0]!;
+
+    return {
+      url,
+      cookie,
+      schema,
+      db,
+      services,
+      call: (method, path, body) => send(method, path, body, cookie),
+      rawPool(max) {
+        const pool = new pg.Pool({ connectionString: BENCH_DATABASE_URL, max, options: `-c search_path=${schema}` });
+        pools.push(pool);
+        return pool;
+      },
+      close,
+    };
+  } catch (error) {
+    await close().catch(() => undefined);
+    if (error instanceof Error && /Cannot reach PostgreSQL/.test(error.message)) throw unreachable(error);
+    throw error;
+  }
+}
+
+/** The q-quantile (0…1) of `values`, nearest rank. */
+export function quantile(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+export const round2 = (value: number) => Math.round(value * 100) / 100;

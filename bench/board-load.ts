@@ -1,0 +1,142 @@
+// board-load: how long opening a 10,000-card board takes over HTTP, against the bare SELECT of the same
+// rows through pg; supporting figures split the API's time into query, mapping and serialising.
+import { generateNKeysBetween } from 'fractional-indexing';
+import { sql, type Insertable } from 'kysely';
+import type { StateCategory, TasksTable } from '../core/db/schema.ts';
+import { quantile, round2, startBenchApp, type BenchApp } from './bench-app.ts';
+import { median, type Bench, type BenchResult } from './result.ts';
+
+const CARDS = 10_000;
+const BATCH = 1_000;
+const WARMUPS = 3;
+const RUNS = 30;
+const TARGET_MS = 150;
+const TARGET_RATIO = 3;
+const BOARD = 'core-task';
+const BARE_SELECT = `SELECT * FROM tasks WHERE type = 'core.task' AND archived_at IS NULL ORDER BY position, id`;
+const STATES: [string, StateCategory][] = [['todo', 'todo'], ['in_progress', 'active'], ['blocked', 'blocked'], ['done', 'done']];
+
+/** 10,000 cards spread over the four columns, in valid fractional-index order; the same every run. */
+async function seedCards(app: BenchApp): Promise<void> {
+  const positions = generateNKeysBetween(null, null, CARDS);
+  const epoch = new Date('2026-01-05T09:00:00Z').getTime();
+  await app.db.kysely.transaction().execute(async (tx) => {
+    for (let from = 0; from < CARDS; from += BATCH) {
+      const rows: Insertable<TasksTable>[] = [];
+      for (let n = from; n < Math.min(CARDS, from + BATCH); n++) {
+        const [status, category] = STATES[n % STATES.length]!;
+        const created = new Date(epoch + n * 60_000);
+        rows.push({
+          type: 'core.task',
+          title: `商品详情页更新 Update product page #${n + 1}`,
+          status,
+          category,
+          fields: '{}',
+          labels: n % 3 === 0 ? ['listing'] : [],
+          position: positions[n]!,
+          created_at: created,
+          updated_at: created,
+          started_at: category === 'active' || category === 'done' ? created : null,
+          done_at: category === 'done' ? created : null,
+        });
+      }
+      await tx.insertInto('tasks').values(rows).execute();
+    }
+  });
+  // Planner statistics now, not whenever autovacuum gets to them: the same plan every run.
+  await sql`ANALYZE tasks`.execute(app.db.kysely);
+}
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+async function timeRuns(fn: () => Promise<void>): Promise<number[]> {
+  for (let i = 0; i < WARMUPS; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) times.push(await timed(fn));
+  return times;
+}
+
+/** Both warmed up, then RUNS rounds of one of each, so a busy neighbour slows both alike. */
+async function timeAlternating(a: () => Promise<void>, b: () => Promise<void>): Promise<[number[], number[]]> {
+  for (let i = 0; i < WARMUPS; i++) {
+    await a();
+    await b();
+  }
+  const [timesA, timesB]: [number[], number[]] = [[], []];
+  for (let i = 0; i < RUNS; i++) {
+    timesA.push(await timed(a));
+    timesB.push(await timed(b));
+  }
+  return [timesA, timesB];
+}
+
+export const boardLoad: Bench = {
+  name: 'board-load',
+  description: `GET /api/boards/${BOARD} with ${CARDS.toLocaleString('en')} cards over HTTP vs the bare SELECT through pg`,
+  async run(): Promise<BenchResult> {
+    const app = await startBenchApp();
+    try {
+      await seedCards(app);
+      const pool = app.rawPool(1);
+      let bytes = 0;
+      let selected = 0;
+      const getBoard = async () => {
+        const response = await app.call('GET', `/api/boards/${BOARD}`);
+        if (response.status !== 200) throw new Error(`GET /api/boards/${BOARD}: ${response.status} ${await response.text()}`);
+        bytes = (await response.arrayBuffer()).byteLength;
+      };
+      const bareSelect = async () => {
+        selected = (await pool.query(BARE_SELECT)).rowCount ?? 0;
+      };
+      const [api, bare] = await timeAlternating(getBoard, bareSelect);
+      const { cards } = (await (await app.call('GET', `/api/boards/${BOARD}`)).json()) as { cards: { position: string }[] };
+      if (cards.length !== CARDS) throw new Error(`the board showed ${cards.length} cards, expected ${CARDS}`);
+      if (cards.some((card, i) => i > 0 && cards[i - 1]!.position >= card.position)) throw new Error('the board\'s cards are not in position order');
+      if (selected !== CARDS) throw new Error(`the bare SELECT returned ${selected} rows, expected ${CARDS}`);
+
+      // Where the API's time goes, measured in-process: the same query through Kysely, the service
+      // (query + mapping to views), and serialising its result.
+      const board = await app.services.boards.get(BOARD);
+      const query = await timeRuns(async () => void (await cardsQuery(app, board.task_types)));
+      const service = await timeRuns(async () => void (await app.services.boards.load(BOARD, {})));
+      const loaded = await app.services.boards.load(BOARD, {});
+      const stringify = await timeRuns(async () => void JSON.stringify(loaded));
+
+      const value = median(api);
+      const baseline = median(bare);
+      const ratio = value / baseline;
+      return {
+        name: 'board-load',
+        metric: `median ms to GET a ${CARDS.toLocaleString('en')}-card board over HTTP (baseline: the bare SELECT through pg)`,
+        value,
+        unit: 'ms',
+        baseline,
+        ratio,
+        target: `≤ ${TARGET_MS} ms and ≤ ${TARGET_RATIO}× the SELECT`,
+        met: value <= TARGET_MS && ratio <= TARGET_RATIO,
+        extra: {
+          apiP90Ms: round2(quantile(api, 0.9)),
+          apiMaxMs: round2(Math.max(...api)),
+          responseKb: Math.round(bytes / 1024),
+          selectP90Ms: round2(quantile(bare, 0.9)),
+          kyselyQueryMs: round2(median(query)),
+          serviceLoadMs: round2(median(service)),
+          jsonStringifyMs: round2(median(stringify)),
+          cards: CARDS,
+          runs: RUNS,
+        },
+      };
+    } finally {
+      await app.close();
+    }
+  },
+};
+
+/** The query the board repository runs for an unfiltered board. */
+function cardsQuery(app: BenchApp, types: string[]) {
+  return app.db.kysely.selectFrom('tasks').selectAll().where('type', 'in', types).where('archived_at', 'is', null).orderBy('position').orderBy('id').execute();
+}
