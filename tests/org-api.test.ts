@@ -40,6 +40,7 @@ describe.each(testDatabases)('organisation API on $kind', (database) => {
 
   it('dry-runs a change: diff and impact, nothing activated', async () => {
     const before = await activeVersion();
+    const card = await t.services.tasks.create(null, { type: 'core.task', title: '大客户回访', assignTo: { roleId: 'vip-agent' } });
     // Drop the key-account agent role (the last role of the file) and its member's assignment.
     const files = edit('customer-service.yaml', (text) =>
       text.replace(/\n  - id: vip-agent[\s\S]*?(?=\nmembers:)/, '\n').replace('roles: [vip-agent]', 'roles: []'),
@@ -49,7 +50,18 @@ describe.each(testDatabases)('organisation API on $kind', (database) => {
     expect(body.ok, JSON.stringify(body.errors?.slice(0, 3))).toBe(true);
     expect(body.diff.roles.removed).toEqual(['vip-agent']);
     expect(body.impact.heldRolesRemoved).toEqual([{ role: 'vip-agent', holders: 1 }]);
+    expect(body.impact.rolesLosingCards).toEqual([{ role: 'vip-agent', openCards: 1, taskIds: [card.id] }]);
     expect(await activeVersion()).toBe(before);
+  });
+
+  it('lists the open cards a changed escalation watches', async () => {
+    const card = await t.services.tasks.create(null, {
+      type: 'store.after-sales-case', title: '索赔 ¥800', fields: { case_type: 'refund', claim_amount: 800 }, assignTo: { roleId: 'after-sales-agent' },
+    });
+    const files = edit('customer-service.yaml', (text) => text.replace(/(id: claim-over-policy[\s\S]*?after: )PT4H/, '$1PT2H'));
+    const body = await (await t.call('POST', '/api/org/validate', { cookie: director, body: { files } })).json();
+    expect(body.diff.escalations.changed).toEqual(['after-sales-agent/claim-over-policy']);
+    expect(body.impact.escalations).toEqual([{ escalation: 'after-sales-agent/claim-over-policy', change: 'changed', openCards: 1, taskIds: [card.id] }]);
   });
 
   it('reports every error of an invalid file with file:line:column, and changes nothing', async () => {

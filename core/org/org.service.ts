@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import type { OrgCatalogue } from './catalogue.ts';
 import { diffOrgs, type OrgDiff } from './diff.ts';
+import { escalationImpact, rolesLosingCards, type EscalationImpact, type TasksAffected } from './impact.ts';
 import { loadOrg } from './load-org.ts';
 import type { OrgError } from './org-error.ts';
 import { OrgModel } from './org-model.ts';
@@ -19,6 +20,10 @@ export interface Impact {
   heldRolesRemoved: { role: string; holders: number }[];
   /** Task types the change removes that open cards still use (such a change is refused). */
   taskTypesInUse: { taskType: string; openCards: number }[];
+  /** Open cards sitting with a role the change removes. */
+  rolesLosingCards: ({ role: string } & TasksAffected)[];
+  /** Open cards an added, removed or changed escalation watches. */
+  escalations: EscalationImpact[];
 }
 
 export type Preview = { ok: true; diff: OrgDiff; impact: Impact; errors: [] } | { ok: false; errors: OrgError[] };
@@ -60,7 +65,17 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
     const heldRolesRemoved = diff.roles.removed
       .filter((role) => holders.has(role))
       .map((role) => ({ role, holders: holders.get(role)! }));
-    return { ok: true, errors: [], diff, impact: { heldRolesRemoved, taskTypesInUse: await taskTypesInUse(diff.task_types.removed) } };
+    return {
+      ok: true,
+      errors: [],
+      diff,
+      impact: {
+        heldRolesRemoved,
+        taskTypesInUse: await taskTypesInUse(diff.task_types.removed),
+        rolesLosingCards: await rolesLosingCards(deps.db, diff),
+        escalations: await escalationImpact(deps.db, diff, before?.definition ?? null, result.definition),
+      },
+    };
   }
 
   async function taskTypesInUse(removed: string[]): Promise<Impact['taskTypesInUse']> {
