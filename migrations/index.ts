@@ -5,6 +5,7 @@ import * as m0002 from './0002_org_and_people.ts';
 import * as m0003 from './0003_boards_and_tasks.ts';
 import * as m0004 from './0004_approvals.ts';
 import * as m0005 from './0005_saved_views.ts';
+import * as m0006 from './0006_task_links.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '0001_instance': m0001,
@@ -12,4 +13,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0003_boards_and_tasks': m0003,
   '0004_approvals': m0004,
   '0005_saved_views': m0005,
+  '0006_task_links': m0006,
 };

@@ -187,6 +187,25 @@ describe.each(testDatabases)('cards on $kind', (database) => {
     expect(restored).toMatchObject({ archivedAt: null, version: 3 });
   });
 
+  it('links cards to cards and to pages, seen from both ends, and comments', async () => {
+    const [a, b] = [await caseCard(), await caseCard()];
+    const blocks = await t.call('POST', `/api/tasks/${a.id}/links`, { cookie: agent, body: { kind: 'blocks', toTaskId: b.id } });
+    expect(blocks.status).toBe(201);
+    const page = await (await t.call('POST', `/api/tasks/${a.id}/links`, { cookie: agent, body: { kind: 'url', url: 'https://detail.tmall.com/item.htm?id=1', title: '详情页' } })).json();
+    expect((await t.call('POST', `/api/tasks/${a.id}/links`, { cookie: agent, body: { kind: 'relates', toTaskId: a.id } })).status).toBe(400);
+    expect((await t.call('POST', `/api/tasks/${a.id}/links`, { cookie: agent, body: { kind: 'url' } })).status).toBe(400);
+
+    const fromB = await (await t.call('GET', `/api/tasks/${b.id}/links`, { cookie: agent })).json();
+    expect(fromB).toEqual([expect.objectContaining({ kind: 'blocks', direction: 'incoming', otherTaskId: a.id })]);
+    expect((await t.call('DELETE', `/api/tasks/${a.id}/links/${page.id}`, { cookie: agent })).status).toBe(204);
+    expect((await (await t.call('GET', `/api/tasks/${a.id}/links`, { cookie: agent })).json()).map((l: { kind: string }) => l.kind)).toEqual(['blocks']);
+
+    await t.call('POST', `/api/tasks/${a.id}/comments`, { cookie: manager, body: { body: '已联系快递' } });
+    expect(await (await t.call('GET', `/api/tasks/${a.id}/comments`, { cookie: agent })).json()).toEqual([expect.objectContaining({ body: '已联系快递', authorName: '许婷' })]);
+    const actions = (await (await t.call('GET', `/api/tasks/${a.id}/activity`, { cookie: agent })).json()).map((e: { action: string }) => e.action);
+    expect(actions).toEqual(['created', 'linked', 'linked', 'unlinked', 'commented']);
+  });
+
   it('saves views: private to their owner unless shared, removed only by the owner', async () => {
     const mine = await t.call('POST', '/api/boards/core-task/views', { cookie: agent, body: { name: '我的逾期', filters: { overdue: 'true' } } });
     expect(mine.status).toBe(201);

@@ -167,6 +167,17 @@ export interface SavedViewsTable {
   created_at: Generated<Date>;
 }
 
+export interface TaskLinksTable {
+  id: ColumnType<number, never, never>;
+  task_id: number;
+  kind: 'relates' | 'blocks' | 'duplicates' | 'url';
+  target_task_id: number | null;
+  url: string | null;
+  title: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
 /** jsonb: objects in, objects out (inserted as JSON text). */
 type JsonColumn<T> = ColumnType<T, string, string>;
 
@@ -186,4 +197,5 @@ export interface Database {
   approvals: ApprovalsTable;
   approval_decisions: ApprovalDecisionsTable;
   saved_views: SavedViewsTable;
+  task_links: TaskLinksTable;
 }

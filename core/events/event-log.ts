@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.ts';
 
 export const EVENT_TYPES = [
   'task.created', 'task.updated', 'task.assigned', 'task.transitioned', 'task.reordered',
-  'task.archived', 'task.restored', 'task.commented', 'task.approval_requested', 'task.approval_decided',
+  'task.archived', 'task.restored', 'task.commented', 'task.approval_requested', 'task.approval_decided', 'task.linked',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -15,6 +15,8 @@ import { pickHolder } from './assignment.ts';
 import { validateFields } from './fields.ts';
 import { archived, notFound, staleVersion } from './task-errors.ts';
 import { toTaskView, type TaskView } from './task-view.ts';
+import { createCardExtras } from './card-extras.ts';
+import { createLinksRepository } from './links.repository.ts';
 import { createTaskWriter, type Changes } from './task-writer.ts';
 import { createApprovalService, type approvalView } from '../workflow/approval.service.ts';
 import { createApprovalsRepository } from '../workflow/approvals.repository.ts';
@@ -105,6 +107,7 @@ export function createTaskService(deps: TaskServiceDeps) {
   }
 
   const write = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit });
+  const extras = createCardExtras({ repo, links: createLinksRepository(deps.db.kysely), write });
   const approvals = createApprovalService({
     approvals: createApprovalsRepository(deps.db.kysely), tasks: repo, boards: deps.boards, users: deps.users, org: deps.org, write, now,
   });
@@ -228,15 +231,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       });
     },
 
-    async comment(actor: Actor, id: number, body: string) {
-      const row = await repo.find(id);
-      if (!row) throw notFound(id);
-      return write(async (tx, record) => {
-        const comment = await repo.addComment(tx, id, actor.id, body);
-        await record(row, 'task.commented', actor, 'commented', {}, body.slice(0, 200));
-        return { id: comment.id, body: comment.body, authorId: actor.id, createdAt: comment.created_at.toISOString() };
-      });
-    },
+    ...extras,
   };
 }
 

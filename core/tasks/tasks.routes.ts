@@ -39,6 +39,13 @@ const moveBody = z.object({
   beforeId: z.number().int().positive().nullable().optional(),
 });
 
+const linkBody = z.object({
+  kind: z.enum(['relates', 'blocks', 'duplicates', 'url']),
+  toTaskId: z.number().int().positive().optional(),
+  url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  title: z.string().trim().max(200).optional(),
+});
+
 const toDate = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
 
 export function tasksRoutes(tasks: TaskService) {
@@ -80,6 +87,27 @@ export function tasksRoutes(tasks: TaskService) {
     .post('/tasks/:id/comments', requires('boards.view'), pathParams(id), jsonBody(z.object({ body: z.string().trim().min(1).max(10_000) })), async (c) =>
       c.json(await tasks.comment(actorOf(c), c.req.valid('param').id, c.req.valid('json').body), 201),
     )
+    .get('/tasks/:id/links', requires('boards.view'), pathParams(id), async (c) => {
+      const taskId = c.req.valid('param').id;
+      const rows = await tasks.links(taskId);
+      return c.json(
+        rows.map((row) => ({
+          id: row.id, kind: row.kind, url: row.url, title: row.title,
+          // Seen from this card: outgoing links name their target, incoming ones their source.
+          direction: row.task_id === taskId ? ('outgoing' as const) : ('incoming' as const),
+          otherTaskId: row.task_id === taskId ? row.target_task_id : row.task_id,
+          otherTitle: row.task_id === taskId ? row.target_title : row.source_title,
+        })),
+        200,
+      );
+    })
+    .post('/tasks/:id/links', requires('tasks.edit'), pathParams(id), jsonBody(linkBody), async (c) =>
+      c.json(await tasks.link(actorOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    )
+    .delete('/tasks/:id/links/:linkId', requires('tasks.edit'), pathParams(id.extend({ linkId: z.coerce.number().int().positive() })), async (c) => {
+      await tasks.unlink(actorOf(c), c.req.valid('param').id, c.req.valid('param').linkId);
+      return c.body(null, 204);
+    })
     .put('/tasks/:id/watch', requires('boards.view'), pathParams(id), async (c) => {
       const taskId = c.req.valid('param').id;
       await tasks.get(taskId);
