@@ -21,6 +21,10 @@ describe('GET /api/openapi.json', () => {
       t.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/') && accessOf(r.handler)).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
     );
     expect(new Set(listed)).toEqual(routes);
+    const undeclared = Object.entries(doc.paths as Record<string, Record<string, { 'x-output-declared': boolean }>>).flatMap(([path, ops]) =>
+      Object.entries(ops).filter(([, op]) => !op['x-output-declared']).map(([method]) => `${method} ${path}`),
+    );
+    expect(undeclared).toEqual([]);
   });
 
   it('carries access rules and input schemas from the routes', async () => {
@@ -29,7 +33,8 @@ describe('GET /api/openapi.json', () => {
     expect(transition['x-access']).toBe('tasks.move');
     expect(transition.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
     expect(transition.requestBody.content['application/json'].schema.required).toEqual(['expectedVersion']);
-    expect(Object.keys(transition.responses)).toEqual(expect.arrayContaining(['400', '401', '403']));
+    expect(Object.keys(transition.responses)).toEqual(expect.arrayContaining(['200', '202', '400', '401', '403']));
+    expect(transition.responses['200'].content['application/json'].schema.properties.task.required).toContain('version');
     const signIn = doc.paths['/api/auth/sign-in'].post;
     expect(signIn.security).toEqual([]);
     expect(signIn.responses['401']).toBeUndefined();

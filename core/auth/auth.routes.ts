@@ -1,5 +1,7 @@
 // Sign-in, sign-out and "who am I".
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { responds } from '../http/output.ts';
+import { meSchema } from '../http/output.schemas.ts';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
@@ -33,17 +35,17 @@ async function describe(actor: Actor, org: OrgService) {
 
 export function authRoutes(auth: AuthService, org: OrgService) {
   return new Hono<AppEnv>()
-    .post('/auth/sign-in', requires(PUBLIC), jsonBody(signInBody), async (c) => {
+    .post('/auth/sign-in', requires(PUBLIC), responds({ 200: meSchema }), jsonBody(signInBody), async (c) => {
       const { email, password } = c.req.valid('json');
       const session = await auth.signIn(email, password, clientAddress(c));
       writeSessionCookie(c, session.token, session.expiresAt);
       return c.json(await describe(session.actor, org), 200);
     })
-    .post('/auth/sign-out', requires(SIGNED_IN), async (c) => {
+    .post('/auth/sign-out', requires(SIGNED_IN), responds({ 204: null }), async (c) => {
       const token = c.get('sessionToken');
       if (token) await auth.signOut(token);
       clearSessionCookie(c);
       return c.body(null, 204);
     })
-    .get('/me', requires(SIGNED_IN), async (c) => c.json(await describe(actorOf(c), org), 200));
+    .get('/me', requires(SIGNED_IN), responds({ 200: meSchema }), async (c) => c.json(await describe(actorOf(c), org), 200));
 }

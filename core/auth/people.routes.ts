@@ -1,5 +1,7 @@
 // People and their roles, managed by holders of people.manage.
 import { Hono } from 'hono';
+import { responds } from '../http/output.ts';
+import { personSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -47,15 +49,15 @@ export function peopleRoutes(deps: { users: UsersRepository; org: OrgService; au
   };
 
   return new Hono<AppEnv>()
-    .get('/people', requires('org.view'), async (c) => c.json(await deps.users.list(), 200))
-    .post('/people', requires('people.manage'), jsonBody(createBody), async (c) => {
+    .get('/people', requires('org.view'), responds({ 200: z.array(personSchema) }), async (c) => c.json(await deps.users.list(), 200))
+    .post('/people', requires('people.manage'), responds({ 201: personSchema }), jsonBody(createBody), async (c) => {
       const body = c.req.valid('json');
       const roleIds = await knownRoles(body.roles);
       if (await deps.users.findCredentials(body.email)) throw new AppError('CONFLICT', `Someone with the email ${body.email} already exists.`);
       const id = await deps.users.create({ email: body.email, displayName: body.displayName, passwordHash: await hashPassword(body.password), roles: roleIds });
       return c.json(await found(id), 201);
     })
-    .patch('/people/:id', requires('people.manage'), pathParams(idParam), jsonBody(updateBody), async (c) => {
+    .patch('/people/:id', requires('people.manage'), responds({ 200: personSchema }), pathParams(idParam), jsonBody(updateBody), async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       await found(id);
@@ -68,7 +70,7 @@ export function peopleRoutes(deps: { users: UsersRepository; org: OrgService; au
       if (body.password !== undefined || body.disabled) await deps.auth.endSessionsOf(id);
       return c.json(await found(id), 200);
     })
-    .put('/people/:id/roles', requires('people.manage'), pathParams(idParam), jsonBody(z.object({ roles })), async (c) => {
+    .put('/people/:id/roles', requires('people.manage'), responds({ 200: personSchema }), pathParams(idParam), jsonBody(z.object({ roles })), async (c) => {
       const { id } = c.req.valid('param');
       await found(id);
       await deps.users.setRoles(id, await knownRoles(c.req.valid('json').roles));

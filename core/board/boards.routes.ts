@@ -1,5 +1,7 @@
 // Boards over HTTP: list, create, and load one with its cards (filtered).
 import { Hono } from 'hono';
+import { responds } from '../http/output.ts';
+import { boardViewSchema, savedViewSchema, taskViewSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires } from '../http/guard.ts';
@@ -13,16 +15,16 @@ const savedView = z.object({ name: z.string().trim().min(1).max(100), filters: c
 
 export function boardsRoutes(boards: BoardService) {
   return new Hono<AppEnv>()
-    .get('/boards', requires('boards.view'), async (c) => c.json(await boards.list(), 200))
-    .post('/boards', requires('boards.manage'), jsonBody(boardDefinition), async (c) => c.json(await boards.create(actorOf(c), c.req.valid('json')), 201))
-    .get('/boards/:id', requires('boards.view'), pathParams(id), queryParams(cardFilters), async (c) =>
+    .get('/boards', requires('boards.view'), responds({ 200: z.array(boardViewSchema) }), async (c) => c.json(await boards.list(), 200))
+    .post('/boards', requires('boards.manage'), responds({ 201: boardViewSchema }), jsonBody(boardDefinition), async (c) => c.json(await boards.create(actorOf(c), c.req.valid('json')), 201))
+    .get('/boards/:id', requires('boards.view'), responds({ 200: z.object({ board: boardViewSchema, cards: z.array(taskViewSchema) }) }), pathParams(id), queryParams(cardFilters), async (c) =>
       c.json(await boards.load(c.req.valid('param').id, c.req.valid('query')), 200),
     )
-    .get('/boards/:id/views', requires('boards.view'), pathParams(id), async (c) => c.json(await boards.views(c.req.valid('param').id, actorOf(c)), 200))
-    .post('/boards/:id/views', requires('boards.view'), pathParams(id), jsonBody(savedView), async (c) =>
+    .get('/boards/:id/views', requires('boards.view'), responds({ 200: z.array(savedViewSchema) }), pathParams(id), async (c) => c.json(await boards.views(c.req.valid('param').id, actorOf(c)), 200))
+    .post('/boards/:id/views', requires('boards.view'), responds({ 201: savedViewSchema }), pathParams(id), jsonBody(savedView), async (c) =>
       c.json(await boards.addView(c.req.valid('param').id, actorOf(c), c.req.valid('json')), 201),
     )
-    .delete('/boards/:id/views/:viewId', requires('boards.view'), pathParams(viewId), async (c) => {
+    .delete('/boards/:id/views/:viewId', requires('boards.view'), responds({ 204: null }), pathParams(viewId), async (c) => {
       await boards.removeView(c.req.valid('param').id, c.req.valid('param').viewId, actorOf(c));
       return c.body(null, 204);
     });

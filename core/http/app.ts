@@ -1,5 +1,7 @@
 // Assembles the HTTP application: request context, the API routes, the UI, and the one error shape.
 import { Hono } from 'hono';
+import { responds } from './output.ts';
+import { anyObject } from './output.schemas.ts';
 import { bodyLimit } from 'hono/body-limit';
 import { authRoutes } from '../auth/auth.routes.ts';
 import { peopleRoutes } from '../auth/people.routes.ts';
@@ -61,7 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/api/*', session(deps.services.auth));
   app.route('/api', apiRoutes(deps));
   let document: Record<string, unknown> | undefined;
-  app.get('/api/openapi.json', requires(PUBLIC), (c) => c.json((document ??= openApiDocument(app))));
+  app.get('/api/openapi.json', requires(PUBLIC), responds({ 200: anyObject }), (c) => c.json((document ??= openApiDocument(app))));
   if (deps.uiDir) mountUi(app, deps.uiDir);
   app.notFound(notFound);
   app.onError(onError);

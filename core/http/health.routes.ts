@@ -1,5 +1,7 @@
 // GET /api/health: is the server up, which database it runs on, at which schema version, for how long.
 import { Hono } from 'hono';
+import { responds } from './output.ts';
+import { healthSchema } from './output.schemas.ts';
 import type { Db } from '../db/create-db.ts';
 import type { AppEnv } from './env.ts';
 import { PUBLIC, requires } from './guard.ts';
@@ -11,7 +13,7 @@ export interface HealthDeps {
 }
 
 export function healthRoutes({ db, schemaVersion, startedAt }: HealthDeps) {
-  return new Hono<AppEnv>().get('/', requires(PUBLIC), async (c) => {
+  return new Hono<AppEnv>().get('/', requires(PUBLIC), responds({ 200: healthSchema, 503: healthSchema }), async (c) => {
     const base = {
       database: db.kind,
       schemaVersion,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../errors.ts';
 import type { AppEnv } from './env.ts';
 import { accessOf, PUBLIC, SIGNED_IN } from './guard.ts';
+import { outputOf } from './output.ts';
 import { inputOf, type InputDeclaration } from './validate.ts';
 
 type Operation = Record<string, unknown>;
@@ -22,8 +23,8 @@ const errorSchema = {
   },
 };
 
-const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
 
@@ -54,6 +55,13 @@ export function openApiDocument(app: Hono<AppEnv>): Record<string, unknown> {
   for (const { method, path, handlers } of operations.values()) {
     const access = handlers.map(accessOf).find(Boolean);
     const inputs = handlers.map(inputOf).filter((i): i is InputDeclaration => Boolean(i));
+    const outputs = handlers.map(outputOf).find(Boolean) ?? {};
+    const success = Object.fromEntries(
+      Object.entries(outputs).map(([status, schema]) => [
+        status,
+        schema === null ? { description: 'no content' } : { description: 'success', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } },
+      ]),
+    );
     const body = inputs.find((i) => i.target === 'json');
     const errors: Record<string, unknown> = {};
     const error = (status: number, description: string) => (errors[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
@@ -66,7 +74,8 @@ export function openApiDocument(app: Hono<AppEnv>): Record<string, unknown> {
       ...(access === PUBLIC ? { security: [] } : {}),
       parameters: parameters(inputs, path),
       ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body.schema) } } } } : {}),
-      responses: { '2XX': { description: 'success', content: { 'application/json': {} } }, ...errors },
+      'x-output-declared': Object.keys(outputs).length > 0,
+      responses: { ...success, ...errors },
     };
   }
   return {

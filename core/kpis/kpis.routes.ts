@@ -1,5 +1,7 @@
 // KPI results over HTTP: every KPI of the active organisation, per role and per person, for one period.
 import { Hono } from 'hono';
+import { responds } from '../http/output.ts';
+import { kpiResultSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
 import { requires } from '../http/guard.ts';
@@ -18,7 +20,7 @@ const kpiQuery = z.object({
 /** `metrics` defaults to core's; once plugins register metrics, pass the shared registry. */
 export function kpisRoutes(services: Pick<Services, 'db' | 'org' | 'users'>, metrics: MetricRegistry = coreMetricRegistry()) {
   const kpis = createKpiService({ db: services.db.kysely, org: services.org, users: services.users, metrics });
-  return new Hono<AppEnv>().get('/kpis', requires('kpis.view'), queryParams(kpiQuery), async (c) => {
+  return new Hono<AppEnv>().get('/kpis', requires('kpis.view'), responds({ 200: z.array(kpiResultSchema) }), queryParams(kpiQuery), async (c) => {
     const query = c.req.valid('query');
     const results = await kpis.evaluate({
       period: query.period,

@@ -1,6 +1,8 @@
 // The organisation over HTTP: the active model, versions with their text and diff, dry runs,
 // activation (409 when the base moved), reverts, and the published JSON Schema of the format.
 import { Hono } from 'hono';
+import { responds } from '../http/output.ts';
+import { activatedSchema, anyObject, orgVersionSchema, orgVersionSummarySchema, previewSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -25,12 +27,12 @@ const versionParam = z.object({ id: z.coerce.number().int().positive() });
 export function orgRoutes(org: OrgService) {
   const schema = roleFileJsonSchema();
   return new Hono<AppEnv>()
-    .get('/org', requires('org.view'), async (c) => {
+    .get('/org', requires('org.view'), responds({ 200: z.object({ versionId: z.number().int(), organization: anyObject }) }), async (c) => {
       const model = await org.active();
       return c.json({ versionId: model.versionId, organization: model.definition }, 200);
     })
-    .get('/org/schema', requires(PUBLIC), (c) => c.json(schema, 200))
-    .get('/org/versions', requires('org.view'), async (c) => {
+    .get('/org/schema', requires(PUBLIC), responds({ 200: anyObject }), (c) => c.json(schema, 200))
+    .get('/org/versions', requires('org.view'), responds({ 200: z.array(orgVersionSummarySchema) }), async (c) => {
       const rows = await org.versions.list();
       const activeId = rows[0]?.id ?? null;
       return c.json(
@@ -47,7 +49,7 @@ export function orgRoutes(org: OrgService) {
         200,
       );
     })
-    .get('/org/versions/:id', requires('org.view'), pathParams(versionParam), async (c) => {
+    .get('/org/versions/:id', requires('org.view'), responds({ 200: orgVersionSchema }), pathParams(versionParam), async (c) => {
       const row = await org.versions.get(c.req.valid('param').id);
       if (!row) throw new AppError('NOT_FOUND', `There is no organisation version ${c.req.valid('param').id}.`);
       return c.json(
@@ -55,15 +57,15 @@ export function orgRoutes(org: OrgService) {
         200,
       );
     })
-    .post('/org/validate', requires('roles.edit'), jsonBody(z.object({ files })), async (c) => {
+    .post('/org/validate', requires('roles.edit'), responds({ 200: previewSchema }), jsonBody(z.object({ files })), async (c) => {
       return c.json(await org.preview(c.req.valid('json').files), 200);
     })
-    .put('/org', requires('roles.edit'), jsonBody(z.object({ baseVersionId, files })), async (c) => {
+    .put('/org', requires('roles.edit'), responds({ 200: activatedSchema }), jsonBody(z.object({ baseVersionId, files })), async (c) => {
       const body = c.req.valid('json');
       const result = await org.activate(body.files, { baseVersionId: body.baseVersionId, authorId: actorOf(c).id, origin: 'api' });
       return c.json(result, 200);
     })
-    .post('/org/versions/:id/revert', requires('roles.edit'), pathParams(versionParam), jsonBody(z.object({ baseVersionId })), async (c) => {
+    .post('/org/versions/:id/revert', requires('roles.edit'), responds({ 200: activatedSchema }), pathParams(versionParam), jsonBody(z.object({ baseVersionId })), async (c) => {
       const result = await org.revert(c.req.valid('param').id, c.req.valid('json').baseVersionId, actorOf(c).id);
       return c.json(result, 200);
     });

@@ -1,28 +1,11 @@
 // A card as the API shows it.
 import type { Selectable } from 'kysely';
-import type { Priority, StateCategory, TasksTable } from '../db/schema.ts';
+import type { z } from 'zod';
+import type { TasksTable } from '../db/schema.ts';
+import type { taskViewSchema } from '../http/output.schemas.ts';
 
-export interface TaskView {
-  id: number;
-  type: string;
-  title: string;
-  description: string;
-  status: string;
-  category: StateCategory;
-  priority: Priority;
-  fields: Record<string, unknown>;
-  labels: string[];
-  assigneeId: string | null;
-  roleId: string | null;
-  dueAt: string | null;
-  position: string;
-  version: number;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  doneAt: string | null;
-  archivedAt: string | null;
-}
+/** The card as the API shows it; the schema (core/http/output.schemas.ts) is the one definition. */
+export type TaskView = z.infer<typeof taskViewSchema>;
 
 export function toTaskView(row: Selectable<TasksTable>): TaskView {
   return {

@@ -1,5 +1,7 @@
 // Cards over HTTP: thin routes over the task service; every write names the version it saw.
 import { Hono } from 'hono';
+import { responds } from '../http/output.ts';
+import { activitySchema, approvalViewSchema, commentSchema, linkSchema, newLinkSchema, taskViewSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires } from '../http/guard.ts';
@@ -46,48 +48,51 @@ const linkBody = z.object({
   title: z.string().trim().max(200).optional(),
 });
 
+const moved = z.object({ task: taskViewSchema, warnings: z.array(z.string()), approval: approvalViewSchema.optional() });
+const watchers = z.object({ watchers: z.array(z.string()) });
+
 const toDate = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
 
 export function tasksRoutes(tasks: TaskService) {
   return new Hono<AppEnv>()
-    .post('/tasks', requires('tasks.create'), jsonBody(createBody), async (c) => {
+    .post('/tasks', requires('tasks.create'), responds({ 201: taskViewSchema }), jsonBody(createBody), async (c) => {
       const { dueAt: due, ...body } = c.req.valid('json');
       const created = await tasks.create(actorOf(c), { ...body, ...(due === undefined ? {} : { dueAt: toDate(due)! }) });
       return c.json(created, 201);
     })
-    .get('/tasks/:id', requires('boards.view'), pathParams(id), async (c) => c.json(await tasks.get(c.req.valid('param').id), 200))
-    .get('/tasks/:id/activity', requires('boards.view'), pathParams(id), async (c) => {
+    .get('/tasks/:id', requires('boards.view'), responds({ 200: taskViewSchema }), pathParams(id), async (c) => c.json(await tasks.get(c.req.valid('param').id), 200))
+    .get('/tasks/:id/activity', requires('boards.view'), responds({ 200: z.array(activitySchema) }), pathParams(id), async (c) => {
       const rows = await tasks.repo.activity(c.req.valid('param').id);
       return c.json(rows.map((row) => ({ id: row.id, action: row.action, changes: row.changes, note: row.note, actorId: row.actor_id, actorName: row.actor_name, at: row.created_at.toISOString() })), 200);
     })
-    .patch('/tasks/:id', requires('tasks.edit'), pathParams(id), jsonBody(editBody), async (c) => {
+    .patch('/tasks/:id', requires('tasks.edit'), responds({ 200: taskViewSchema }), pathParams(id), jsonBody(editBody), async (c) => {
       const { expectedVersion: version, dueAt: due, ...edit } = c.req.valid('json');
       return c.json(await tasks.update(actorOf(c), c.req.valid('param').id, version, { ...edit, ...(due === undefined ? {} : { dueAt: toDate(due)! }) }), 200);
     })
-    .patch('/tasks/:id/transition', requires('tasks.move'), pathParams(id), jsonBody(moveBody), async (c) => {
+    .patch('/tasks/:id/transition', requires('tasks.move'), responds({ 200: moved, 202: moved }), pathParams(id), jsonBody(moveBody), async (c) => {
       const { expectedVersion: version, ...move } = c.req.valid('json');
       const result = await tasks.move(actorOf(c), c.req.valid('param').id, version, move);
       // 202: the move is requested and waits for approval; the card has not moved yet.
       return result.approval ? c.json(result, 202) : c.json(result, 200);
     })
-    .put('/tasks/:id/assignment', requires('tasks.assign'), pathParams(id), jsonBody(assignTo.extend({ expectedVersion })), async (c) => {
+    .put('/tasks/:id/assignment', requires('tasks.assign'), responds({ 200: taskViewSchema }), pathParams(id), jsonBody(assignTo.extend({ expectedVersion })), async (c) => {
       const { expectedVersion: version, ...target } = c.req.valid('json');
       return c.json(await tasks.assign(actorOf(c), c.req.valid('param').id, version, target), 200);
     })
-    .post('/tasks/:id/archive', requires('tasks.edit'), pathParams(id), jsonBody(z.object({ expectedVersion })), async (c) =>
+    .post('/tasks/:id/archive', requires('tasks.edit'), responds({ 200: taskViewSchema }), pathParams(id), jsonBody(z.object({ expectedVersion })), async (c) =>
       c.json(await tasks.setArchived(actorOf(c), c.req.valid('param').id, c.req.valid('json').expectedVersion, true), 200),
     )
-    .post('/tasks/:id/restore', requires('tasks.edit'), pathParams(id), jsonBody(z.object({ expectedVersion })), async (c) =>
+    .post('/tasks/:id/restore', requires('tasks.edit'), responds({ 200: taskViewSchema }), pathParams(id), jsonBody(z.object({ expectedVersion })), async (c) =>
       c.json(await tasks.setArchived(actorOf(c), c.req.valid('param').id, c.req.valid('json').expectedVersion, false), 200),
     )
-    .get('/tasks/:id/comments', requires('boards.view'), pathParams(id), async (c) => {
+    .get('/tasks/:id/comments', requires('boards.view'), responds({ 200: z.array(commentSchema) }), pathParams(id), async (c) => {
       const rows = await tasks.repo.comments(c.req.valid('param').id);
       return c.json(rows.map((row) => ({ id: row.id, body: row.body, authorId: row.author_id, authorName: row.author_name, createdAt: row.created_at.toISOString() })), 200);
     })
-    .post('/tasks/:id/comments', requires('boards.view'), pathParams(id), jsonBody(z.object({ body: z.string().trim().min(1).max(10_000) })), async (c) =>
+    .post('/tasks/:id/comments', requires('boards.view'), responds({ 201: commentSchema }), pathParams(id), jsonBody(z.object({ body: z.string().trim().min(1).max(10_000) })), async (c) =>
       c.json(await tasks.comment(actorOf(c), c.req.valid('param').id, c.req.valid('json').body), 201),
     )
-    .get('/tasks/:id/links', requires('boards.view'), pathParams(id), async (c) => {
+    .get('/tasks/:id/links', requires('boards.view'), responds({ 200: z.array(linkSchema) }), pathParams(id), async (c) => {
       const taskId = c.req.valid('param').id;
       const rows = await tasks.links(taskId);
       return c.json(
@@ -101,20 +106,20 @@ export function tasksRoutes(tasks: TaskService) {
         200,
       );
     })
-    .post('/tasks/:id/links', requires('tasks.edit'), pathParams(id), jsonBody(linkBody), async (c) =>
+    .post('/tasks/:id/links', requires('tasks.edit'), responds({ 201: newLinkSchema }), pathParams(id), jsonBody(linkBody), async (c) =>
       c.json(await tasks.link(actorOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
     )
-    .delete('/tasks/:id/links/:linkId', requires('tasks.edit'), pathParams(id.extend({ linkId: z.coerce.number().int().positive() })), async (c) => {
+    .delete('/tasks/:id/links/:linkId', requires('tasks.edit'), responds({ 204: null }), pathParams(id.extend({ linkId: z.coerce.number().int().positive() })), async (c) => {
       await tasks.unlink(actorOf(c), c.req.valid('param').id, c.req.valid('param').linkId);
       return c.body(null, 204);
     })
-    .put('/tasks/:id/watch', requires('boards.view'), pathParams(id), async (c) => {
+    .put('/tasks/:id/watch', requires('boards.view'), responds({ 200: watchers }), pathParams(id), async (c) => {
       const taskId = c.req.valid('param').id;
       await tasks.get(taskId);
       await tasks.repo.setWatching(taskId, actorOf(c).id, true);
       return c.json({ watchers: await tasks.repo.watchers(taskId) }, 200);
     })
-    .delete('/tasks/:id/watch', requires('boards.view'), pathParams(id), async (c) => {
+    .delete('/tasks/:id/watch', requires('boards.view'), responds({ 200: watchers }), pathParams(id), async (c) => {
       const taskId = c.req.valid('param').id;
       await tasks.repo.setWatching(taskId, actorOf(c).id, false);
       return c.json({ watchers: await tasks.repo.watchers(taskId) }, 200);

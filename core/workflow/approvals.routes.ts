@@ -1,5 +1,7 @@
 // Approvals over HTTP: the approver's inbox, one request with its decisions, and deciding.
 import { Hono } from 'hono';
+import { responds } from '../http/output.ts';
+import { approvalViewSchema, inboxItemSchema, taskViewSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires } from '../http/guard.ts';
@@ -10,7 +12,7 @@ const id = z.object({ id: z.coerce.number().int().positive() });
 
 export function approvalsRoutes(tasks: TaskService) {
   return new Hono<AppEnv>()
-    .get('/approvals', requires('tasks.approve'), async (c) => {
+    .get('/approvals', requires('tasks.approve'), responds({ 200: z.array(inboxItemSchema) }), async (c) => {
       const rows = await tasks.approvals.inbox(actorOf(c));
       return c.json(
         rows.map((row) => ({
@@ -20,7 +22,7 @@ export function approvalsRoutes(tasks: TaskService) {
         200,
       );
     })
-    .post('/approvals/:id/decision', requires('tasks.approve'), pathParams(id), jsonBody(z.object({ approve: z.boolean(), comment: z.string().trim().max(2000).optional() })), async (c) => {
+    .post('/approvals/:id/decision', requires('tasks.approve'), responds({ 200: z.object({ approval: approvalViewSchema, task: taskViewSchema }) }), pathParams(id), jsonBody(z.object({ approve: z.boolean(), comment: z.string().trim().max(2000).optional() })), async (c) => {
       const { approve, comment } = c.req.valid('json');
       return c.json(await tasks.approvals.decide(actorOf(c), c.req.valid('param').id, approve, comment ?? null), 200);
     });

@@ -1,0 +1,112 @@
+// The shapes the API answers with (what the UI and the OpenAPI document rely on).
+import { z } from 'zod';
+import { displayName } from '../org/format.schema.ts';
+
+const isoTime = z.string().datetime({ offset: true });
+const category = z.enum(['todo', 'active', 'blocked', 'done']);
+
+export const taskViewSchema = z.object({
+  id: z.number().int(),
+  type: z.string(),
+  title: z.string(),
+  description: z.string(),
+  status: z.string(),
+  category,
+  priority: z.enum(['low', 'normal', 'high', 'urgent']),
+  fields: z.record(z.string(), z.unknown()),
+  labels: z.array(z.string()),
+  assigneeId: z.string().nullable(),
+  roleId: z.string().nullable(),
+  dueAt: isoTime.nullable(),
+  position: z.string(),
+  version: z.number().int(),
+  createdBy: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  doneAt: isoTime.nullable(),
+  archivedAt: isoTime.nullable(),
+});
+
+export const approvalViewSchema = z.object({
+  id: z.number().int(), taskId: z.number().int(), from: z.string(), to: z.string(), role: z.string(),
+  mode: z.enum(['any', 'all', 'count']), required: z.number().int(), state: z.enum(['pending', 'approved', 'rejected', 'cancelled']), createdAt: isoTime,
+});
+
+export const boardViewSchema = z.object({
+  id: z.string(),
+  name: displayName,
+  taskTypes: z.array(z.string()),
+  columns: z.array(z.object({ id: z.string(), name: displayName, states: z.array(z.string()), wipLimit: z.number().int().nullable(), wipMode: z.enum(['block', 'warn']) })),
+  swimlanes: z.string(),
+  version: z.number().int(),
+});
+
+export const savedViewSchema = z.object({ id: z.number().int(), name: z.string(), filters: z.record(z.string(), z.string()), shared: z.boolean(), ownerId: z.string() });
+
+export const personSchema = z.object({ id: z.string(), email: z.string(), displayName: z.string(), roles: z.array(z.string()), disabled: z.boolean(), createdAt: isoTime });
+
+export const meSchema = z.object({
+  id: z.string(), email: z.string(), displayName: z.string(),
+  roles: z.array(z.object({ id: z.string(), name: displayName, department: z.string().nullable() })),
+  permissions: z.array(z.string()),
+});
+
+const changes = z.object({ added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(z.string()) });
+export const orgDiffSchema = z.record(z.string(), changes);
+const orgError = z.object({ file: z.string(), line: z.number(), column: z.number(), path: z.string(), kind: z.string(), message: z.string(), suggestion: z.string().optional() });
+const affected = z.object({ openCards: z.number().int(), taskIds: z.array(z.number().int()) });
+
+export const orgVersionSummarySchema = z.object({
+  id: z.number().int(), previousId: z.number().int().nullable(), active: z.boolean(), contentHash: z.string(),
+  origin: z.enum(['roles-folder', 'api', 'revert']), author: z.string().nullable(), createdAt: isoTime, diff: orgDiffSchema,
+});
+export const orgVersionSchema = z.object({
+  id: z.number().int(), previousId: z.number().int().nullable(), origin: z.enum(['roles-folder', 'api', 'revert']), createdAt: isoTime,
+  contentHash: z.string(), files: z.array(z.object({ name: z.string(), text: z.string() })), diff: orgDiffSchema,
+});
+export const previewSchema = z.union([
+  z.object({
+    ok: z.literal(true), errors: z.array(orgError).length(0), diff: orgDiffSchema,
+    impact: z.object({
+      heldRolesRemoved: z.array(z.object({ role: z.string(), holders: z.number().int() })),
+      taskTypesInUse: z.array(z.object({ taskType: z.string(), openCards: z.number().int() })),
+      rolesLosingCards: z.array(affected.extend({ role: z.string() })),
+      escalations: z.array(affected.extend({ escalation: z.string(), change: z.enum(['added', 'removed', 'changed']) })),
+    }),
+  }),
+  z.object({ ok: z.literal(false), errors: z.array(orgError) }),
+]);
+export const activatedSchema = z.object({ versionId: z.number().int(), diff: orgDiffSchema, unchanged: z.boolean() });
+
+export const activitySchema = z.object({
+  id: z.number().int(), action: z.string(), changes: z.record(z.string(), z.tuple([z.unknown(), z.unknown()])), note: z.string().nullable(),
+  actorId: z.string().nullable(), actorName: z.string().nullable(), at: isoTime,
+});
+export const commentSchema = z.object({ id: z.number().int(), body: z.string(), authorId: z.string().nullable(), authorName: z.string().nullable().optional(), createdAt: isoTime });
+export const linkSchema = z.object({
+  id: z.number().int(), kind: z.enum(['relates', 'blocks', 'duplicates', 'url']), url: z.string().nullable(), title: z.string().nullable(),
+  direction: z.enum(['outgoing', 'incoming']), otherTaskId: z.number().int().nullable(), otherTitle: z.string().nullable(),
+});
+export const newLinkSchema = z.object({ id: z.number().int(), kind: z.string(), toTaskId: z.number().int().nullable(), url: z.string().nullable(), title: z.string().nullable() });
+
+export const inboxItemSchema = z.object({
+  id: z.number().int(), taskId: z.number().int(), title: z.string(), taskType: z.string(), from: z.string(), to: z.string(), role: z.string(),
+  mode: z.string(), required: z.number().int(), requestedBy: z.string().nullable(), createdAt: isoTime,
+});
+
+export const kpiResultSchema = z.object({
+  kpi: z.object({ id: z.string(), name: displayName, metric: z.string(), unit: z.string(), target: z.record(z.string(), z.number()), period: z.string() }),
+  role: z.string(),
+  person: z.object({ id: z.string(), displayName: z.string() }).nullable(),
+  period: z.object({ start: isoTime, end: isoTime }),
+  value: z.number().nullable(),
+  sample: z.number().int(),
+  status: z.enum(['met', 'missed', 'no_data']),
+});
+
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'unavailable']), database: z.enum(['pglite', 'postgres']), schemaVersion: z.string().nullable(),
+  uptimeSeconds: z.number(), instanceId: z.string().nullable(),
+});
+
+export const anyObject = z.record(z.string(), z.unknown());
