@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createDb } from './db/create-db.ts';
 import { migrateToLatest, MigrationError } from './db/migrate.ts';
 import { createDutyScheduler } from './duties/duty-scheduler.ts';
+import { createEscalationScheduler } from './escalation/escalation-scheduler.ts';
 import { attachBoardSockets } from './events/board-socket.ts';
 import { createApp } from './http/app.ts';
 import { startHttpServer } from './http/server.ts';
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
   // Every process runs it: the unique key per duty, person and period makes each card exactly once.
   const duties = createDutyScheduler({ services, log: log.child({ module: 'duties' }) });
   duties.start();
+  const escalations = createEscalationScheduler({ db, org: services.org, engine: services.engine, announce: services.events.announce, log: log.child({ module: 'escalation' }) });
+  escalations.start();
 
   const app = createApp({ services, log, schemaVersion, startedAt, uiDir });
   const server = await startHttpServer(app, { port: config.port, host: config.host });
@@ -82,6 +85,7 @@ async function main(): Promise<void> {
     const finished = await server.stop(SHUTDOWN_GRACE_MS);
     if (!finished) log.warn('requests still running after the grace period were cut');
     await duties.stop();
+    await escalations.stop();
     await services.stop();
     await db.close();
     log.info('stopped');

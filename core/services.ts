@@ -4,13 +4,20 @@ import { createUsersRepository } from './auth/users.repository.ts';
 import { createBoardRepository } from './board/board.repository.ts';
 import { createBoardService } from './board/board.service.ts';
 import { createEventBus } from './events/event-bus.ts';
+import { createEscalationEngine } from './escalation/escalation-engine.ts';
+import { createEscalationRepository } from './escalation/escalation.repository.ts';
+import type { OrgModel } from './org/org-model.ts';
+import { createTaskRepository } from './tasks/task.repository.ts';
+import type { AfterChange } from './tasks/task-writer.ts';
 import { createTaskService } from './tasks/task.service.ts';
 import type { Db } from './db/create-db.ts';
 import type { Logger } from './logger.ts';
 import { coreCatalogue, type OrgCatalogue } from './org/catalogue.ts';
 import { createOrgService } from './org/org.service.ts';
 
-export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatalogue }) {
+/** `now`: the clock for escalations and task timestamps (tests set it; the product uses the real one). */
+export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatalogue; now?: () => Date }) {
+  const now = deps.now ?? (() => new Date());
   const catalogue = deps.catalogue ?? coreCatalogue();
   const users = createUsersRepository(deps.db.kysely);
   const org = createOrgService({ db: deps.db.kysely, catalogue, users, log: deps.log.child({ module: 'org' }) });
@@ -18,7 +25,17 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const boardRepository = createBoardRepository(deps.db.kysely);
   const boards = createBoardService({ boards: boardRepository, org });
   const events = createEventBus(deps.db, deps.log.child({ module: 'events' }));
-  const tasks = createTaskService({ db: deps.db, org, users, boards: boardRepository, afterCommit: events.announce });
+  const escalations = createEscalationRepository(deps.db.kysely);
+  const taskRepository = createTaskRepository(deps.db.kysely);
+  const engine = createEscalationEngine({ escalations, tasks: taskRepository, modelOf: (id, tx) => org.modelOf(id, tx), log: deps.log.child({ module: 'escalation' }) });
+  // The event path: every card write re-checks the card's escalations in the same transaction.
+  const afterChange: AfterChange<{ model: OrgModel; now: Date }> = {
+    prepare: async () => ({ model: await org.active(), now: now() }),
+    run: async (tx, card, { model, now }) => {
+      if (card.archived_at === null) await engine.check(tx, card, model, now);
+    },
+  };
+  const tasks = createTaskService({ db: deps.db, org, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, now });
   return {
     db: deps.db,
     catalogue,
@@ -28,6 +45,8 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     boards,
     events,
     tasks,
+    escalations,
+    engine,
     /** Background parts: the event reader (and its LISTEN connection on PostgreSQL). */
     start: () => events.start(),
     stop: () => events.stop(),

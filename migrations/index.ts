@@ -6,6 +6,7 @@ import * as m0003 from './0003_boards_and_tasks.ts';
 import * as m0004 from './0004_approvals.ts';
 import * as m0005 from './0005_saved_views.ts';
 import * as m0006 from './0006_task_links.ts';
+import * as m0007 from './0007_escalations.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '0001_instance': m0001,
@@ -14,4 +15,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0004_approvals': m0004,
   '0005_saved_views': m0005,
   '0006_task_links': m0006,
+  '0007_escalations': m0007,
 };

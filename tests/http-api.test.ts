@@ -35,7 +35,7 @@ describe.each(testDatabases)('HTTP API on $kind', ({ kind, create }) => {
     const response = await app.request('/api/health');
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toMatchObject({ status: 'ok', database: kind, schemaVersion: '0006_task_links' });
+    expect(body).toMatchObject({ status: 'ok', database: kind, schemaVersion: '0007_escalations' });
     expect(body.uptimeSeconds).toBeGreaterThanOrEqual(5);
     expect(body.instanceId).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get('X-Request-Id')).toBeTruthy();

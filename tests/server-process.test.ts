@@ -43,7 +43,7 @@ describe('the server on the embedded database', () => {
     const after = await health(second.url);
     expect(after.body.instanceId).toBe(before.body.instanceId);
     expect(after.body.schemaVersion).toBe(before.body.schemaVersion);
-    expect(second.output()).toMatch(/"schemaVersion":"0006_task_links"/);
+    expect(second.output()).toMatch(/"schemaVersion":"0007_escalations"/);
 
     const stopped = await second.stop('SIGTERM');
     expect(stopped.code).toBe(0);

@@ -79,6 +79,8 @@ export interface TasksTable {
   done_at: Date | null;
   archived_at: Date | null;
   duty_key: string | null;
+  /** When the escalation engine should look at the card again (null: only when it changes). */
+  next_check_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface TaskActivityTable {
@@ -178,6 +180,38 @@ export interface TaskLinksTable {
   created_at: Generated<Date>;
 }
 
+export interface EscalationCyclesTable {
+  id: ColumnType<number, never, never>;
+  task_id: number;
+  rule: string;
+  cycle: number;
+  org_version_id: number;
+  started_at: Date;
+  ended_at: Date | null;
+}
+
+export interface EscalationFiringsTable {
+  id: ColumnType<number, never, never>;
+  task_id: number;
+  rule: string;
+  cycle: number;
+  level: number;
+  target_role: string | null;
+  skipped_roles: ColumnType<string[], string[] | undefined, string[]>;
+  actions: string[];
+  fired_at: Generated<Date>;
+}
+
+export interface NotificationsTable {
+  id: ColumnType<number, never, never>;
+  user_id: string;
+  task_id: number | null;
+  kind: string;
+  title: string;
+  created_at: Generated<Date>;
+  read_at: Date | null;
+}
+
 /** jsonb: objects in, objects out (inserted as JSON text). */
 type JsonColumn<T> = ColumnType<T, string, string>;
 
@@ -198,4 +232,7 @@ export interface Database {
   approval_decisions: ApprovalDecisionsTable;
   saved_views: SavedViewsTable;
   task_links: TaskLinksTable;
+  escalation_cycles: EscalationCyclesTable;
+  escalation_firings: EscalationFiringsTable;
+  notifications: NotificationsTable;
 }

@@ -8,6 +8,7 @@ import { peopleRoutes } from '../auth/people.routes.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { boardsRoutes } from '../board/boards.routes.ts';
+import { escalationsRoutes } from '../escalation/escalations.routes.ts';
 import { kpisRoutes } from '../kpis/kpis.routes.ts';
 import { orgRoutes } from '../org/org.routes.ts';
 import { tasksRoutes } from '../tasks/tasks.routes.ts';
@@ -43,7 +44,8 @@ export function apiRoutes({ services, schemaVersion, startedAt }: AppDeps) {
     .route('/', boardsRoutes(services.boards))
     .route('/', tasksRoutes(services.tasks))
     .route('/', kpisRoutes(services))
-    .route('/', approvalsRoutes(services.tasks));
+    .route('/', approvalsRoutes(services.tasks))
+    .route('/', escalationsRoutes(services.escalations));
 }
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;

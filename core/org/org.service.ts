@@ -1,6 +1,6 @@
 // The organisation as the product runs it: the active version (reloaded when another process
 // activates one), dry runs, activation with optimistic concurrency, reverts, and the roles folder at start.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
@@ -48,6 +48,20 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
       cached = new OrgModel(id, row.definition, deps.catalogue);
     }
     return cached;
+  }
+
+  const byVersion = new Map<number, OrgModel>();
+  /** The model of any stored version (escalation cycles resolve levels with the one they began under). */
+  async function modelOf(versionId: number, executor: Kysely<Database> | Transaction<Database> = deps.db): Promise<OrgModel | undefined> {
+    if (cached?.versionId === versionId) return cached;
+    let model = byVersion.get(versionId);
+    if (!model) {
+      const row = await versions.get(versionId, executor);
+      if (!row) return undefined;
+      model = new OrgModel(versionId, row.definition, deps.catalogue);
+      byVersion.set(versionId, model);
+    }
+    return model;
   }
 
   async function active(): Promise<OrgModel> {
@@ -154,7 +168,7 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
     }
   }
 
-  return { current, active, preview, activate, revert, syncFromFolder, versions };
+  return { current, active, modelOf, preview, activate, revert, syncFromFolder, versions };
 }
 
 function sortedSources(sources: SourceFile[]): SourceFile[] {

@@ -1,5 +1,5 @@
 // Stored organisation versions: append-only; the newest is the active one.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { OrgDiff } from './diff.ts';
 import type { OrgDefinition } from './format.schema.ts';
@@ -24,8 +24,8 @@ export function createVersionsRepository(db: Kysely<Database>) {
       const row = await db.selectFrom('org_versions').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
       return row?.id ?? null;
     },
-    get(id: number) {
-      return db.selectFrom('org_versions').selectAll().where('id', '=', id).executeTakeFirst();
+    get(id: number, executor: Kysely<Database> | Transaction<Database> = db) {
+      return executor.selectFrom('org_versions').selectAll().where('id', '=', id).executeTakeFirst();
     },
     list() {
       return db

@@ -11,14 +11,30 @@ import type { TaskRepository, TaskRow } from './task.repository.ts';
 export type Changes = Record<string, [unknown, unknown]>;
 export type Record_ = (task: TaskRow, type: EventType, actor: Actor | null, action: string, changes: Changes, note?: string) => Promise<void>;
 
-export function createTaskWriter(deps: { db: Db; repo: TaskRepository; afterCommit: () => void }) {
+/** Runs after every change in the same transaction (the escalation engine's event path). */
+export interface AfterChange<Context> {
+  prepare(): Promise<Context>;
+  run(tx: Transaction<Database>, card: TaskRow, context: Context): Promise<void>;
+}
+
+export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; afterCommit: () => void; afterChange?: AfterChange<Context> }) {
   return async function write<T>(fn: (tx: Transaction<Database>, record: Record_) => Promise<T>): Promise<T> {
-    const result = await deps.db.kysely.transaction().execute((tx) =>
-      fn(tx, async (task, type, actor, action, changes, note) => {
+    const context = await deps.afterChange?.prepare();
+    const result = await deps.db.kysely.transaction().execute(async (tx) => {
+      const touched = new Set<number>();
+      const value = await fn(tx, async (task, type, actor, action, changes, note) => {
+        touched.add(task.id);
         await deps.repo.addActivity(tx, { taskId: task.id, actorId: actor?.id ?? null, action, changes, ...(note ? { note } : {}) });
         await recordEvent(tx, { type, taskId: task.id, taskType: task.type, actorId: actor?.id ?? null });
-      }),
-    );
+      });
+      if (deps.afterChange) {
+        for (const id of touched) {
+          const card = await deps.repo.find(id, tx);
+          if (card) await deps.afterChange.run(tx, card, context as Context);
+        }
+      }
+      return value;
+    });
     deps.afterCommit();
     return result;
   };

@@ -17,7 +17,7 @@ import { archived, notFound, staleVersion } from './task-errors.ts';
 import { toTaskView, type TaskView } from './task-view.ts';
 import { createCardExtras } from './card-extras.ts';
 import { createLinksRepository } from './links.repository.ts';
-import { createTaskWriter, type Changes } from './task-writer.ts';
+import { createTaskWriter, type AfterChange, type Changes } from './task-writer.ts';
 import { createApprovalService, type approvalView } from '../workflow/approval.service.ts';
 import { createApprovalsRepository } from '../workflow/approvals.repository.ts';
 
@@ -52,6 +52,8 @@ export interface TaskServiceDeps {
   boards: BoardRepository;
   /** Called after every commit that recorded events, so live listeners read them. */
   afterCommit: () => void;
+  /** Runs on every changed card inside its transaction (the escalation engine's event path). */
+  afterChange?: AfterChange<unknown>;
   now?: () => Date;
 }
 
@@ -106,7 +108,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     return { assignee_id: chosen?.id ?? null, role_id: assignment.roleId };
   }
 
-  const write = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit });
+  const write = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
   const extras = createCardExtras({ repo, links: createLinksRepository(deps.db.kysely), write });
   const approvals = createApprovalService({
     approvals: createApprovalsRepository(deps.db.kysely), tasks: repo, boards: deps.boards, users: deps.users, org: deps.org, write, now,

@@ -23,11 +23,11 @@ export interface TestApp {
 
 export const demoRoles = (): SourceFile[] => readRoleSources('roles', 'roles');
 
-export async function createTestApp(database: TestDatabase, sources: SourceFile[] = demoRoles()): Promise<TestApp> {
+export async function createTestApp(database: TestDatabase, sources: SourceFile[] = demoRoles(), options: { now?: () => Date } = {}): Promise<TestApp> {
   const db = await database.create();
   const { schemaVersion } = await migrateToLatest(db.kysely);
   const { log } = memoryLogger();
-  const services = createServices({ db, log });
+  const services = createServices({ db, log, ...(options.now ? { now: options.now } : {}) });
   await services.org.activate(sources, { baseVersionId: null, authorId: null, origin: 'roles-folder' });
   await seedMembers((await services.org.active()).definition.members, services.users);
   await services.boards.ensureTemplates();

@@ -1,0 +1,65 @@
+// The time path: every tick, the cards whose next check has come are checked again. On PostgreSQL one
+// process at a time runs a tick (an advisory lock); the firing ledger's unique key makes each level
+// fire once even if two ticks overlapped anyway.
+import { sql, type Kysely } from 'kysely';
+import type { Db } from '../db/create-db.ts';
+import type { Database } from '../db/schema.ts';
+import type { Logger } from '../logger.ts';
+import type { OrgService } from '../org/org.service.ts';
+import type { EscalationEngine } from './escalation-engine.ts';
+
+const LOCK_KEY = 727_100_001;
+const BATCH = 500;
+
+export function createEscalationScheduler(deps: { db: Db; org: OrgService; engine: EscalationEngine; announce: () => void; log: Logger; now?: () => Date }) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+
+  async function checkDue(db: Kysely<Database>, now: Date): Promise<number> {
+    const model = await deps.org.current();
+    if (!model) return 0;
+    const due = await db.selectFrom('tasks').select('id').where('next_check_at', '<=', now).where('archived_at', 'is', null).orderBy('next_check_at').limit(BATCH).execute();
+    let checked = 0;
+    for (const { id } of due) {
+      await db.transaction().execute(async (tx) => {
+        const card = await tx.selectFrom('tasks').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+        if (!card || card.next_check_at === null || card.next_check_at > now) return;
+        await deps.engine.check(tx, card, model, now);
+        checked += 1;
+      });
+    }
+    if (checked) deps.announce();
+    return checked;
+  }
+
+  async function tick(now = deps.now?.() ?? new Date()): Promise<{ checked: number; skipped: boolean }> {
+    if (deps.db.kind === 'pglite') return { checked: await checkDue(deps.db.kysely, now), skipped: false };
+    // The lock belongs to one connection, so the whole tick runs on the one that took it.
+    return deps.db.kysely.connection().execute(async (connection) => {
+      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS locked`.execute(connection);
+      if (!rows[0]?.locked) return { checked: 0, skipped: true };
+      try {
+        return { checked: await checkDue(connection, now), skipped: false };
+      } finally {
+        await sql`SELECT pg_advisory_unlock(${LOCK_KEY})`.execute(connection);
+      }
+    });
+  }
+
+  return {
+    tick,
+    start(everyMs = 30_000): void {
+      timer = setInterval(() => {
+        if (running) return;
+        running = tick()
+          .catch((error: unknown) => deps.log.warn({ err: error }, 'escalation tick failed'))
+          .finally(() => (running = undefined));
+      }, everyMs);
+      timer.unref();
+    },
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

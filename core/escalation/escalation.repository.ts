@@ -1,0 +1,53 @@
+// Escalation cycles, firings (the ledger) and inbox notifications.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export function createEscalationRepository(db: Kysely<Database>) {
+  return {
+    openCycles: (tx: Executor, taskId: number) =>
+      tx.selectFrom('escalation_cycles').selectAll().where('task_id', '=', taskId).where('ended_at', 'is', null).execute(),
+    async lastCycle(tx: Executor, taskId: number, rule: string): Promise<number> {
+      const row = await tx.selectFrom('escalation_cycles').select((eb) => eb.fn.max('cycle').as('n')).where('task_id', '=', taskId).where('rule', '=', rule).executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+    /** Undefined when another check opened this rule's cycle first. */
+    startCycle: (tx: Executor, values: { task_id: number; rule: string; cycle: number; org_version_id: number; started_at: Date }) =>
+      tx.insertInto('escalation_cycles').values(values).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst(),
+    endCycle: (tx: Executor, id: number, at: Date) => tx.updateTable('escalation_cycles').set({ ended_at: at }).where('id', '=', id).where('ended_at', 'is', null).execute(),
+    firedLevels: async (tx: Executor, taskId: number, rule: string, cycle: number) =>
+      (await tx.selectFrom('escalation_firings').select(['level', 'target_role']).where('task_id', '=', taskId).where('rule', '=', rule).where('cycle', '=', cycle).orderBy('level').execute()),
+    /** Undefined when this level of this cycle already fired (the unique key decides, on any process). */
+    fire: (tx: Executor, values: { task_id: number; rule: string; cycle: number; level: number; target_role: string | null; skipped_roles: string[]; actions: string[]; fired_at: Date }) =>
+      tx.insertInto('escalation_firings').values(values).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst(),
+    async isHeld(tx: Executor, role: string): Promise<boolean> {
+      const row = await tx
+        .selectFrom('role_assignments')
+        .innerJoin('users', 'users.id', 'role_assignments.user_id')
+        .select('user_id')
+        .where('role_id', '=', role)
+        .where('users.disabled_at', 'is', null)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    holders: async (tx: Executor, role: string) =>
+      (await tx.selectFrom('role_assignments').innerJoin('users', 'users.id', 'role_assignments.user_id').select(['user_id', 'users.display_name']).where('role_id', '=', role).where('users.disabled_at', 'is', null).orderBy('users.display_name').execute()),
+    notify: (tx: Executor, rows: { user_id: string; task_id: number; kind: string; title: string }[]) =>
+      rows.length ? tx.insertInto('notifications').values(rows).execute() : Promise.resolve([]),
+    ledger(filter: { taskId?: number; rule?: string; role?: string }) {
+      let query = db.selectFrom('escalation_firings').selectAll();
+      if (filter.taskId !== undefined) query = query.where('task_id', '=', filter.taskId);
+      if (filter.rule !== undefined) query = query.where('rule', '=', filter.rule);
+      if (filter.role !== undefined) query = query.where('target_role', '=', filter.role);
+      return query.orderBy('id', 'desc').limit(500).execute();
+    },
+    inbox: (userId: string) => db.selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('id', 'desc').limit(200).execute(),
+    unread: async (userId: string) =>
+      Number((await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow()).n),
+    markRead: (userId: string, id: number) => db.updateTable('notifications').set({ read_at: new Date() }).where('id', '=', id).where('user_id', '=', userId).where('read_at', 'is', null).execute(),
+  };
+}
+
+export type EscalationRepository = ReturnType<typeof createEscalationRepository>;
