@@ -15,6 +15,7 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   ROLES_DIR: z.string().min(1).default('./roles'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
 });
@@ -27,6 +28,7 @@ const FIXES: Record<keyof z.infer<typeof envSchema>, string> = {
     'set DATABASE_URL=postgres://user@host:5432/dbname, or leave it unset to use the embedded database (PGlite)',
   DATA_DIR: 'set DATA_DIR to a writable folder for the embedded database, e.g. DATA_DIR=./data',
   ROLES_DIR: 'set ROLES_DIR to the folder (or file) with your roles YAML, e.g. ROLES_DIR=./roles',
+  PUBLIC_URL: 'set PUBLIC_URL to the address people open Dutyboard at, e.g. PUBLIC_URL=https://board.example.com',
   LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(', ')}`,
   LOG_FORMAT: 'set LOG_FORMAT to auto, pretty or json',
 };
@@ -36,6 +38,8 @@ export interface Config {
   host: string;
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
   rolesDir: string;
+  /** Where people reach the product; links in webhook messages point there. */
+  publicUrl: string;
   logLevel: (typeof LOG_LEVELS)[number];
   logFormat: 'pretty' | 'json';
 }
@@ -63,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = Bo
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dataDir: path.resolve(e.DATA_DIR) },
     rolesDir: path.resolve(e.ROLES_DIR),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT || 8787}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT === 'auto' ? (isTerminal ? 'pretty' : 'json') : e.LOG_FORMAT,
   };

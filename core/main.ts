@@ -5,6 +5,7 @@ import { createDb } from './db/create-db.ts';
 import { migrateToLatest, MigrationError } from './db/migrate.ts';
 import { createDutyScheduler } from './duties/duty-scheduler.ts';
 import { createEscalationScheduler } from './escalation/escalation-scheduler.ts';
+import { createWebhookDispatcher } from './notifications/webhook-outbox.ts';
 import { attachBoardSockets } from './events/board-socket.ts';
 import { createApp } from './http/app.ts';
 import { startHttpServer } from './http/server.ts';
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const services = createServices({ db, log });
+  const services = createServices({ db, log, publicUrl: config.publicUrl });
   try {
     await loadRolesAtStart(config.rolesDir, services, log);
   } catch (error) {
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   duties.start();
   const escalations = createEscalationScheduler({ db, org: services.org, engine: services.engine, announce: services.events.announce, log: log.child({ module: 'escalation' }) });
   escalations.start();
+  const webhooks = createWebhookDispatcher({ db, log: log.child({ module: 'webhooks' }) });
+  webhooks.start(5_000);
 
   const app = createApp({ services, log, schemaVersion, startedAt, uiDir });
   const server = await startHttpServer(app, { port: config.port, host: config.host });
@@ -86,6 +89,7 @@ async function main(): Promise<void> {
     if (!finished) log.warn('requests still running after the grace period were cut');
     await duties.stop();
     await escalations.stop();
+    await webhooks.stop();
     await services.stop();
     await db.close();
     log.info('stopped');

@@ -16,7 +16,7 @@ import { coreCatalogue, type OrgCatalogue } from './org/catalogue.ts';
 import { createOrgService } from './org/org.service.ts';
 
 /** `now`: the clock for escalations and task timestamps (tests set it; the product uses the real one). */
-export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatalogue; now?: () => Date }) {
+export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatalogue; now?: () => Date; publicUrl?: string }) {
   const now = deps.now ?? (() => new Date());
   const catalogue = deps.catalogue ?? coreCatalogue();
   const users = createUsersRepository(deps.db.kysely);
@@ -27,7 +27,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const events = createEventBus(deps.db, deps.log.child({ module: 'events' }));
   const escalations = createEscalationRepository(deps.db.kysely);
   const taskRepository = createTaskRepository(deps.db.kysely);
-  const engine = createEscalationEngine({ escalations, tasks: taskRepository, modelOf: (id, tx) => org.modelOf(id, tx), log: deps.log.child({ module: 'escalation' }) });
+  const engine = createEscalationEngine({ escalations, tasks: taskRepository, modelOf: (id, tx) => org.modelOf(id, tx), cardUrl: (id) => `${deps.publicUrl ?? 'http://localhost:8787'}/tasks/${id}`, log: deps.log.child({ module: 'escalation' }) });
   // The event path: every card write re-checks the card's escalations in the same transaction.
   const afterChange: AfterChange<{ model: OrgModel; now: Date }> = {
     prepare: async () => ({ model: await org.active(), now: now() }),
@@ -47,6 +47,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     tasks,
     escalations,
     engine,
+    now,
     /** Background parts: the event reader (and its LISTEN connection on PostgreSQL). */
     start: () => events.start(),
     stop: () => events.stop(),

@@ -7,6 +7,8 @@ import * as m0004 from './0004_approvals.ts';
 import * as m0005 from './0005_saved_views.ts';
 import * as m0006 from './0006_task_links.ts';
 import * as m0007 from './0007_escalations.ts';
+import * as m0008 from './0008_webhooks.ts';
+import * as m0009 from './0009_escalation_runs.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '0001_instance': m0001,
@@ -16,4 +18,6 @@ export const coreMigrations: Record<string, Migration> = {
   '0005_saved_views': m0005,
   '0006_task_links': m0006,
   '0007_escalations': m0007,
+  '0008_webhooks': m0008,
+  '0009_escalation_runs': m0009,
 };

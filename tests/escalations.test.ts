@@ -3,6 +3,13 @@
 // fires exactly once however often (and however concurrently) the scheduler runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEscalationScheduler } from '../core/escalation/escalation-scheduler.ts';
+import { attachBoardSockets } from '../core/events/board-socket.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startHttpServer } from '../core/http/server.ts';
+import { verifySignature } from '../core/notifications/webhook-formats.ts';
+import { createWebhookDispatcher } from '../core/notifications/webhook-outbox.ts';
+import { connectInbox } from './helpers/live-client.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';
 import { createTestApp, demoRoles, type TestApp } from './helpers/test-app.ts';
@@ -102,6 +109,73 @@ describe.each(testDatabases)('escalations on $kind', (database) => {
     expect(fired.map((f) => [f.cycle, f.level])).toEqual([[2, 0], [1, 0]]);
   });
 
+  it('logs why cycles start and end and what fired, per card and per rule', async () => {
+    const card = await overdueCard('逾期 D');
+    const version = (await get(card.id)).version;
+    await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: agent, body: { expectedVersion: version, dueAt: new Date(clock + 24 * HOUR).toISOString() } });
+    const runs = await (await t.call('GET', `/api/escalations/runs?task=${card.id}`, { cookie: boss })).json();
+    expect(runs.map((r: { outcome: string }) => r.outcome)).toEqual(['ended', 'fired', 'started']);
+    expect(runs[0].reason).toBe('when turned false: {">":[{"var":"task.overdue_hours"},0]}');
+    expect(runs[1]).toMatchObject({ level: 0, reason: 'agent/overdue level 1 → lead (vacant, skipped: senior)' });
+    expect(runs[2].inputs).toMatchObject({ taskId: card.id, overdue_hours: expect.any(Number) });
+    const byRule = await (await t.call('GET', '/api/escalations/runs?rule=agent/overdue', { cookie: boss })).json();
+    expect(byRule.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('dry-runs a rule against the open cards it watches', async () => {
+    const late = await overdueCard('逾期 E');
+    const onTime = await (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title: '按时 F', dueAt: new Date(clock + HOUR).toISOString(), assignTo: { roleId: 'agent' } } })).json();
+    const rows = await (await t.call('POST', '/api/escalations/dry-run', { cookie: boss, body: { rule: 'agent/overdue' } })).json();
+    expect(rows.find((r: { taskId: number }) => r.taskId === late.id)).toMatchObject({ when: true, firesNow: true });
+    expect(rows.find((r: { taskId: number }) => r.taskId === onTime.id)).toMatchObject({ when: false, firesNow: false, falseParts: ['{">":[{"var":"task.overdue_hours"},0]}'] });
+    expect((await t.call('POST', '/api/escalations/dry-run', { cookie: boss, body: { rule: 'agent/nope' } })).status).toBe(404);
+  });
+
+  it('pushes a new inbox notification live to its recipient only', async () => {
+    const server = await startHttpServer(t.app, { port: 0, host: '127.0.0.1' });
+    const sockets = attachBoardSockets(server.server, t.services, memoryLogger().log);
+    try {
+      const lead = await connectInbox(server.url, await t.signIn('lead@chain.test'));
+      const director = await connectInbox(server.url, boss);
+      await lead.waitFor((m) => m.type === 'hello');
+      const card = await overdueCard('逾期 G');
+      const pushed = await lead.waitFor((m) => m.type === 'notification' && m.event?.taskId === card.id);
+      expect(pushed.task).toMatchObject({ id: card.id, title: '逾期 G' });
+      await director.waitFor((m) => m.type === 'hello');
+      expect(director.messages.some((m) => m.type === 'notification' && m.event?.taskId === card.id)).toBe(false);
+      await Promise.all([lead.close(), director.close()]);
+    } finally {
+      sockets.close();
+      await server.stop(1000);
+    }
+  });
+
+  it('sends a fired level to the organisation\'s webhooks, signed, with a link to the card', async () => {
+    const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body });
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = receiver.address() as AddressInfo;
+      await t.db.kysely.insertInto('webhooks').values({ name: 'ops', url: `http://127.0.0.1:${port}/hook`, format: 'generic', secret: 's3cret', enabled: true }).execute();
+      const card = await overdueCard('逾期 W');
+      await createWebhookDispatcher({ db: t.db, log: memoryLogger().log }).runOnce(new Date(clock));
+      const mine = received.map((r) => ({ ...r, json: JSON.parse(r.body) })).filter((r) => r.json.task?.id === card.id);
+      expect(mine).toHaveLength(1);
+      expect(mine[0]!.json).toMatchObject({ type: 'task.escalated', rule: 'agent/overdue', targetRole: 'lead', cardUrl: `http://localhost:8787/tasks/${card.id}` });
+      expect(verifySignature('s3cret', mine[0]!.body, String(mine[0]!.headers['x-dutyboard-signature']))).toBe(true);
+    } finally {
+      receiver.close();
+      await t.db.kysely.deleteFrom('webhooks').execute();
+    }
+  });
+
   it('keeps the ledger for holders of escalations.view only', async () => {
     expect((await t.call('GET', '/api/escalations', { cookie: agent })).status).toBe(403);
   });
@@ -117,6 +191,54 @@ describe.each(testDatabases)('escalations over the demo organisation on $kind', 
       });
       const fired = await t.services.escalations.ledger({ taskId: card.id });
       expect(fired).toEqual([expect.objectContaining({ rule: 'ops-specialist/ops-report-late', level: 0, target_role: 'ops-lead' })]);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
+
+describe.each(testDatabases)('escalations in business hours on $kind', (database) => {
+  const org = `
+version: 1
+organization:
+  id: office
+  name: Office
+  timezone: Asia/Shanghai
+  business_hours: {days: [mon, tue, wed, thu, fri], from: "09:00", to: "18:00", holidays: ["2026-12-01"]}
+roles:
+  - {id: boss, name: Boss, can: [boards.view, escalations.view]}
+  - id: clerk
+    name: Clerk
+    reports_to: boss
+    can: [boards.view, tasks.create]
+    escalations:
+      - id: slow
+        business_hours: true
+        when: {">": [{var: task.overdue_hours}, 0]}
+        levels:
+          - {after: PT0M, to: reports_to, then: [notify]}
+          - {after: PT4H, to: reports_to, then: [raise_priority]}
+members:
+  - {email: boss@office.test, name: Boss, roles: [boss]}
+  - {email: clerk@office.test, name: Clerk, roles: [clerk]}
+`;
+
+  it('counts `after` in business hours only: Friday 17:00 + 4 h is Monday 12:00, skipping a holiday', async () => {
+    // Friday 27 Nov 2026, 17:00 in Shanghai; Monday 30 Nov is a working day; Tuesday 1 Dec a holiday.
+    let clock = new Date('2026-11-27T09:00:00Z').getTime();
+    const t = await createTestApp(database, [{ name: 'office.yaml', text: org }], { now: () => new Date(clock) });
+    try {
+      const clerk = await t.signIn('clerk@office.test');
+      const card = await (await t.call('POST', '/api/tasks', { cookie: clerk, body: { type: 'core.task', title: '周五下午', dueAt: new Date(clock - 3_600_000).toISOString(), assignTo: { roleId: 'clerk' } } })).json();
+      const levels = async () => (await t.services.escalations.ledger({ taskId: card.id })).map((f) => f.level).sort();
+      expect(await levels()).toEqual([0]);
+      const tick = (iso: string) => createEscalationScheduler({ db: t.services.db, org: t.services.org, engine: t.services.engine, announce: () => {}, log: memoryLogger().log }).tick(new Date(iso));
+      await tick('2026-11-28T04:00:00Z'); // Saturday noon: closed
+      await tick('2026-11-30T03:59:00Z'); // Monday 11:59
+      expect(await levels()).toEqual([0]);
+      clock = new Date('2026-11-30T04:01:00Z').getTime();
+      await tick('2026-11-30T04:01:00Z'); // Monday 12:01
+      expect(await levels()).toEqual([0, 1]);
     } finally {
       await t.dispose();
     }

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { migrateToLatest } from '../core/db/migrate.ts';
+import { coreMigrations } from '../migrations/index.ts';
 import { createApp } from '../core/http/app.ts';
 import type { AppEnv } from '../core/http/env.ts';
 import { jsonBody } from '../core/http/validate.ts';
@@ -35,7 +36,7 @@ describe.each(testDatabases)('HTTP API on $kind', ({ kind, create }) => {
     const response = await app.request('/api/health');
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toMatchObject({ status: 'ok', database: kind, schemaVersion: '0007_escalations' });
+    expect(body).toMatchObject({ status: 'ok', database: kind, schemaVersion: Object.keys(coreMigrations).sort().at(-1) });
     expect(body.uptimeSeconds).toBeGreaterThanOrEqual(5);
     expect(body.instanceId).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get('X-Request-Id')).toBeTruthy();

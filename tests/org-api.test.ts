@@ -61,7 +61,13 @@ describe.each(testDatabases)('organisation API on $kind', (database) => {
     const files = edit('customer-service.yaml', (text) => text.replace(/(id: claim-over-policy[\s\S]*?after: )PT4H/, '$1PT2H'));
     const body = await (await t.call('POST', '/api/org/validate', { cookie: director, body: { files } })).json();
     expect(body.diff.escalations.changed).toEqual(['after-sales-agent/claim-over-policy']);
-    expect(body.impact.escalations).toEqual([{ escalation: 'after-sales-agent/claim-over-policy', change: 'changed', openCards: 1, taskIds: [card.id] }]);
+    expect(body.impact.escalations).toEqual([{ escalation: 'after-sales-agent/claim-over-policy', change: 'changed', openCards: 1, taskIds: [card.id], wouldFireNow: [] }]);
+
+    // Lowering the claim limit below this card's claim makes the rule fire on it right away.
+    const stricter = edit('org.yaml', (text) => text.replace('max_claim_cny: 200', 'max_claim_cny: 50'));
+    const withRule = stricter.map((f) => (f.name === 'customer-service.yaml' ? files.find((g) => g.name === f.name)! : f));
+    const preview = await (await t.call('POST', '/api/org/validate', { cookie: director, body: { files: withRule } })).json();
+    expect(preview.impact.escalations).toEqual([expect.objectContaining({ escalation: 'after-sales-agent/claim-over-policy', wouldFireNow: [card.id] })]);
   });
 
   it('reports every error of an invalid file with file:line:column, and changes nothing', async () => {

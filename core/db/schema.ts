@@ -1,5 +1,6 @@
 // The database's tables as Kysely types: the one source that queries, routes and the UI types flow from.
 import type { ColumnType, Generated } from 'kysely';
+import type { WebhookEvent } from '../notifications/webhook-formats.ts';
 import type { OrgDiff } from '../org/diff.ts';
 import type { DisplayName, OrgDefinition } from '../org/format.schema.ts';
 import type { SourceFile } from '../org/yaml-source.ts';
@@ -131,6 +132,8 @@ export interface EventsTable {
   task_id: number | null;
   task_type: string | null;
   actor_id: string | null;
+  /** For personal events (an inbox notification): who it is for. */
+  recipient_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
 }
 
@@ -202,6 +205,17 @@ export interface EscalationFiringsTable {
   fired_at: Generated<Date>;
 }
 
+export interface EscalationRunsTable {
+  id: ColumnType<number, never, never>;
+  task_id: number;
+  rule: string;
+  outcome: 'started' | 'ended' | 'fired' | 'failed';
+  level: number | null;
+  inputs: JsonColumn<Record<string, unknown>>;
+  reason: string;
+  at: Date;
+}
+
 export interface NotificationsTable {
   id: ColumnType<number, never, never>;
   user_id: string;
@@ -210,6 +224,34 @@ export interface NotificationsTable {
   title: string;
   created_at: Generated<Date>;
   read_at: Date | null;
+}
+
+export type WebhookFormat = 'generic' | 'dingtalk' | 'wecom' | 'feishu';
+
+export interface WebhooksTable {
+  id: ColumnType<number, never, never>;
+  name: string;
+  url: string;
+  format: WebhookFormat;
+  /** Signs generic payloads (HMAC) and DingTalk/Feishu requests; never sent back over the API. */
+  secret: string | null;
+  enabled: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export type WebhookDeliveryState = 'pending' | 'delivered' | 'dead';
+
+export interface WebhookOutboxTable {
+  id: ColumnType<number, never, never>;
+  webhook_id: number;
+  dedup_key: string;
+  payload: JsonColumn<WebhookEvent>;
+  state: Generated<WebhookDeliveryState>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  delivered_at: Date | null;
 }
 
 /** jsonb: objects in, objects out (inserted as JSON text). */
@@ -235,4 +277,7 @@ export interface Database {
   escalation_cycles: EscalationCyclesTable;
   escalation_firings: EscalationFiringsTable;
   notifications: NotificationsTable;
+  escalation_runs: EscalationRunsTable;
+  webhooks: WebhooksTable;
+  webhook_outbox: WebhookOutboxTable;
 }

@@ -8,10 +8,12 @@ import { recordEvent } from '../events/event-log.ts';
 import type { Logger } from '../logger.ts';
 import type { Escalation } from '../org/format.schema.ts';
 import type { OrgModel } from '../org/org-model.ts';
-import { evaluateRule, isTruthy } from '../rules/json-logic.ts';
 import type { TaskRepository, TaskRow } from '../tasks/task.repository.ts';
 import { ruleTask } from '../workflow/rule-context.ts';
+import { escalationEvent } from '../notifications/webhook-formats.ts';
+import { enqueueForEnabled } from '../notifications/webhook-outbox.ts';
 import { applyActions } from './actions.ts';
+import { explainRule } from './explain.ts';
 import { rulesWatching, statusApplies } from './applicable-rules.ts';
 import type { EscalationRepository } from './escalation.repository.ts';
 import { resolveLevelTarget } from './level-target.ts';
@@ -24,6 +26,8 @@ export interface EngineDeps {
   escalations: EscalationRepository;
   tasks: TaskRepository;
   modelOf: (versionId: number, tx: Transaction<Database>) => Promise<OrgModel | undefined>;
+  /** The card's address in the product, for links in outgoing messages. */
+  cardUrl: (taskId: number) => string;
   log: Logger;
 }
 
@@ -33,12 +37,14 @@ function ruleOf(model: OrgModel | undefined, key: string): Escalation | undefine
 }
 
 export function createEscalationEngine(deps: EngineDeps) {
-  const holds = (rule: Escalation, expression: unknown, context: unknown) => {
+  /** A rule that throws counts as false, and the failure goes to the run log. */
+  const holds = async (tx: Transaction<Database>, at: { card: TaskRow; key: string; now: Date; inputs: Record<string, unknown> }, expression: unknown, context: unknown) => {
     try {
-      return isTruthy(evaluateRule(expression, context));
+      return explainRule(expression, context);
     } catch (error) {
-      deps.log.warn({ err: error, rule: rule.id }, 'escalation rule failed to evaluate; treated as false');
-      return false;
+      deps.log.warn({ err: error, rule: at.key }, 'escalation rule failed to evaluate; treated as false');
+      await deps.escalations.log(tx, { task_id: at.card.id, rule: at.key, outcome: 'failed', inputs: at.inputs, reason: (error as Error).message, at: at.now });
+      return { value: false, falseParts: [] };
     }
   };
 
@@ -57,11 +63,17 @@ export function createEscalationEngine(deps: EngineDeps) {
       const rule = ruleOf(cycleModel, key) ?? ruleOf(model, key);
       if (!rule) continue;
       const fired = cycle ? await deps.escalations.firedLevels(tx, card.id, key, cycle.cycle) : [];
-      const context = { task: { ...ruleTask(current, now), escalation_level: fired.length }, policy: model.policies, now: now.toISOString() };
-      const when = statusApplies(rule, current.status) && holds(rule, rule.when, context);
-      const stop = rule.stop_when === undefined ? current.category === 'done' : holds(rule, rule.stop_when, context);
+      const task = { ...ruleTask(current, now, model.calendar), escalation_level: fired.length };
+      const context = { task, policy: model.policies, now: now.toISOString() };
+      const at = { card: current, key, now, inputs: inputsOf(task) };
+      const applies = statusApplies(rule, current.status);
+      const whenResult = applies ? await holds(tx, at, rule.when, context) : { value: false, falseParts: [`status "${current.status}" is outside applies_to.statuses`] };
+      const when = whenResult.value;
+      const stop = rule.stop_when === undefined ? current.category === 'done' : (await holds(tx, at, rule.stop_when, context)).value;
       if (cycle && (stop || !when)) {
         await deps.escalations.endCycle(tx, cycle.id, now);
+        const reason = stop ? (rule.stop_when === undefined ? 'the card is done' : 'stop_when is true') : `when turned false: ${whenResult.falseParts.join('; ')}`;
+        await deps.escalations.log(tx, { task_id: card.id, rule: key, outcome: 'ended', inputs: at.inputs, reason, at: now });
         continue;
       }
       if (!when || stop) {
@@ -72,6 +84,7 @@ export function createEscalationEngine(deps: EngineDeps) {
         task_id: card.id, rule: key, cycle: (await deps.escalations.lastCycle(tx, card.id, key)) + 1, org_version_id: model.versionId, started_at: now,
       }));
       if (!active) continue;
+      if (!cycle) await deps.escalations.log(tx, { task_id: card.id, rule: key, outcome: 'started', inputs: at.inputs, reason: `when is true (cycle ${active.cycle})`, at: now });
       current = await fireDueLevels(tx, current, { key, rule, cycle: active, model: cycleModel ?? model, fired, now, later });
     }
     await tx.updateTable('tasks').set({ next_check_at: nextCheck }).where('id', '=', card.id).execute();
@@ -88,7 +101,10 @@ export function createEscalationEngine(deps: EngineDeps) {
     let current = card;
     for (const [level, definition] of input.rule.levels.entries()) {
       if (input.fired.some((f) => f.level === level)) continue;
-      const due = addDuration(input.cycle.started_at, definition.after, timeZone);
+      // With business_hours, `after` counts only open hours (a day of `after` is 24 of them).
+      const due = input.rule.business_hours
+        ? input.model.calendar.addBusinessTime(input.cycle.started_at, addDuration(new Date(0), definition.after, 'UTC').getTime())
+        : addDuration(input.cycle.started_at, definition.after, timeZone);
       if (due > input.now) {
         input.later(due);
         break;
@@ -103,6 +119,13 @@ export function createEscalationEngine(deps: EngineDeps) {
       const { changes, notify } = applyActions(definition.then, { card: current, type: input.model.taskType(current.type), targetRole: target.role, holders });
       const title = `${input.rule.title ?? input.rule.id}: ${current.title}`;
       await deps.escalations.notify(tx, notify.map((user_id) => ({ user_id, task_id: card.id, kind: 'escalation', title })));
+      for (const recipientId of notify) await recordEvent(tx, { type: 'notification.created', taskId: card.id, taskType: card.type, actorId: null, recipientId });
+      if (definition.then.includes('notify')) {
+        await enqueueForEnabled(tx, escalationEvent({
+          task: current, rule: input.key, ruleTitle: input.rule.title ?? input.rule.id, cycle: input.cycle.cycle, ledgerLevel: level,
+          targetRole: target.role, cardUrl: deps.cardUrl(card.id), firedAt: input.now, timeZone,
+        }));
+      }
       const note = `${input.key} level ${level + 1} → ${target.role ?? 'nobody'}${target.skipped.length ? ` (vacant, skipped: ${target.skipped.join(', ')})` : ''}`;
       const before = current;
       if (Object.keys(changes).length) {
@@ -110,12 +133,21 @@ export function createEscalationEngine(deps: EngineDeps) {
         if (updated) current = updated;
       }
       await deps.tasks.addActivity(tx, { taskId: card.id, actorId: null, action: 'escalated', changes: diffOf(before, current), note });
+      await deps.escalations.log(tx, { task_id: card.id, rule: input.key, outcome: 'fired', level, inputs: { actions: definition.then, target: target.role, skipped: target.skipped }, reason: note, at: input.now });
       await recordEvent(tx, { type: 'task.updated', taskId: card.id, taskType: card.type, actorId: null });
     }
     return current;
   }
 
   return { check };
+}
+
+function inputsOf(task: ReturnType<typeof ruleTask> & { escalation_level: number }): Record<string, unknown> {
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    taskId: task.id, status: task.status, priority: task.priority, role: task.role, assignee: task.assignee,
+    age_hours: round(task.age_hours), idle_hours: round(task.idle_hours), overdue_hours: round(task.overdue_hours), escalation_level: task.escalation_level,
+  };
 }
 
 function diffOf(before: TaskRow, after: TaskRow): Record<string, [unknown, unknown]> {

@@ -34,6 +34,14 @@ export function createEscalationRepository(db: Kysely<Database>) {
     },
     holders: async (tx: Executor, role: string) =>
       (await tx.selectFrom('role_assignments').innerJoin('users', 'users.id', 'role_assignments.user_id').select(['user_id', 'users.display_name']).where('role_id', '=', role).where('users.disabled_at', 'is', null).orderBy('users.display_name').execute()),
+    log: (tx: Executor, entry: { task_id: number; rule: string; outcome: 'started' | 'ended' | 'fired' | 'failed'; level?: number; inputs: Record<string, unknown>; reason: string; at: Date }) =>
+      tx.insertInto('escalation_runs').values({ ...entry, level: entry.level ?? null, inputs: JSON.stringify(entry.inputs) }).execute(),
+    runs(filter: { taskId?: number; rule?: string }) {
+      let query = db.selectFrom('escalation_runs').selectAll();
+      if (filter.taskId !== undefined) query = query.where('task_id', '=', filter.taskId);
+      if (filter.rule !== undefined) query = query.where('rule', '=', filter.rule);
+      return query.orderBy('id', 'desc').limit(500).execute();
+    },
     notify: (tx: Executor, rows: { user_id: string; task_id: number; kind: string; title: string }[]) =>
       rows.length ? tx.insertInto('notifications').values(rows).execute() : Promise.resolve([]),
     ledger(filter: { taskId?: number; rule?: string; role?: string }) {

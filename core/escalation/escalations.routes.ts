@@ -4,7 +4,12 @@ import { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires, SIGNED_IN } from '../http/guard.ts';
 import { responds } from '../http/output.ts';
-import { queryParams, pathParams } from '../http/validate.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import { jsonBody, pathParams, queryParams } from '../http/validate.ts';
+import type { OrgService } from '../org/org.service.ts';
+import { dryRunRule } from './dry-run.ts';
 import type { EscalationRepository } from './escalation.repository.ts';
 
 const firing = z.object({
@@ -14,8 +19,24 @@ const firing = z.object({
 const notification = z.object({ id: z.number().int(), taskId: z.number().int().nullable(), kind: z.string(), title: z.string(), createdAt: z.string(), read: z.boolean() });
 const ledgerQuery = z.object({ task: z.coerce.number().int().positive().optional(), rule: z.string().optional(), role: z.string().optional() });
 
-export function escalationsRoutes(escalations: EscalationRepository) {
+const run = z.object({ id: z.number().int(), taskId: z.number().int(), rule: z.string(), outcome: z.string(), level: z.number().int().nullable(), inputs: z.record(z.string(), z.unknown()), reason: z.string(), at: z.string() });
+const dryRunRow = z.object({ taskId: z.number().int(), title: z.string(), when: z.boolean(), stop: z.boolean(), firesNow: z.boolean(), falseParts: z.array(z.string()) });
+
+export function escalationsRoutes(escalations: EscalationRepository, deps: { db: Kysely<Database>; org: OrgService; now?: () => Date }) {
   return new Hono<AppEnv>()
+    .get('/escalations/runs', requires('escalations.view'), responds({ 200: z.array(run) }), queryParams(ledgerQuery), async (c) => {
+      const { task, rule } = c.req.valid('query');
+      const rows = await escalations.runs({ ...(task ? { taskId: task } : {}), ...(rule ? { rule } : {}) });
+      return c.json(rows.map((r) => ({ id: r.id, taskId: r.task_id, rule: r.rule, outcome: r.outcome, level: r.level, inputs: r.inputs, reason: r.reason, at: r.at.toISOString() })), 200);
+    })
+    .post('/escalations/dry-run', requires('escalations.view'), responds({ 200: z.array(dryRunRow) }), jsonBody(z.object({ rule: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'expected "<role id>/<escalation id>"') })), async (c) => {
+      const key = c.req.valid('json').rule;
+      const model = await deps.org.active();
+      const [role, id] = key.split('/');
+      const rule = model.role(role!)?.escalations.find((e) => e.id === id);
+      if (!rule) throw new AppError('NOT_FOUND', `There is no escalation "${key}" in the active organisation.`);
+      return c.json(await dryRunRule(deps.db, model, key, rule, deps.now?.() ?? new Date()), 200);
+    })
     .get('/escalations', requires('escalations.view'), responds({ 200: z.array(firing) }), queryParams(ledgerQuery), async (c) => {
       const { task, rule, role } = c.req.valid('query');
       const rows = await escalations.ledger({ ...(task ? { taskId: task } : {}), ...(rule ? { rule } : {}), ...(role ? { role } : {}) });

@@ -1,4 +1,5 @@
-// Live board updates over websockets at /api/boards/:id/live: authenticated by the session cookie,
+// Live updates over websockets: /api/boards/:id/live for a board, /api/me/live for one's own inbox.
+// Board sockets at /api/boards/:id/live are authenticated by the session cookie,
 // authorised by boards.view (checked again as events flow), replaying what a reconnecting client
 // missed (?since=<event id>) or telling it to refresh when that is too much.
 import type { IncomingMessage, Server } from 'node:http';
@@ -11,6 +12,7 @@ import type { Services } from '../services.ts';
 import type { DeliveredEvent } from './event-bus.ts';
 
 const PATH = /^\/api\/boards\/([a-z0-9][a-z0-9-]*)\/live$/;
+const INBOX_PATH = '/api/me/live';
 export const REPLAY_LIMIT = 500;
 const RECHECK_MS = 30_000;
 
@@ -34,7 +36,7 @@ export function attachBoardSockets(server: Server, services: Services, log: Logg
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const match = PATH.exec(url.pathname);
-    if (!match) return refuse(socket, 404, 'Not Found');
+    if (!match && url.pathname !== INBOX_PATH) return refuse(socket, 404, 'Not Found');
     // Browsers send cookies cross-site on websocket handshakes: accept only our own origin.
     const origin = request.headers.origin;
     if (origin && new URL(origin).host !== request.headers.host) return refuse(socket, 403, 'Forbidden');
@@ -42,6 +44,7 @@ export function attachBoardSockets(server: Server, services: Services, log: Logg
       const token = cookie(request, SESSION_COOKIE);
       const session = token ? await services.auth.actorForToken(token) : null;
       if (!session) return refuse(socket, 401, 'Unauthorized');
+      if (!match) return wss.handleUpgrade(request, socket, head, (ws) => serveInbox(ws, session.actor.id));
       if (!session.actor.permissions.has('boards.view')) return refuse(socket, 403, 'Forbidden');
       const board = await services.boards.get(match[1]!).catch(() => undefined);
       if (!board) return refuse(socket, 404, 'Not Found');
@@ -76,7 +79,7 @@ export function attachBoardSockets(server: Server, services: Services, log: Logg
       return Boolean(again?.actor.permissions.has('boards.view'));
     };
     const unsubscribe = services.events.subscribe((events) => {
-      const mine = events.filter((event) => event.taskType !== null && session.taskTypes.includes(event.taskType));
+      const mine = events.filter((event) => event.recipientId === null && event.taskType !== null && session.taskTypes.includes(event.taskType));
       if (mine.length === 0) return;
       if (replaying) return void queued.push(...mine);
       void stillAllowed().then((allowed) => (allowed ? send(mine) : ws.close(4403, 'no longer allowed to view this board')));
@@ -92,6 +95,18 @@ export function attachBoardSockets(server: Server, services: Services, log: Logg
     }
     replaying = false;
     send(queued.sort((a, b) => a.id - b.id));
+  }
+
+  /** A person's own live channel: their inbox notifications as they arrive. */
+  function serveInbox(ws: WebSocket, userId: string): void {
+    const unsubscribe = services.events.subscribe((events) => {
+      for (const event of events) {
+        if (event.recipientId === userId) ws.send(JSON.stringify({ type: 'notification', event: { ...event, task: undefined }, task: event.task }));
+      }
+    });
+    ws.on('close', unsubscribe);
+    ws.on('error', unsubscribe);
+    ws.send(JSON.stringify({ type: 'hello', lastEventId: services.events.lastId }));
   }
 
   return {

@@ -13,6 +13,7 @@ export interface DeliveredEvent {
   taskId: number | null;
   taskType: string | null;
   actorId: string | null;
+  recipientId: string | null;
   createdAt: string;
   /** The card as it is now (null if it has been deleted). */
   task: TaskView | null;
@@ -54,6 +55,7 @@ export function createEventBus(db: Db, log: Logger) {
       taskId: row.task_id,
       taskType: row.task_type,
       actorId: row.actor_id,
+      recipientId: row.recipient_id,
       createdAt: row.created_at.toISOString(),
       task: row.task_id === null ? null : (byId.get(row.task_id) ?? null),
     }));

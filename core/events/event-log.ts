@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.ts';
 
 export const EVENT_TYPES = [
   'task.created', 'task.updated', 'task.assigned', 'task.transitioned', 'task.reordered',
-  'task.archived', 'task.restored', 'task.commented', 'task.approval_requested', 'task.approval_decided', 'task.linked',
+  'task.archived', 'task.restored', 'task.commented', 'task.approval_requested', 'task.approval_decided', 'task.linked', 'notification.created',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -17,12 +17,13 @@ export interface NewEvent {
   taskId: number;
   taskType: string;
   actorId: string | null;
+  recipientId?: string;
 }
 
 export async function recordEvent(tx: Transaction<Database>, event: NewEvent): Promise<number> {
   const { id } = await tx
     .insertInto('events')
-    .values({ type: event.type, task_id: event.taskId, task_type: event.taskType, actor_id: event.actorId })
+    .values({ type: event.type, task_id: event.taskId, task_type: event.taskType, actor_id: event.actorId, recipient_id: event.recipientId ?? null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.ts';
 import { boardsRoutes } from '../board/boards.routes.ts';
 import { escalationsRoutes } from '../escalation/escalations.routes.ts';
 import { kpisRoutes } from '../kpis/kpis.routes.ts';
+import { webhooksRoutes } from '../notifications/webhooks.routes.ts';
 import { orgRoutes } from '../org/org.routes.ts';
 import { tasksRoutes } from '../tasks/tasks.routes.ts';
 import { approvalsRoutes } from '../workflow/approvals.routes.ts';
@@ -45,7 +46,8 @@ export function apiRoutes({ services, schemaVersion, startedAt }: AppDeps) {
     .route('/', tasksRoutes(services.tasks))
     .route('/', kpisRoutes(services))
     .route('/', approvalsRoutes(services.tasks))
-    .route('/', escalationsRoutes(services.escalations));
+    .route('/', webhooksRoutes(services.db.kysely))
+    .route('/', escalationsRoutes(services.escalations, { db: services.db.kysely, org: services.org, now: services.now }));
 }
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;

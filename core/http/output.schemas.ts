@@ -71,7 +71,7 @@ export const previewSchema = z.union([
       heldRolesRemoved: z.array(z.object({ role: z.string(), holders: z.number().int() })),
       taskTypesInUse: z.array(z.object({ taskType: z.string(), openCards: z.number().int() })),
       rolesLosingCards: z.array(affected.extend({ role: z.string() })),
-      escalations: z.array(affected.extend({ escalation: z.string(), change: z.enum(['added', 'removed', 'changed']) })),
+      escalations: z.array(affected.extend({ escalation: z.string(), change: z.enum(['added', 'removed', 'changed']), wouldFireNow: z.array(z.number().int()) })),
     }),
   }),
   z.object({ ok: z.literal(false), errors: z.array(orgError) }),

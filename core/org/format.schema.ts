@@ -58,13 +58,16 @@ const cron = z
 /** JsonLogic: checked for allowed operations and known paths by the rule checks, not here. */
 const jsonLogicRule = z.unknown().refine((value) => value !== undefined, 'expected a JsonLogic rule');
 
-const businessHours = z.strictObject({
-  days: z.array(weekday).min(1),
-  from: time,
-  to: time,
-  holidays: z.array(date).optional(),
-  workdays: z.array(date).optional(),
-});
+const businessHours = z
+  .strictObject({
+    days: z.array(weekday).min(1),
+    from: time,
+    to: time,
+    holidays: z.array(date).optional(),
+    workdays: z.array(date).optional(),
+  })
+  // Opening hours within one day: a window across midnight is not supported.
+  .refine((hours) => hours.from < hours.to, { message: '"from" must be before "to" (e.g. from "09:00" to "22:00")', path: ['to'] });
 
 const organization = z.strictObject({
   id: slug,

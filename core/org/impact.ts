@@ -3,7 +3,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { OrgDiff } from './diff.ts';
+import { dryRunRule } from '../escalation/dry-run.ts';
 import type { Escalation, OrgDefinition } from './format.schema.ts';
+import type { OrgModel } from './org-model.ts';
 
 const SAMPLE = 50;
 
@@ -16,6 +18,8 @@ export interface TasksAffected {
 export interface EscalationImpact extends TasksAffected {
   escalation: string;
   change: 'added' | 'removed' | 'changed';
+  /** Open cards the added or changed rule would fire on right now (its first level is due). */
+  wouldFireNow: number[];
 }
 
 function openCards(db: Kysely<Database>, filter: { role: string; types?: string[]; statuses?: string[] }) {
@@ -46,7 +50,8 @@ export async function rolesLosingCards(db: Kysely<Database>, diff: OrgDiff): Pro
   return result;
 }
 
-export async function escalationImpact(db: Kysely<Database>, diff: OrgDiff, before: OrgDefinition | null, after: OrgDefinition): Promise<EscalationImpact[]> {
+export async function escalationImpact(db: Kysely<Database>, diff: OrgDiff, before: OrgDefinition | null, proposed: OrgModel, now = new Date()): Promise<EscalationImpact[]> {
+  const after = proposed.definition;
   const result: EscalationImpact[] = [];
   const changes = [
     ...diff.escalations.added.map((key) => ({ key, change: 'added' as const, rule: escalationOf(after, key) })),
@@ -55,7 +60,9 @@ export async function escalationImpact(db: Kysely<Database>, diff: OrgDiff, befo
   ];
   for (const { key, change, rule } of changes) {
     const rows = await openCards(db, { role: key.split('/')[0]!, ...(rule?.applies_to?.task_types ? { types: rule.applies_to.task_types } : {}), ...(rule?.applies_to?.statuses ? { statuses: rule.applies_to.statuses } : {}) });
-    if (rows.length) result.push({ escalation: key, change, ...summary(rows) });
+    if (!rows.length) continue;
+    const wouldFireNow = change === 'removed' || !rule ? [] : (await dryRunRule(db, proposed, key, rule, now)).filter((r) => r.firesNow).map((r) => r.taskId);
+    result.push({ escalation: key, change, ...summary(rows), wouldFireNow });
   }
   return result;
 }

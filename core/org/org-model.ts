@@ -1,4 +1,5 @@
 // An immutable snapshot of one organisation version, with the questions the rest of the product asks.
+import { calendarOf, type BusinessCalendar } from '../time/business-hours.ts';
 import type { OrgCatalogue } from './catalogue.ts';
 import type { Department, OrgDefinition, Role, TaskTypeDefinition } from './format.schema.ts';
 
@@ -29,6 +30,12 @@ export class OrgModel {
 
   get id(): string {
     return this.definition.organization.id;
+  }
+
+  #calendar: BusinessCalendar | undefined;
+  /** The organisation's business-hours calendar (wall time when it has no business_hours). */
+  get calendar(): BusinessCalendar {
+    return (this.#calendar ??= calendarOf(this.definition.organization));
   }
 
   get policies(): Readonly<Record<string, number | string | boolean>> {

@@ -87,7 +87,7 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
         heldRolesRemoved,
         taskTypesInUse: await taskTypesInUse(diff.task_types.removed),
         rolesLosingCards: await rolesLosingCards(deps.db, diff),
-        escalations: await escalationImpact(deps.db, diff, before?.definition ?? null, result.definition),
+        escalations: await escalationImpact(deps.db, diff, before?.definition ?? null, new OrgModel(0, result.definition, deps.catalogue)),
       },
     };
   }

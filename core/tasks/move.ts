@@ -73,7 +73,7 @@ export async function moveTask(context: Context): Promise<MovePlan> {
     const position = await placement(context, row.status);
     return { changes: { position }, event: 'task.reordered', activity: { position: [row.position, position] }, warnings: [] };
   }
-  const check = checkTransition({ type, task: ruleTask(row, now), to, actor, policy: model.policies, now, wip: await wipChecks(context, to), approved });
+  const check = checkTransition({ type, task: ruleTask(row, now, model.calendar), to, actor, policy: model.policies, now, wip: await wipChecks(context, to), approved });
   if (!check.ok) {
     const code = check.reason === 'permission' ? 'FORBIDDEN' : 'UNPROCESSABLE';
     throw new AppError(code, check.message, { reason: check.reason, ...check.details });

@@ -2,6 +2,7 @@
 // from the clock, so rules never read the clock themselves.
 import type { TasksTable } from '../db/schema.ts';
 import type { Selectable } from 'kysely';
+import type { BusinessCalendar } from '../time/business-hours.ts';
 
 export interface RuleTask {
   id: number;
@@ -18,11 +19,13 @@ export interface RuleTask {
   age_hours: number;
   idle_hours: number;
   overdue_hours: number;
+  /** Age counted in the organisation's business hours only. */
+  business_age_hours: number;
 }
 
 const hoursBetween = (from: Date, to: Date) => Math.max(0, (to.getTime() - from.getTime()) / 3_600_000);
 
-export function ruleTask(task: Selectable<TasksTable>, now: Date): RuleTask {
+export function ruleTask(task: Selectable<TasksTable>, now: Date, calendar?: BusinessCalendar): RuleTask {
   return {
     id: task.id,
     type: task.type,
@@ -38,5 +41,6 @@ export function ruleTask(task: Selectable<TasksTable>, now: Date): RuleTask {
     age_hours: hoursBetween(task.created_at, now),
     idle_hours: hoursBetween(task.updated_at, now),
     overdue_hours: task.due_at ? hoursBetween(task.due_at, now) : 0,
+    business_age_hours: calendar ? calendar.businessMsBetween(task.created_at, now) / 3_600_000 : hoursBetween(task.created_at, now),
   };
 }

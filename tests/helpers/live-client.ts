@@ -2,7 +2,7 @@
 import WebSocket from 'ws';
 
 export interface LiveMessage {
-  type: 'hello' | 'event' | 'refresh';
+  type: 'hello' | 'event' | 'refresh' | 'notification';
   lastEventId?: number;
   event?: { id: number; type: string; taskId: number; taskType: string };
   task?: { id: number; status: string; version: number; title: string } | null;
@@ -16,7 +16,15 @@ export interface LiveClient {
 
 /** Opens /api/boards/:board/live; rejects with the HTTP status when the server refuses the upgrade. */
 export function connectLive(baseUrl: string, board: string, cookie: string, since?: number, origin?: string): Promise<LiveClient> {
-  const url = `${baseUrl.replace(/^http/, 'ws')}/api/boards/${board}/live${since === undefined ? '' : `?since=${since}`}`;
+  return connect(`${baseUrl.replace(/^http/, 'ws')}/api/boards/${board}/live${since === undefined ? '' : `?since=${since}`}`, cookie, origin);
+}
+
+/** Opens a person's own live channel (/api/me/live). */
+export function connectInbox(baseUrl: string, cookie: string): Promise<LiveClient> {
+  return connect(`${baseUrl.replace(/^http/, 'ws')}/api/me/live`, cookie);
+}
+
+function connect(url: string, cookie: string, origin?: string): Promise<LiveClient> {
   const ws = new WebSocket(url, { headers: { Cookie: cookie, ...(origin ? { Origin: origin } : {}) } });
   const messages: LiveMessage[] = [];
   const waiters = new Set<() => void>();

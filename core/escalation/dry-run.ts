@@ -1,0 +1,43 @@
+// Runs one escalation rule against the open cards it watches, changing nothing: which would start a
+// cycle and fire its first level now, and for the others which sub-conditions were false.
+import type { Kysely } from 'kysely';
+import { addDuration } from '../duties/cadence.ts';
+import type { Database } from '../db/schema.ts';
+import type { Escalation } from '../org/format.schema.ts';
+import type { OrgModel } from '../org/org-model.ts';
+import { ruleTask } from '../workflow/rule-context.ts';
+import { statusApplies } from './applicable-rules.ts';
+import { explainRule } from './explain.ts';
+
+export interface DryRunResult {
+  taskId: number;
+  title: string;
+  when: boolean;
+  stop: boolean;
+  /** The first level would fire on the next check. */
+  firesNow: boolean;
+  falseParts: string[];
+}
+
+const LIMIT = 500;
+
+export async function dryRunRule(db: Kysely<Database>, model: OrgModel, key: string, rule: Escalation, now: Date): Promise<DryRunResult[]> {
+  const role = key.split('/')[0]!;
+  let query = db.selectFrom('tasks').selectAll().where('role_id', '=', role).where('archived_at', 'is', null).where('category', '!=', 'done');
+  if (rule.applies_to?.task_types) query = query.where('type', 'in', rule.applies_to.task_types);
+  const cards = await query.orderBy('id').limit(LIMIT).execute();
+  const firstDue = (from: Date) => addDuration(from, rule.levels[0]!.after, model.definition.organization.timezone);
+  return cards.map((card) => {
+    const context = { task: { ...ruleTask(card, now, model.calendar), escalation_level: 0 }, policy: model.policies, now: now.toISOString() };
+    const safe = (expression: unknown) => {
+      try {
+        return explainRule(expression, context);
+      } catch (error) {
+        return { value: false, falseParts: [`fails: ${(error as Error).message}`] };
+      }
+    };
+    const when = statusApplies(rule, card.status) ? safe(rule.when) : { value: false, falseParts: [`status "${card.status}" is outside applies_to.statuses`] };
+    const stop = rule.stop_when === undefined ? false : safe(rule.stop_when).value;
+    return { taskId: card.id, title: card.title, when: when.value, stop, firesNow: when.value && !stop && firstDue(now) <= now, falseParts: when.falseParts };
+  });
+}

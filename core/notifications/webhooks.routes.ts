@@ -1,0 +1,90 @@
+// The organisation's outgoing webhooks over HTTP: list, add, remove, and the delivery outbox to watch.
+import { Hono } from 'hono';
+import type { Kysely, Selectable } from 'kysely';
+import { z } from 'zod';
+import type { Database, WebhooksTable } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import type { AppEnv } from '../http/env.ts';
+import { requires } from '../http/guard.ts';
+import { responds } from '../http/output.ts';
+import { jsonBody, pathParams, queryParams } from '../http/validate.ts';
+
+const PERMISSION = 'roles.edit';
+const formats = ['generic', 'dingtalk', 'wecom', 'feishu'] as const;
+const states = ['pending', 'delivered', 'dead'] as const;
+const isoTime = z.string().datetime({ offset: true });
+
+const isHttpUrl = (value: string) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+};
+
+const newWebhook = z.object({
+  name: z.string().trim().min(1).max(100),
+  url: z.string().trim().max(2000).refine(isHttpUrl, 'expected an http:// or https:// URL'),
+  format: z.enum(formats),
+  secret: z.string().min(1).max(500).optional(),
+  enabled: z.boolean().default(true),
+});
+
+const webhookView = z.object({
+  id: z.number().int(), name: z.string(), url: z.string(), format: z.enum(formats), hasSecret: z.boolean(), enabled: z.boolean(), createdAt: isoTime,
+});
+const deliveryView = z.object({
+  id: z.number().int(), webhookId: z.number().int(), dedupKey: z.string(), state: z.enum(states), attempts: z.number().int(),
+  nextAttemptAt: isoTime, lastError: z.string().nullable(), createdAt: isoTime, deliveredAt: isoTime.nullable(), event: z.record(z.string(), z.unknown()),
+});
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+/** Robot URLs carry their access token (DingTalk `access_token`, WeCom `key`, Feishu's last path segment). */
+export function maskUrl(value: string): string {
+  const url = new URL(value);
+  const hide = (part: string) => (part.length > 8 ? `${part.slice(0, 4)}…` : part);
+  url.pathname = url.pathname.split('/').map((segment) => (segment.length >= 20 ? hide(segment) : segment)).join('/');
+  for (const [key, part] of [...url.searchParams]) url.searchParams.set(key, hide(part));
+  return url.toString().replaceAll('%E2%80%A6', '…');
+}
+
+function toView(row: Selectable<WebhooksTable>) {
+  return { id: row.id, name: row.name, url: maskUrl(row.url), format: row.format, hasSecret: row.secret !== null, enabled: row.enabled, createdAt: row.created_at.toISOString() };
+}
+
+export function webhooksRoutes(db: Kysely<Database>) {
+  return new Hono<AppEnv>()
+    .get('/webhooks', requires(PERMISSION), responds({ 200: z.array(webhookView) }), async (c) => {
+      const rows = await db.selectFrom('webhooks').selectAll().orderBy('id').execute();
+      return c.json(rows.map(toView), 200);
+    })
+    .post('/webhooks', requires(PERMISSION), responds({ 201: webhookView }), jsonBody(newWebhook), async (c) => {
+      const input = c.req.valid('json');
+      const row = await db
+        .insertInto('webhooks')
+        .values({ name: input.name, url: input.url, format: input.format, secret: input.secret ?? null, enabled: input.enabled })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return c.json(toView(row), 201);
+    })
+    .delete('/webhooks/:id', requires(PERMISSION), responds({ 204: null }), pathParams(idParam), async (c) => {
+      const { id } = c.req.valid('param');
+      // Its queued and past deliveries go with it (ON DELETE CASCADE): there is nowhere left to send them.
+      const deleted = await db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
+      if (!deleted.numDeletedRows) throw new AppError('NOT_FOUND', `No webhook ${id}.`);
+      return c.body(null, 204);
+    })
+    .get('/webhooks/outbox', requires(PERMISSION), responds({ 200: z.array(deliveryView) }), queryParams(z.object({ state: z.enum(states).optional() })), async (c) => {
+      const { state } = c.req.valid('query');
+      let query = db.selectFrom('webhook_outbox').selectAll();
+      if (state) query = query.where('state', '=', state);
+      const rows = await query.orderBy('id', 'desc').limit(200).execute();
+      return c.json(
+        rows.map((r) => ({
+          id: r.id, webhookId: r.webhook_id, dedupKey: r.dedup_key, state: r.state, attempts: r.attempts, nextAttemptAt: r.next_attempt_at.toISOString(),
+          lastError: r.last_error, createdAt: r.created_at.toISOString(), deliveredAt: r.delivered_at?.toISOString() ?? null, event: { ...r.payload },
+        })),
+        200,
+      );
+    });
+}
