@@ -47,8 +47,15 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
     async actorForToken(token: string): Promise<{ actor: Actor; expiresAt: Date } | null> {
       const session = await sessions.resolve(token);
       if (!session) return null;
-      const actor = await actorOf(session.userId);
-      return actor ? { actor, expiresAt: session.expiresAt } : null;
+      const model = await deps.org.current();
+      const actor: Actor = {
+        id: session.userId,
+        email: session.email,
+        displayName: session.displayName,
+        roles: session.roles,
+        permissions: model ? model.permissionsOf(session.roles) : new Set(),
+      };
+      return { actor, expiresAt: session.expiresAt };
     },
     endSessionsOf: (userId: string) => sessions.deleteForUser(userId),
   };

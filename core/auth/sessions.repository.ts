@@ -1,13 +1,21 @@
 // Sign-in sessions. The cookie holds a random token; the database only its SHA-256, so a leaked
 // table cannot be replayed as cookies.
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { sha256 } from '../org/canonical.ts';
 
 export const SESSION_LIFETIME_MS = 7 * 24 * 3600_000;
 /** A session used after half its lifetime is extended, so active people stay signed in. */
 const RENEW_AFTER_MS = SESSION_LIFETIME_MS / 2;
+
+export interface SessionPerson {
+  userId: string;
+  email: string;
+  displayName: string;
+  roles: string[];
+  expiresAt: Date;
+}
 
 export function createSessionsRepository(db: Kysely<Database>) {
   return {
@@ -17,22 +25,27 @@ export function createSessionsRepository(db: Kysely<Database>) {
       await db.insertInto('sessions').values({ token_hash: sha256(token), user_id: userId, expires_at: expiresAt }).execute();
       return { token, expiresAt };
     },
-    /** The signed-in user of a token, if the session is live; renews sessions past their half-life. */
-    async resolve(token: string, now = new Date()): Promise<{ userId: string; expiresAt: Date } | undefined> {
+    /**
+     * The signed-in person of a token, with their roles, if the session is live (one query: it runs
+     * on every request); renews sessions past their half-life.
+     */
+    async resolve(token: string, now = new Date()): Promise<SessionPerson | undefined> {
       const tokenHash = sha256(token);
       const row = await db
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select(['sessions.user_id', 'sessions.expires_at', 'users.disabled_at'])
+        .select(['sessions.user_id', 'sessions.expires_at', 'users.disabled_at', 'users.email', 'users.display_name'])
+        .select(sql<string[]>`coalesce((SELECT array_agg(role_id ORDER BY role_id) FROM role_assignments WHERE user_id = sessions.user_id), '{}')`.as('roles'))
         .where('token_hash', '=', tokenHash)
         .executeTakeFirst();
       if (!row || row.disabled_at !== null || row.expires_at <= now) return undefined;
+      const person = { userId: row.user_id, email: row.email, displayName: row.display_name, roles: row.roles };
       if (row.expires_at.getTime() - now.getTime() < SESSION_LIFETIME_MS - RENEW_AFTER_MS) {
         const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
         await db.updateTable('sessions').set({ expires_at: expiresAt }).where('token_hash', '=', tokenHash).execute();
-        return { userId: row.user_id, expiresAt };
+        return { ...person, expiresAt };
       }
-      return { userId: row.user_id, expiresAt: row.expires_at };
+      return { ...person, expiresAt: row.expires_at };
     },
     async delete(token: string): Promise<void> {
       await db.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute();

@@ -87,7 +87,11 @@ export function createEscalationEngine(deps: EngineDeps) {
       if (!cycle) await deps.escalations.log(tx, { task_id: card.id, rule: key, outcome: 'started', inputs: at.inputs, reason: `when is true (cycle ${active.cycle})`, at: now });
       current = await fireDueLevels(tx, current, { key, rule, cycle: active, model: cycleModel ?? model, fired, now, later });
     }
-    await tx.updateTable('tasks').set({ next_check_at: nextCheck }).where('id', '=', card.id).execute();
+    // Assigned inside `later`, which the compiler's flow analysis does not follow.
+    const next = nextCheck as Date | null;
+    if (next?.getTime() !== current.next_check_at?.getTime()) {
+      await tx.updateTable('tasks').set({ next_check_at: nextCheck }).where('id', '=', card.id).execute();
+    }
     return { ...current, next_check_at: nextCheck };
   }
 

@@ -35,12 +35,19 @@ export interface Activated {
   unchanged: boolean;
 }
 
+const ACTIVE_VERSION_TTL_MS = 250;
+
 export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCatalogue; users: UsersRepository; log: Logger }) {
   const versions = createVersionsRepository(deps.db);
   let cached: OrgModel | undefined;
 
+  // Which version is active is asked several times per request; on a busy server once per quarter
+  // second is enough (another process's activation shows here within that; this process's at once).
+  let checkedAt = 0;
   async function current(): Promise<OrgModel | undefined> {
+    if (cached && Date.now() - checkedAt < ACTIVE_VERSION_TTL_MS) return cached;
     const id = await versions.activeId();
+    checkedAt = Date.now();
     if (id === null) return undefined;
     if (cached?.versionId !== id) {
       const row = await versions.get(id);
@@ -139,6 +146,7 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
       authorId: options.authorId,
     });
     if (versionId === null) throw conflict();
+    checkedAt = 0;
     deps.log.info({ versionId, origin: options.origin, authorId: options.authorId }, 'organisation version activated');
     return { versionId, diff, unchanged: false };
   }
