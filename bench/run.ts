@@ -1,10 +1,11 @@
 // `npm run bench [-- name ...]`: runs the named benchmarks (all by default), saves and prints results.
 import { boardLoad } from './board-load.ts';
+import { escalationScan } from './escalation-scan.ts';
 import { moves } from './moves.ts';
 import { pgliteSoak } from './pglite-soak.ts';
 import { printTable, saveResult, type Bench, type BenchResult } from './result.ts';
 
-const benches: Bench[] = [pgliteSoak, moves, boardLoad];
+const benches: Bench[] = [pgliteSoak, moves, boardLoad, escalationScan];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));
