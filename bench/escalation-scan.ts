@@ -57,7 +57,11 @@ async function scanInSql(app: BenchApp, now: Date): Promise<number[]> {
   if (unsupported && 'unsupported' in unsupported) throw new Error(`bench rule not compilable: ${unsupported.unsupported}`);
   const parts = compiled.map((c) => (c as { sql: ReturnType<typeof sql<boolean>> }).sql);
   const mask = sql.join(parts.map((part, i) => sql`(CASE WHEN ${part} THEN ${2 ** i}::bigint ELSE 0 END)`), sql` + `);
-  const { rows } = await sql<{ mask: string }>`SELECT ${mask} AS mask FROM tasks WHERE archived_at IS NULL AND category <> 'done'`.execute(app.db.kysely);
+  // JIT compiling these long expressions costs more than it saves (measured: 4.4 s vs 0.9 s at 100k cards).
+  const rows = await app.db.kysely.transaction().execute(async (tx) => {
+    await sql`SET LOCAL jit = off`.execute(tx);
+    return (await sql<{ mask: string }>`SELECT ${mask} AS mask FROM tasks WHERE archived_at IS NULL AND category <> 'done'`.execute(tx)).rows;
+  });
   const counts = RULES.map(() => 0);
   for (const { mask: m } of rows) for (let i = 0; i < RULES.length; i++) if (Number(m) & (2 ** i)) counts[i]! += 1;
   return counts;
