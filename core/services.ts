@@ -27,7 +27,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const events = createEventBus(deps.db, deps.log.child({ module: 'events' }));
   const escalations = createEscalationRepository(deps.db.kysely);
   const taskRepository = createTaskRepository(deps.db.kysely);
-  const engine = createEscalationEngine({ escalations, tasks: taskRepository, modelOf: (id, tx) => org.modelOf(id, tx), cardUrl: (id) => `${deps.publicUrl ?? 'http://localhost:8787'}/tasks/${id}`, log: deps.log.child({ module: 'escalation' }) });
+  const engine = createEscalationEngine({ escalations, tasks: taskRepository, users, modelOf: (id, tx) => org.modelOf(id, tx), cardUrl: (id) => `${deps.publicUrl ?? 'http://localhost:8787'}/tasks/${id}`, log: deps.log.child({ module: 'escalation' }) });
   // The event path: every card write re-checks the card's escalations in the same transaction.
   const afterChange: AfterChange<{ model: OrgModel; now: Date }> = {
     prepare: async () => ({ model: await org.active(), now: now() }),

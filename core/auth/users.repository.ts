@@ -31,6 +31,20 @@ export function createUsersRepository(db: Kysely<Database>) {
     }));
   };
 
+  /** Ids of the active people holding a role, by name; `executor` lets a transaction ask (PGlite). */
+  const holderIds = async (roleId: string, executor: Executor = db): Promise<string[]> => {
+    const rows = await executor
+      .selectFrom('role_assignments')
+      .innerJoin('users', 'users.id', 'role_assignments.user_id')
+      .select('users.id')
+      .where('role_id', '=', roleId)
+      .where('users.disabled_at', 'is', null)
+      .orderBy('users.display_name')
+      .orderBy('users.id')
+      .execute();
+    return rows.map((row) => row.id);
+  };
+
   return {
     list: () => withRoles(db),
     async get(id: string): Promise<Person | undefined> {
@@ -76,16 +90,8 @@ export function createUsersRepository(db: Kysely<Database>) {
         if (roles.length) await tx.insertInto('role_assignments').values(roles.map((role_id) => ({ user_id: id, role_id }))).execute();
       });
     },
-    async holdersOf(roleId: string): Promise<Person[]> {
-      const rows = await db
-        .selectFrom('role_assignments')
-        .innerJoin('users', 'users.id', 'role_assignments.user_id')
-        .select('users.id')
-        .where('role_id', '=', roleId)
-        .where('users.disabled_at', 'is', null)
-        .execute();
-      return withRoles(db, rows.map((row) => row.id));
-    },
+    holderIds,
+    holdersOf: async (roleId: string): Promise<Person[]> => withRoles(db, await holderIds(roleId)),
     /** People per role id, for the roles that are held at all. */
     async holderCounts(): Promise<Map<string, number>> {
       const rows = await db

@@ -12,8 +12,8 @@ export interface ActionContext {
   card: TaskRow;
   type: TaskTypeDefinition | undefined;
   targetRole: string | null;
-  /** Active holders of the target role, the one to reassign to first. */
-  holders: { user_id: string }[];
+  /** Ids of the target role's active holders, the one to reassign to first. */
+  holders: string[];
 }
 
 export interface ActionResult {
@@ -25,10 +25,10 @@ export function applyActions(actions: readonly string[], ctx: ActionContext): Ac
   const changes: Updateable<TasksTable> = {};
   const notify: string[] = [];
   for (const action of actions) {
-    if (action === 'notify') notify.push(...ctx.holders.map((h) => h.user_id));
+    if (action === 'notify') notify.push(...ctx.holders);
     else if (action === 'reassign' && ctx.targetRole) {
       changes.role_id = ctx.targetRole;
-      changes.assignee_id = ctx.holders[0]?.user_id ?? null;
+      changes.assignee_id = ctx.holders[0] ?? null;
     } else if (action === 'raise_priority') {
       const current = (changes.priority as Priority | undefined) ?? ctx.card.priority;
       changes.priority = PRIORITIES[Math.min(PRIORITIES.indexOf(current) + 1, PRIORITIES.length - 1)]!;

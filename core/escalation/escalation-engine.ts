@@ -3,6 +3,7 @@
 // whose time has come exactly once per cycle (a unique key), and says when to look again.
 import type { Transaction } from 'kysely';
 import { addDuration } from '../duties/cadence.ts';
+import type { UsersRepository } from '../auth/users.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { recordEvent } from '../events/event-log.ts';
 import type { Logger } from '../logger.ts';
@@ -25,6 +26,7 @@ const CLOCK_PATHS = /"(task\.(age_hours|idle_hours|overdue_hours|business_age_ho
 export interface EngineDeps {
   escalations: EscalationRepository;
   tasks: TaskRepository;
+  users: Pick<UsersRepository, 'holderIds'>;
   modelOf: (versionId: number, tx: Transaction<Database>) => Promise<OrgModel | undefined>;
   /** The card's address in the product, for links in outgoing messages. */
   cardUrl: (taskId: number) => string;
@@ -113,13 +115,13 @@ export function createEscalationEngine(deps: EngineDeps) {
         input.later(due);
         break;
       }
-      const target = await resolveLevelTarget(input.model, { to: definition.to, cardRole: input.key.split('/')[0]!, previousRole }, (role) => deps.escalations.isHeld(tx, role));
+      const target = await resolveLevelTarget(input.model, { to: definition.to, cardRole: input.key.split('/')[0]!, previousRole }, async (role) => (await deps.users.holderIds(role, tx)).length > 0);
       const inserted = await deps.escalations.fire(tx, {
         task_id: card.id, rule: input.key, cycle: input.cycle.cycle, level, target_role: target.role, skipped_roles: target.skipped, actions: definition.then, fired_at: input.now,
       });
       previousRole = target.role ?? previousRole;
       if (!inserted) continue;
-      const holders = target.role ? await deps.escalations.holders(tx, target.role) : [];
+      const holders = target.role ? await deps.users.holderIds(target.role, tx) : [];
       const { changes, notify } = applyActions(definition.then, { card: current, type: input.model.taskType(current.type), targetRole: target.role, holders });
       const title = `${input.rule.title ?? input.rule.id}: ${current.title}`;
       await deps.escalations.notify(tx, notify.map((user_id) => ({ user_id, task_id: card.id, kind: 'escalation', title })));

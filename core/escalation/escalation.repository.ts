@@ -21,19 +21,6 @@ export function createEscalationRepository(db: Kysely<Database>) {
     /** Undefined when this level of this cycle already fired (the unique key decides, on any process). */
     fire: (tx: Executor, values: { task_id: number; rule: string; cycle: number; level: number; target_role: string | null; skipped_roles: string[]; actions: string[]; fired_at: Date }) =>
       tx.insertInto('escalation_firings').values(values).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst(),
-    async isHeld(tx: Executor, role: string): Promise<boolean> {
-      const row = await tx
-        .selectFrom('role_assignments')
-        .innerJoin('users', 'users.id', 'role_assignments.user_id')
-        .select('user_id')
-        .where('role_id', '=', role)
-        .where('users.disabled_at', 'is', null)
-        .limit(1)
-        .executeTakeFirst();
-      return row !== undefined;
-    },
-    holders: async (tx: Executor, role: string) =>
-      (await tx.selectFrom('role_assignments').innerJoin('users', 'users.id', 'role_assignments.user_id').select(['user_id', 'users.display_name']).where('role_id', '=', role).where('users.disabled_at', 'is', null).orderBy('users.display_name').execute()),
     log: (tx: Executor, entry: { task_id: number; rule: string; outcome: 'started' | 'ended' | 'fired' | 'failed'; level?: number; inputs: Record<string, unknown>; reason: string; at: Date }) =>
       tx.insertInto('escalation_runs').values({ ...entry, level: entry.level ?? null, inputs: JSON.stringify(entry.inputs) }).execute(),
     runs(filter: { taskId?: number; rule?: string }) {
