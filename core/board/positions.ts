@@ -16,6 +16,6 @@ export function positionBetween(before: string | null, after: string | null): st
   // with `key`; then the tail starts with more "0"s than the rest of `after` does, which keeps it lower.
   const rest = after !== null && after.startsWith(key) ? after.slice(key.length) : null;
   const zeros = rest === null ? '' : '0'.repeat(/^0*/.exec(rest)![0].length + 1);
-  // Four random digits: about one in 13 million that two drops into one gap collide (ids break ties).
-  return `${key}${zeros}${randomDigits(4)}`;
+  // Six random digits: about one in 5·10^10 that two drops into one gap collide (ids break ties).
+  return `${key}${zeros}${randomDigits(6)}`;
 }
