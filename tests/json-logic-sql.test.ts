@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../core/db/migrate.ts';
 import { compileRule } from '../core/rules/json-logic-sql.ts';
+import { RowInputs } from '../core/rules/sql/row-inputs.ts';
 import { evaluateRule, isTruthy } from '../core/rules/json-logic.ts';
 import { ruleTask } from '../core/workflow/rule-context.ts';
 import { testDatabases, type TestDb } from './helpers/databases.ts';
@@ -65,6 +66,7 @@ const variable = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...OTHER_PATHS) },
 ).chain((path) => fc.oneof({ weight: 4, arbitrary: fc.constant({ var: path }) }, { weight: 1, arbitrary: literal.map((fallback) => ({ var: [path, fallback] })) }));
 const COMPARISONS = ['==', '===', '!=', '!==', '<', '<=', '>', '>='] as const;
+const SCAN_NEIGHBOUR = { or: [{ '>': [{ var: 'task.fields.n' }, 1] }, { '<': [{ var: 'task.age_hours' }, { var: 'task.overdue_hours' }] }] };
 // Rules of the kinds escalations use, and the throws json-logic makes of null-prototype objects.
 const EXAMPLES: unknown[] = [
   { '==': [{ var: 'task.role' }, null] }, { '!': { var: 'task.assignee' } }, { '==': [{ var: 'task.role' }, { var: 'task.status' }] },
@@ -125,15 +127,17 @@ describe.each(testDatabases)('compiled JsonLogic on $kind', (database) => {
     const users = await db.kysely.insertInto('users').values([0, 1].map((i) => ({ email: `u${i}@example.test`, display_name: `U${i}`, password_hash: 'x' })))
       .returning('id').execute();
     // Random tasks, then one task per awkward string: alone, in an array and nested in arrays.
+    // Due dates far from today take the hours' exact numeric path (1800 and 2200: outside 1902–2105).
+    const farDue = [-1_000_000, -1_090_000, 1_500_000, 0.0005].map((due, i) => ({ ...fc.sample(taskArb, { numRuns: 1, seed: 1000 + i })[0]!, due, micros: 999 }));
     const tasks = [...fc.sample(taskArb, { numRuns: 240, seed: SEED }), ...[...STRINGS, ...EDGES].map((text, i) => ({
       ...fc.sample(taskArb, { numRuns: 1, seed: i })[0]!, fields: { s: text, x: [text], arr: [[text]], n: Number(text) || 0 },
-    }))];
+    })), ...farDue];
     await db.kysely.insertInto('tasks').values(tasks.map((t, i) => ({
       type: t.type, title: t.title, status: t.status, category: 'active' as const, position: `a${i}`, priority: t.priority, role_id: t.role_id,
       assignee_id: t.assignee === null ? null : users[t.assignee]!.id, labels: t.labels, fields: JSON.stringify(t.fields),
       // Some timestamps carry microseconds, which the drivers cut to milliseconds before Node sees them.
       created_at: sql<Date>`${at(t.created).toISOString().replace('Z', `${String(t.micros).padStart(3, '0')}Z`)}::timestamptz`,
-      updated_at: at(t.updated), due_at: t.due === null ? null : at(t.due),
+      updated_at: at(t.updated), due_at: t.due === null ? null : sql<Date>`${at(t.due).toISOString().replace('Z', `${String(t.micros).padStart(3, '0')}Z`)}::timestamptz`,
     }))).execute();
     const rows = await db.kysely.selectFrom('tasks').selectAll().orderBy('id').execute();
     contexts = rows.map((row) => ({ id: row.id, data: { task: ruleTask(row, NOW), policy: POLICY, now: NOW.toISOString() } }));
@@ -159,6 +163,13 @@ describe.each(testDatabases)('compiled JsonLogic on $kind', (database) => {
     const want = expected(rule);
     counts.selected += want.length;
     expect(rows.map((row) => row.id), `${JSON.stringify(rule)} (tasks seed ${SEED})`).toEqual(want);
+    // The same rule compiled for a scan, its per-row inputs shared with an unrelated rule's.
+    const inputs = new RowInputs();
+    compileRule(SCAN_NEIGHBOUR, { now: NOW, policy: POLICY, inputs });
+    const scan = compileRule(rule, { now: NOW, policy: POLICY, inputs });
+    if ('unsupported' in scan) throw new Error(`compiles alone but not for a scan: ${scan.unsupported}`);
+    const scanned = await sql<{ id: number }>`SELECT tasks.id FROM ${inputs.from()} WHERE ${scan.sql} ORDER BY tasks.id`.execute(db.kysely);
+    expect(scanned.rows.map((row) => row.id), `${JSON.stringify(rule)} in a scan (tasks seed ${SEED})`).toEqual(want);
     return true;
   };
 
@@ -177,7 +188,7 @@ describe.each(testDatabases)('compiled JsonLogic on $kind', (database) => {
   });
 
   it('derives the hours as the very doubles ruleTask computes', async () => {
-    for (const { data } of contexts.filter((_, i) => i % 4 === 0)) {
+    for (const { data } of contexts.filter((_, i) => i % 4 === 0 || i >= contexts.length - 4)) { // the far due dates are last
       const task = (data as { task: Record<string, number> }).task;
       const same = ['id', 'age_hours', 'idle_hours', 'overdue_hours'].map((key) => ({ '===': [{ var: `task.${key}` }, task[key]] }));
       expect(await check({ and: same })).toBe(true);
