@@ -1,12 +1,14 @@
-// The time path: every tick, the cards whose next check has come are checked again. On PostgreSQL one
-// process at a time runs a tick (an advisory lock); the firing ledger's unique key makes each level
-// fire once even if two ticks overlapped anyway.
+// The time path: every tick, the cards whose next check has come, and those the SQL pass finds with an
+// escalation state to change now (state-change-scan.ts), are checked again. On PostgreSQL one process at
+// a time runs a tick (an advisory lock); the firing ledger's unique key makes each level fire once even
+// if two ticks overlapped anyway.
 import { sql, type Kysely } from 'kysely';
 import type { Db } from '../db/create-db.ts';
 import type { Database } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { EscalationEngine } from './escalation-engine.ts';
+import { planStateChangeScan } from './state-change-scan.ts';
 
 const LOCK_KEY = 727_100_001;
 const BATCH = 500;
@@ -14,16 +16,25 @@ const BATCH = 500;
 export function createEscalationScheduler(deps: { db: Db; org: OrgService; engine: EscalationEngine; announce: () => void; log: Logger; now?: () => Date }) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
+  const reported = new Set<number>();
 
   async function checkDue(db: Kysely<Database>, now: Date): Promise<number> {
     const model = await deps.org.current();
     if (!model) return 0;
     const due = await db.selectFrom('tasks').select('id').where('next_check_at', '<=', now).where('archived_at', 'is', null).orderBy('next_check_at').limit(BATCH).execute();
+    const scan = planStateChangeScan(model, now);
+    if (scan.refused.length && !reported.has(model.versionId)) {
+      reported.add(model.versionId);
+      deps.log.info({ rules: scan.refused }, 'escalation rules without an SQL form: checked on their recheck interval only');
+    }
+    const changing = new Set(await scan.run(db, BATCH));
     let checked = 0;
-    for (const { id } of due) {
+    for (const id of new Set([...due.map((row) => row.id), ...changing])) {
       await db.transaction().execute(async (tx) => {
         const card = await tx.selectFrom('tasks').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-        if (!card || card.next_check_at === null || card.next_check_at > now) return;
+        // Another tick may have checked it meanwhile (next check moved on), or it was archived.
+        if (!card || card.archived_at !== null) return;
+        if (!changing.has(id) && (card.next_check_at === null || card.next_check_at > now)) return;
         await deps.engine.check(tx, card, model, now);
         checked += 1;
       });

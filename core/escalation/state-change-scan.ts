@@ -1,0 +1,64 @@
+// The time path's SQL pass: one statement over the open cards finds those whose escalation state must
+// change now — a watching rule's `when` is true (and `stop_when` false) with no cycle open, or a cycle is
+// open and `when` turned false or `stop_when` true — so rules that read the clock act on the next tick
+// instead of the engine's periodic recheck. Rules the compiler refuses (business_age_hours needs the
+// calendar, escalation_level the ledger) keep that recheck. The pass only picks cards: engine.check
+// decides, so a card picked for nothing costs a check, never a wrong firing.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { OrgModel } from '../org/org-model.ts';
+import { compileRule } from '../rules/json-logic-sql.ts';
+import { RowInputs } from '../rules/sql/row-inputs.ts';
+
+export interface StateChangeScan {
+  /** Rule keys (`<role>/<id>`) the pass evaluates in SQL. */
+  compiled: string[];
+  /** Rule keys left to the recheck, with the compiler's reason. */
+  refused: { key: string; reason: string }[];
+  /** Ids of the cards to check now, at most `limit`. */
+  run(db: Kysely<Database>, limit: number): Promise<number[]>;
+}
+
+const list = (values: string[]) => sql.join(values.map((value) => sql`${value}`));
+
+export function planStateChangeScan(model: OrgModel, now: Date): StateChangeScan {
+  const inputs = new RowInputs();
+  const compile = (rule: unknown) => compileRule(rule, { now, policy: { ...model.policies }, inputs });
+  const clauses: RawBuilder<boolean>[] = [];
+  const compiled: string[] = [];
+  const refused: { key: string; reason: string }[] = [];
+
+  for (const role of model.definition.roles) {
+    for (const rule of role.escalations.filter((r) => r.enabled !== false)) {
+      const key = `${role.id}/${rule.id}`;
+      const when = compile(rule.when);
+      const stop = rule.stop_when === undefined ? { sql: sql<boolean>`(tasks.category = 'done')` } : compile(rule.stop_when);
+      if ('unsupported' in when || 'unsupported' in stop) {
+        refused.push({ key, reason: 'unsupported' in when ? when.unsupported : (stop as { unsupported: string }).unsupported });
+        continue;
+      }
+      compiled.push(key);
+      // As the engine: outside applies_to.statuses `when` counts as false; a cycle ends whoever watches the card now.
+      const holds = rule.applies_to?.statuses ? sql<boolean>`(tasks.status IN (${list(rule.applies_to.statuses)}) AND ${when.sql})` : when.sql;
+      const watches = rule.applies_to?.task_types ? sql`tasks.role_id = ${role.id} AND tasks.type IN (${list(rule.applies_to.task_types)})` : sql`tasks.role_id = ${role.id}`;
+      const open = sql`COALESCE(${key} = ANY(open_cycles.rules), false)`;
+      clauses.push(sql<boolean>`(${watches} AND NOT ${open} AND ${holds} AND NOT ${stop.sql})`, sql<boolean>`(${open} AND (${stop.sql} OR NOT ${holds}))`);
+    }
+  }
+
+  return {
+    compiled,
+    refused,
+    async run(db, limit) {
+      if (!clauses.length) return [];
+      return db.transaction().execute(async (tx) => {
+        // The expressions are long: JIT would spend longer compiling them than the scan takes.
+        await sql`SET LOCAL jit = off`.execute(tx);
+        const { rows } = await sql<{ id: number }>`SELECT tasks.id FROM ${inputs.from(sql`tasks.archived_at IS NULL`)}
+          LEFT JOIN (SELECT task_id, array_agg(rule) AS rules FROM escalation_cycles WHERE ended_at IS NULL GROUP BY task_id) AS open_cycles ON open_cycles.task_id = tasks.id
+          WHERE ${sql.join(clauses, sql` OR `)} ORDER BY tasks.id LIMIT ${limit}`.execute(tx);
+        return rows.map((row) => Number(row.id));
+      });
+    },
+  };
+}
