@@ -29,7 +29,7 @@ export function planStateChangeScan(model: OrgModel, now: Date): StateChangeScan
   const refused: { key: string; reason: string }[] = [];
 
   for (const role of model.definition.roles) {
-    for (const rule of role.escalations.filter((r) => r.enabled !== false)) {
+    for (const rule of role.escalations) {
       const key = `${role.id}/${rule.id}`;
       const when = compile(rule.when);
       const stop = rule.stop_when === undefined ? { sql: sql<boolean>`(tasks.category = 'done')` } : compile(rule.stop_when);
@@ -42,7 +42,9 @@ export function planStateChangeScan(model: OrgModel, now: Date): StateChangeScan
       const holds = rule.applies_to?.statuses ? sql<boolean>`(tasks.status IN (${list(rule.applies_to.statuses)}) AND ${when.sql})` : when.sql;
       const watches = rule.applies_to?.task_types ? sql`tasks.role_id = ${role.id} AND tasks.type IN (${list(rule.applies_to.task_types)})` : sql`tasks.role_id = ${role.id}`;
       const open = sql`COALESCE(${key} = ANY(open_cycles.rules), false)`;
-      clauses.push(sql<boolean>`(${watches} AND NOT ${open} AND ${holds} AND NOT ${stop.sql})`, sql<boolean>`(${open} AND (${stop.sql} OR NOT ${holds}))`);
+      // A switched-off rule starts nothing, but the engine still ends a cycle it left open.
+      if (rule.enabled !== false) clauses.push(sql<boolean>`(${watches} AND NOT ${open} AND ${holds} AND NOT ${stop.sql})`);
+      clauses.push(sql<boolean>`(${open} AND (${stop.sql} OR NOT ${holds}))`);
     }
   }
 
