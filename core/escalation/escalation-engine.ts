@@ -18,6 +18,7 @@ import { explainRule } from './explain.ts';
 import { rulesWatching, statusApplies } from './applicable-rules.ts';
 import type { EscalationRepository } from './escalation.repository.ts';
 import { resolveLevelTarget } from './level-target.ts';
+import { scannedInSql } from './state-change-scan.ts';
 
 /** Rules reading the clock can turn true without a write; such cards are looked at this often. */
 const CLOCK_RECHECK_MS = 15 * 60_000;
@@ -79,7 +80,8 @@ export function createEscalationEngine(deps: EngineDeps) {
         continue;
       }
       if (!when || stop) {
-        if (CLOCK_PATHS.test(JSON.stringify(rule.when))) later(new Date(now.getTime() + CLOCK_RECHECK_MS));
+        // Rules the tick's SQL pass evaluates need no timer (state-change-scan.ts).
+        if (CLOCK_PATHS.test(JSON.stringify(rule.when)) && !scannedInSql(rule, model)) later(new Date(now.getTime() + CLOCK_RECHECK_MS));
         continue;
       }
       const active = cycle ?? (await deps.escalations.startCycle(tx, {

@@ -6,6 +6,7 @@
 // decides, so a card picked for nothing costs a check, never a wrong firing.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { Escalation } from '../org/format.schema.ts';
 import type { OrgModel } from '../org/org-model.ts';
 import { compileRule } from '../rules/json-logic-sql.ts';
 import { RowInputs } from '../rules/sql/row-inputs.ts';
@@ -20,6 +21,18 @@ export interface StateChangeScan {
 }
 
 const list = (values: string[]) => sql.join(values.map((value) => sql`${value}`));
+const scanned = new WeakMap<Escalation, boolean>();
+
+/** Whether every tick's pass evaluates this rule, so the engine need not recheck its cards on a timer. */
+export function scannedInSql(rule: Escalation, model: OrgModel): boolean {
+  let known = scanned.get(rule); // a version's rules are frozen objects: compiled once per version
+  if (known === undefined) {
+    const options = { now: new Date(), policy: { ...model.policies } };
+    known = [rule.when, ...(rule.stop_when === undefined ? [] : [rule.stop_when])].every((part) => !('unsupported' in compileRule(part, options)));
+    scanned.set(rule, known);
+  }
+  return known;
+}
 
 export function planStateChangeScan(model: OrgModel, now: Date): StateChangeScan {
   const inputs = new RowInputs();
