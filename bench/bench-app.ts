@@ -9,6 +9,7 @@ import { migrateToLatest } from '../core/db/migrate.ts';
 import { createApp } from '../core/http/app.ts';
 import { startHttpServer, type RunningServer } from '../core/http/server.ts';
 import { createServices, type Services } from '../core/services.ts';
+import { createHttpClient, type BenchResponse } from './http-client.ts';
 
 export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -30,7 +31,7 @@ export interface BenchApp {
   db: Db;
   services: Services;
   /** Calls the API over HTTP as the signed-in person (JSON body when given). */
-  call(method: string, path: string, body?: unknown): Promise<Response>;
+  call(method: string, path: string, body?: unknown): Promise<BenchResponse>;
   /** A plain pg pool on the bench schema, for baselines that skip the app; closed with the app. */
   rawPool(max: number): pg.Pool;
   /** Stops the server and services, closes every pool and drops the schema. */
@@ -68,12 +69,14 @@ export async function startBenchApp(options: { maxConnections?: number } = {}): 
   let db: Db | undefined;
   let services: Services | undefined;
   let server: RunningServer | undefined;
+  let client: ReturnType<typeof createHttpClient> | undefined;
   let closed = false;
 
   const close = async () => {
     if (closed) return;
     closed = true;
     process.off('SIGINT', onInterrupt);
+    client?.close();
     await server?.stop(2000);
     await services?.stop();
     await db?.close();
@@ -96,16 +99,10 @@ export async function startBenchApp(options: { maxConnections?: number } = {}): 
     server = await startHttpServer(createApp({ services, log, schemaVersion, startedAt: Date.now() }), { port: 0, host: '127.0.0.1' });
     const url = server.url;
 
-    const send = (method: string, path: string, body: unknown, cookie: string | undefined) =>
-      fetch(`${url}${path}`, {
-        method,
-        headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(cookie ? { Cookie: cookie } : {}) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    const signIn = await send('POST', '/api/auth/sign-in', { email: EMAIL, password: DEMO_PASSWORD }, undefined);
-    if (signIn.status !== 200) throw new Error(`bench sign-in failed: ${signIn.status} ${await signIn.text()}`);
-    await signIn.arrayBuffer();
-    const cookie = (signIn.headers.get('Set-Cookie') ?? '').split(';')[0]!;
+    client = createHttpClient(url, 64);
+    const signIn = await client.request('POST', '/api/auth/sign-in', { email: EMAIL, password: DEMO_PASSWORD }, undefined);
+    if (signIn.status !== 200) throw new Error(`bench sign-in failed: ${signIn.status} ${signIn.text()}`);
+    const cookie = (signIn.header('Set-Cookie') ?? '').split(';')[0]!;
 
     return {
       url,
@@ -113,7 +110,7 @@ export async function startBenchApp(options: { maxConnections?: number } = {}): 
       schema,
       db,
       services,
-      call: (method, path, body) => send(method, path, body, cookie),
+      call: (method, path, body) => client!.request(method, path, body, cookie),
       rawPool(max) {
         const pool = new pg.Pool({ connectionString: BENCH_DATABASE_URL, max, options: `-c search_path=${schema}` });
         pools.push(pool);

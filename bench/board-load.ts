@@ -86,14 +86,14 @@ export const boardLoad: Bench = {
       let selected = 0;
       const getBoard = async () => {
         const response = await app.call('GET', `/api/boards/${BOARD}`);
-        if (response.status !== 200) throw new Error(`GET /api/boards/${BOARD}: ${response.status} ${await response.text()}`);
-        bytes = (await response.arrayBuffer()).byteLength;
+        if (response.status !== 200) throw new Error(`GET /api/boards/${BOARD}: ${response.status} ${response.text()}`);
+        bytes = response.bytes;
       };
       const bareSelect = async () => {
         selected = (await pool.query(BARE_SELECT)).rowCount ?? 0;
       };
       const [api, bare] = await timeAlternating(getBoard, bareSelect);
-      const { cards } = (await (await app.call('GET', `/api/boards/${BOARD}`)).json()) as { cards: { position: string }[] };
+      const { cards } = (await app.call('GET', `/api/boards/${BOARD}`)).json<{ cards: { position: string }[] }>();
       if (cards.length !== CARDS) throw new Error(`the board showed ${cards.length} cards, expected ${CARDS}`);
       if (cards.some((card, i) => i > 0 && cards[i - 1]!.position >= card.position)) throw new Error('the board\'s cards are not in position order');
       if (selected !== CARDS) throw new Error(`the bare SELECT returned ${selected} rows, expected ${CARDS}`);

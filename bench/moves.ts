@@ -2,6 +2,7 @@
 // each takes, against the database alone doing the bare minimum (a one-row UPDATE) at the same concurrency.
 import type pg from 'pg';
 import { quantile, round2, startBenchApp, type BenchApp } from './bench-app.ts';
+import type { BenchResponse } from './http-client.ts';
 import type { Bench, BenchResult } from './result.ts';
 
 const CLIENTS = 16;
@@ -57,9 +58,9 @@ async function phase(workers: number, op: (worker: number) => Promise<boolean>):
   return { rate: done / (MEASURE_MS / 1000), latencies, errors, cpuMsPerOp: (cpu.user + cpu.system) / 1000 / done };
 }
 
-async function json<T>(response: Response, expected: number, what: string): Promise<T> {
-  if (response.status !== expected) throw new Error(`${what}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
+function json<T>(response: BenchResponse, expected: number, what: string): T {
+  if (response.status !== expected) throw new Error(`${what}: ${response.status} ${response.text()}`);
+  return response.json<T>();
 }
 
 /** Each client's own cards, created and started (todo → in_progress) through the API. */
@@ -68,8 +69,8 @@ async function createCards(app: BenchApp): Promise<Card[][]> {
   for (let client = 0; client < CLIENTS; client++) {
     const cards: Card[] = [];
     for (let n = 0; n < CARDS_PER_CLIENT; n++) {
-      const created = await json<Card>(await app.call('POST', '/api/tasks', { type: 'core.task', title: `Bench card ${client}-${n}` }), 201, 'create card');
-      const moved = await json<{ task: Card }>(
+      const created = json<Card>(await app.call('POST', '/api/tasks', { type: 'core.task', title: `Bench card ${client}-${n}` }), 201, 'create card');
+      const moved = json<{ task: Card }>(
         await app.call('PATCH', `/api/tasks/${created.id}/transition`, { to: 'in_progress', expectedVersion: created.version }),
         200,
         'start card',
@@ -90,17 +91,16 @@ async function apiMoves(app: BenchApp, owned: Card[][]): Promise<Phase> {
     try {
       const response = await app.call('PATCH', `/api/tasks/${card.id}/transition`, { to, expectedVersion: card.version });
       if (response.status === 200) {
-        const { task } = (await response.json()) as { task: Card };
+        const { task } = response.json<{ task: Card }>();
         card.version = task.version;
         card.status = task.status;
         return true;
       }
-      await response.arrayBuffer();
     } catch {
       // A network failure counts like any other non-200 answer.
     }
     // Re-read the card so the next move of it sends its real version.
-    const fresh = await app.call('GET', `/api/tasks/${card.id}`).then((r) => r.json() as Promise<Card>);
+    const fresh = (await app.call('GET', `/api/tasks/${card.id}`)).json<Card>();
     Object.assign(card, { version: fresh.version, status: fresh.status });
     return false;
   });
