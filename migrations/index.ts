@@ -9,6 +9,7 @@ import * as m0006 from './0006_task_links.ts';
 import * as m0007 from './0007_escalations.ts';
 import * as m0008 from './0008_webhooks.ts';
 import * as m0009 from './0009_escalation_runs.ts';
+import * as m0010 from './0010_open_escalations.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '0001_instance': m0001,
@@ -20,4 +21,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0007_escalations': m0007,
   '0008_webhooks': m0008,
   '0009_escalation_runs': m0009,
+  '0010_open_escalations': m0010,
 };

@@ -76,6 +76,15 @@ describe.each(testDatabases)('sign-in and people on $kind', (database) => {
     expect(response.headers.get('Set-Cookie')).toMatch(/dutyboard_session=;/);
   });
 
+  it('applies a sign-out made through another server process within two seconds', async () => {
+    const cookie = await t.signIn(AGENT);
+    expect((await t.call('GET', '/api/me', { cookie })).status).toBe(200);
+    // Another process signs the session out: only the database changes, this process's cache does not.
+    await sql`DELETE FROM sessions`.execute(t.db.kysely);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect((await t.call('GET', '/api/me', { cookie })).status).toBe(401);
+  });
+
   it('locks an email after repeated failures, for everyone, until the window passes', async () => {
     const email = 'han.xue@demo.dutyboard.local';
     for (let i = 0; i < SIGN_IN_LIMITS.perEmail; i++) {

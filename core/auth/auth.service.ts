@@ -5,13 +5,22 @@ import { AppError } from '../errors.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { Actor } from './actor.ts';
 import { burnPasswordCheck, verifyPassword } from './password.ts';
-import { createSessionsRepository } from './sessions.repository.ts';
+import { createSessionsRepository, type SessionPerson } from './sessions.repository.ts';
+import { createTtlCache } from '../ttl-cache.ts';
 import { createSignInLimit } from './sign-in-limit.ts';
 import type { UsersRepository } from './users.repository.ts';
+
+/**
+ * Every request resolves its session; a signed-in person's session is read from the database at most
+ * this often. Sign-out, disabling and role changes made through this process apply at once; made
+ * through another server process, within this time.
+ */
+const SESSION_CACHE_MS = 2_000;
 
 export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepository; org: OrgService }) {
   const sessions = createSessionsRepository(deps.db);
   const limit = createSignInLimit(deps.db);
+  const live = createTtlCache<string, SessionPerson | undefined>({ ttlMs: SESSION_CACHE_MS, maxEntries: 10_000 });
 
   async function actorOf(userId: string): Promise<Actor | null> {
     const person = await deps.users.get(userId);
@@ -42,11 +51,14 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
       const session = await sessions.create(user.id);
       return { ...session, actor: (await actorOf(user.id))! };
     },
-    signOut: (token: string) => sessions.delete(token),
+    async signOut(token: string) {
+      await sessions.delete(token);
+      live.delete(token);
+    },
     /** The actor of a session token, or null when the token is unknown, expired or its person disabled. */
     async actorForToken(token: string): Promise<{ actor: Actor; expiresAt: Date } | null> {
-      const session = await sessions.resolve(token);
-      if (!session) return null;
+      const session = await live.get(token, () => sessions.resolve(token));
+      if (!session || session.expiresAt <= new Date()) return null;
       const model = await deps.org.current();
       const actor: Actor = {
         id: session.userId,
@@ -57,7 +69,12 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
       };
       return { actor, expiresAt: session.expiresAt };
     },
-    endSessionsOf: (userId: string) => sessions.deleteForUser(userId),
+    async endSessionsOf(userId: string) {
+      await sessions.deleteForUser(userId);
+      live.deleteWhere((session) => session?.userId === userId);
+    },
+    /** After a change to someone's roles: their next request reads them again. */
+    rolesChanged: (userId: string) => live.deleteWhere((session) => session?.userId === userId),
   };
 }
 

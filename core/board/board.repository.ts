@@ -1,16 +1,21 @@
 // Boards and the cards a board shows.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { BoardsTable, Database } from '../db/schema.ts';
+import { createTtlCache } from '../ttl-cache.ts';
 import type { BoardDefinition, CardFilters } from './board.schema.ts';
 
 export type BoardRow = Selectable<BoardsTable>;
 
+/** Which boards show a type is asked on every move; boards made through another process show within this. */
+const SHOWING_CACHE_MS = 1_000;
+
 export function createBoardRepository(db: Kysely<Database>) {
+  const showing = createTtlCache<string, BoardRow[]>({ ttlMs: SHOWING_CACHE_MS, maxEntries: 1_000 });
   return {
     list: () => db.selectFrom('boards').selectAll().orderBy('created_at').orderBy('id').execute(),
     get: (id: string) => db.selectFrom('boards').selectAll().where('id', '=', id).executeTakeFirst(),
     /** Boards that show a task type (for WIP limits of a move). */
-    showing: (type: string) => db.selectFrom('boards').selectAll().where(sql<boolean>`${type} = ANY(task_types)`).execute(),
+    showing: (type: string) => showing.get(type, () => db.selectFrom('boards').selectAll().where(sql<boolean>`${type} = ANY(task_types)`).execute()),
     async insert(definition: BoardDefinition, createdBy: string | null): Promise<boolean> {
       const inserted = await db
         .insertInto('boards')
@@ -25,6 +30,7 @@ export function createBoardRepository(db: Kysely<Database>) {
         .onConflict((oc) => oc.column('id').doNothing())
         .returning('id')
         .executeTakeFirst();
+      showing.clear();
       return inserted !== undefined;
     },
     views: (boardId: string, userId: string) =>

@@ -16,7 +16,7 @@ export interface Db {
    * LISTEN on a channel through a dedicated connection that reconnects by itself (PostgreSQL only:
    * the embedded database serves one process, which hears its own writes directly).
    */
-  listen?(channel: string, onNotify: () => void, onReconnect: () => void): Promise<() => Promise<void>>;
+  listen?(channel: string, onNotify: (payload: string) => void, onReconnect: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -56,13 +56,13 @@ export async function createDb(config: DatabaseConfig): Promise<Db> {
   };
 }
 
-async function listenWithReconnect(url: string, channel: string, onNotify: () => void, onReconnect: () => void) {
+async function listenWithReconnect(url: string, channel: string, onNotify: (payload: string) => void, onReconnect: () => void) {
   let client: pg.Client | undefined;
   let stopped = false;
   const connect = async (): Promise<void> => {
     if (stopped) return;
     const next = new pg.Client({ connectionString: url });
-    next.on('notification', onNotify);
+    next.on('notification', (message) => onNotify(message.payload ?? ''));
     next.on('error', () => undefined);
     next.on('end', () => {
       if (!stopped) setTimeout(() => void connect().then(onReconnect, () => undefined), 1000).unref();

@@ -82,6 +82,8 @@ export interface TasksTable {
   duty_key: string | null;
   /** When the escalation engine should look at the card again (null: only when it changes). */
   next_check_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Escalation cycles open on the card (kept by the engine; 0 and no rule watching: writes skip it). */
+  open_escalations: ColumnType<number, never, number>;
 }
 
 export interface TaskActivityTable {

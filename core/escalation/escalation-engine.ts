@@ -57,6 +57,7 @@ export function createEscalationEngine(deps: EngineDeps) {
     const watching = rulesWatching(model, card);
     const keys = new Set([...watching.map((w) => w.key), ...open.keys()]);
     let current = card;
+    let openCount = open.size;
     let nextCheck: Date | null = null;
     const later = (at: Date) => (nextCheck = nextCheck === null || at < nextCheck ? at : nextCheck);
 
@@ -75,6 +76,7 @@ export function createEscalationEngine(deps: EngineDeps) {
       const stop = rule.stop_when === undefined ? current.category === 'done' : (await holds(tx, at, rule.stop_when, context)).value;
       if (cycle && (stop || !when)) {
         await deps.escalations.endCycle(tx, cycle.id, now);
+        openCount -= 1;
         const reason = stop ? (rule.stop_when === undefined ? 'the card is done' : 'stop_when is true') : `when turned false: ${whenResult.falseParts.join('; ')}`;
         await deps.escalations.log(tx, { task_id: card.id, rule: key, outcome: 'ended', inputs: at.inputs, reason, at: now });
         continue;
@@ -88,15 +90,16 @@ export function createEscalationEngine(deps: EngineDeps) {
         task_id: card.id, rule: key, cycle: (await deps.escalations.lastCycle(tx, card.id, key)) + 1, org_version_id: model.versionId, started_at: now,
       }));
       if (!active) continue;
+      if (!cycle) openCount += 1;
       if (!cycle) await deps.escalations.log(tx, { task_id: card.id, rule: key, outcome: 'started', inputs: at.inputs, reason: `when is true (cycle ${active.cycle})`, at: now });
       current = await fireDueLevels(tx, current, { key, rule, cycle: active, model: cycleModel ?? model, fired, now, later });
     }
     // Assigned inside `later`, which the compiler's flow analysis does not follow.
     const next = nextCheck as Date | null;
-    if (next?.getTime() !== current.next_check_at?.getTime()) {
-      await tx.updateTable('tasks').set({ next_check_at: nextCheck }).where('id', '=', card.id).execute();
+    if (next?.getTime() !== current.next_check_at?.getTime() || openCount !== current.open_escalations) {
+      await tx.updateTable('tasks').set({ next_check_at: nextCheck, open_escalations: openCount }).where('id', '=', card.id).execute();
     }
-    return { ...current, next_check_at: nextCheck };
+    return { ...current, next_check_at: nextCheck, open_escalations: openCount };
   }
 
   async function fireDueLevels(

@@ -1,6 +1,7 @@
 // Delivers committed events to this process's listeners (board websockets, later escalations and
 // plugins). Writers announce after commit: this process reads at once, and on PostgreSQL one NOTIFY
 // (coalesced) wakes the other processes. Rows are read by id, so a missed or merged wake-up loses nothing.
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/create-db.ts';
 import type { Logger } from '../logger.ts';
@@ -35,9 +36,11 @@ export function createEventBus(db: Db, log: Logger) {
   let cursor = 0;
   let draining: Promise<void> | undefined;
   let pending = false;
-  let notifyQueued = false;
+  let notifying = false;
+  let notifyWanted = false;
   let unlisten: (() => Promise<void>) | undefined;
   let safety: NodeJS.Timeout | undefined;
+  const processTag = randomUUID();
 
   async function load(query: { after: number; also?: number[]; taskTypes?: string[]; limit: number }): Promise<DeliveredEvent[]> {
     let select = db.kysely.selectFrom('events').selectAll();
@@ -103,12 +106,19 @@ export function createEventBus(db: Db, log: Logger) {
   /** After a commit that recorded events: read them here, and wake the other processes once per tick. */
   function announce(): void {
     poke();
-    if (db.kind !== 'postgres' || notifyQueued) return;
-    notifyQueued = true;
-    setImmediate(() => {
-      notifyQueued = false;
-      sql`SELECT pg_notify(${NOTIFY_CHANNEL}, '')`.execute(db.kysely).catch((error: unknown) => log.warn({ err: error }, 'NOTIFY failed'));
-    });
+    if (db.kind !== 'postgres') return;
+    notifyWanted = true;
+    if (!notifying) void notifyOthers();
+  }
+
+  /** One NOTIFY in flight at a time; commits announced meanwhile share the next one. */
+  async function notifyOthers(): Promise<void> {
+    notifying = true;
+    while (notifyWanted) {
+      notifyWanted = false;
+      await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${processTag})`.execute(db.kysely).catch((error: unknown) => log.warn({ err: error }, 'NOTIFY failed'));
+    }
+    notifying = false;
   }
 
   return {
@@ -117,7 +127,8 @@ export function createEventBus(db: Db, log: Logger) {
       const row = await db.kysely.selectFrom('events').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
       cursor = Number(row?.max ?? 0);
       if (db.listen) {
-        unlisten = await db.listen(NOTIFY_CHANNEL, poke, poke);
+        // This process has read its own writes already when its NOTIFY comes back.
+        unlisten = await db.listen(NOTIFY_CHANNEL, (from) => from !== processTag && poke(), poke);
         safety = setInterval(poke, SAFETY_POLL_MS).unref();
       }
     },

@@ -41,6 +41,8 @@ interface Context {
   now: Date;
   /** Carrying out an approved request. */
   approved?: boolean;
+  /** The last position in the target column, when the caller read it with the card. */
+  lastInTarget?: string | null;
 }
 
 async function wipChecks({ boards, repo, row, type }: Context, to: string): Promise<WipCheck[]> {
@@ -55,12 +57,14 @@ async function wipChecks({ boards, repo, row, type }: Context, to: string): Prom
   return checks;
 }
 
-async function placement({ repo, row, input }: Context, status: string): Promise<string> {
+async function placement({ repo, row, input, lastInTarget }: Context, status: string): Promise<string> {
+  const atEnd = async () => positionBetween(lastInTarget === undefined ? await repo.lastPosition(row.type, status) : lastInTarget, null);
+  if (input.afterId == null && input.beforeId == null) return atEnd();
   const neighbours = await repo.findMany([input.afterId, input.beforeId].filter((id): id is number => typeof id === 'number'));
   const inColumn = (id: number | null | undefined) => neighbours.find((n) => n.id === id && n.type === row.type && n.status === status && n.id !== row.id);
   const after = inColumn(input.afterId)?.position ?? null;
   const before = inColumn(input.beforeId)?.position ?? null;
-  if (after === null && before === null) return positionBetween(await repo.lastPosition(row.type, status), null);
+  if (after === null && before === null) return atEnd();
   // Neighbours that moved meanwhile can arrive out of order; then place right after `after`.
   if (after !== null && before !== null && after >= before) return positionBetween(after, null);
   return positionBetween(after, before);

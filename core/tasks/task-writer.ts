@@ -1,25 +1,39 @@
-// The one way card changes are written: a transaction with the change, its activity row and its
-// event row; listeners are told after commit. Inside `fn` use only `tx`: PGlite has a single
-// connection, and a query on the outer handle would wait for this transaction forever.
-import type { Transaction } from 'kysely';
+// The one way card changes are written: the change, its activity row and its event row commit together;
+// listeners are told after commit. Inside `write`'s `fn` use only `tx`: PGlite has a single connection,
+// and a query on the outer handle would wait for this transaction forever.
+import type { Transaction, Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/create-db.ts';
-import type { Database } from '../db/schema.ts';
+import type { Database, TasksTable } from '../db/schema.ts';
 import { recordEvent, type EventType } from '../events/event-log.ts';
+import { staleVersion } from './task-errors.ts';
 import type { TaskRepository, TaskRow } from './task.repository.ts';
 
 export type Changes = Record<string, [unknown, unknown]>;
 export type Record_ = (task: TaskRow, type: EventType, actor: Actor | null, action: string, changes: Changes, note?: string) => Promise<void>;
 
+/** The part of a card that decides whether the event path has anything to do with it. */
+export type WatchedCard = Pick<TaskRow, 'type' | 'status' | 'role_id' | 'archived_at' | 'open_escalations'>;
+
 /** Runs after every change in the same transaction (the escalation engine's event path). */
 export interface AfterChange<Context> {
   prepare(): Promise<Context>;
+  /** False when no rule can see the card as it will be: the change is then written in one statement. */
+  concerns(card: WatchedCard, context: Context): boolean;
   run(tx: Transaction<Database>, card: TaskRow, context: Context): Promise<void>;
 }
 
+/** One card's change as the activity log and the live event describe it. */
+export interface ChangeEntry {
+  event: EventType;
+  actor: Actor | null;
+  action: string;
+  changes: Changes;
+  note?: string;
+}
+
 export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; afterCommit: () => void; afterChange?: AfterChange<Context> }) {
-  return async function write<T>(fn: (tx: Transaction<Database>, record: Record_) => Promise<T>): Promise<T> {
-    const context = await deps.afterChange?.prepare();
+  async function transaction<T>(context: Context | undefined, fn: (tx: Transaction<Database>, record: Record_) => Promise<T>): Promise<T> {
     const result = await deps.db.kysely.transaction().execute(async (tx) => {
       const touched = new Set<number>();
       const value = await fn(tx, async (task, type, actor, action, changes, note) => {
@@ -37,7 +51,50 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
     });
     deps.afterCommit();
     return result;
-  };
+  }
+
+  /** Any number of writes in one transaction; each card passed to `record` gets the event path. */
+  async function write<T>(fn: (tx: Transaction<Database>, record: Record_) => Promise<T>): Promise<T> {
+    return transaction(await deps.afterChange?.prepare(), fn);
+  }
+
+  /**
+   * One card's versioned change with its record: a 409 with the current card when `expectedVersion` is
+   * stale. A card no rule watches is written in one statement; otherwise the event path runs with it.
+   */
+  async function change(row: TaskRow, expectedVersion: number, changes: Updateable<TasksTable>, entry: ChangeEntry): Promise<TaskRow> {
+    const context = await deps.afterChange?.prepare();
+    const after = { ...pickWatched(row), ...pickWatched(changes) } as WatchedCard;
+    const inTransaction = () =>
+      transaction(context, async (tx, record) => {
+        const updated = await deps.repo.updateVersioned(tx, row.id, expectedVersion, changes);
+        if (!updated) throw staleVersion((await deps.repo.find(row.id, tx)) ?? row, expectedVersion);
+        await record(updated, entry.event, entry.actor, entry.action, entry.changes, entry.note);
+        return updated;
+      });
+    if (deps.afterChange?.concerns(after, context as Context) ?? false) return inTransaction();
+    const { actor, ...recorded } = entry;
+    const updated = await deps.repo.updateRecorded(row.id, expectedVersion, changes, { ...recorded, actorId: actor?.id ?? null });
+    if (updated) {
+      deps.afterCommit();
+      return updated;
+    }
+    const now = await deps.repo.find(row.id);
+    // Still at the version seen, so a cycle opened meanwhile: the event path has to run after all.
+    if (now?.version === expectedVersion) return inTransaction();
+    throw staleVersion(now ?? row, expectedVersion);
+  }
+
+  return { write, change };
 }
 
-export type TaskWriter = ReturnType<typeof createTaskWriter>;
+function pickWatched(values: object): Partial<WatchedCard> {
+  const picked: Record<string, unknown> = {};
+  for (const key of ['type', 'status', 'role_id', 'archived_at', 'open_escalations'] as const) {
+    if (key in values) picked[key] = (values as Record<string, unknown>)[key];
+  }
+  return picked as Partial<WatchedCard>;
+}
+
+/** The transaction form, for commands that write more than one card's change. */
+export type TaskWriter = ReturnType<typeof createTaskWriter>['write'];

@@ -1,15 +1,43 @@
 // The task table and its side tables. Every write that changes a card goes through `updateVersioned`,
 // which only succeeds against the version the writer saw.
-import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { Database, TasksTable } from '../db/schema.ts';
+import type { EventType } from '../events/event-log.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 export type TaskRow = Selectable<TasksTable>;
+
+/** What a change records beside itself: its activity entry and its live event. */
+export interface Recorded {
+  event: EventType;
+  actorId: string | null;
+  action: string;
+  changes: Record<string, [unknown, unknown]>;
+  note?: string;
+}
 
 export function createTaskRepository(db: Kysely<Database>) {
   return {
     find(id: number, executor: Executor = db): Promise<TaskRow | undefined> {
       return executor.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    /** The card and, read with it, the last position in the column it moves to (its own when `to` is undefined). */
+    findWithLastPosition(id: number, to: string | undefined): Promise<(TaskRow & { last_position: string | null }) | undefined> {
+      return db
+        .selectFrom('tasks as card')
+        .selectAll('card')
+        .select((eb) =>
+          eb.selectFrom('tasks as other')
+            .select('other.position')
+            .whereRef('other.type', '=', 'card.type')
+            .where('other.status', '=', to ?? eb.ref('card.status'))
+            .where('other.archived_at', 'is', null)
+            .orderBy('other.position', 'desc')
+            .limit(1)
+            .as('last_position'),
+        )
+        .where('card.id', '=', id)
+        .executeTakeFirst();
     },
     findMany(ids: number[], executor: Executor = db): Promise<TaskRow[]> {
       if (ids.length === 0) return Promise.resolve([]);
@@ -26,6 +54,39 @@ export function createTaskRepository(db: Kysely<Database>) {
         .where('id', '=', id)
         .where('version', '=', expectedVersion)
         .returningAll()
+        .executeTakeFirst();
+    },
+    /**
+     * For cards the escalation engine need not see: the versioned UPDATE, its activity row and its event
+     * row as one statement (one round trip, its own transaction). Undefined, with nothing written, when
+     * the card is no longer at `expectedVersion` or an escalation cycle opened on it meanwhile.
+     */
+    updateRecorded(id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded): Promise<TaskRow | undefined> {
+      const actorId = sql<string | null>`${entry.actorId}::uuid`;
+      return db
+        .with('changed', (qb) =>
+          qb.updateTable('tasks')
+            .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
+            .where('id', '=', id)
+            .where('version', '=', expectedVersion)
+            .where('open_escalations', '=', 0)
+            .returningAll(),
+        )
+        .with('logged', (qb) =>
+          qb.insertInto('task_activity')
+            .columns(['task_id', 'actor_id', 'action', 'changes', 'note'])
+            .expression((eb) => eb.selectFrom('changed').select([
+              'changed.id', actorId.as('actor_id'), eb.val(entry.action).as('action'),
+              sql<string>`${JSON.stringify(entry.changes)}::jsonb`.as('changes'), sql<string | null>`${entry.note ?? null}::text`.as('note'),
+            ])),
+        )
+        .with('announced', (qb) =>
+          qb.insertInto('events')
+            .columns(['type', 'task_id', 'task_type', 'actor_id'])
+            .expression((eb) => eb.selectFrom('changed').select([eb.val(entry.event).as('type'), 'changed.id', 'changed.type', actorId.as('actor_id')])),
+        )
+        .selectFrom('changed')
+        .selectAll()
         .executeTakeFirst();
     },
     async addActivity(executor: Executor, entry: { taskId: number; actorId: string | null; action: string; changes: Record<string, [unknown, unknown]>; note?: string }) {

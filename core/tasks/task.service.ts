@@ -108,7 +108,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     return { assignee_id: chosen?.id ?? null, role_id: assignment.roleId };
   }
 
-  const write = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
+  const { write, change } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
   const extras = createCardExtras({ repo, links: createLinksRepository(deps.db.kysely), write });
   const approvals = createApprovalService({
     approvals: createApprovalsRepository(deps.db.kysely), tasks: repo, boards: deps.boards, users: deps.users, org: deps.org, write, now,
@@ -119,12 +119,6 @@ export function createTaskService(deps: TaskServiceDeps) {
     if (!row) throw notFound(id);
     if (row.version !== expectedVersion) throw staleVersion(row, expectedVersion);
     return row;
-  }
-
-  async function versioned(tx: Transaction<Database>, row: TaskRow, expectedVersion: number, changes: Parameters<typeof repo.updateVersioned>[3]) {
-    const updated = await repo.updateVersioned(tx, row.id, expectedVersion, changes);
-    if (!updated) throw staleVersion((await repo.find(row.id, tx)) ?? row, expectedVersion);
-    return updated;
   }
 
   return {
@@ -180,11 +174,8 @@ export function createTaskService(deps: TaskServiceDeps) {
       };
       const changes = diff({ ...pick(row, ['title', 'description', 'priority', 'labels', 'due_at']), ...prefixed(row.fields) }, { ...next, ...prefixed(fields) });
       if (Object.keys(changes).length === 0) return toTaskView(row);
-      return write(async (tx, record) => {
-        const updated = await versioned(tx, row, expectedVersion, { ...next, fields: JSON.stringify(fields) });
-        await record(updated, 'task.updated', actor, 'updated', changes);
-        return toTaskView(updated);
-      });
+      const updated = await change(row, expectedVersion, { ...next, fields: JSON.stringify(fields) }, { event: 'task.updated', actor, action: 'updated', changes });
+      return toTaskView(updated);
     },
 
     async assign(actor: Actor, id: number, expectedVersion: number, assignTo: NonNullable<NewTask['assignTo']>): Promise<TaskView> {
@@ -194,7 +185,8 @@ export function createTaskService(deps: TaskServiceDeps) {
       return write(async (tx, record) => {
         const assignment = await assignee(prepared, tx);
         const next = { assignee_id: assignment.assignee_id ?? null, role_id: assignment.role_id ?? null };
-        const updated = await versioned(tx, row, expectedVersion, next);
+        const updated = await repo.updateVersioned(tx, row.id, expectedVersion, next);
+        if (!updated) throw staleVersion((await repo.find(row.id, tx)) ?? row, expectedVersion);
         await record(updated, 'task.assigned', actor, 'assigned', diff(pick(row, ['assignee_id', 'role_id']), next));
         return toTaskView(updated);
       });
@@ -202,10 +194,13 @@ export function createTaskService(deps: TaskServiceDeps) {
 
     /** Moves a card, or opens an approval request when its transition needs one (then `approval` is set). */
     async move(actor: Actor, id: number, expectedVersion: number, input: MoveInput): Promise<{ task: TaskView; warnings: string[]; approval?: ApprovalView }> {
-      const row = await current(id, expectedVersion);
+      const found = await repo.findWithLastPosition(id, input.to);
+      if (!found) throw notFound(id);
+      const { last_position: lastInTarget, ...row } = found;
+      if (row.version !== expectedVersion) throw staleVersion(row, expectedVersion);
       if (row.archived_at) throw archived(row);
       const model = await deps.org.active();
-      const plan = await moveTask({ repo, boards: deps.boards, model, type: typeOf(model, row.type), row, actor, input, now: now() });
+      const plan = await moveTask({ repo, boards: deps.boards, model, type: typeOf(model, row.type), row, actor, input, now: now(), lastInTarget });
       const rule = plan.approval;
       const required = rule ? await approvals.required(rule) : 0;
       // A requester who may approve, where one approval is enough, simply moves the card.
@@ -214,23 +209,19 @@ export function createTaskService(deps: TaskServiceDeps) {
         const approval = await write((tx, record) => approvals.open(tx, record, { row, to: input.to!, rule, required, actor }));
         return { task: toTaskView(row), warnings: plan.warnings, approval };
       }
-      return write(async (tx, record) => {
-        const updated = await versioned(tx, row, expectedVersion, plan.changes);
-        await record(updated, plan.event, actor, plan.event === 'task.transitioned' ? 'moved' : 'reordered', plan.activity);
-        return { task: toTaskView(updated), warnings: plan.warnings };
-      });
+      const action = plan.event === 'task.transitioned' ? 'moved' : 'reordered';
+      const updated = await change(row, expectedVersion, plan.changes, { event: plan.event, actor, action, changes: plan.activity });
+      return { task: toTaskView(updated), warnings: plan.warnings };
     },
 
     async setArchived(actor: Actor, id: number, expectedVersion: number, archive: boolean): Promise<TaskView> {
       const row = await current(id, expectedVersion);
       if (Boolean(row.archived_at) === archive) return toTaskView(row);
-      return write(async (tx, record) => {
-        const updated = await versioned(tx, row, expectedVersion, { archived_at: archive ? now() : null });
-        await record(updated, archive ? 'task.archived' : 'task.restored', actor, archive ? 'archived' : 'restored', {
-          archived_at: [row.archived_at, updated.archived_at],
-        });
-        return toTaskView(updated);
+      const archivedAt = archive ? now() : null;
+      const updated = await change(row, expectedVersion, { archived_at: archivedAt }, {
+        event: archive ? 'task.archived' : 'task.restored', actor, action: archive ? 'archived' : 'restored', changes: { archived_at: [row.archived_at, archivedAt] },
       });
+      return toTaskView(updated);
     },
 
     ...extras,
