@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/create-db.ts';
 import type { Logger } from '../logger.ts';
+import type { TaskRow } from '../tasks/task.repository.ts';
 import { toTaskView, type TaskView } from '../tasks/task-view.ts';
 import { NOTIFY_CHANNEL, type EventType } from './event-log.ts';
 
@@ -42,25 +43,28 @@ export function createEventBus(db: Db, log: Logger) {
   let safety: NodeJS.Timeout | undefined;
   const processTag = randomUUID();
 
+  /** Events with their cards as they are now, in one query (it runs after every write). */
   async function load(query: { after: number; also?: number[]; taskTypes?: string[]; limit: number }): Promise<DeliveredEvent[]> {
-    let select = db.kysely.selectFrom('events').selectAll();
+    let select = db.kysely
+      .selectFrom('events')
+      .leftJoin('tasks', 'tasks.id', 'events.task_id')
+      .selectAll('tasks')
+      .select(['events.id as event_id', 'events.type as event_type', 'events.task_id as event_task_id', 'events.task_type', 'events.actor_id', 'events.recipient_id', 'events.created_at as event_created_at']);
     select = query.also?.length
-      ? select.where((eb) => eb.or([eb('id', '>', query.after), eb('id', 'in', query.also!)]))
-      : select.where('id', '>', query.after);
-    if (query.taskTypes) select = select.where('task_type', 'in', query.taskTypes.length ? query.taskTypes : ['']);
-    const rows = await select.orderBy('id').limit(query.limit).execute();
-    const taskIds = [...new Set(rows.map((row) => row.task_id).filter((id): id is number => id !== null))];
-    const tasks = taskIds.length ? await db.kysely.selectFrom('tasks').selectAll().where('id', 'in', taskIds).execute() : [];
-    const byId = new Map(tasks.map((task) => [task.id, toTaskView(task)]));
+      ? select.where((eb) => eb.or([eb('events.id', '>', query.after), eb('events.id', 'in', query.also!)]))
+      : select.where('events.id', '>', query.after);
+    if (query.taskTypes) select = select.where('events.task_type', 'in', query.taskTypes.length ? query.taskTypes : ['']);
+    const rows = await select.orderBy('events.id').limit(query.limit).execute();
     return rows.map((row) => ({
-      id: row.id,
-      type: row.type as EventType,
-      taskId: row.task_id,
+      id: row.event_id,
+      type: row.event_type as EventType,
+      taskId: row.event_task_id,
       taskType: row.task_type,
       actorId: row.actor_id,
       recipientId: row.recipient_id,
-      createdAt: row.created_at.toISOString(),
-      task: row.task_id === null ? null : (byId.get(row.task_id) ?? null),
+      createdAt: row.event_created_at.toISOString(),
+      // The joined columns are nullable only for an event whose card is gone (id null).
+      task: row.id === null ? null : toTaskView(row as TaskRow),
     }));
   }
 
