@@ -52,8 +52,10 @@ async function seed(app: BenchApp): Promise<void> {
 }
 
 /** All twenty rules in one pass, each rule's matches counted in the database (the hours and fields every
- *  rule reads computed once per card); the Node baseline below ends with the same counts. */
-async function scanInSql(app: BenchApp, now: Date): Promise<number[]> {
+ *  rule reads computed once per card); the Node baseline below ends with the same counts. With `connections`
+ *  > 1 the table's blocks are split into that many TID ranges scanned at once: PostgreSQL's own parallel
+ *  query cannot take this statement (its correlated subqueries are parallel-restricted), so we split it. */
+async function scanInSql(app: BenchApp, now: Date, connections: number): Promise<number[]> {
   const inputs = new RowInputs();
   const parts = RULES.map((rule) => {
     const compiled = compileRule(rule, { now, policy: POLICY, inputs });
@@ -61,12 +63,15 @@ async function scanInSql(app: BenchApp, now: Date): Promise<number[]> {
     return compiled.sql;
   });
   const counts = sql.join(parts.map((part, i) => sql`count(*) FILTER (WHERE ${part}) AS ${sql.ref(`r${i}`)}`));
-  // JIT compiling these long expressions costs more than it saves (measured: 4.4 s vs 0.9 s at 100k cards).
-  const row = await app.db.kysely.transaction().execute(async (tx) => {
+  const { rows: [size] } = await sql<{ blocks: number }>`SELECT (pg_relation_size('tasks') / current_setting('block_size')::int)::int AS blocks`.execute(app.db.kysely);
+  const edge = (i: number) => `(${Math.floor(((size!.blocks + 1) * i) / connections)},0)`;
+  const slices = await Promise.all(Array.from({ length: connections }, (_, i) => app.db.kysely.transaction().execute(async (tx) => {
+    // JIT compiling these long expressions costs more than it saves (measured: 4.4 s vs 0.9 s at 100k cards).
     await sql`SET LOCAL jit = off`.execute(tx);
-    return (await sql<Record<string, string>>`SELECT ${counts} FROM ${inputs.from(sql`archived_at IS NULL AND category <> 'done'`)}`.execute(tx)).rows[0]!;
-  });
-  return RULES.map((_, i) => Number(row[`r${i}`]));
+    const where = sql`archived_at IS NULL AND category <> 'done' AND ctid >= ${edge(i)}::tid AND ctid < ${edge(i + 1)}::tid`;
+    return (await sql<Record<string, string>>`SELECT ${counts} FROM ${inputs.from(where)}`.execute(tx)).rows[0]!;
+  })));
+  return RULES.map((_, i) => slices.reduce((sum, slice) => sum + Number(slice[`r${i}`]), 0));
 }
 
 /** The baseline: the same cards loaded in chunks into Node, every rule evaluated by json-logic-js. */
@@ -92,14 +97,21 @@ export const escalationScan: Bench = {
     try {
       await seed(app);
       const now = new Date();
-      // Three SQL passes (median) and one Node pass, which takes minutes.
-      const sqlTimes: number[] = [];
-      let sqlCounts: number[] = [];
-      for (let run = 0; run < 3; run++) {
-        const sqlStarted = performance.now();
-        sqlCounts = await scanInSql(app, now);
-        sqlTimes.push(performance.now() - sqlStarted);
-      }
+      // Three SQL passes on one connection and three on two (one per core), medians; one Node pass, which takes minutes.
+      const passes = async (connections: number) => {
+        const times: number[] = [];
+        let counts: number[] = [];
+        for (let run = 0; run < 3; run++) {
+          const started = performance.now();
+          counts = await scanInSql(app, now, connections);
+          times.push(performance.now() - started);
+        }
+        return { times, counts };
+      };
+      const single = await passes(1);
+      const split = await passes(2);
+      if (JSON.stringify(single.counts) !== JSON.stringify(split.counts)) throw new Error(`split scan disagrees: ${single.counts} vs ${split.counts}`);
+      const [sqlTimes, sqlCounts] = [split.times, split.counts];
       const started = performance.now();
       const nodeCounts = await scanInNode(app, now);
       const nodeMs = performance.now() - started;
@@ -107,14 +119,14 @@ export const escalationScan: Bench = {
       const sqlMs = median(sqlTimes);
       return {
         name: 'escalation-scan',
-        metric: `ms for one scan of ${CARDS.toLocaleString('en')} open cards × ${RULES.length} rules in SQL (baseline: load + json-logic-js in Node)`,
+        metric: `ms for one scan of ${CARDS.toLocaleString('en')} open cards × ${RULES.length} rules in SQL on 2 connections (baseline: load + json-logic-js in Node)`,
         value: round2(sqlMs),
         unit: 'ms',
         baseline: round2(nodeMs),
         ratio: round2(nodeMs / sqlMs),
         target: '≤ 3,000 ms and ≥ 10× faster',
         met: sqlMs <= 3000 && nodeMs / sqlMs >= 10,
-        extra: { sqlRunsMs: sqlTimes.map(round2).join(' '), matchesPerRule: sqlCounts.join(' '), nodeEvaluationsPerSecond: Math.round((CARDS * RULES.length) / (nodeMs / 1000)) },
+        extra: { sqlRunsMs: sqlTimes.map(round2).join(' '), oneConnectionMedianMs: round2(median(single.times)), oneConnectionRunsMs: single.times.map(round2).join(' '), matchesPerRule: sqlCounts.join(' '), nodeEvaluationsPerSecond: Math.round((CARDS * RULES.length) / (nodeMs / 1000)) },
       };
     } finally {
       await app.close();

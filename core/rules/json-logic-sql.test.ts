@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ruleTask } from '../workflow/rule-context.ts';
 import { compileRule, type CompiledRule } from './json-logic-sql.ts';
 import { JS_WHITESPACE } from './sql/js-to-number.ts';
+import { RowInputs } from './sql/row-inputs.ts';
 import { KNOWN_TASK_KEYS } from './sql/task-paths.ts';
 
 const db = new Kysely<unknown>({
@@ -88,6 +89,28 @@ describe('compiled shapes', () => {
     const { sql } = compiled({ missing: ['task.fields.customer', 'task.role', 'policy.vip'] });
     expect(sql).toContain("IN ('null'::jsonb, '\"\"'::jsonb)");
     expect(sql).toContain("(tasks.role_id IS NULL OR tasks.role_id = '')");
+  });
+});
+
+describe('compiled for a scan', () => {
+  it('reads the hours and top-level fields of all its rules from one inner select, computed once per row', () => {
+    const inputs = new RowInputs();
+    const scan = (rule: unknown) => {
+      const result = compileRule(rule, { now: NOW, policy: POLICY, inputs });
+      if ('unsupported' in result) throw new Error(result.unsupported);
+      return result.sql.compile(db).sql;
+    };
+    expect(scan({ '>': [{ var: 'task.age_hours' }, 1] })).toBe('COALESCE((tasks._in0 > $1::float8), false)');
+    expect(scan({ and: [{ '<': [{ var: 'task.age_hours' }, 9] }, { '===': [{ var: 'task.fields.kind' }, 'x'] }] })).toContain('tasks._in0 < $1::float8');
+    const from = inputs.from().compile(db).sql;
+    expect(from).toMatch(/^\(SELECT tasks\.\*, \(GREATEST.*tasks\.created_at.* AS _in0, tasks\.fields -> \$\d+::text AS _in1 FROM tasks WHERE true OFFSET 0\) AS tasks$/s);
+  });
+
+  it('adds no inputs for a rule it refuses', () => {
+    const inputs = new RowInputs();
+    expect(compileRule({ and: [{ '>': [{ var: 'task.idle_hours' }, 1] }, { cat: ['a', { var: 'task.title' }] }] }, { now: NOW, policy: POLICY, inputs })).toHaveProperty('unsupported');
+    expect(compileRule({ and: [{ '>': [{ var: 'task.idle_hours' }, 1] }, { '>': [{ var: 'task.business_age_hours' }, 1] }] }, { now: NOW, policy: POLICY, inputs })).toHaveProperty('unsupported');
+    expect(inputs.from().compile(db).sql).toBe('(SELECT tasks.* FROM tasks WHERE true OFFSET 0) AS tasks');
   });
 });
 

@@ -20,7 +20,7 @@ function step(j: S, seg: string, depth: number): S {
 /** Milliseconds since the epoch as the drivers give them to Node (cut, not rounded), as a float8. */
 function epochMs(at: S): S {
   // Fast: date_part is the exact microseconds / 1e6 rounded once, so round(… * 1e6) gets them back while
-  // the epoch is below 2^32 s (two roundings stay under half a microsecond). Elsewhere: exact numeric.
+  // |epoch| < 2^32 s (two roundings stay under half a microsecond). Elsewhere: exact numeric.
   return sql`CASE WHEN ${at} BETWEEN '1902-01-01Z' AND '2105-12-31Z' THEN floor(round(date_part('epoch', ${at}) * 1000000) / 1000)
     ELSE floor(extract(epoch FROM ${at}) * 1000)::float8 END`;
 }
