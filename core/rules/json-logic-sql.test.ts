@@ -67,10 +67,9 @@ describe('compiled shapes', () => {
     for (const type of ['null', 'boolean', 'number', 'string', 'array', 'object']) expect(sql).toContain(`WHEN '${type}' THEN`);
     expect(sql).toContain("'NaN'::float8"); // strings that are not numbers
     expect(sql).toContain('THEN NULL::boolean'); // objects: ToPrimitive throws
-    // Strict equality needs no conversion: only a JSON string can equal a string.
-    expect(compiled({ '===': [{ var: 'task.fields.severity' }, 'high'] }).sql).toBe("COALESCE(CASE jsonb_typeof(COALESCE(tasks.fields -> $1::text, 'null'::jsonb)) "
-      + "WHEN 'number' THEN false WHEN 'string' THEN ((COALESCE(tasks.fields -> $2::text, 'null'::jsonb) #>> '{}') = $3::text) "
-      + "WHEN 'boolean' THEN false WHEN 'null' THEN false WHEN 'array' THEN false WHEN 'object' THEN false END, false)");
+    // Strict equality with a string, boolean or null needs no conversion: it is jsonb equality.
+    expect(compiled({ '===': [{ var: 'task.fields.severity' }, 'high'] })).toMatchObject({ sql: "COALESCE((COALESCE(tasks.fields -> $1::text, 'null'::jsonb) = $2::jsonb), false)", parameters: ['severity', '"high"'] });
+    expect(compiled({ '!==': [true, { var: 'task.fields.done' }] }).sql).toBe("COALESCE((NOT (COALESCE(tasks.fields -> $1::text, 'null'::jsonb) = $2::jsonb)), false)");
   });
 
   it('walks field paths like the own-property lookup: object keys, array indexes and length', () => {

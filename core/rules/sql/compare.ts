@@ -1,7 +1,7 @@
 // Comparisons: every pair of runtime types, each as JavaScript does it, and NULL where JS throws.
 import { sql } from 'kysely';
 import { arrayEquals, arrayToNumber, toNumberText } from './js-to-number.ts';
-import { bind, cheap, FALSE, FLIP, JS, jsType, lit, no, NULL, num, text, TRUE, type Alt, type Op, type S, type Val } from './sql-parts.ts';
+import { bind, cheap, FALSE, FLIP, JS, jsonParam, jsType, lit, no, NULL, num, text, TRUE, type Alt, type Op, type S, type Val } from './sql-parts.ts';
 import { branch, dyn, guard, ignoreExtra, throwsOf, typesOf } from './values.ts';
 
 function alts(v: Val): Alt[] {
@@ -85,6 +85,12 @@ export function compare(op: string, all: Val[]): Val {
     return { k: 'bool', s: guard(vals, branch({ s: pairwise(a, b, f), throws }, pairwise(b, c, f), FALSE)), throws };
   }
   if (vals.length !== 2) no(`"${op}" with ${vals.length} arguments`);
-  const s = pairwise(vals[0]!, vals[1]!, f);
+  const s = strictJsonEquality(base, vals[0]!, vals[1]!) ?? pairwise(vals[0]!, vals[1]!, f);
   return { k: 'bool', s: base === op ? s : sql`(NOT ${s})`, throws };
+}
+/** `===` of a jsonb value and a string, boolean or null is jsonb equality: one comparison, no dispatch on the type. */
+function strictJsonEquality(op: Op, a: Val, b: Val): S | undefined {
+  const [j, c] = a.k === 'json' ? [a, b] : [b, a];
+  if (op !== '===' || j.k !== 'json' || c.k !== 'const' || !(typeof c.v === 'string' || typeof c.v === 'boolean' || c.v === null)) return undefined;
+  return sql`(${j.s} = ${jsonParam(c.v)})`;
 }
