@@ -10,8 +10,5 @@ export async function seedMembers(members: readonly Member[], users: UsersReposi
   if (members.length === 0 || (await users.count()) > 0) return 0;
   // One hash for all: the password is public anyway, and scrypt per member would slow the first start.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  for (const member of members) {
-    await users.create({ email: member.email, displayName: member.name, passwordHash, roles: [...member.roles] });
-  }
-  return members.length;
+  return users.createAllIfEmpty(members.map((member) => ({ email: member.email, displayName: member.name, passwordHash, roles: [...member.roles] })));
 }

@@ -1,5 +1,5 @@
 // People and their role assignments in the database.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
 export interface Person {
@@ -12,6 +12,25 @@ export interface Person {
 }
 
 type Executor = Kysely<Database> | Transaction<Database>;
+
+interface NewPerson {
+  email: string;
+  displayName: string;
+  passwordHash: string;
+  roles: string[];
+}
+
+async function insertPerson(tx: Transaction<Database>, input: NewPerson): Promise<string> {
+  const { id } = await tx
+    .insertInto('users')
+    .values({ email: input.email, display_name: input.displayName, password_hash: input.passwordHash, disabled_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (input.roles.length) {
+    await tx.insertInto('role_assignments').values(input.roles.map((role_id) => ({ user_id: id, role_id }))).execute();
+  }
+  return id;
+}
 
 export function createUsersRepository(db: Kysely<Database>) {
   const withRoles = async (executor: Executor, ids?: string[]): Promise<Person[]> => {
@@ -58,17 +77,20 @@ export function createUsersRepository(db: Kysely<Database>) {
         .executeTakeFirst();
     },
     count: async () => Number((await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
-    async create(input: { email: string; displayName: string; passwordHash: string; roles: string[] }): Promise<string> {
+    create(input: NewPerson): Promise<string> {
+      return db.transaction().execute((tx) => insertPerson(tx, input));
+    },
+    /**
+     * Creates these people only if there is nobody yet, as one transaction that holds the table: of two
+     * server processes starting on one empty database, exactly one seeds. Returns how many it created.
+     */
+    createAllIfEmpty(people: NewPerson[]): Promise<number> {
       return db.transaction().execute(async (tx) => {
-        const { id } = await tx
-          .insertInto('users')
-          .values({ email: input.email, display_name: input.displayName, password_hash: input.passwordHash, disabled_at: null })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        if (input.roles.length) {
-          await tx.insertInto('role_assignments').values(input.roles.map((role_id) => ({ user_id: id, role_id }))).execute();
-        }
-        return id;
+        await sql`LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`.execute(tx);
+        const { n } = await tx.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        if (Number(n) > 0) return 0;
+        for (const person of people) await insertPerson(tx, person);
+        return people.length;
       });
     },
     async update(id: string, changes: { displayName?: string; passwordHash?: string; disabled?: boolean }): Promise<boolean> {

@@ -1,6 +1,7 @@
 // createDb(): Kysely on the embedded PGlite by default, or on PostgreSQL through pg when a URL is set.
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { PreparingClient } from './prepared-statements.ts';
 import { ConfigError, type Config } from '../config.ts';
 import { openPglite, runPgliteHousekeeping } from './pglite.ts';
 import type { Database } from './schema.ts';
@@ -43,6 +44,7 @@ export async function createDb(config: DatabaseConfig): Promise<Db> {
     max: ('maxConnections' in config && config.maxConnections) || 20,
     connectionTimeoutMillis: 5000,
     types: pgTypes(),
+    Client: PreparingClient,
     ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
   });
   await assertReachable(pool, config.url);
