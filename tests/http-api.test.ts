@@ -1,10 +1,12 @@
 // The HTTP surface on every database: health, and the one error shape for 404, 400, 413 and 500.
+import http from 'node:http';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { migrateToLatest } from '../core/db/migrate.ts';
 import { coreMigrations } from '../migrations/index.ts';
 import { createApp } from '../core/http/app.ts';
+import { startHttpServer } from '../core/http/server.ts';
 import type { AppEnv } from '../core/http/env.ts';
 import { jsonBody } from '../core/http/validate.ts';
 import { createServices } from '../core/services.ts';
@@ -87,6 +89,36 @@ describe.each(testDatabases)('HTTP API on $kind', ({ kind, create }) => {
     });
     expect(response.status).toBe(413);
     expect((await response.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('refuses bodies over 1 MiB over a real connection, whether announced by Content-Length or chunked', async () => {
+    const server = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
+    try {
+      const send = (body: string, chunked: boolean) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const headers: Record<string, string | number> = { 'Content-Type': 'application/json' };
+          if (!chunked) headers['Content-Length'] = Buffer.byteLength(body);
+          const request = http.request(`${server.url}/api/probe/echo`, { method: 'POST', headers }, (response) => {
+            let text = '';
+            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            response.on('end', () => resolve({ status: response.statusCode!, body: text }));
+          });
+          request.on('error', reject);
+          // Written in pieces: without Content-Length, Node sends them chunked.
+          for (let at = 0; at < body.length; at += 64 * 1024) request.write(body.slice(at, at + 64 * 1024));
+          request.end();
+        });
+      const large = JSON.stringify({ title: 'x'.repeat(1_100_000), count: 1 });
+      for (const chunked of [false, true]) {
+        const refused = await send(large, chunked);
+        expect(refused.status).toBe(413);
+        expect(JSON.parse(refused.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+        const small = await send(JSON.stringify({ title: '上架', count: 2 }), chunked);
+        expect([small.status, JSON.parse(small.body)]).toEqual([200, { title: '上架', count: 2 }]);
+      }
+    } finally {
+      await server.stop(1000);
+    }
   });
 
   it('hides internals behind 500 and logs the error with the request id', async () => {

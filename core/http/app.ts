@@ -2,7 +2,6 @@
 import { Hono } from 'hono';
 import { responds } from './output.ts';
 import { anyObject } from './output.schemas.ts';
-import { bodyLimit } from 'hono/body-limit';
 import { authRoutes } from '../auth/auth.routes.ts';
 import { peopleRoutes } from '../auth/people.routes.ts';
 import { AppError } from '../errors.ts';
@@ -20,6 +19,7 @@ import { notFound, onError } from './errors.ts';
 import { PUBLIC, requires } from './guard.ts';
 import { openApiDocument } from './openapi.ts';
 import { healthRoutes } from './health.routes.ts';
+import { limitBody } from './body-limit.ts';
 import { requestContext } from './request-context.ts';
 import { session } from './session.ts';
 import { mountUi } from './ui.ts';
@@ -55,15 +55,7 @@ export type ApiRoutes = ReturnType<typeof apiRoutes>;
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(...requestContext(deps.log));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
-      },
-    }),
-  );
+  app.use('/api/*', limitBody(MAX_BODY_BYTES));
   app.use('/api/*', session(deps.services.auth));
   app.route('/api', apiRoutes(deps));
   let document: Record<string, unknown> | undefined;
