@@ -1,11 +1,12 @@
 // `npm run bench [-- name ...]`: runs the named benchmarks (all by default), saves and prints results.
 import { boardLoad } from './board-load.ts';
 import { escalationScan } from './escalation-scan.ts';
+import { eventPath } from './event-path.ts';
 import { moves } from './moves.ts';
 import { pgliteSoak } from './pglite-soak.ts';
 import { printTable, saveResult, type Bench, type BenchResult } from './result.ts';
 
-const benches: Bench[] = [pgliteSoak, moves, boardLoad, escalationScan];
+const benches: Bench[] = [pgliteSoak, moves, boardLoad, escalationScan, eventPath];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));
