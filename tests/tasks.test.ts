@@ -2,10 +2,9 @@
 // versions and conflicts, assignment, ordering, archive, activity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './helpers/databases.ts';
-import { createTestApp, demoRoles, type TestApp } from './helpers/test-app.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 const AGENT = 'cao.ying@demo.dutyboard.local';
-const AGENT_2 = 'peng.li@demo.dutyboard.local';
 const CS_MANAGER = 'xu.ting@demo.dutyboard.local';
 const PRE_SALES = 'han.xue@demo.dutyboard.local';
 const DIRECTOR = 'chen.zhiyuan@demo.dutyboard.local';

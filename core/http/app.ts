@@ -4,7 +4,6 @@ import { responds } from './output.ts';
 import { anyObject } from './output.schemas.ts';
 import { authRoutes } from '../auth/auth.routes.ts';
 import { peopleRoutes } from '../auth/people.routes.ts';
-import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { boardsRoutes } from '../board/boards.routes.ts';
 import { escalationsRoutes } from '../escalation/escalations.routes.ts';

@@ -1,17 +1,16 @@
 // Every command on a card, one function each, used by the routes, the duty scheduler and tests alike.
-// Each runs in one transaction: versioned UPDATE, activity row, event row; listeners hear after commit.
-import type { Transaction } from 'kysely';
+// Each commits its versioned UPDATE with an activity row and an event row; listeners hear after commit.
 import type { Actor } from '../auth/actor.ts';
-import type { Person, UsersRepository } from '../auth/users.repository.ts';
+import type { UsersRepository } from '../auth/users.repository.ts';
 import type { BoardRepository } from '../board/board.repository.ts';
 import { positionBetween } from '../board/positions.ts';
 import type { Db } from '../db/create-db.ts';
-import type { Database, Priority } from '../db/schema.ts';
+import type { Priority } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { OrgModel } from '../org/org-model.ts';
 import type { OrgService } from '../org/org.service.ts';
 import { suggest } from '../org/suggest.ts';
-import { pickHolder } from './assignment.ts';
+import { createAssigner, type AssignTo } from './assignment.ts';
 import { validateFields } from './fields.ts';
 import { archived, notFound, staleVersion } from './task-errors.ts';
 import { toTaskView, type TaskView } from './task-view.ts';
@@ -33,7 +32,7 @@ export interface NewTask {
   priority?: Priority;
   labels?: string[];
   dueAt?: Date | null;
-  assignTo?: { personId?: string | null; roleId?: string | null };
+  assignTo?: AssignTo;
 }
 
 export interface TaskEdit {
@@ -72,41 +71,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     return type;
   };
 
-  type Assignment =
-    | { personId: string; roleId: string | null }
-    | { roleId: string; holders: Person[]; taskType: string; personalLimit: number | undefined }
-    | { roleId: null };
-
-  /** Checks an assignment before the transaction (PGlite has one connection: no reads outside it meanwhile). */
-  async function prepareAssignment(model: OrgModel, taskType: string, assignTo: NewTask['assignTo']): Promise<Assignment | undefined> {
-    if (!assignTo) return undefined;
-    const { personId, roleId = null } = assignTo;
-    if (roleId !== null && !model.role(roleId)) {
-      throw new AppError('VALIDATION_FAILED', `Unknown role "${roleId}".`, { issues: [{ path: 'roleId', message: 'unknown role' }] });
-    }
-    if (personId) {
-      const person = await deps.users.get(personId);
-      if (!person || person.disabled) throw new AppError('VALIDATION_FAILED', `There is no active person ${personId}.`, { issues: [{ path: 'personId', message: 'unknown person' }] });
-      return { personId, roleId };
-    }
-    if (roleId === null) return { roleId: null };
-    return { roleId, holders: await deps.users.holdersOf(roleId), taskType, personalLimit: model.role(roleId)?.personal_wip?.[taskType] };
-  }
-
-  /** Inside the transaction: a role's card goes to the holder with the fewest open cards right now. */
-  async function assignee(assignment: Assignment | undefined, tx: Transaction<Database>) {
-    if (!assignment) return {};
-    if ('personId' in assignment) return { assignee_id: assignment.personId, role_id: assignment.roleId };
-    if (!('holders' in assignment)) return { assignee_id: null, role_id: null };
-    const ids = assignment.holders.map((h) => h.id);
-    const open = await repo.openCounts(ids, tx);
-    // Holders at their personal limit for this type are passed over; when all are, the card waits with the role.
-    const limit = assignment.personalLimit;
-    const ofType = limit === undefined ? open : await repo.openCounts(ids, tx, assignment.taskType);
-    const eligible = assignment.holders.filter((h) => limit === undefined || (ofType.get(h.id) ?? 0) < limit);
-    const chosen = pickHolder(eligible, open);
-    return { assignee_id: chosen?.id ?? null, role_id: assignment.roleId };
-  }
+  const { prepareAssignment, assignee } = createAssigner({ users: deps.users, repo });
 
   const { write, change } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
   const extras = createCardExtras({ repo, links: createLinksRepository(deps.db.kysely), write });
