@@ -1,6 +1,7 @@
 // Delivers committed events to this process's listeners (board websockets, later escalations and
-// plugins). Writers announce after commit: this process reads at once, and on PostgreSQL one NOTIFY
-// (coalesced) wakes the other processes. Rows are read by id, so a missed or merged wake-up loses nothing.
+// plugins). Writers announce after commit: this process reads at once, and on PostgreSQL a NOTIFY
+// (shared by the commits made while one is in flight) wakes the other processes. Rows are read by id,
+// so a missed or merged wake-up loses nothing.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/create-db.ts';
@@ -107,7 +108,7 @@ export function createEventBus(db: Db, log: Logger) {
       });
   }
 
-  /** After a commit that recorded events: read them here, and wake the other processes once per tick. */
+  /** After a commit that recorded events: read them here, and wake the other processes. */
   function announce(): void {
     poke();
     if (db.kind !== 'postgres') return;
