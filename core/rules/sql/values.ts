@@ -13,9 +13,10 @@ export function toJson(v: Val): S {
   if (d.k === 'str' && d.nullable) return sql`COALESCE(to_jsonb(${d.s}), 'null'::jsonb)`;
   return d.k === 'json' ? d.s : sql`to_jsonb(${(d as { s: S }).s})`;
 }
-/** A CASE that keeps a throwing condition's NULL: WHEN c THEN a WHEN NOT c THEN b. */
+/** A CASE that keeps a throwing condition's NULL: neither a nor b when c is NULL. */
 export function branch(c: Cond, a: S, b: S): S {
-  return c.throws ? bind([c.s], ([x]) => sql`CASE WHEN ${x} THEN ${a} WHEN NOT ${x} THEN ${b} END`) : sql`CASE WHEN ${c.s} THEN ${a} ELSE ${b} END`;
+  // The simple CASE evaluates the condition once, without the per-row subquery bind() would cost.
+  return c.throws ? sql`CASE ${c.s} WHEN true THEN ${a} WHEN false THEN ${b} END` : sql`CASE WHEN ${c.s} THEN ${a} ELSE ${b} END`;
 }
 /** and/or/if results and literal lists as one SQL value: num, str or bool when all parts agree, else jsonb. */
 export function dyn(v: Val): Dyn {
