@@ -1,6 +1,6 @@
 // escalation-scan: 1,000,000 open cards on PostgreSQL, 20 escalation rules, one full scan that
 // evaluates all rules in one pass in SQL, vs loading the same cards into Node and evaluating each rule
-// with json-logic-js — and the event path's cost per card write (20 rules watching vs none).
+// with json-logic-js. (The event path's cost per card write is not measured here.)
 import { sql } from 'kysely';
 import { compileRule } from '../core/rules/json-logic-sql.ts';
 import { RowInputs } from '../core/rules/sql/row-inputs.ts';
