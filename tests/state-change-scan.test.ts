@@ -3,6 +3,7 @@
 // with and without applies_to, stop_when and enabled, checked against the engine's own rules in Node.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blockSlices, tableBlocks } from '../core/db/block-slices.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
 import { rulesWatching, statusApplies } from '../core/escalation/applicable-rules.ts';
 import { planStateChangeScan } from '../core/escalation/state-change-scan.ts';
@@ -91,5 +92,13 @@ describe.each(testDatabases)('state-change scan on $kind', (database) => {
   it(`picks exactly the cards whose state the engine would change (seed ${SEED})`, async () => {
     expect(expected.length).toBeGreaterThan(20); // the sample exercises the pass
     expect(await planStateChangeScan(model, NOW).run(db.kysely, 10_000)).toEqual(expected);
+  });
+
+  it('picks the same cards when the table is scanned in block ranges at once, and keeps the limit', async () => {
+    const blocks = await tableBlocks(db.kysely, 'tasks');
+    expect(blocks).toBeGreaterThan(3); // the cards span enough blocks for every range to hold some
+    const scan = planStateChangeScan(model, NOW);
+    expect(await scan.run(db.kysely, 10_000, blockSlices(blocks, 3))).toEqual(expected);
+    expect(await scan.run(db.kysely, 5, blockSlices(blocks, 3))).toEqual(expected.slice(0, 5));
   });
 });

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { EscalationEngine } from './escalation-engine.ts';
 import { planStateChangeScan } from './state-change-scan.ts';
+import { blockSlices, sliceCount } from '../db/block-slices.ts';
 
 const LOCK_KEY = 727_100_001;
 const BATCH = 500;
@@ -27,7 +28,9 @@ export function createEscalationScheduler(deps: { db: Db; org: OrgService; engin
       reported.add(model.versionId);
       deps.log.info({ rules: scan.refused }, 'escalation rules without an SQL form: checked on their recheck interval only');
     }
-    const changing = new Set(await scan.run(db, BATCH));
+    // A large table is scanned in block ranges on several pool connections at once (PostgreSQL only).
+    const { count, blocks } = await sliceCount(deps.db, 'tasks');
+    const changing = new Set(await scan.run(count > 1 ? deps.db.kysely : db, BATCH, blockSlices(blocks, count)));
     let checked = 0;
     for (const id of new Set([...due.map((row) => row.id), ...changing])) {
       await db.transaction().execute(async (tx) => {

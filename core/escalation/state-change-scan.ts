@@ -16,8 +16,8 @@ export interface StateChangeScan {
   compiled: string[];
   /** Rule keys left to the recheck, with the compiler's reason. */
   refused: { key: string; reason: string }[];
-  /** Ids of the cards to check now, at most `limit`. */
-  run(db: Kysely<Database>, limit: number): Promise<number[]>;
+  /** Ids of the cards to check now, at most `limit`; with block slices, each scanned at once in its own transaction. */
+  run(db: Kysely<Database>, limit: number, slices?: RawBuilder<boolean>[]): Promise<number[]>;
 }
 
 const list = (values: string[]) => sql.join(values.map((value) => sql`${value}`));
@@ -64,16 +64,17 @@ export function planStateChangeScan(model: OrgModel, now: Date): StateChangeScan
   return {
     compiled,
     refused,
-    async run(db, limit) {
+    async run(db, limit, slices = [sql<boolean>`true`]) {
       if (!clauses.length) return [];
-      return db.transaction().execute(async (tx) => {
+      const found = await Promise.all(slices.map((slice) => db.transaction().execute(async (tx) => {
         // The expressions are long: JIT would spend longer compiling them than the scan takes.
         await sql`SET LOCAL jit = off`.execute(tx);
-        const { rows } = await sql<{ id: number }>`SELECT tasks.id FROM ${inputs.from(sql`tasks.archived_at IS NULL`)}
+        const { rows } = await sql<{ id: number }>`SELECT tasks.id FROM ${inputs.from(sql`tasks.archived_at IS NULL AND ${slice}`)}
           LEFT JOIN (SELECT task_id, array_agg(rule) AS rules FROM escalation_cycles WHERE ended_at IS NULL GROUP BY task_id) AS open_cycles ON open_cycles.task_id = tasks.id
           WHERE ${sql.join(clauses, sql` OR `)} ORDER BY tasks.id LIMIT ${limit}`.execute(tx);
         return rows.map((row) => Number(row.id));
-      });
+      })));
+      return found.flat().sort((a, b) => a - b).slice(0, limit);
     },
   };
 }
