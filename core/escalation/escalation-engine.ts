@@ -53,7 +53,9 @@ export function createEscalationEngine(deps: EngineDeps) {
 
   /** Runs the card's escalations; returns the card as it is afterwards. */
   async function check(tx: Transaction<Database>, card: TaskRow, model: OrgModel, now: Date): Promise<TaskRow> {
-    const open = new Map((await deps.escalations.openCycles(tx, card.id)).map((cycle) => [cycle.rule, cycle]));
+    // open_escalations counts the open cycles (kept below), so a card with none needs no query for them.
+    const cycles = card.open_escalations === 0 ? [] : await deps.escalations.openCycles(tx, card.id);
+    const open = new Map(cycles.map((cycle) => [cycle.rule, cycle]));
     const watching = rulesWatching(model, card);
     const keys = new Set([...watching.map((w) => w.key), ...open.keys()]);
     let current = card;

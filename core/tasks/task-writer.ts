@@ -65,16 +65,21 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
   async function change(row: TaskRow, expectedVersion: number, changes: Updateable<TasksTable>, entry: ChangeEntry): Promise<TaskRow> {
     const context = await deps.afterChange?.prepare();
     const after = { ...pickWatched(row), ...pickWatched(changes) } as WatchedCard;
-    const inTransaction = () =>
-      transaction(context, async (tx, record) => {
-        const updated = await deps.repo.updateVersioned(tx, row.id, expectedVersion, changes);
+    const { actor, ...rest } = entry;
+    const recorded = { ...rest, actorId: actor?.id ?? null };
+    const inTransaction = async () => {
+      const result = await deps.db.kysely.transaction().execute(async (tx) => {
+        const updated = await deps.repo.updateRecorded(row.id, expectedVersion, changes, recorded, { executor: tx });
         if (!updated) throw staleVersion((await deps.repo.find(row.id, tx)) ?? row, expectedVersion);
-        await record(updated, entry.event, entry.actor, entry.action, entry.changes, entry.note);
+        // The UPDATE holds the card's row lock: `updated` is the card as the engine must see it.
+        await deps.afterChange?.run(tx, updated, context as Context);
         return updated;
       });
+      deps.afterCommit();
+      return result;
+    };
     if (deps.afterChange?.concerns(after, context as Context) ?? false) return inTransaction();
-    const { actor, ...recorded } = entry;
-    const updated = await deps.repo.updateRecorded(row.id, expectedVersion, changes, { ...recorded, actorId: actor?.id ?? null });
+    const updated = await deps.repo.updateRecorded(row.id, expectedVersion, changes, recorded, { unlessEscalating: true });
     if (updated) {
       deps.afterCommit();
       return updated;

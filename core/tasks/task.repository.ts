@@ -57,19 +57,21 @@ export function createTaskRepository(db: Kysely<Database>) {
         .executeTakeFirst();
     },
     /**
-     * For cards the escalation engine need not see: the versioned UPDATE, its activity row and its event
-     * row as one statement (one round trip, its own transaction). Undefined, with nothing written, when
-     * the card is no longer at `expectedVersion` or an escalation cycle opened on it meanwhile.
+     * The versioned UPDATE, its activity row and its event row as one statement (one round trip; its own
+     * transaction unless `executor` is one). Undefined, with nothing written, when the card is no longer
+     * at `expectedVersion` — or, with `unlessEscalating`, when an escalation cycle is open on it.
      */
-    updateRecorded(id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded): Promise<TaskRow | undefined> {
+    updateRecorded(
+      id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded, options: { executor?: Executor; unlessEscalating?: boolean } = {},
+    ): Promise<TaskRow | undefined> {
       const actorId = sql<string | null>`${entry.actorId}::uuid`;
-      return db
+      return (options.executor ?? db)
         .with('changed', (qb) =>
           qb.updateTable('tasks')
             .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
             .where('id', '=', id)
             .where('version', '=', expectedVersion)
-            .where('open_escalations', '=', 0)
+            .$if(options.unlessEscalating === true, (where) => where.where('open_escalations', '=', 0))
             .returningAll(),
         )
         .with('logged', (qb) =>
