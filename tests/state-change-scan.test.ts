@@ -3,7 +3,7 @@
 // with and without applies_to, stop_when and enabled, checked against the engine's own rules in Node.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockSlices, tableBlocks } from '../core/db/block-slices.ts';
+import { blockSlices, sliceCount, tableBlocks } from '../core/db/block-slices.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
 import { rulesWatching, statusApplies } from '../core/escalation/applicable-rules.ts';
 import { planStateChangeScan } from '../core/escalation/state-change-scan.ts';
@@ -100,5 +100,12 @@ describe.each(testDatabases)('state-change scan on $kind', (database) => {
     const scan = planStateChangeScan(model, NOW);
     expect(await scan.run(db.kysely, 10_000, blockSlices(blocks, 3))).toEqual(expected);
     expect(await scan.run(db.kysely, 5, blockSlices(blocks, 3))).toEqual(expected.slice(0, 5));
+  });
+
+  it('splits only on PostgreSQL (PGlite has one connection), and only a table of the given size', async () => {
+    const blocks = await tableBlocks(db.kysely, 'tasks');
+    const split = await sliceCount(db, 'tasks', { slices: 3, fromBlocks: blocks });
+    expect(split.count).toBe(db.kind === 'postgres' ? 3 : 1);
+    expect((await sliceCount(db, 'tasks', { slices: 3, fromBlocks: blocks + 1 })).count).toBe(1);
   });
 });

@@ -11,10 +11,12 @@ const SPLIT_FROM_BLOCKS = 10_000;
 const MAX_SLICES = 4;
 
 /** How many slices a scan of `table` should use here: one on PGlite (one connection) or for small tables. */
-export async function sliceCount(db: Db, table: keyof Database, slices = Math.min(availableParallelism(), MAX_SLICES)): Promise<{ count: number; blocks: number }> {
+export async function sliceCount(
+  db: Db, table: keyof Database, { slices = Math.min(availableParallelism(), MAX_SLICES), fromBlocks = SPLIT_FROM_BLOCKS } = {},
+): Promise<{ count: number; blocks: number }> {
   if (db.kind !== 'postgres' || slices < 2) return { count: 1, blocks: 0 };
   const blocks = await tableBlocks(db.kysely, table);
-  return { count: blocks >= SPLIT_FROM_BLOCKS ? slices : 1, blocks };
+  return { count: blocks >= fromBlocks ? slices : 1, blocks };
 }
 
 export async function tableBlocks(db: Kysely<Database>, table: keyof Database): Promise<number> {
