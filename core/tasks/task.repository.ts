@@ -1,6 +1,7 @@
 // The task table and its side tables. Every write that changes a card goes through `updateVersioned`,
 // which only succeeds against the version the writer saw.
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import { compiledOnce } from '../db/compiled-once.ts';
 import type { Database, TasksTable } from '../db/schema.ts';
 import type { EventType } from '../events/event-log.ts';
 
@@ -16,28 +17,63 @@ export interface Recorded {
   note?: string;
 }
 
+const findWithLastPosition = compiledOnce((db, values: { id: number; to: string | undefined }, shape) =>
+  db
+    .selectFrom('tasks as card')
+    .selectAll('card')
+    .select((eb) =>
+      eb.selectFrom('tasks as other')
+        .select('other.position')
+        .whereRef('other.type', '=', 'card.type')
+        .where('other.status', '=', shape === 'target column' ? values.to! : eb.ref('card.status'))
+        .where('other.archived_at', 'is', null)
+        .orderBy('other.position', 'desc')
+        .limit(1)
+        .as('last_position'),
+    )
+    .where('card.id', '=', values.id),
+);
+
+type RecordedValues = { id: number; expectedVersion: number; now: Date; actorId: string | null; action: string; changes: string; note: string | null; event: string } & Record<string, unknown>;
+
+/** The versioned UPDATE with its activity row and event row; the shape names the columns set. */
+const updateRecorded = compiledOnce((db, values: RecordedValues, shape) => {
+  const [columns, guard] = [shape.split(' ')[0]!.split(',').filter(Boolean), shape.endsWith(' unless escalating')];
+  const actorId = sql<string | null>`${values.actorId}::uuid`;
+  return db
+    .with('changed', (qb) =>
+      qb.updateTable('tasks')
+        .set((eb) => ({ ...Object.fromEntries(columns.map((column) => [column, values[`set.${column}`]])), version: eb('version', '+', 1), updated_at: values.now }))
+        .where('id', '=', values.id)
+        .where('version', '=', values.expectedVersion)
+        .$if(guard, (where) => where.where('open_escalations', '=', 0))
+        .returningAll(),
+    )
+    .with('logged', (qb) =>
+      qb.insertInto('task_activity')
+        .columns(['task_id', 'actor_id', 'action', 'changes', 'note'])
+        .expression((eb) => eb.selectFrom('changed').select([
+          'changed.id', actorId.as('actor_id'), eb.val(values.action).as('action'),
+          sql<string>`${values.changes}::jsonb`.as('changes'), sql<string | null>`${values.note}::text`.as('note'),
+        ])),
+    )
+    .with('announced', (qb) =>
+      qb.insertInto('events')
+        .columns(['type', 'task_id', 'task_type', 'actor_id'])
+        .expression((eb) => eb.selectFrom('changed').select([eb.val(values.event).as('type'), 'changed.id', 'changed.type', actorId.as('actor_id')])),
+    )
+    .selectFrom('changed')
+    .selectAll();
+});
+
 export function createTaskRepository(db: Kysely<Database>) {
   return {
     find(id: number, executor: Executor = db): Promise<TaskRow | undefined> {
       return executor.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
     },
     /** The card and, read with it, the last position in the column it moves to (its own when `to` is undefined). */
-    findWithLastPosition(id: number, to: string | undefined): Promise<(TaskRow & { last_position: string | null }) | undefined> {
-      return db
-        .selectFrom('tasks as card')
-        .selectAll('card')
-        .select((eb) =>
-          eb.selectFrom('tasks as other')
-            .select('other.position')
-            .whereRef('other.type', '=', 'card.type')
-            .where('other.status', '=', to ?? eb.ref('card.status'))
-            .where('other.archived_at', 'is', null)
-            .orderBy('other.position', 'desc')
-            .limit(1)
-            .as('last_position'),
-        )
-        .where('card.id', '=', id)
-        .executeTakeFirst();
+    async findWithLastPosition(id: number, to: string | undefined): Promise<(TaskRow & { last_position: string | null }) | undefined> {
+      return (await findWithLastPosition(db, to === undefined ? 'own column' : 'target column', { id, to }))[0];
     },
     findMany(ids: number[], executor: Executor = db): Promise<TaskRow[]> {
       if (ids.length === 0) return Promise.resolve([]);
@@ -64,32 +100,13 @@ export function createTaskRepository(db: Kysely<Database>) {
     updateRecorded(
       id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded, options: { executor?: Executor; unlessEscalating?: boolean } = {},
     ): Promise<TaskRow | undefined> {
-      const actorId = sql<string | null>`${entry.actorId}::uuid`;
-      return (options.executor ?? db)
-        .with('changed', (qb) =>
-          qb.updateTable('tasks')
-            .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
-            .where('id', '=', id)
-            .where('version', '=', expectedVersion)
-            .$if(options.unlessEscalating === true, (where) => where.where('open_escalations', '=', 0))
-            .returningAll(),
-        )
-        .with('logged', (qb) =>
-          qb.insertInto('task_activity')
-            .columns(['task_id', 'actor_id', 'action', 'changes', 'note'])
-            .expression((eb) => eb.selectFrom('changed').select([
-              'changed.id', actorId.as('actor_id'), eb.val(entry.action).as('action'),
-              sql<string>`${JSON.stringify(entry.changes)}::jsonb`.as('changes'), sql<string | null>`${entry.note ?? null}::text`.as('note'),
-            ])),
-        )
-        .with('announced', (qb) =>
-          qb.insertInto('events')
-            .columns(['type', 'task_id', 'task_type', 'actor_id'])
-            .expression((eb) => eb.selectFrom('changed').select([eb.val(entry.event).as('type'), 'changed.id', 'changed.type', actorId.as('actor_id')])),
-        )
-        .selectFrom('changed')
-        .selectAll()
-        .executeTakeFirst();
+      const columns = Object.keys(changes).filter((column) => changes[column as keyof typeof changes] !== undefined).sort();
+      const values: RecordedValues = {
+        id, expectedVersion, now: new Date(), actorId: entry.actorId, action: entry.action, changes: JSON.stringify(entry.changes), note: entry.note ?? null, event: entry.event,
+        ...Object.fromEntries(columns.map((column) => [`set.${column}`, changes[column as keyof typeof changes]])),
+      };
+      const shape = `${columns.join(',')}${options.unlessEscalating ? ' unless escalating' : ''}`;
+      return updateRecorded(options.executor ?? db, shape, values).then((rows) => rows[0]);
     },
     async addActivity(executor: Executor, entry: { taskId: number; actorId: string | null; action: string; changes: Record<string, [unknown, unknown]>; note?: string }) {
       await executor
