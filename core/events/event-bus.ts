@@ -4,6 +4,7 @@
 // so a missed or merged wake-up loses nothing.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { compiledOnce } from '../db/compiled-once.ts';
 import type { Db } from '../db/create-db.ts';
 import type { Logger } from '../logger.ts';
 import type { TaskRow } from '../tasks/task.repository.ts';
@@ -32,6 +33,18 @@ const MAX_GAP = 1000;
 /** On PostgreSQL, a wake-up can be lost (a process dies between commit and NOTIFY): look anyway. */
 const SAFETY_POLL_MS = 5_000;
 
+const eventsWithCards = compiledOnce((db, values: { after: number; also: number[]; taskTypes: string[]; limit: number }, shape) =>
+  db
+    .selectFrom('events')
+    .leftJoin('tasks', 'tasks.id', 'events.task_id')
+    .selectAll('tasks')
+    .select(['events.id as event_id', 'events.type as event_type', 'events.task_id as event_task_id', 'events.task_type', 'events.actor_id', 'events.recipient_id', 'events.created_at as event_created_at'])
+    .where((eb) => (shape.includes('also') ? eb.or([eb('events.id', '>', values.after), sql<boolean>`events.id = ANY(${values.also}::bigint[])`]) : eb('events.id', '>', values.after)))
+    .$if(shape.includes('types'), (select) => select.where(sql<boolean>`events.task_type = ANY(${values.taskTypes}::text[])`))
+    .orderBy('events.id')
+    .limit(values.limit),
+);
+
 export function createEventBus(db: Db, log: Logger) {
   const listeners = new Set<(events: DeliveredEvent[]) => void>();
   const gaps = new Map<number, number>();
@@ -46,16 +59,8 @@ export function createEventBus(db: Db, log: Logger) {
 
   /** Events with their cards as they are now, in one query (it runs after every write). */
   async function load(query: { after: number; also?: number[]; taskTypes?: string[]; limit: number }): Promise<DeliveredEvent[]> {
-    let select = db.kysely
-      .selectFrom('events')
-      .leftJoin('tasks', 'tasks.id', 'events.task_id')
-      .selectAll('tasks')
-      .select(['events.id as event_id', 'events.type as event_type', 'events.task_id as event_task_id', 'events.task_type', 'events.actor_id', 'events.recipient_id', 'events.created_at as event_created_at']);
-    select = query.also?.length
-      ? select.where((eb) => eb.or([eb('events.id', '>', query.after), eb('events.id', 'in', query.also!)]))
-      : select.where('events.id', '>', query.after);
-    if (query.taskTypes) select = select.where('events.task_type', 'in', query.taskTypes.length ? query.taskTypes : ['']);
-    const rows = await select.orderBy('events.id').limit(query.limit).execute();
+    const shape = `${query.also?.length ? 'also' : ''} ${query.taskTypes ? 'types' : ''}`;
+    const rows = await eventsWithCards(db.kysely, shape, { after: query.after, also: query.also ?? [], taskTypes: query.taskTypes ?? [], limit: query.limit });
     return rows.map((row) => ({
       id: row.event_id,
       type: row.event_type as EventType,
