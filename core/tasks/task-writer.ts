@@ -7,7 +7,7 @@ import type { Db } from '../db/create-db.ts';
 import type { Database, TasksTable } from '../db/schema.ts';
 import { recordEvent, type EventType } from '../events/event-log.ts';
 import { staleVersion } from './task-errors.ts';
-import type { TaskRepository, TaskRow } from './task.repository.ts';
+import type { Recorded, TaskRepository, TaskRow } from './task.repository.ts';
 
 export type Changes = Record<string, [unknown, unknown]>;
 export type Record_ = (task: TaskRow, type: EventType, actor: Actor | null, action: string, changes: Changes, note?: string) => Promise<void>;
@@ -23,14 +23,8 @@ export interface AfterChange<Context> {
   run(tx: Transaction<Database>, card: TaskRow, context: Context): Promise<void>;
 }
 
-/** One card's change as the activity log and the live event describe it. */
-export interface ChangeEntry {
-  event: EventType;
-  actor: Actor | null;
-  action: string;
-  changes: Changes;
-  note?: string;
-}
+/** One card's change as the activity log and the live event describe it, with who made it. */
+export type ChangeEntry = Omit<Recorded, 'actorId'> & { actor: Actor | null };
 
 export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; afterCommit: () => void; afterChange?: AfterChange<Context> }) {
   async function transaction<T>(context: Context | undefined, fn: (tx: Transaction<Database>, record: Record_) => Promise<T>): Promise<T> {
