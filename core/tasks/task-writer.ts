@@ -63,7 +63,7 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
     const recorded = { ...rest, actorId: actor?.id ?? null };
     const inTransaction = async () => {
       const result = await deps.db.kysely.transaction().execute(async (tx) => {
-        const updated = await deps.repo.updateRecorded(row.id, expectedVersion, changes, recorded, { executor: tx });
+        const updated = await deps.repo.updateRecordedIn(tx, row.id, expectedVersion, changes, recorded);
         if (!updated) throw staleVersion((await deps.repo.find(row.id, tx)) ?? row, expectedVersion);
         // The UPDATE holds the card's row lock: `updated` is the card as the engine must see it.
         await deps.afterChange?.run(tx, updated, context as Context);
@@ -73,7 +73,7 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
       return result;
     };
     if (deps.afterChange?.concerns(after, context as Context) ?? false) return inTransaction();
-    const updated = await deps.repo.updateRecorded(row.id, expectedVersion, changes, recorded, { unlessEscalating: true });
+    const updated = await deps.repo.updateRecordedUnlessEscalating(row.id, expectedVersion, changes, recorded);
     if (updated) {
       deps.afterCommit();
       return updated;

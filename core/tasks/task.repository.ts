@@ -1,7 +1,8 @@
-// The task table and its side tables. Every write that changes a card goes through `updateVersioned`,
-// which only succeeds against the version the writer saw.
+// The task table and its side tables. Every write that changes a card is versioned: it only succeeds
+// against the version the writer saw.
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.ts';
+import { createCardBatches } from './card-batches.ts';
 import type { Database, TasksTable } from '../db/schema.ts';
 import type { EventType } from '../events/event-log.ts';
 
@@ -17,28 +18,11 @@ export interface Recorded {
   note?: string;
 }
 
-const findWithLastPosition = compiledOnce((db, values: { id: number; to: string | undefined }, shape) =>
-  db
-    .selectFrom('tasks as card')
-    .selectAll('card')
-    .select((eb) =>
-      eb.selectFrom('tasks as other')
-        .select('other.position')
-        .whereRef('other.type', '=', 'card.type')
-        .where('other.status', '=', shape === 'target column' ? values.to! : eb.ref('card.status'))
-        .where('other.archived_at', 'is', null)
-        .orderBy('other.position', 'desc')
-        .limit(1)
-        .as('last_position'),
-    )
-    .where('card.id', '=', values.id),
-);
-
 type RecordedValues = { id: number; expectedVersion: number; now: Date; actorId: string | null; action: string; changes: string; note: string | null; event: string } & Record<string, unknown>;
 
 /** The versioned UPDATE with its activity row and event row; the shape names the columns set. */
 const updateRecorded = compiledOnce((db, values: RecordedValues, shape) => {
-  const [columns, guard] = [shape.split(' ')[0]!.split(',').filter(Boolean), shape.endsWith(' unless escalating')];
+  const columns = shape.split(',').filter(Boolean);
   const actorId = sql<string | null>`${values.actorId}::uuid`;
   return db
     .with('changed', (qb) =>
@@ -46,7 +30,6 @@ const updateRecorded = compiledOnce((db, values: RecordedValues, shape) => {
         .set((eb) => ({ ...Object.fromEntries(columns.map((column) => [column, values[`set.${column}`]])), version: eb('version', '+', 1), updated_at: values.now }))
         .where('id', '=', values.id)
         .where('version', '=', values.expectedVersion)
-        .$if(guard, (where) => where.where('open_escalations', '=', 0))
         .returningAll(),
     )
     .with('logged', (qb) =>
@@ -67,13 +50,21 @@ const updateRecorded = compiledOnce((db, values: RecordedValues, shape) => {
 });
 
 export function createTaskRepository(db: Kysely<Database>) {
+  const batches = createCardBatches(db);
   return {
+    /**
+     * The card and, read with it, the last position in the column it moves to (its own when `to` is
+     * undefined). Concurrent reads share one statement.
+     */
+    findWithLastPosition: batches.findWithLastPosition,
+    /**
+     * The versioned UPDATE with its activity row and event row, committed on its own; concurrent ones
+     * share one statement. Undefined, with nothing written, when the card is no longer at
+     * `expectedVersion` or an escalation cycle is open on it.
+     */
+    updateRecordedUnlessEscalating: batches.updateRecorded,
     find(id: number, executor: Executor = db): Promise<TaskRow | undefined> {
       return executor.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
-    },
-    /** The card and, read with it, the last position in the column it moves to (its own when `to` is undefined). */
-    async findWithLastPosition(id: number, to: string | undefined): Promise<(TaskRow & { last_position: string | null }) | undefined> {
-      return (await findWithLastPosition(db, to === undefined ? 'own column' : 'target column', { id, to }))[0];
     },
     findMany(ids: number[], executor: Executor = db): Promise<TaskRow[]> {
       if (ids.length === 0) return Promise.resolve([]);
@@ -92,21 +83,14 @@ export function createTaskRepository(db: Kysely<Database>) {
         .returningAll()
         .executeTakeFirst();
     },
-    /**
-     * The versioned UPDATE, its activity row and its event row as one statement (one round trip; its own
-     * transaction unless `executor` is one). Undefined, with nothing written, when the card is no longer
-     * at `expectedVersion` — or, with `unlessEscalating`, when an escalation cycle is open on it.
-     */
-    updateRecorded(
-      id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded, options: { executor?: Executor; unlessEscalating?: boolean } = {},
-    ): Promise<TaskRow | undefined> {
+    /** The versioned UPDATE with its activity row and event row, in `tx`. Undefined when the card is no longer at `expectedVersion`. */
+    updateRecordedIn(tx: Transaction<Database>, id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded): Promise<TaskRow | undefined> {
       const columns = Object.keys(changes).filter((column) => changes[column as keyof typeof changes] !== undefined).sort();
       const values: RecordedValues = {
         id, expectedVersion, now: new Date(), actorId: entry.actorId, action: entry.action, changes: JSON.stringify(entry.changes), note: entry.note ?? null, event: entry.event,
         ...Object.fromEntries(columns.map((column) => [`set.${column}`, changes[column as keyof typeof changes]])),
       };
-      const shape = `${columns.join(',')}${options.unlessEscalating ? ' unless escalating' : ''}`;
-      return updateRecorded(options.executor ?? db, shape, values).then((rows) => rows[0]);
+      return updateRecorded(tx, columns.join(','), values).then((rows) => rows[0]);
     },
     async addActivity(executor: Executor, entry: { taskId: number; actorId: string | null; action: string; changes: Record<string, [unknown, unknown]>; note?: string }) {
       await executor
