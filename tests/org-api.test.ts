@@ -115,6 +115,18 @@ describe.each(testDatabases)('organisation API on $kind', (database) => {
     expect(versions.filter((v: { previousId: number }) => v.previousId === base)).toHaveLength(1);
   });
 
+  it('answers with an activation made here at once, even when a check of the active version was under way', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300)); // past the quarter second a check is trusted
+    const base = (await t.services.org.active()).versionId;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const checking = Array.from({ length: 5 }, () => t.services.org.active());
+    const files = edit('org.yaml', (text) => text.replace('max_claim_cny: 200', 'max_claim_cny: 222'));
+    const { versionId } = await t.services.org.activate(files, { baseVersionId: base, authorId: null, origin: 'api' });
+    expect((await t.services.org.active()).versionId).toBe(versionId);
+    expect((await Promise.all(checking)).map((model) => model.versionId).every((id) => id === base || id === versionId)).toBe(true);
+    expect((await t.services.org.active()).versionId).toBe(versionId);
+  });
+
   it('does not store a new version when nothing changed', async () => {
     const base = await activeVersion();
     const current = await (await t.call('GET', `/api/org/versions/${base}`, { cookie: director })).json();

@@ -1,8 +1,9 @@
 // Delivers committed events to this process's listeners (board websockets, later escalations and
-// plugins). Writers announce after commit: this process reads at once, and on PostgreSQL a NOTIFY
-// (shared by the commits made while one is in flight) wakes the other processes. Rows are read by id,
-// so a missed or merged wake-up loses nothing.
+// plugins). Writers announce after commit: this process reads, and on PostgreSQL a NOTIFY wakes the
+// other processes. Under load commits share both: one read and one NOTIFY at a time, at most one of
+// each per COALESCE_MS. Rows are read by id, so a missed or merged wake-up loses nothing.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.ts';
 import type { Db } from '../db/create-db.ts';
@@ -30,6 +31,11 @@ const BATCH = 1000;
  */
 const GAP_TTL_MS = 10_000;
 const MAX_GAP = 1000;
+/**
+ * The least time between two reads (and between two NOTIFYs): a live update may wait this long, and in
+ * exchange a busy server makes one read per 25 ms instead of one per commit.
+ */
+const COALESCE_MS = 25;
 /** On PostgreSQL, a wake-up can be lost (a process dies between commit and NOTIFY): look anyway. */
 const SAFETY_POLL_MS = 5_000;
 
@@ -51,7 +57,10 @@ export function createEventBus(db: Db, log: Logger) {
   let cursor = 0;
   let draining: Promise<void> | undefined;
   let pending = false;
+  let lastDrain = Number.NEGATIVE_INFINITY;
+  let drainLater: NodeJS.Timeout | undefined;
   let notifying = false;
+  let lastNotify = Number.NEGATIVE_INFINITY;
   let notifyWanted = false;
   let unlisten: (() => Promise<void>) | undefined;
   let safety: NodeJS.Timeout | undefined;
@@ -102,6 +111,15 @@ export function createEventBus(db: Db, log: Logger) {
       pending = true;
       return;
     }
+    const wait = lastDrain + COALESCE_MS - performance.now();
+    if (wait > 0) {
+      drainLater ??= setTimeout(() => {
+        drainLater = undefined;
+        poke();
+      }, wait);
+      return;
+    }
+    lastDrain = performance.now();
     draining = drainOnce()
       .catch((error: unknown) => log.warn({ err: error }, 'reading events failed'))
       .finally(() => {
@@ -125,7 +143,10 @@ export function createEventBus(db: Db, log: Logger) {
   async function notifyOthers(): Promise<void> {
     notifying = true;
     while (notifyWanted) {
+      const wait = lastNotify + COALESCE_MS - performance.now();
+      if (wait > 0) await sleep(wait);
       notifyWanted = false;
+      lastNotify = performance.now();
       await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${processTag})`.execute(db.kysely).catch((error: unknown) => log.warn({ err: error }, 'NOTIFY failed'));
     }
     notifying = false;
@@ -154,10 +175,20 @@ export function createEventBus(db: Db, log: Logger) {
     },
     /** Resolves once everything announced so far has been read (benchmarks, shutdown). */
     async settled(): Promise<void> {
-      while (draining) await draining;
+      for (;;) {
+        if (drainLater) {
+          clearTimeout(drainLater);
+          drainLater = undefined;
+          lastDrain = Number.NEGATIVE_INFINITY;
+          poke();
+        }
+        if (!draining) return;
+        await draining;
+      }
     },
     async stop(): Promise<void> {
       clearInterval(safety);
+      clearTimeout(drainLater);
       await unlisten?.();
       await draining;
       listeners.clear();

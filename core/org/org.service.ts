@@ -43,18 +43,33 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
 
   // Which version is active is asked several times per request; on a busy server once per quarter
   // second is enough (another process's activation shows here within that; this process's at once).
+  // Callers meanwhile share the one check in flight; an activation here starts a new generation, and
+  // a check begun before it neither answers later callers nor overwrites what it activated.
   let checkedAt = 0;
-  async function current(): Promise<OrgModel | undefined> {
-    if (cached && Date.now() - checkedAt < ACTIVE_VERSION_TTL_MS) return cached;
+  let generation = 0;
+  let checking: { generation: number; model: Promise<OrgModel | undefined> } | undefined;
+  async function check(started: number): Promise<OrgModel | undefined> {
     const id = await versions.activeId();
+    if (started !== generation) return current();
     checkedAt = Date.now();
     if (id === null) return undefined;
     if (cached?.versionId !== id) {
       const row = await versions.get(id);
       if (!row) return cached;
-      cached = new OrgModel(id, row.definition, deps.catalogue);
+      if (started === generation) cached = new OrgModel(id, row.definition, deps.catalogue);
     }
     return cached;
+  }
+  function current(): Promise<OrgModel | undefined> {
+    if (cached && Date.now() - checkedAt < ACTIVE_VERSION_TTL_MS) return Promise.resolve(cached);
+    if (checking?.generation !== generation) {
+      const mine = { generation, model: check(generation) };
+      checking = mine;
+      void mine.model.finally(() => {
+        if (checking === mine) checking = undefined;
+      }).catch(() => undefined);
+    }
+    return checking!.model;
   }
 
   const byVersion = new Map<number, OrgModel>();
@@ -147,6 +162,7 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
     });
     if (versionId === null) throw conflict();
     checkedAt = 0;
+    generation++;
     deps.log.info({ versionId, origin: options.origin, authorId: options.authorId }, 'organisation version activated');
     return { versionId, diff, unchanged: false };
   }
