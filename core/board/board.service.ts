@@ -5,7 +5,6 @@ import { AppError } from '../errors.ts';
 import type { TaskTypeDefinition } from '../org/format.schema.ts';
 import type { OrgModel } from '../org/org-model.ts';
 import type { OrgService } from '../org/org.service.ts';
-import { toTaskView } from '../tasks/task-view.ts';
 import type { BoardRepository, BoardRow } from './board.repository.ts';
 import type { BoardDefinition, CardFilters } from './board.schema.ts';
 
@@ -65,11 +64,11 @@ export function createBoardService(deps: { boards: BoardRepository; org: OrgServ
       if (!(await deps.boards.insert(definition, actor.id))) throw new AppError('CONFLICT', `A board with the id "${definition.id}" already exists.`);
       return boardView((await deps.boards.get(definition.id))!);
     },
-    async load(id: string, filters: CardFilters, now = new Date()) {
+    /** A board and its cards (after `filters`) as JSON text: `{board, cards}`, the cards built by the database. */
+    async loadJson(id: string, filters: CardFilters, now = new Date()): Promise<string> {
       const board = await deps.boards.get(id);
       if (!board) throw new AppError('NOT_FOUND', `There is no board "${id}".`);
-      const cards = await deps.boards.cards(board, filters, now);
-      return { board: boardView(board), cards: cards.map(toTaskView) };
+      return `{"board":${JSON.stringify(boardView(board))},"cards":${await deps.boards.cardsJson(board, filters, now)}}`;
     },
     async views(boardId: string, actor: Actor) {
       await this.get(boardId);

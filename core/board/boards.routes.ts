@@ -1,7 +1,7 @@
 // Boards over HTTP: list, create, and load one with its cards (filtered).
 import { Hono } from 'hono';
-import { responds } from '../http/output.ts';
-import { boardViewSchema, savedViewSchema, taskViewSchema } from '../http/output.schemas.ts';
+import { jsonText, responds } from '../http/output.ts';
+import { boardCardSchema, boardViewSchema, savedViewSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires } from '../http/guard.ts';
@@ -10,6 +10,7 @@ import { boardDefinition, cardFilters } from './board.schema.ts';
 import type { BoardService } from './board.service.ts';
 
 const id = z.object({ id: z.string().min(1).max(64) });
+const boardLoad = z.object({ board: boardViewSchema, cards: z.array(boardCardSchema) });
 const viewId = id.extend({ viewId: z.coerce.number().int().positive() });
 const savedView = z.object({ name: z.string().trim().min(1).max(100), filters: cardFilters, shared: z.boolean().default(false) });
 
@@ -17,8 +18,8 @@ export function boardsRoutes(boards: BoardService) {
   return new Hono<AppEnv>()
     .get('/boards', requires('boards.view'), responds({ 200: z.array(boardViewSchema) }), async (c) => c.json(await boards.list(), 200))
     .post('/boards', requires('boards.manage'), responds({ 201: boardViewSchema }), jsonBody(boardDefinition), async (c) => c.json(await boards.create(actorOf(c), c.req.valid('json')), 201))
-    .get('/boards/:id', requires('boards.view'), responds({ 200: z.object({ board: boardViewSchema, cards: z.array(taskViewSchema) }) }), pathParams(id), queryParams(cardFilters), async (c) =>
-      c.json(await boards.load(c.req.valid('param').id, c.req.valid('query')), 200),
+    .get('/boards/:id', requires('boards.view'), responds({ 200: boardLoad }), pathParams(id), queryParams(cardFilters), async (c) =>
+      jsonText<z.infer<typeof boardLoad>, 200>(c, await boards.loadJson(c.req.valid('param').id, c.req.valid('query')), 200),
     )
     .get('/boards/:id/views', requires('boards.view'), responds({ 200: z.array(savedViewSchema) }), pathParams(id), async (c) => c.json(await boards.views(c.req.valid('param').id, actorOf(c)), 200))
     .post('/boards/:id/views', requires('boards.view'), responds({ 201: savedViewSchema }), pathParams(id), jsonBody(savedView), async (c) =>

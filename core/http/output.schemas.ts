@@ -27,6 +27,15 @@ export const taskViewSchema = z.object({
   archivedAt: isoTime.nullable(),
 });
 
+/**
+ * A card as a board shows it: what a card face, its column and a move need. The whole card (description,
+ * who made it and when) is at GET /api/tasks/:id; a board of thousands of cards loads without it.
+ */
+export const boardCardSchema = taskViewSchema.pick({
+  id: true, type: true, title: true, status: true, category: true, priority: true, fields: true, labels: true,
+  assigneeId: true, roleId: true, dueAt: true, position: true, version: true, doneAt: true,
+});
+
 export const approvalViewSchema = z.object({
   id: z.number().int(), taskId: z.number().int(), from: z.string(), to: z.string(), role: z.string(),
   mode: z.enum(['any', 'all', 'count']), required: z.number().int(), state: z.enum(['pending', 'approved', 'rejected', 'cancelled']), createdAt: isoTime,

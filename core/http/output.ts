@@ -1,6 +1,7 @@
 // Every route declares the JSON it answers with, as a zod schema: the OpenAPI document publishes it,
 // and under test every response is checked against it, so the declaration cannot drift from the code.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, TypedResponse } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import type { AppEnv } from './env.ts';
 
@@ -26,4 +27,12 @@ export function responds(outputs: OutputDeclaration): MiddlewareHandler<AppEnv> 
 
 export function outputOf(handler: unknown): OutputDeclaration | undefined {
   return typeof handler === 'function' && OUTPUT in handler ? (handler as unknown as { [OUTPUT]: OutputDeclaration })[OUTPUT] : undefined;
+}
+
+/**
+ * Answers with JSON text made elsewhere (by the database), typed as `T` for the UI's client. Like every
+ * answer, `responds` checks it against the route's declared schema under test.
+ */
+export function jsonText<T, Status extends ContentfulStatusCode>(c: Context<AppEnv>, text: string, status: Status) {
+  return c.body(text, status, { 'Content-Type': 'application/json' }) as unknown as TypedResponse<T, Status, 'json'>;
 }

@@ -2,11 +2,32 @@
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { TasksTable } from '../db/schema.ts';
-import type { taskViewSchema } from '../http/output.schemas.ts';
+import type { boardCardSchema, taskViewSchema } from '../http/output.schemas.ts';
 
 /** The card as the API shows it; the schema (core/http/output.schemas.ts) is the one definition. */
 export type TaskView = z.infer<typeof taskViewSchema>;
+export type BoardCard = z.infer<typeof boardCardSchema>;
 
+/**
+ * Where each key of a board card comes from. A board's cards are many, so the database builds their
+ * JSON from this (core/board/board.repository.ts); times in the form toISOString gives.
+ */
+export const BOARD_CARD_SOURCE: { readonly [Key in keyof BoardCard]-?: { column: keyof TasksTable; time?: true } } = {
+  id: { column: 'id' },
+  type: { column: 'type' },
+  title: { column: 'title' },
+  status: { column: 'status' },
+  category: { column: 'category' },
+  priority: { column: 'priority' },
+  fields: { column: 'fields' },
+  labels: { column: 'labels' },
+  assigneeId: { column: 'assignee_id' },
+  roleId: { column: 'role_id' },
+  dueAt: { column: 'due_at', time: true },
+  position: { column: 'position' },
+  version: { column: 'version' },
+  doneAt: { column: 'done_at', time: true },
+};
 export function toTaskView(row: Selectable<TasksTable>): TaskView {
   return {
     id: row.id,
