@@ -32,17 +32,20 @@ const readMany = compiledOnce((db, values: { ids: number[]; targets: (string | n
   return { compile: () => query.compile(db) };
 });
 
-/** The shape is the comma-separated list of columns set. */
-const writeMany = compiledOnce((db, values: { batch: string; now: Date }, shape) => {
+/**
+ * The shape is the comma-separated list of columns set. `requests` holds each write's version and
+ * record, `sets` its new values (with the card's id), read as rows of the tasks table in one call.
+ */
+const writeMany = compiledOnce((db, values: { requests: string; sets: string; now: Date }, shape) => {
   const set = sql.join(shape.split(',').map((column) => sql`${sql.ref(column)} = ${sql.ref(`given.${column}`)}`));
   // Rows are locked in card order (the batch is sorted by id), so two batches cannot deadlock.
   const query = sql<TaskRow>`
     WITH request AS (
-      SELECT * FROM jsonb_to_recordset(${values.batch}::jsonb)
-        AS r(n int4, id int8, expected int4, actor_id uuid, action text, changes jsonb, note text, event text, set jsonb)
+      SELECT * FROM jsonb_to_recordset(${values.requests}::jsonb)
+        AS r(n int4, id int8, expected int4, actor_id uuid, action text, changes jsonb, note text, event text)
     ), changed AS (
       UPDATE tasks SET ${set}, version = tasks.version + 1, updated_at = ${values.now}
-      FROM request CROSS JOIN LATERAL jsonb_populate_record(NULL::tasks, request.set) AS given
+      FROM request JOIN jsonb_populate_recordset(NULL::tasks, ${values.sets}::jsonb) AS given ON given.id = request.id
       WHERE tasks.id = request.id AND tasks.version = request.expected AND tasks.open_escalations = 0
       RETURNING tasks.*
     ), logged AS (
@@ -88,8 +91,10 @@ export function createCardBatches(db: Kysely<Database>) {
         maxBatch: MAX_BATCH,
         key: (write) => write.id,
         run: async (writes) => {
-          const batch = writes.map((write, index) => ({ n: index + 1, ...requestOf(write) })).sort((a, b) => a.id - b.id);
-          return byId(await writeMany(db, shape, { batch: JSON.stringify(batch), now: new Date() }), writes);
+          const sorted = writes.map((write, index) => ({ n: index + 1, write })).sort((a, b) => a.write.id - b.write.id);
+          const requests = JSON.stringify(sorted.map(({ n, write }) => requestOf(n, write)));
+          const sets = JSON.stringify(sorted.map(({ write }) => setOf(write)));
+          return byId(await writeMany(db, shape, { requests, sets, now: new Date() }), writes);
         },
       });
       writers.set(shape, writer);
@@ -108,10 +113,14 @@ export function createCardBatches(db: Kysely<Database>) {
   };
 }
 
-function requestOf({ id, expectedVersion, changes, entry }: Write) {
-  const set: Record<string, unknown> = {};
+function requestOf(n: number, { id, expectedVersion, entry }: Write) {
+  return { n, id, expected: expectedVersion, actor_id: entry.actorId, action: entry.action, changes: entry.changes, note: entry.note ?? null, event: entry.event };
+}
+
+function setOf({ id, changes }: Write) {
+  const set: Record<string, unknown> = { id };
   for (const [column, value] of Object.entries(changes)) {
     if (value !== undefined) set[column] = JSON_TEXT_COLUMNS.has(column) && typeof value === 'string' ? JSON.parse(value) : value;
   }
-  return { id, expected: expectedVersion, actor_id: entry.actorId, action: entry.action, changes: entry.changes, note: entry.note ?? null, event: entry.event, set };
+  return set;
 }
