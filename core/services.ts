@@ -37,7 +37,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
       if (card.archived_at === null) await engine.check(tx, card, model, now);
     },
   };
-  const tasks = createTaskService({ db: deps.db, org, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, now });
+  const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, now });
   return {
     db: deps.db,
     catalogue,

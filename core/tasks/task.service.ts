@@ -21,7 +21,7 @@ import { createApprovalService, type approvalView } from '../workflow/approval.s
 import { createApprovalsRepository } from '../workflow/approvals.repository.ts';
 
 type ApprovalView = ReturnType<typeof approvalView>;
-import { createTaskRepository, type TaskRow } from './task.repository.ts';
+import type { TaskRepository, TaskRow } from './task.repository.ts';
 import { moveTask, type MoveInput } from './move.ts';
 
 export interface NewTask {
@@ -46,6 +46,8 @@ export interface TaskEdit {
 
 export interface TaskServiceDeps {
   db: Db;
+  /** The process's one task repository (its card reads and writes are shared under load). */
+  repo: TaskRepository;
   org: OrgService;
   users: UsersRepository;
   boards: BoardRepository;
@@ -58,7 +60,7 @@ export interface TaskServiceDeps {
 
 
 export function createTaskService(deps: TaskServiceDeps) {
-  const repo = createTaskRepository(deps.db.kysely);
+  const repo = deps.repo;
   const now = deps.now ?? (() => new Date());
 
   const typeOf = (model: OrgModel, id: string) => {
