@@ -2,8 +2,9 @@
 // then write the change with its activity and event rows — each as one statement for every request
 // that arrives while earlier ones are out (see core/db/batcher.ts). A batched write is the same as the
 // single one: versioned, nothing written for a card no longer at the version seen or with an
-// escalation cycle open on it, activity and events in the order the requests came.
-import { sql, type Kysely, type Updateable } from 'kysely';
+// escalation cycle open on it, activity and events in the order the requests came. The engine's
+// transaction writes a watched card's change with the same statement, alone and without that guard.
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import { createBatcher } from '../db/batcher.ts';
 import { compiledOnce } from '../db/compiled-once.ts';
 import type { Database, TasksTable } from '../db/schema.ts';
@@ -33,11 +34,13 @@ const readMany = compiledOnce((db, values: { ids: number[]; targets: (string | n
 });
 
 /**
- * The shape is the comma-separated list of columns set. `requests` holds each write's version and
- * record, `sets` its new values (with the card's id), read as rows of the tasks table in one call.
+ * The shape is the comma-separated list of columns set, then ` unless escalating` when a card with an
+ * escalation cycle open is to be left alone. `requests` holds each write's version and record, `sets`
+ * its new values (with the card's id), read as rows of the tasks table in one call.
  */
 const writeMany = compiledOnce((db, values: { requests: string; sets: string; now: Date }, shape) => {
-  const set = sql.join(shape.split(',').map((column) => sql`${sql.ref(column)} = ${sql.ref(`given.${column}`)}`));
+  const [columns, guard] = [shape.split(' ')[0]!.split(','), shape.endsWith(' unless escalating')];
+  const set = sql.join(columns.map((column) => sql`${sql.ref(column)} = ${sql.ref(`given.${column}`)}`));
   // Rows are locked in card order (the batch is sorted by id), so two batches cannot deadlock.
   const query = sql<TaskRow>`
     WITH request AS (
@@ -46,7 +49,7 @@ const writeMany = compiledOnce((db, values: { requests: string; sets: string; no
     ), changed AS (
       UPDATE tasks SET ${set}, version = tasks.version + 1, updated_at = ${values.now}
       FROM request JOIN jsonb_populate_recordset(NULL::tasks, ${values.sets}::jsonb) AS given ON given.id = request.id
-      WHERE tasks.id = request.id AND tasks.version = request.expected AND tasks.open_escalations = 0
+      WHERE tasks.id = request.id AND tasks.version = request.expected ${guard ? sql`AND tasks.open_escalations = 0` : sql``}
       RETURNING tasks.*
     ), logged AS (
       INSERT INTO task_activity (task_id, actor_id, action, changes, note)
@@ -74,6 +77,17 @@ function byId<Row extends { id: number }>(rows: Row[], items: { id: number }[]):
   return items.map((item) => found.get(item.id));
 }
 
+/** The columns a change sets, in a fixed order (they name the statement's shape). */
+const columnsSet = (changes: Updateable<TasksTable>) => Object.keys(changes).filter((column) => changes[column as keyof typeof changes] !== undefined).sort().join(',');
+
+/** Writes each change with its activity and event rows in one statement; each card's row, or undefined if not written. */
+async function writeRecorded(executor: Kysely<Database> | Transaction<Database>, shape: string, writes: Write[]): Promise<(TaskRow | undefined)[]> {
+  const sorted = writes.map((write, index) => ({ n: index + 1, write })).sort((a, b) => a.write.id - b.write.id);
+  const requests = JSON.stringify(sorted.map(({ n, write }) => requestOf(n, write)));
+  const sets = JSON.stringify(sorted.map(({ write }) => setOf(write)));
+  return byId(await writeMany(executor, shape, { requests, sets, now: new Date() }), writes);
+}
+
 export function createCardBatches(db: Kysely<Database>) {
   const read = createBatcher<{ id: number; to: string | undefined }, CardWithLastPosition | undefined>({
     maxInFlight: MAX_IN_FLIGHT,
@@ -90,12 +104,7 @@ export function createCardBatches(db: Kysely<Database>) {
         maxInFlight: MAX_IN_FLIGHT,
         maxBatch: MAX_BATCH,
         key: (write) => write.id,
-        run: async (writes) => {
-          const sorted = writes.map((write, index) => ({ n: index + 1, write })).sort((a, b) => a.write.id - b.write.id);
-          const requests = JSON.stringify(sorted.map(({ n, write }) => requestOf(n, write)));
-          const sets = JSON.stringify(sorted.map(({ write }) => setOf(write)));
-          return byId(await writeMany(db, shape, { requests, sets, now: new Date() }), writes);
-        },
+        run: (writes) => writeRecorded(db, shape, writes),
       });
       writers.set(shape, writer);
     }
@@ -107,8 +116,11 @@ export function createCardBatches(db: Kysely<Database>) {
     findWithLastPosition: (id: number, to: string | undefined) => read({ id, to }),
     /** The versioned change with its activity and event rows; undefined when stale or escalating. */
     updateRecorded(id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded): Promise<TaskRow | undefined> {
-      const columns = Object.keys(changes).filter((column) => changes[column as keyof typeof changes] !== undefined).sort();
-      return writerFor(columns.join(','))({ id, expectedVersion, changes, entry });
+      return writerFor(`${columnsSet(changes)} unless escalating`)({ id, expectedVersion, changes, entry });
+    },
+    /** The same change in `tx`, alone and whatever escalations are open; undefined when stale. */
+    async updateRecordedIn(tx: Transaction<Database>, id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded): Promise<TaskRow | undefined> {
+      return (await writeRecorded(tx, columnsSet(changes), [{ id, expectedVersion, changes, entry }]))[0];
     },
   };
 }

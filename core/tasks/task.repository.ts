@@ -1,7 +1,6 @@
 // The task table and its side tables. Every write that changes a card is versioned: it only succeeds
 // against the version the writer saw.
-import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
-import { compiledOnce } from '../db/compiled-once.ts';
+import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { createCardBatches } from './card-batches.ts';
 import type { Database, TasksTable } from '../db/schema.ts';
 import type { EventType } from '../events/event-log.ts';
@@ -17,37 +16,6 @@ export interface Recorded {
   changes: Record<string, [unknown, unknown]>;
   note?: string;
 }
-
-type RecordedValues = { id: number; expectedVersion: number; now: Date; actorId: string | null; action: string; changes: string; note: string | null; event: string } & Record<string, unknown>;
-
-/** The versioned UPDATE with its activity row and event row; the shape names the columns set. */
-const updateRecorded = compiledOnce((db, values: RecordedValues, shape) => {
-  const columns = shape.split(',').filter(Boolean);
-  const actorId = sql<string | null>`${values.actorId}::uuid`;
-  return db
-    .with('changed', (qb) =>
-      qb.updateTable('tasks')
-        .set((eb) => ({ ...Object.fromEntries(columns.map((column) => [column, values[`set.${column}`]])), version: eb('version', '+', 1), updated_at: values.now }))
-        .where('id', '=', values.id)
-        .where('version', '=', values.expectedVersion)
-        .returningAll(),
-    )
-    .with('logged', (qb) =>
-      qb.insertInto('task_activity')
-        .columns(['task_id', 'actor_id', 'action', 'changes', 'note'])
-        .expression((eb) => eb.selectFrom('changed').select([
-          'changed.id', actorId.as('actor_id'), eb.val(values.action).as('action'),
-          sql<string>`${values.changes}::jsonb`.as('changes'), sql<string | null>`${values.note}::text`.as('note'),
-        ])),
-    )
-    .with('announced', (qb) =>
-      qb.insertInto('events')
-        .columns(['type', 'task_id', 'task_type', 'actor_id'])
-        .expression((eb) => eb.selectFrom('changed').select([eb.val(values.event).as('type'), 'changed.id', 'changed.type', actorId.as('actor_id')])),
-    )
-    .selectFrom('changed')
-    .selectAll();
-});
 
 export function createTaskRepository(db: Kysely<Database>) {
   const batches = createCardBatches(db);
@@ -84,14 +52,7 @@ export function createTaskRepository(db: Kysely<Database>) {
         .executeTakeFirst();
     },
     /** The versioned UPDATE with its activity row and event row, in `tx`. Undefined when the card is no longer at `expectedVersion`. */
-    updateRecordedIn(tx: Transaction<Database>, id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded): Promise<TaskRow | undefined> {
-      const columns = Object.keys(changes).filter((column) => changes[column as keyof typeof changes] !== undefined).sort();
-      const values: RecordedValues = {
-        id, expectedVersion, now: new Date(), actorId: entry.actorId, action: entry.action, changes: JSON.stringify(entry.changes), note: entry.note ?? null, event: entry.event,
-        ...Object.fromEntries(columns.map((column) => [`set.${column}`, changes[column as keyof typeof changes]])),
-      };
-      return updateRecorded(tx, columns.join(','), values).then((rows) => rows[0]);
-    },
+    updateRecordedIn: batches.updateRecordedIn,
     async addActivity(executor: Executor, entry: { taskId: number; actorId: string | null; action: string; changes: Record<string, [unknown, unknown]>; note?: string }) {
       await executor
         .insertInto('task_activity')
