@@ -1,10 +1,13 @@
 // The whole app on a throwaway PostgreSQL schema, served over loopback HTTP, for the benchmarks that
 // measure it: a one-role organisation, one signed-in person, plain pg pools for same-run baselines.
 import { randomBytes } from 'node:crypto';
+import { generateNKeysBetween } from 'fractional-indexing';
+import { sql, type Insertable } from 'kysely';
 import pg from 'pg';
 import { pino } from 'pino';
 import { DEMO_PASSWORD, seedMembers } from '../core/auth/seed-members.ts';
 import { createDb, type Db } from '../core/db/create-db.ts';
+import type { StateCategory, TasksTable } from '../core/db/schema.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
 import { createApp } from '../core/http/app.ts';
 import { startHttpServer, type RunningServer } from '../core/http/server.ts';
@@ -127,6 +130,40 @@ export async function startBenchApp(options: { maxConnections?: number; escalati
     if (error instanceof Error && /Cannot reach PostgreSQL/.test(error.message)) throw unreachable(error);
     throw error;
   }
+}
+
+const STATES: [string, StateCategory][] = [['todo', 'todo'], ['in_progress', 'active'], ['blocked', 'blocked'], ['done', 'done']];
+const SEED_BATCH = 1_000;
+
+/** `count` core.task cards spread over the four columns, in valid fractional-index order; the same every run. */
+export async function seedCards(app: BenchApp, count: number): Promise<void> {
+  const positions = generateNKeysBetween(null, null, count);
+  const epoch = new Date('2026-01-05T09:00:00Z').getTime();
+  await app.db.kysely.transaction().execute(async (tx) => {
+    for (let from = 0; from < count; from += SEED_BATCH) {
+      const rows: Insertable<TasksTable>[] = [];
+      for (let n = from; n < Math.min(count, from + SEED_BATCH); n++) {
+        const [status, category] = STATES[n % STATES.length]!;
+        const created = new Date(epoch + n * 60_000);
+        rows.push({
+          type: 'core.task',
+          title: `商品详情页更新 Update product page #${n + 1}`,
+          status,
+          category,
+          fields: '{}',
+          labels: n % 3 === 0 ? ['listing'] : [],
+          position: positions[n]!,
+          created_at: created,
+          updated_at: created,
+          started_at: category === 'active' || category === 'done' ? created : null,
+          done_at: category === 'done' ? created : null,
+        });
+      }
+      await tx.insertInto('tasks').values(rows).execute();
+    }
+  });
+  // Planner statistics now, not whenever autovacuum gets to them: the same plan every run.
+  await sql`ANALYZE tasks`.execute(app.db.kysely);
 }
 
 /** The q-quantile (0…1) of `values`, nearest rank. */

@@ -1,52 +1,16 @@
 // board-load: how long opening a 10,000-card board takes over HTTP, against the bare SELECT of the same
 // rows through pg; supporting figures: the service alone, and the bare SELECT of only the columns a board reads.
-import { generateNKeysBetween } from 'fractional-indexing';
-import { sql, type Insertable } from 'kysely';
-import type { StateCategory, TasksTable } from '../core/db/schema.ts';
 import { BOARD_CARD_SOURCE } from '../core/tasks/task-view.ts';
-import { quantile, round2, startBenchApp, type BenchApp } from './bench-app.ts';
+import { quantile, round2, seedCards, startBenchApp } from './bench-app.ts';
 import { median, type Bench, type BenchResult } from './result.ts';
 
 const CARDS = 10_000;
-const BATCH = 1_000;
 const WARMUPS = 3;
 const RUNS = 30;
 const TARGET_MS = 150;
 const TARGET_RATIO = 3;
 const BOARD = 'core-task';
 const BARE_SELECT = `SELECT * FROM tasks WHERE type = 'core.task' AND archived_at IS NULL ORDER BY position, id`;
-const STATES: [string, StateCategory][] = [['todo', 'todo'], ['in_progress', 'active'], ['blocked', 'blocked'], ['done', 'done']];
-
-/** 10,000 cards spread over the four columns, in valid fractional-index order; the same every run. */
-async function seedCards(app: BenchApp): Promise<void> {
-  const positions = generateNKeysBetween(null, null, CARDS);
-  const epoch = new Date('2026-01-05T09:00:00Z').getTime();
-  await app.db.kysely.transaction().execute(async (tx) => {
-    for (let from = 0; from < CARDS; from += BATCH) {
-      const rows: Insertable<TasksTable>[] = [];
-      for (let n = from; n < Math.min(CARDS, from + BATCH); n++) {
-        const [status, category] = STATES[n % STATES.length]!;
-        const created = new Date(epoch + n * 60_000);
-        rows.push({
-          type: 'core.task',
-          title: `商品详情页更新 Update product page #${n + 1}`,
-          status,
-          category,
-          fields: '{}',
-          labels: n % 3 === 0 ? ['listing'] : [],
-          position: positions[n]!,
-          created_at: created,
-          updated_at: created,
-          started_at: category === 'active' || category === 'done' ? created : null,
-          done_at: category === 'done' ? created : null,
-        });
-      }
-      await tx.insertInto('tasks').values(rows).execute();
-    }
-  });
-  // Planner statistics now, not whenever autovacuum gets to them: the same plan every run.
-  await sql`ANALYZE tasks`.execute(app.db.kysely);
-}
 
 async function timed(fn: () => Promise<void>): Promise<number> {
   const started = performance.now();
@@ -81,7 +45,7 @@ export const boardLoad: Bench = {
   async run(): Promise<BenchResult> {
     const app = await startBenchApp();
     try {
-      await seedCards(app);
+      await seedCards(app, CARDS);
       const pool = app.rawPool(1);
       let bytes = 0;
       let selected = 0;

@@ -1,9 +1,10 @@
 // Concurrent card reads and writes share statements (core/tasks/card-batches.ts). What a user relies on
 // must not change with it: every column a change sets arrives as sent, each accepted move has its own
 // activity entry and event in the order the moves came, and a stale write in a batch fails alone.
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../core/auth/actor.ts';
+import type { Database } from '../core/db/schema.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -81,5 +82,25 @@ describe.each(testDatabases)('batched card statements on $kind', (database) => {
     expect(results.map((result) => (result.status === 'fulfilled' ? 'moved' : (result.reason as { code: string }).code))).toEqual(['moved', 'CONFLICT', 'moved', 'CONFLICT']);
     expect((await t.services.tasks.get(b!.id)).version).toBe(b!.version);
     expect((await t.services.tasks.get(c!.id))).toMatchObject({ status: 'in_progress', version: c!.version + 1 });
+  });
+
+  it('writes a card by its key, not by reading through every card', async () => {
+    // Thousands of other cards: a plan that scans the table shows now (it did, until the ids went in as an array).
+    await sql`
+      INSERT INTO tasks (type, title, description, status, category, priority, fields, labels, position)
+      SELECT 'other.kind', 'other ' || n, '', 'todo', 'todo', 'normal', '{}', '{}', 'a0' || lpad(n::text, 5, '0') || 'V'
+      FROM generate_series(1, 3000) AS n`.execute(t.db.kysely);
+    await sql`ANALYZE tasks`.execute(t.db.kysely);
+    const card = await create('one of many');
+    // Counted inside the transaction, before and after: PGlite's counts include what its session did before.
+    const seqScans = async (tx: Transaction<Database>) =>
+      Number((await sql<{ n: string }>`SELECT seq_scan AS n FROM pg_stat_xact_user_tables WHERE relid = 'tasks'::regclass`.execute(tx)).rows[0]?.n ?? 0);
+    const scans = await t.db.kysely.transaction().execute(async (tx) => {
+      const before = await seqScans(tx);
+      const entry = { event: 'task.updated' as const, actorId: actor.id, action: 'updated', changes: { title: ['one of many', 'renamed'] as [string, string] } };
+      expect(await t.services.tasks.repo.updateRecordedIn(tx, card.id, card.version, { title: 'renamed' }, entry)).toMatchObject({ title: 'renamed' });
+      return (await seqScans(tx)) - before;
+    });
+    expect(scans).toBe(0);
   });
 });

@@ -38,10 +38,12 @@ const readMany = compiledOnce((db, values: { ids: number[]; targets: (string | n
  * escalation cycle open is to be left alone. `requests` holds each write's version and record, `sets`
  * its new values (with the card's id), read as rows of the tasks table in one call.
  */
-const writeMany = compiledOnce((db, values: { requests: string; sets: string; now: Date }, shape) => {
+const writeMany = compiledOnce((db, values: { ids: number[]; requests: string; sets: string; now: Date }, shape) => {
   const [columns, guard] = [shape.split(' ')[0]!.split(','), shape.endsWith(' unless escalating')];
   const set = sql.join(columns.map((column) => sql`${sql.ref(column)} = ${sql.ref(`given.${column}`)}`));
-  // Rows are locked in card order (the batch is sorted by id), so two batches cannot deadlock.
+  // Rows are locked in card order (the batch is sorted by id), so two batches cannot deadlock. The planner
+  // guesses 100 rows for a JSON record set, whatever it holds: without the ids as an array it plans a scan
+  // of the whole table for every write (measured: 10,000 other cards cut the moves bench rate by a third).
   const query = sql<TaskRow>`
     WITH request AS (
       SELECT * FROM jsonb_to_recordset(${values.requests}::jsonb)
@@ -49,7 +51,7 @@ const writeMany = compiledOnce((db, values: { requests: string; sets: string; no
     ), changed AS (
       UPDATE tasks SET ${set}, version = tasks.version + 1, updated_at = ${values.now}
       FROM request JOIN jsonb_populate_recordset(NULL::tasks, ${values.sets}::jsonb) AS given ON given.id = request.id
-      WHERE tasks.id = request.id AND tasks.version = request.expected ${guard ? sql`AND tasks.open_escalations = 0` : sql``}
+      WHERE tasks.id = ANY(${values.ids}::int8[]) AND tasks.id = request.id AND tasks.version = request.expected ${guard ? sql`AND tasks.open_escalations = 0` : sql``}
       RETURNING tasks.*
     ), logged AS (
       INSERT INTO task_activity (task_id, actor_id, action, changes, note)
@@ -85,7 +87,8 @@ async function writeRecorded(executor: Kysely<Database> | Transaction<Database>,
   const sorted = writes.map((write, index) => ({ n: index + 1, write })).sort((a, b) => a.write.id - b.write.id);
   const requests = JSON.stringify(sorted.map(({ n, write }) => requestOf(n, write)));
   const sets = JSON.stringify(sorted.map(({ write }) => setOf(write)));
-  return byId(await writeMany(executor, shape, { requests, sets, now: new Date() }), writes);
+  const ids = sorted.map(({ write }) => write.id);
+  return byId(await writeMany(executor, shape, { ids, requests, sets, now: new Date() }), writes);
 }
 
 export function createCardBatches(db: Kysely<Database>) {
