@@ -147,12 +147,15 @@ export const moves: Bench = {
       const latencies = api.flatMap((p) => p.latencies);
       const ratios = api.map((p, round) => p.rate / bare[round]!.rate);
       const ratio = median(ratios);
-      const p99 = quantile(latencies, 0.99);
+      // Each round's p99 is one measurement of it (thousands of moves each); like the ratio, the figure is
+      // their median, so one round the hypervisor starved does not decide it (its steal is shown per round).
+      const p99PerRound = api.map((p) => quantile(p.latencies, 0.99));
+      const p99 = median(p99PerRound);
       const errors = sum(api, 'errors');
       const perRound = (values: number[]) => values.map((value) => round2(value)).join(' / ');
       return {
         name: 'moves',
-        metric: `card moves/s over HTTP, ${CLIENTS} concurrent clients (baseline: one-row UPDATEs/s through pg, ${CLIENTS} workers); median of ${ROUNDS} alternating rounds`,
+        metric: `card moves/s over HTTP, ${CLIENTS} concurrent clients (baseline: one-row UPDATEs/s through pg, ${CLIENTS} workers); rate, ratio and p99 are medians of ${ROUNDS} alternating rounds`,
         value: median(api.map((p) => p.rate)),
         unit: 'ops/s',
         baseline: median(bare.map((p) => p.rate)),
@@ -165,7 +168,10 @@ export const moves: Bench = {
           updatesPerSecondPerRound: perRound(bare.map((p) => p.rate)),
           p50Ms: round2(quantile(latencies, 0.5)),
           p99Ms: round2(p99),
-          p99MsPerRound: perRound(api.map((p) => quantile(p.latencies, 0.99))),
+          p99MsPerRound: perRound(p99PerRound),
+          p99OverAllMovesMs: round2(quantile(latencies, 0.99)),
+          stealPercentPerRound: perRound(api.map((p) => p.stealPercent)),
+          baselineStealPercentPerRound: perRound(bare.map((p) => p.stealPercent)),
           maxMs: round2(Math.max(...latencies)),
           errors,
           serverProcessCpuMsPerMove: round2(median(api.map((p) => p.serverCpuMsPerOp))),

@@ -1,5 +1,6 @@
 // The measuring loop the load benchmarks share: `workers` loops run `op` back to back through a
 // warm-up and a measured window.
+import { readFileSync } from 'node:fs';
 
 export interface Timing {
   warmupMs: number;
@@ -17,6 +18,26 @@ export interface Phase {
   operations: number;
   /** CPU time of this whole process per operation counted in the window. */
   cpuMsPerOp: number;
+  /**
+   * Percent of the machine's CPU time the hypervisor gave to other guests during the window ("steal",
+   * from /proc/stat; NaN where there is none): on a shared machine the slow rounds are the stolen ones.
+   */
+  stealPercent: number;
+}
+
+/** The machine's CPU time so far, in clock ticks: all of it and the part stolen (Linux; undefined elsewhere). */
+function machineTicks(): { total: number; steal: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: fields.reduce((sum, ticks) => sum + ticks, 0), steal: fields[7] ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+function stealBetween(from: ReturnType<typeof machineTicks>, to: ReturnType<typeof machineTicks>): number {
+  if (!from || !to || to.total === from.total) return Number.NaN;
+  return (100 * (to.steal - from.steal)) / (to.total - from.total);
 }
 
 /**
@@ -33,12 +54,20 @@ export async function phase(workers: number, timing: Timing, op: (worker: number
   const latencies: number[] = [];
   let cpuAtFrom: NodeJS.CpuUsage | undefined;
   let cpu: NodeJS.CpuUsage | undefined;
+  let ticksAtFrom: ReturnType<typeof machineTicks>;
+  let ticksAtUntil: ReturnType<typeof machineTicks>;
   const loop = async (worker: number) => {
     for (let began = performance.now(); began < until; began = performance.now()) {
       const ok = await op(worker);
       const ended = performance.now();
-      if (!cpuAtFrom && ended >= from) cpuAtFrom = process.cpuUsage();
-      if (!cpu && ended >= until && cpuAtFrom) cpu = process.cpuUsage(cpuAtFrom);
+      if (!cpuAtFrom && ended >= from) {
+        cpuAtFrom = process.cpuUsage();
+        ticksAtFrom = machineTicks();
+      }
+      if (!cpu && ended >= until && cpuAtFrom) {
+        cpu = process.cpuUsage(cpuAtFrom);
+        ticksAtUntil = machineTicks();
+      }
       if (ended >= from && ended <= until) done++;
       if (began >= from) latencies.push(ended - began);
       if (!ok) errors++;
@@ -47,5 +76,13 @@ export async function phase(workers: number, timing: Timing, op: (worker: number
   };
   await Promise.all(Array.from({ length: workers }, (_, worker) => loop(worker)));
   cpu ??= process.cpuUsage(cpuAtFrom);
-  return { rate: done / (timing.measureMs / 1000), latencies, errors, operations, cpuMsPerOp: (cpu.user + cpu.system) / 1000 / done };
+  ticksAtUntil ??= machineTicks();
+  return {
+    rate: done / (timing.measureMs / 1000),
+    latencies,
+    errors,
+    operations,
+    cpuMsPerOp: (cpu.user + cpu.system) / 1000 / done,
+    stealPercent: stealBetween(ticksAtFrom, ticksAtUntil),
+  };
 }
