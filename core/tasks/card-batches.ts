@@ -4,7 +4,7 @@
 // single one: versioned, nothing written for a card no longer at the version seen or with an
 // escalation cycle open on it, activity and events in the order the requests came. The engine's
 // transaction writes a watched card's change with the same statement, alone and without that guard.
-import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction, type Updateable } from 'kysely';
 import { createBatcher } from '../db/batcher.ts';
 import { compiledOnce } from '../db/compiled-once.ts';
 import type { Database, TasksTable } from '../db/schema.ts';
@@ -22,7 +22,7 @@ const JSON_TEXT_COLUMNS = new Set(['fields']);
 export type CardWithLastPosition = TaskRow & { last_position: string | null };
 
 /** The column end a card moves to: the last position among the cards in its target status (its own when none). */
-const lastInTarget = (target: ReturnType<typeof sql>) => sql`(
+const lastInTarget = (target: RawBuilder<unknown>) => sql`(
   SELECT other.position FROM tasks AS other
   WHERE other.type = card.type AND other.status = coalesce(${target}, card.status) AND other.archived_at IS NULL
   ORDER BY other.position DESC LIMIT 1
