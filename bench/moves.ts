@@ -1,8 +1,8 @@
 // moves: how many card moves per second the HTTP API sustains for 16 concurrent people, and how long
 // each takes, against the database alone doing the bare minimum (a one-row UPDATE) at the same
 // concurrency. The two alternate over several rounds, so a slow spell of this shared machine falls on
-// both; the ratio is the median of the rounds' ratios. The board holds 10,000 other cards, as a busy
-// shop's would: a plan that reads through the table shows here (one did, in the card write).
+// both; the ratio and the p99 are medians of the rounds' figures. The board holds 10,000 other cards,
+// as a busy shop's would: a plan that reads through the table shows here (one did, in the card write).
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
