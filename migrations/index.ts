@@ -10,6 +10,7 @@ import * as m0007 from './0007_escalations.ts';
 import * as m0008 from './0008_webhooks.ts';
 import * as m0009 from './0009_escalation_runs.ts';
 import * as m0010 from './0010_open_escalations.ts';
+import * as m0011 from './0011_card_checklists.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '0001_instance': m0001,
@@ -22,4 +23,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0008_webhooks': m0008,
   '0009_escalation_runs': m0009,
   '0010_open_escalations': m0010,
+  '0011_card_checklists': m0011,
 };

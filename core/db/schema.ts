@@ -4,6 +4,7 @@ import type { WebhookEvent } from '../notifications/webhook-formats.ts';
 import type { OrgDiff } from '../org/diff.ts';
 import type { DisplayName, OrgDefinition } from '../org/format.schema.ts';
 import type { SourceFile } from '../org/yaml-source.ts';
+import type { Checklist } from '../tasks/checklist.ts';
 
 export interface InstanceTable {
   /** Always 1: the table holds exactly one row describing this installation. */
@@ -68,6 +69,8 @@ export interface TasksTable {
   priority: Generated<Priority>;
   fields: JsonColumn<Record<string, unknown>>;
   labels: ColumnType<string[], string[] | undefined, string[]>;
+  /** The card's own checklist (JSON text on write, like `fields`; a new card's is empty). */
+  checklist: ColumnType<Checklist, string | undefined, string>;
   assignee_id: string | null;
   role_id: string | null;
   due_at: Date | null;

@@ -1,6 +1,7 @@
 // The shapes the API answers with (what the UI and the OpenAPI document rely on).
 import { z } from 'zod';
 import { displayName } from '../org/format.schema.ts';
+import { checklistSchema } from '../tasks/checklist.ts';
 
 const isoTime = z.string().datetime({ offset: true });
 const category = z.enum(['todo', 'active', 'blocked', 'done']);
@@ -15,6 +16,7 @@ export const taskViewSchema = z.object({
   priority: z.enum(['low', 'normal', 'high', 'urgent']),
   fields: z.record(z.string(), z.unknown()),
   labels: z.array(z.string()),
+  checklist: checklistSchema,
   assigneeId: z.string().nullable(),
   roleId: z.string().nullable(),
   dueAt: isoTime.nullable(),
@@ -29,7 +31,7 @@ export const taskViewSchema = z.object({
 
 /**
  * A card as a board shows it: what a card face, its column and a move need. The whole card (description,
- * who made it and when) is at GET /api/tasks/:id; a board of thousands of cards loads without it.
+ * checklist, who made it and when) is at GET /api/tasks/:id; a board of thousands of cards loads without it.
  */
 export const boardCardSchema = taskViewSchema.pick({
   id: true, type: true, title: true, status: true, category: true, priority: true, fields: true, labels: true,

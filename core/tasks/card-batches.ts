@@ -17,7 +17,7 @@ import type { Recorded, TaskRow } from './task.repository.ts';
 const MAX_IN_FLIGHT = 1;
 const MAX_BATCH = 64;
 /** Columns whose values reach a write as JSON text (Kysely's form for jsonb). */
-const JSON_TEXT_COLUMNS = new Set(['fields']);
+const JSON_TEXT_COLUMNS = new Set(['fields', 'checklist']);
 
 export type CardWithLastPosition = TaskRow & { last_position: string | null };
 

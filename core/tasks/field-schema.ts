@@ -2,6 +2,7 @@
 // against it, and an error names the field.
 import { z } from 'zod';
 import type { FieldDefinition, TaskTypeDefinition } from '../org/format.schema.ts';
+import { checklistSchema } from './checklist.ts';
 
 const bounded = (schema: z.ZodNumber, field: FieldDefinition) => {
   let result = schema;
@@ -41,7 +42,7 @@ function valueSchema(field: FieldDefinition): z.ZodType {
     case 'url':
       return z.url({ protocol: /^https?$/ }).max(field.max_length ?? 2000);
     case 'checklist':
-      return z.array(z.strictObject({ text: z.string().min(1).max(500), done: z.boolean() })).max(200);
+      return checklistSchema;
     case 'boolean':
       return z.boolean();
   }

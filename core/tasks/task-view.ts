@@ -39,6 +39,7 @@ export function toTaskView(row: Selectable<TasksTable>): TaskView {
     priority: row.priority,
     fields: row.fields,
     labels: row.labels,
+    checklist: row.checklist,
     assigneeId: row.assignee_id,
     roleId: row.role_id,
     dueAt: row.due_at?.toISOString() ?? null,

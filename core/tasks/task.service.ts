@@ -11,6 +11,7 @@ import type { OrgModel } from '../org/org-model.ts';
 import type { OrgService } from '../org/org.service.ts';
 import { suggest } from '../org/suggest.ts';
 import { createAssigner, type AssignTo } from './assignment.ts';
+import type { Checklist } from './checklist.ts';
 import { validateFields } from './fields.ts';
 import { archived, notFound, staleVersion } from './task-errors.ts';
 import { toTaskView, type TaskView } from './task-view.ts';
@@ -31,6 +32,7 @@ export interface NewTask {
   fields?: Record<string, unknown>;
   priority?: Priority;
   labels?: string[];
+  checklist?: Checklist;
   dueAt?: Date | null;
   assignTo?: AssignTo;
 }
@@ -41,6 +43,8 @@ export interface TaskEdit {
   fields?: Record<string, unknown>;
   priority?: Priority;
   labels?: string[];
+  /** The whole list as it should be; the version sent keeps two people's ticks from overwriting each other. */
+  checklist?: Checklist;
   dueAt?: Date | null;
 }
 
@@ -115,6 +119,7 @@ export function createTaskService(deps: TaskServiceDeps) {
           priority: input.priority ?? 'normal',
           fields: JSON.stringify(fields),
           labels: input.labels ?? [],
+          checklist: JSON.stringify(input.checklist ?? []),
           due_at: input.dueAt ?? null,
           position: positionBetween(await repo.lastPosition(type.id, initial.id, tx), null),
           created_by: actor?.id ?? null,
@@ -137,11 +142,12 @@ export function createTaskService(deps: TaskServiceDeps) {
         description: edit.description ?? row.description,
         priority: edit.priority ?? row.priority,
         labels: edit.labels ?? row.labels,
+        checklist: edit.checklist ?? row.checklist,
         due_at: edit.dueAt === undefined ? row.due_at : edit.dueAt,
       };
-      const changes = diff({ ...pick(row, ['title', 'description', 'priority', 'labels', 'due_at']), ...prefixed(row.fields) }, { ...next, ...prefixed(fields) });
+      const changes = diff({ ...pick(row, ['title', 'description', 'priority', 'labels', 'checklist', 'due_at']), ...prefixed(row.fields) }, { ...next, ...prefixed(fields) });
       if (Object.keys(changes).length === 0) return toTaskView(row);
-      const updated = await change(row, expectedVersion, { ...next, fields: JSON.stringify(fields) }, { event: 'task.updated', actor, action: 'updated', changes });
+      const updated = await change(row, expectedVersion, { ...next, checklist: JSON.stringify(next.checklist), fields: JSON.stringify(fields) }, { event: 'task.updated', actor, action: 'updated', changes });
       return toTaskView(updated);
     },
 

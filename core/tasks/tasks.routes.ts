@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires } from '../http/guard.ts';
 import { jsonBody, pathParams } from '../http/validate.ts';
+import { checklistSchema } from './checklist.ts';
 import type { TaskService } from './task.service.ts';
 
 const id = z.object({ id: z.coerce.number().int().positive() });
@@ -22,6 +23,7 @@ const createBody = z.object({
   fields: z.record(z.string(), z.unknown()).optional(),
   priority: priority.optional(),
   labels: labels.optional(),
+  checklist: checklistSchema.optional(),
   dueAt: dueAt.optional(),
   assignTo: assignTo.optional(),
 });
@@ -32,6 +34,7 @@ const editBody = z.object({
   fields: z.record(z.string(), z.unknown()).optional(),
   priority: priority.optional(),
   labels: labels.optional(),
+  checklist: checklistSchema.optional(),
   dueAt: dueAt.optional(),
 });
 const moveBody = z.object({
