@@ -6,6 +6,7 @@ import { migrateToLatest } from '../core/db/migrate.ts';
 import type { Database } from '../core/db/schema.ts';
 import { attachBoardSockets, REPLAY_LIMIT } from '../core/events/board-socket.ts';
 import { createEventBus } from '../core/events/event-bus.ts';
+import { recordEvent } from '../core/events/event-log.ts';
 import { startHttpServer, type RunningServer } from '../core/http/server.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { connectLive } from './helpers/live-client.ts';
@@ -73,6 +74,26 @@ describe.each(testDatabases)('live board updates on $kind', (database) => {
 
     await api(a, 'PATCH', `/api/tasks/${card.id}/transition`, { to: 'done', expectedVersion: 2 });
     await again.waitFor((m) => m.event?.taskId === card.id && m.task?.status === 'done');
+    await again.close();
+  });
+
+  it('replays to a reconnecting client only what it would have been sent live: not another person\'s notification', async () => {
+    const first = await connectLive(server.url, 'core-task', b);
+    const hello = await first.waitFor((m) => m.type === 'hello');
+    await first.close();
+
+    const card = await api(a, 'POST', '/api/tasks', { type: 'core.task', title: '只给 A 的提醒' });
+    const me = await api(a, 'GET', '/api/me');
+    const notification = await t.db.kysely.transaction().execute((tx) =>
+      recordEvent(tx, { type: 'notification.created', taskId: card.id, taskType: 'core.task', actorId: null, recipientId: me.id }),
+    );
+    t.services.events.announce();
+    await api(a, 'PATCH', `/api/tasks/${card.id}/transition`, { to: 'in_progress', expectedVersion: 1 });
+
+    const again = await connectLive(server.url, 'core-task', b, hello.lastEventId);
+    await again.waitFor((m) => m.event?.taskId === card.id && m.event?.type === 'task.transitioned');
+    expect(again.messages.filter((m) => m.event?.taskId === card.id).map((m) => m.event!.type)).toEqual(['task.created', 'task.transitioned']);
+    expect(again.messages.some((m) => m.event?.id === notification)).toBe(false);
     await again.close();
   });
 

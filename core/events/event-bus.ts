@@ -46,7 +46,8 @@ const eventsWithCards = compiledOnce((db, values: { after: number; also: number[
     .selectAll('tasks')
     .select(['events.id as event_id', 'events.type as event_type', 'events.task_id as event_task_id', 'events.task_type', 'events.actor_id', 'events.recipient_id', 'events.created_at as event_created_at'])
     .where((eb) => (shape.includes('also') ? eb.or([eb('events.id', '>', values.after), sql<boolean>`events.id = ANY(${values.also}::bigint[])`]) : eb('events.id', '>', values.after)))
-    .$if(shape.includes('types'), (select) => select.where(sql<boolean>`events.task_type = ANY(${values.taskTypes}::text[])`))
+    // A board's events: of its task types, and addressed to everyone (not one person's notification).
+    .$if(shape.includes('types'), (select) => select.where(sql<boolean>`events.task_type = ANY(${values.taskTypes}::text[])`).where('events.recipient_id', 'is', null))
     .orderBy('events.id')
     .limit(values.limit),
 );
@@ -169,6 +170,7 @@ export function createEventBus(db: Db, log: Logger) {
     },
     announce,
     /** Events after `lastId` for these task types, for a client catching up after a reconnect. */
+    /** A board's events after `lastId`: of these task types and addressed to everyone, as live delivery sends them. */
     since: (lastId: number, taskTypes: string[], limit: number) => load({ after: lastId, taskTypes, limit }),
     get lastId(): number {
       return cursor;
