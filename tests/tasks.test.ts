@@ -124,7 +124,10 @@ describe.each(testDatabases)('cards on $kind', (database) => {
     const aStarted = (await (await move(agent, a, 'in_progress')).json()).task as Card;
     const blocked = await move(agent, b, 'in_progress');
     expect(blocked.status).toBe(422);
-    expect((await blocked.json()).error).toMatchObject({ details: { reason: 'wip_limit', column: 'cs-wip/doing', limit: 1, count: 1 } });
+    expect((await blocked.json()).error).toMatchObject({
+      message: 'Column "cs-wip/doing" already holds 1 of at most 1 cards.',
+      details: { reason: 'wip_limit', column: 'cs-wip/doing', limit: 1, count: 1 },
+    });
 
     const aStuck = await (await move(agent, aStarted, 'blocked')).json();
     expect(aStuck.warnings).toEqual([]);

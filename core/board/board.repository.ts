@@ -20,7 +20,7 @@ export function createBoardRepository(db: Kysely<Database>) {
   return {
     list: () => db.selectFrom('boards').selectAll().orderBy('created_at').orderBy('id').execute(),
     get: (id: string) => db.selectFrom('boards').selectAll().where('id', '=', id).executeTakeFirst(),
-    /** Boards that show a task type (for WIP limits of a move). */
+    /** Boards that show a task type (for WIP limits of a move and of an assignment). */
     showing: (type: string) => showing.get(type, () => db.selectFrom('boards').selectAll().where(sql<boolean>`${type} = ANY(task_types)`).execute()),
     async insert(definition: BoardDefinition, createdBy: string | null): Promise<boolean> {
       const inserted = await db
@@ -31,6 +31,7 @@ export function createBoardRepository(db: Kysely<Database>) {
           task_types: definition.taskTypes,
           columns: JSON.stringify(definition.columns.map((c) => ({ id: c.id, name: c.name, states: c.states, ...(c.wipLimit ? { wip_limit: c.wipLimit, wip_mode: c.wipMode } : {}) }))),
           swimlanes: definition.swimlanes,
+          personal_wip: definition.personalWip ?? null,
           created_by: createdBy,
         })
         .onConflict((oc) => oc.column('id').doNothing())

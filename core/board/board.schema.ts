@@ -21,6 +21,8 @@ export const boardDefinition = z.object({
     .min(1)
     .max(30),
   swimlanes: z.string().regex(SWIMLANES, 'expected none, role, assignee, priority or field:<field id>').default('none'),
+  /** At most this many open cards of the board per person: assignment to a role passes over those at it. */
+  personalWip: z.number().int().positive().optional(),
 });
 
 export type BoardDefinition = z.output<typeof boardDefinition>;

@@ -26,6 +26,7 @@ export function boardView(row: BoardRow) {
     taskTypes: row.task_types,
     columns: row.columns.map((c) => ({ id: c.id, name: c.name, states: c.states, wipLimit: c.wip_limit ?? null, wipMode: c.wip_mode ?? 'block' })),
     swimlanes: row.swimlanes,
+    personalWip: row.personal_wip,
     version: row.version,
   };
 }

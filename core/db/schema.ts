@@ -126,6 +126,8 @@ export interface BoardsTable {
   task_types: string[];
   columns: JsonColumn<BoardColumn[]>;
   swimlanes: Generated<string>;
+  /** At most this many open cards of the board per person, when cards are assigned to a role. */
+  personal_wip: ColumnType<number | null, number | null | undefined, number | null>;
   version: Generated<number>;
   created_by: string | null;
   created_at: Generated<Date>;

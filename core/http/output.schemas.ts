@@ -49,6 +49,7 @@ export const boardViewSchema = z.object({
   taskTypes: z.array(z.string()),
   columns: z.array(z.object({ id: z.string(), name: displayName, states: z.array(z.string()), wipLimit: z.number().int().nullable(), wipMode: z.enum(['block', 'warn']) })),
   swimlanes: z.string(),
+  personalWip: z.number().int().nullable(),
   version: z.number().int(),
 });
 

@@ -1,8 +1,9 @@
 // Who gets a card assigned to a role: the holder with the fewest open cards (ties: by name, then id),
-// so work spreads evenly and the choice is predictable; holders at their personal WIP limit for the
-// card's type are passed over.
-import type { Transaction } from 'kysely';
+// so work spreads evenly and the choice is predictable; holders at a personal WIP limit are passed
+// over: the role's for the card's type (roles file, `personal_wip`), or a board's that shows the card.
+import { sql, type Transaction } from 'kysely';
 import type { Person, UsersRepository } from '../auth/users.repository.ts';
+import type { BoardRepository } from '../board/board.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { OrgModel } from '../org/org-model.ts';
@@ -24,12 +25,18 @@ export interface AssignTo {
   roleId?: string | null;
 }
 
+/** At most `limit` open cards of these types per person. */
+interface PersonalLimit {
+  types: string[];
+  limit: number;
+}
+
 type Assignment =
   | { personId: string; roleId: string | null }
-  | { roleId: string; holders: Person[]; taskType: string; personalLimit: number | undefined }
+  | { roleId: string; holders: Person[]; limits: PersonalLimit[] }
   | { roleId: null };
 
-export function createAssigner(deps: { users: UsersRepository; repo: TaskRepository }) {
+export function createAssigner(deps: { users: UsersRepository; repo: TaskRepository; boards: BoardRepository }) {
   return {
     /** Checks an assignment before the transaction (PGlite has one connection: no reads outside it meanwhile). */
     async prepareAssignment(model: OrgModel, taskType: string, assignTo: AssignTo | undefined): Promise<Assignment | undefined> {
@@ -44,19 +51,31 @@ export function createAssigner(deps: { users: UsersRepository; repo: TaskReposit
         return { personId, roleId };
       }
       if (roleId === null) return { roleId: null };
-      return { roleId, holders: await deps.users.holdersOf(roleId), taskType, personalLimit: model.role(roleId)?.personal_wip?.[taskType] };
+      const ofRole = model.role(roleId)?.personal_wip?.[taskType];
+      const limits: PersonalLimit[] = [
+        ...(ofRole === undefined ? [] : [{ types: [taskType], limit: ofRole }]),
+        ...(await deps.boards.showing(taskType)).flatMap((board) => (board.personal_wip ? [{ types: board.task_types, limit: board.personal_wip }] : [])),
+      ];
+      return { roleId, holders: await deps.users.holdersOf(roleId), limits };
     },
 
-    /** Inside the transaction: a role's card goes to the holder with the fewest open cards right now. */
+    /**
+     * Inside the transaction: a role's card goes to the holder with the fewest open cards right now.
+     * Assignments to one role take turns (a lock until commit), so two at once cannot both give the
+     * last place under a limit.
+     */
     async assignee(assignment: Assignment | undefined, tx: Transaction<Database>): Promise<{ assignee_id?: string | null; role_id?: string | null }> {
       if (!assignment) return {};
       if ('personId' in assignment) return { assignee_id: assignment.personId, role_id: assignment.roleId };
       if (!('holders' in assignment)) return { assignee_id: null, role_id: null };
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`assign:${assignment.roleId}`}, 0))`.execute(tx);
       const ids = assignment.holders.map((h) => h.id);
       const open = await deps.repo.openCounts(ids, tx);
-      const limit = assignment.personalLimit;
-      const ofType = limit === undefined ? open : await deps.repo.openCounts(ids, tx, assignment.taskType);
-      const eligible = assignment.holders.filter((h) => limit === undefined || (ofType.get(h.id) ?? 0) < limit);
+      let eligible = assignment.holders;
+      for (const { types, limit } of assignment.limits) {
+        const ofLimit = await deps.repo.openCounts(ids, tx, types);
+        eligible = eligible.filter((h) => (ofLimit.get(h.id) ?? 0) < limit);
+      }
       return { assignee_id: pickHolder(eligible, open)?.id ?? null, role_id: assignment.roleId };
     },
   };

@@ -1,16 +1,16 @@
 // Plans a move: a transition to another status (checked by the state machine, WIP limits of every
 // board that shows the card) and/or a new place in the column between two neighbours.
-import type { Updateable } from 'kysely';
+import { sql, type Transaction, type Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { BoardRepository } from '../board/board.repository.ts';
 import { positionBetween } from '../board/positions.ts';
-import type { TasksTable } from '../db/schema.ts';
+import type { Database, TasksTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { EventType } from '../events/event-log.ts';
 import type { ApprovalRule, TaskTypeDefinition } from '../org/format.schema.ts';
 import type { OrgModel } from '../org/org-model.ts';
 import { ruleTask } from '../workflow/rule-context.ts';
-import { checkTransition, type WipCheck } from '../workflow/state-machine.ts';
+import { checkTransition, wipRefusal, type Refusal, type WipCheck } from '../workflow/state-machine.ts';
 import type { TaskRepository, TaskRow } from './task.repository.ts';
 
 export interface MoveInput {
@@ -21,8 +21,18 @@ export interface MoveInput {
   beforeId?: number | null;
 }
 
+/** A blocking WIP limit the move enters: counted again under a lock when the move is written. */
+export interface HeldLimit {
+  check: WipCheck;
+  /** What the column holds: cards of these types in these states. */
+  types: string[];
+  states: string[];
+}
+
 export interface MovePlan {
   changes: Updateable<TasksTable>;
+  /** Blocking limits of the target column; pass them to `holdLimits` in the write's transaction. */
+  limits: HeldLimit[];
   /** Set when the move has to be requested and approved before it happens. */
   approval?: ApprovalRule;
   event: EventType;
@@ -45,16 +55,33 @@ interface Context {
   lastInTarget?: string | null;
 }
 
-async function wipChecks({ boards, repo, row, type }: Context, to: string): Promise<WipCheck[]> {
-  const checks: WipCheck[] = [];
+async function wipChecks({ boards, repo, row, type }: Context, to: string): Promise<HeldLimit[]> {
+  const checks: HeldLimit[] = [];
   for (const board of await boards.showing(type.id)) {
     for (const column of board.columns) {
       if (!column.wip_limit || !column.states.includes(to) || column.states.includes(row.status)) continue;
       const count = await repo.countIn(board.task_types, column.states, row.id);
-      checks.push({ column: `${board.id}/${column.id}`, limit: column.wip_limit, count, mode: column.wip_mode ?? 'block' });
+      checks.push({ check: { column: `${board.id}/${column.id}`, limit: column.wip_limit, count, mode: column.wip_mode ?? 'block' }, types: board.task_types, states: column.states });
     }
   }
   return checks;
+}
+
+function refusal(check: Refusal): AppError {
+  return new AppError(check.reason === 'permission' ? 'FORBIDDEN' : 'UNPROCESSABLE', check.message, { reason: check.reason, ...check.details });
+}
+
+/**
+ * In the write's transaction: counts each blocking limit's column again, holding a lock on the column
+ * until commit, so moves into it one at a time see each other and a limit of N never lets in N + 1.
+ * Columns are locked in name order, so two moves cannot wait for each other.
+ */
+export async function holdLimits(tx: Transaction<Database>, repo: TaskRepository, limits: HeldLimit[], cardId: number): Promise<void> {
+  for (const { check, types, states } of [...limits].sort((a, b) => a.check.column.localeCompare(b.check.column))) {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`wip:${check.column}`}, 0))`.execute(tx);
+    const count = await repo.countIn(types, states, cardId, tx);
+    if (count >= check.limit) throw refusal(wipRefusal({ ...check, count }));
+  }
 }
 
 async function placement({ repo, row, input, lastInTarget }: Context, status: string): Promise<string> {
@@ -75,15 +102,14 @@ export async function moveTask(context: Context): Promise<MovePlan> {
   const to = input.to ?? row.status;
   if (to === row.status) {
     const position = await placement(context, row.status);
-    return { changes: { position }, event: 'task.reordered', activity: { position: [row.position, position] }, warnings: [] };
+    return { changes: { position }, limits: [], event: 'task.reordered', activity: { position: [row.position, position] }, warnings: [] };
   }
-  const check = checkTransition({ type, task: ruleTask(row, now, model.calendar), to, actor, policy: model.policies, now, wip: await wipChecks(context, to), approved });
-  if (!check.ok) {
-    const code = check.reason === 'permission' ? 'FORBIDDEN' : 'UNPROCESSABLE';
-    throw new AppError(code, check.message, { reason: check.reason, ...check.details });
-  }
+  const limits = await wipChecks(context, to);
+  const check = checkTransition({ type, task: ruleTask(row, now, model.calendar), to, actor, policy: model.policies, now, wip: limits.map((limit) => limit.check), approved });
+  if (!check.ok) throw refusal(check);
   const position = await placement(context, to);
   return {
+    limits: limits.filter((limit) => limit.check.mode === 'block'),
     changes: {
       status: to,
       category: check.category,

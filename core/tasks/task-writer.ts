@@ -55,14 +55,16 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
   /**
    * One card's versioned change with its record: a 409 with the current card when `expectedVersion` is
    * stale. A card no rule watches is written in one statement; otherwise the event path runs with it.
+   * `first` runs in the change's transaction before the write (a change that needs it gets one).
    */
-  async function change(row: TaskRow, expectedVersion: number, changes: Updateable<TasksTable>, entry: ChangeEntry): Promise<TaskRow> {
+  async function change(row: TaskRow, expectedVersion: number, changes: Updateable<TasksTable>, entry: ChangeEntry, first?: (tx: Transaction<Database>) => Promise<void>): Promise<TaskRow> {
     const context = await deps.afterChange?.prepare();
     const after = { ...pickWatched(row), ...pickWatched(changes) } as WatchedCard;
     const { actor, ...rest } = entry;
     const recorded = { ...rest, actorId: actor?.id ?? null };
     const inTransaction = async () => {
       const result = await deps.db.kysely.transaction().execute(async (tx) => {
+        await first?.(tx);
         const updated = await deps.repo.updateRecordedIn(tx, row.id, expectedVersion, changes, recorded);
         if (!updated) throw staleVersion((await deps.repo.find(row.id, tx)) ?? row, expectedVersion);
         // The UPDATE holds the card's row lock: `updated` is the card as the engine must see it.
@@ -72,7 +74,7 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
       deps.afterCommit();
       return result;
     };
-    if (deps.afterChange?.concerns(after, context as Context) ?? false) return inTransaction();
+    if (first || (deps.afterChange?.concerns(after, context as Context) ?? false)) return inTransaction();
     const updated = await deps.repo.updateRecordedUnlessEscalating(row.id, expectedVersion, changes, recorded);
     if (updated) {
       deps.afterCommit();

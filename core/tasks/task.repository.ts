@@ -69,13 +69,13 @@ export function createTaskRepository(db: Kysely<Database>) {
         .execute();
     },
     /** Open cards per person among `people` (of one type, if given), for assignment by fewest open cards. */
-    async openCounts(people: string[], executor: Executor = db, type?: string): Promise<Map<string, number>> {
+    async openCounts(people: string[], executor: Executor = db, types?: string[]): Promise<Map<string, number>> {
       if (people.length === 0) return new Map();
       let query = executor
         .selectFrom('tasks')
         .select(['assignee_id', (eb) => eb.fn.countAll<number>().as('n')])
         .where('assignee_id', 'in', people);
-      if (type) query = query.where('type', '=', type);
+      if (types) query = query.where('type', 'in', types);
       const rows = await query
         .where('category', '!=', 'done')
         .where('archived_at', 'is', null)

@@ -1,11 +1,12 @@
 // Every command on a card, one function each, used by the routes, the duty scheduler and tests alike.
 // Each commits its versioned UPDATE with an activity row and an event row; listeners hear after commit.
+import type { Transaction } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import type { BoardRepository } from '../board/board.repository.ts';
 import { positionBetween } from '../board/positions.ts';
 import type { Db } from '../db/create-db.ts';
-import type { Priority } from '../db/schema.ts';
+import type { Database, Priority } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { OrgModel } from '../org/org-model.ts';
 import type { OrgService } from '../org/org.service.ts';
@@ -23,7 +24,7 @@ import { createApprovalsRepository } from '../workflow/approvals.repository.ts';
 
 type ApprovalView = ReturnType<typeof approvalView>;
 import type { TaskRepository, TaskRow } from './task.repository.ts';
-import { moveTask, type MoveInput } from './move.ts';
+import { holdLimits, moveTask, type MoveInput } from './move.ts';
 
 export interface NewTask {
   type: string;
@@ -77,7 +78,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     return type;
   };
 
-  const { prepareAssignment, assignee } = createAssigner({ users: deps.users, repo });
+  const { prepareAssignment, assignee } = createAssigner({ users: deps.users, repo, boards: deps.boards });
 
   const { write, change } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
   const extras = createCardExtras({ repo, links: createLinksRepository(deps.db.kysely), write });
@@ -183,7 +184,8 @@ export function createTaskService(deps: TaskServiceDeps) {
         return { task: toTaskView(row), warnings: plan.warnings, approval };
       }
       const action = plan.event === 'task.transitioned' ? 'moved' : 'reordered';
-      const updated = await change(row, expectedVersion, plan.changes, { event: plan.event, actor, action, changes: plan.activity });
+      const limits = plan.limits.length ? (tx: Transaction<Database>) => holdLimits(tx, repo, plan.limits, row.id) : undefined;
+      const updated = await change(row, expectedVersion, plan.changes, { event: plan.event, actor, action, changes: plan.activity }, limits);
       return { task: toTaskView(updated), warnings: plan.warnings };
     },
 

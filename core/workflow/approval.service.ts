@@ -10,7 +10,7 @@ import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { ApprovalRule } from '../org/format.schema.ts';
 import type { OrgService } from '../org/org.service.ts';
-import { moveTask } from '../tasks/move.ts';
+import { holdLimits, moveTask } from '../tasks/move.ts';
 import { notFound, staleVersion } from '../tasks/task-errors.ts';
 import type { TaskRepository, TaskRow } from '../tasks/task.repository.ts';
 import type { Record_, TaskWriter } from '../tasks/task-writer.ts';
@@ -100,6 +100,7 @@ export function createApprovalService(deps: {
             await deps.approvals.close(tx, approvalId, 'cancelled');
           } else {
             await deps.approvals.close(tx, approvalId, 'approved');
+            await holdLimits(tx, deps.tasks, plan.limits, row.id);
             task = await applyUpdate(tx, row, plan.changes);
             await record(task, 'task.transitioned', actor, 'moved', plan.activity, 'approved');
           }

@@ -38,6 +38,11 @@ export interface TransitionInput {
   approved?: boolean;
 }
 
+/** A column at its limit: the refusal when the limit blocks, the warning's text when it warns. */
+export function wipRefusal(limit: WipCheck): Refusal {
+  return { reason: 'wip_limit', message: `Column "${limit.column}" already holds ${limit.count} of at most ${limit.limit} cards.`, details: { ...limit } };
+}
+
 export function categoryOf(type: TaskTypeDefinition, status: string): StateCategory | undefined {
   return type.workflow.states.find((state) => state.id === status)?.category;
 }
@@ -91,9 +96,9 @@ export function checkTransition({ type, task, to, actor, policy, now, wip, appro
   const warnings: string[] = [];
   for (const limit of wip) {
     if (limit.count < limit.limit) continue;
-    const message = `Column "${limit.column}" already holds ${limit.count} of at most ${limit.limit} cards.`;
-    if (limit.mode === 'block') return { ok: false, reason: 'wip_limit', message, details: { ...limit } };
-    warnings.push(message);
+    const refused = wipRefusal(limit);
+    if (limit.mode === 'block') return { ok: false, ...refused };
+    warnings.push(refused.message);
   }
   const approvesAlone = approval?.mode === 'any' && actor.roles.includes(approval.by) && actor.permissions.has('tasks.approve');
   return { ok: true, category, warnings, ...(approval && !approvesAlone ? { approval } : {}) };
