@@ -234,7 +234,7 @@ describe.each(testDatabases)('cards on $kind', (database) => {
     expect(bad.status).toBe(400);
   });
 
-  it('filters a board by text, assignee, role, label and overdue', async () => {
+  it('filters a board by text, type, assignee, role, label, due date and overdue', async () => {
     const person = (await (await t.call('GET', '/api/me', { cookie: agent })).json()).id;
     await create(agent, { type: 'core.task', title: '核对库存 SKU-88', labels: ['双十一'], dueAt: '2020-01-01T00:00:00Z', assignTo: { personId: person, roleId: 'after-sales-agent' } });
     const query = async (q: string) => (await (await t.call('GET', `/api/boards/core-task?${q}`, { cookie: agent })).json()).cards.map((c: { title: string }) => c.title);
@@ -244,6 +244,46 @@ describe.each(testDatabases)('cards on $kind', (database) => {
     expect(await query(`assignee=${person}&q=SKU`)).toEqual(['核对库存 SKU-88']);
     expect(await query('role=after-sales-agent&q=SKU')).toEqual(['核对库存 SKU-88']);
     expect(await query('q=%25')).toEqual([]);
+    expect(await query('dueBefore=2020-06-01T00:00:00Z&q=SKU')).toEqual(['核对库存 SKU-88']);
+    expect(await query('dueBefore=2019-12-31T00:00:00Z&q=SKU')).toEqual([]);
+
+    const mixed = { id: 'ops-mixed', name: '运营', taskTypes: ['core.task', 'core.report'], columns: ['todo', 'in_progress', 'blocked', 'done'].map((state) => ({ id: state, name: state, states: [state] })) };
+    expect((await t.call('POST', '/api/boards', { cookie: director, body: mixed })).status).toBe(201);
+    await create(agent, { type: 'core.report', title: 'SKU-88 周报' });
+    const onMixed = async (q: string) => (await (await t.call('GET', `/api/boards/ops-mixed?${q}`, { cookie: agent })).json()).cards.map((c: { title: string }) => c.title);
+    expect((await onMixed('q=SKU-88')).sort()).toEqual(['SKU-88 周报', '核对库存 SKU-88']);
+    expect(await onMixed('q=SKU-88&type=core.report')).toEqual(['SKU-88 周报']);
+
+    // A board shows only its own types' cards, whatever the filter asks for.
+    const other = await t.call('GET', '/api/boards/core-task?type=core.report', { cookie: agent });
+    expect(other.status).toBe(400);
+    expect((await other.json()).error.message).toBe('Board "core-task" shows core.task; it has no cards of type "core.report".');
+    expect((await t.call('POST', '/api/boards/core-task/views', { cookie: agent, body: { name: 'x', filters: { type: 'core.report' } } })).status).toBe(400);
+  });
+
+  it('checks a board definition against the task types it shows, naming each problem', async () => {
+    const board = (changes: Record<string, unknown>) => ({
+      id: 'draft-board', name: 'Draft', taskTypes: ['core.task'],
+      columns: [{ id: 'todo', name: 'To do', states: ['todo'] }, { id: 'doing', name: 'Doing', states: ['in_progress', 'todo'] }, { id: 'done', name: 'Done', states: ['finished'] }],
+      swimlanes: 'field:channel',
+      ...changes,
+    });
+    const refused = await t.call('POST', '/api/boards', { cookie: director, body: board({}) });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.details.issues).toEqual([
+      { path: 'columns.1.states.1', message: 'state "todo" is already in column "todo"' },
+      { path: 'columns.2.states.0', message: 'no shown task type has a state "finished"' },
+      { path: 'swimlanes', message: 'no shown task type has a field "channel"' },
+    ]);
+    expect((await t.call('POST', '/api/boards', { cookie: director, body: board({ taskTypes: ['core.tasks'] }) })).status).toBe(400);
+    expect((await t.call('GET', '/api/boards/draft-board', { cookie: director })).status).toBe(404);
+
+    const fine = await t.call('POST', '/api/boards', {
+      cookie: director,
+      body: board({ taskTypes: ['store.after-sales-case'], columns: [{ id: 'all', name: '全部', states: ['open', 'in_progress', 'waiting_customer', 'resolved', 'closed'] }], swimlanes: 'field:case_type' }),
+    });
+    expect(fine.status, await fine.clone().text()).toBe(201);
+    expect(await fine.json()).toMatchObject({ id: 'draft-board', swimlanes: 'field:case_type', personalWip: null });
   });
 
 });

@@ -48,7 +48,19 @@ function checkDefinition(model: OrgModel, definition: BoardDefinition): void {
       seen.set(state, column.id);
     }),
   );
+  const field = /^field:(.+)$/.exec(definition.swimlanes)?.[1];
+  if (field && !types.some((type) => type?.fields.some((f) => f.id === field))) {
+    issues.push({ path: 'swimlanes', message: `no shown task type has a field "${field}"` });
+  }
   if (issues.length) throw new AppError('VALIDATION_FAILED', issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), { issues });
+}
+
+/** A filter by type names one of the board's own types: a board shows only its cards. */
+function checkFilters(board: BoardRow, filters: CardFilters): void {
+  if (filters.type !== undefined && !board.task_types.includes(filters.type)) {
+    const message = `Board "${board.id}" shows ${board.task_types.join(', ')}; it has no cards of type "${filters.type}".`;
+    throw new AppError('VALIDATION_FAILED', message, { issues: [{ path: 'type', message: 'not a task type of this board' }] });
+  }
 }
 
 function viewOf(row: { id: number; name: string; filters: Record<string, string>; shared: boolean; owner_id: string }) {
@@ -67,8 +79,8 @@ export function createBoardService(deps: { boards: BoardRepository; org: OrgServ
     },
     /** A board and its cards (after `filters`) as JSON text: `{board, cards}`, the cards built by the database. */
     async loadJson(id: string, filters: CardFilters, now = new Date()): Promise<string> {
-      const board = await deps.boards.get(id);
-      if (!board) throw new AppError('NOT_FOUND', `There is no board "${id}".`);
+      const board = await this.get(id);
+      checkFilters(board, filters);
       return `{"board":${JSON.stringify(boardView(board))},"cards":${await deps.boards.cardsJson(board, filters, now)}}`;
     },
     async views(boardId: string, actor: Actor) {
@@ -76,7 +88,7 @@ export function createBoardService(deps: { boards: BoardRepository; org: OrgServ
       return (await deps.boards.views(boardId, actor.id)).map(viewOf);
     },
     async addView(boardId: string, actor: Actor, view: { name: string; filters: CardFilters; shared: boolean }) {
-      await this.get(boardId);
+      checkFilters(await this.get(boardId), view.filters);
       return viewOf(await deps.boards.addView({ board_id: boardId, owner_id: actor.id, name: view.name, filters: view.filters, shared: view.shared }));
     },
     async removeView(boardId: string, viewId: number, actor: Actor) {
