@@ -6,6 +6,7 @@ import { addDuration } from '../duties/cadence.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { recordEvent } from '../events/event-log.ts';
+import { notifyWatchersOf } from '../tasks/watchers.ts';
 import type { Logger } from '../logger.ts';
 import type { Escalation } from '../org/format.schema.ts';
 import type { OrgModel } from '../org/org-model.ts';
@@ -148,6 +149,7 @@ export function createEscalationEngine(deps: EngineDeps) {
       await deps.tasks.addActivity(tx, { taskId: card.id, actorId: null, action: 'escalated', changes: diffOf(before, current), note });
       await deps.escalations.log(tx, { task_id: card.id, rule: input.key, outcome: 'fired', level, inputs: { actions: definition.then, target: target.role, skipped: target.skipped }, reason: note, at: input.now });
       await recordEvent(tx, { type: 'task.updated', taskId: card.id, taskType: card.type, actorId: null });
+      await notifyWatchersOf(tx, { task: current, actorId: null, action: 'escalated' });
     }
     return current;
   }

@@ -9,6 +9,7 @@ import { createBatcher } from '../db/batcher.ts';
 import { compiledOnce } from '../db/compiled-once.ts';
 import type { Database, TasksTable } from '../db/schema.ts';
 import type { Recorded, TaskRow } from './task.repository.ts';
+import { notifyWatchers } from './watchers.ts';
 
 /**
  * One batch of each kind out at a time. Measured (`moves` bench, 16 clients): more in flight makes
@@ -74,7 +75,7 @@ const writeMany = compiledOnce((db, values: { ids: number[]; requests: string; s
       INSERT INTO events (type, task_id, task_type, actor_id)
       SELECT request.event, changed.id, changed.type, request.actor_id
       FROM changed JOIN request ON request.id = changed.id ORDER BY request.n
-    )
+    ), ${notifyWatchers(sql`SELECT changed.id AS task_id, changed.type, changed.title, request.actor_id, request.action, request.n FROM changed JOIN request ON request.id = changed.id`)}
     SELECT * FROM changed`;
   return { compile: () => query.compile(db) };
 });

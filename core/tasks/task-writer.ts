@@ -8,6 +8,7 @@ import type { Database, TasksTable } from '../db/schema.ts';
 import { recordEvent, type EventType } from '../events/event-log.ts';
 import { staleVersion } from './task-errors.ts';
 import type { Recorded, TaskRepository, TaskRow } from './task.repository.ts';
+import { notifyWatchersOf } from './watchers.ts';
 
 export type Changes = Record<string, [unknown, unknown]>;
 export type Record_ = (task: TaskRow, type: EventType, actor: Actor | null, action: string, changes: Changes, note?: string) => Promise<void>;
@@ -34,6 +35,8 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
         touched.add(task.id);
         await deps.repo.addActivity(tx, { taskId: task.id, actorId: actor?.id ?? null, action, changes, ...(note ? { note } : {}) });
         await recordEvent(tx, { type, taskId: task.id, taskType: task.type, actorId: actor?.id ?? null });
+        // A card just made has nobody watching it yet.
+        if (action !== 'created') await notifyWatchersOf(tx, { task, actorId: actor?.id ?? null, action });
       });
       if (deps.afterChange) {
         for (const id of touched) {
