@@ -1,6 +1,8 @@
 // Graph checks of a merged organisation: every reference resolves, reporting lines form a forest,
 // department heads belong to their department, and declared task types are well-formed.
+import { toFieldIssues } from '../http/validate.ts';
 import { parseScope } from '../kpis/core-metrics.ts';
+import { fieldValueSchema } from '../tasks/field-schema.ts';
 import type { OrgCatalogue } from './catalogue.ts';
 import type { FieldDefinition, TaskTypeDefinition } from './format.schema.ts';
 import { errorAt, type Located } from './located.ts';
@@ -129,6 +131,13 @@ function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue,
       errors.push(errorAt(at, ['fields', i], 'schema', `a ${field.type} field needs "options"`));
     }
     if (field.type === 'money' && !field.currency) errors.push(errorAt(at, ['fields', i], 'schema', 'a money field needs "currency", e.g. CNY'));
+    // A default every new card would get must itself be a value of the field (else no card could be made).
+    const hasOptions = (field.type !== 'enum' && field.type !== 'multi_enum') || field.options;
+    const fits = field.default === undefined || !hasOptions ? undefined : fieldValueSchema(field).safeParse(field.default);
+    if (fits && !fits.success) {
+      const problem = toFieldIssues(fits.error).map((issue) => (issue.path === '(root)' ? issue.message : `${issue.path}: ${issue.message}`)).join('; ');
+      errors.push(errorAt(at, ['fields', i, 'default'], 'schema', `the default is not a valid ${field.type} value: ${problem}`));
+    }
     for (const [key, types] of FIELD_SETTINGS) {
       if (field[key] !== undefined && !types.includes(field.type)) {
         errors.push(errorAt(at, ['fields', i, key], 'schema', `"${key}" does not apply to a ${field.type} field (only to ${types.join(', ')})`));

@@ -11,7 +11,8 @@ const bounded = (schema: z.ZodNumber, field: FieldDefinition) => {
   return result;
 };
 
-function valueSchema(field: FieldDefinition): z.ZodType {
+/** What a value of the field may be (without null: clearing is decided by `required`). */
+export function fieldValueSchema(field: FieldDefinition): z.ZodType {
   switch (field.type) {
     case 'text':
       return z.string().max(field.max_length ?? 500);
@@ -52,7 +53,7 @@ function valueSchema(field: FieldDefinition): z.ZodType {
 export function fieldsSchema(type: TaskTypeDefinition): z.ZodType<Record<string, unknown>> {
   const shape = Object.fromEntries(
     type.fields.map((field) => {
-      const value = valueSchema(field);
+      const value = fieldValueSchema(field);
       return [field.id, field.required ? value : value.nullable().optional()];
     }),
   );
