@@ -9,7 +9,7 @@ import { createEventBus } from '../core/events/event-bus.ts';
 import { recordEvent } from '../core/events/event-log.ts';
 import { startHttpServer, type RunningServer } from '../core/http/server.ts';
 import { testDatabases } from './helpers/databases.ts';
-import { connectLive } from './helpers/live-client.ts';
+import { connectInbox, connectLive } from './helpers/live-client.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -35,7 +35,8 @@ describe.each(testDatabases)('live board updates on $kind', (database) => {
   beforeAll(async () => {
     t = await createTestApp(database, [{ name: 'live.yaml', text: org }]);
     server = await startHttpServer(t.app, { port: 0, host: '127.0.0.1' });
-    sockets = attachBoardSockets(server.server, t.services, memoryLogger().log);
+    // Every push checks the session again, so a test sees a sign-out take effect at once.
+    sockets = attachBoardSockets(server.server, t.services, memoryLogger().log, { recheckMs: 0 });
     [a, b] = await Promise.all([t.signIn('a@live.test'), t.signIn('b@live.test')]);
   });
   afterAll(async () => {
@@ -141,6 +142,23 @@ describe.each(testDatabases)('live board updates on $kind', (database) => {
     }
     expect(seen).not.toContain(lost);
     await bus.stop();
+  });
+
+  it('stops pushing to a person who signed out, on the board and in their inbox', async () => {
+    const session = await t.signIn('b@live.test');
+    const board = await connectLive(server.url, 'core-task', session);
+    const inbox = await connectInbox(server.url, session);
+    await Promise.all([board.waitFor((m) => m.type === 'hello'), inbox.waitFor((m) => m.type === 'hello')]);
+    expect((await t.call('POST', '/api/auth/sign-out', { cookie: session })).status).toBe(204);
+
+    const card = await api(a, 'POST', '/api/tasks', { type: 'core.task', title: '登出之后' });
+    const me = await api(b, 'GET', '/api/me');
+    await t.db.kysely.transaction().execute((tx) => recordEvent(tx, { type: 'notification.created', taskId: card.id, taskType: 'core.task', actorId: null, recipientId: me.id }));
+    t.services.events.announce();
+
+    expect(await board.closed).toEqual({ code: 4403, reason: 'no longer allowed to view this board' });
+    expect(await inbox.closed).toEqual({ code: 4401, reason: 'signed out' });
+    expect([...board.messages, ...inbox.messages].map((m) => m.type)).toEqual(['hello', 'hello']);
   });
 
   it('refuses connections without a session, without boards.view, to unknown boards, and from other origins', async () => {

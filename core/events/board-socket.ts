@@ -14,6 +14,7 @@ import type { DeliveredEvent } from './event-bus.ts';
 const PATH = /^\/api\/boards\/([a-z0-9][a-z0-9-]*)\/live$/;
 const INBOX_PATH = '/api/me/live';
 export const REPLAY_LIMIT = 500;
+/** How long a socket's session and permission, once checked, are trusted before the next push checks again. */
 const RECHECK_MS = 30_000;
 
 function refuse(socket: Duplex, status: number, text: string): void {
@@ -30,7 +31,8 @@ function cookie(request: IncomingMessage, name: string): string | undefined {
 
 const wire = (event: DeliveredEvent) => ({ type: 'event' as const, event: { ...event, task: undefined }, task: event.task });
 
-export function attachBoardSockets(server: Server, services: Services, log: Logger): { close(): void } {
+export function attachBoardSockets(server: Server, services: Services, log: Logger, options: { recheckMs?: number } = {}): { close(): void } {
+  const recheckMs = options.recheckMs ?? RECHECK_MS;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
 
   server.on('upgrade', (request, socket, head) => {
@@ -44,7 +46,7 @@ export function attachBoardSockets(server: Server, services: Services, log: Logg
       const token = cookie(request, SESSION_COOKIE);
       const session = token ? await services.auth.actorForToken(token) : null;
       if (!session) return refuse(socket, 401, 'Unauthorized');
-      if (!match) return wss.handleUpgrade(request, socket, head, (ws) => serveInbox(ws, session.actor.id));
+      if (!match) return wss.handleUpgrade(request, socket, head, (ws) => serveInbox(ws, token!, session.actor.id));
       if (!session.actor.permissions.has('boards.view')) return refuse(socket, 403, 'Forbidden');
       const board = await services.boards.get(match[1]!).catch(() => undefined);
       if (!board) return refuse(socket, 404, 'Not Found');
@@ -61,7 +63,6 @@ export function attachBoardSockets(server: Server, services: Services, log: Logg
   });
 
   async function serve(ws: WebSocket, session: { token: string; actor: Actor; taskTypes: string[]; since: number }): Promise<void> {
-    let checkedAt = Date.now();
     let replaying = true;
     let lastSent = 0;
     const queued: DeliveredEvent[] = [];
@@ -72,17 +73,12 @@ export function attachBoardSockets(server: Server, services: Services, log: Logg
         lastSent = event.id;
       }
     };
-    const stillAllowed = async () => {
-      if (Date.now() - checkedAt < RECHECK_MS) return true;
-      checkedAt = Date.now();
-      const again = await services.auth.actorForToken(session.token);
-      return Boolean(again?.actor.permissions.has('boards.view'));
-    };
+    const pushIfAllowed = guardedPusher(ws, session.token, (actor) => actor.permissions.has('boards.view'), { code: 4403, reason: 'no longer allowed to view this board' });
     const unsubscribe = services.events.subscribe((events) => {
       const mine = events.filter((event) => event.recipientId === null && event.taskType !== null && session.taskTypes.includes(event.taskType));
       if (mine.length === 0) return;
       if (replaying) return void queued.push(...mine);
-      void stillAllowed().then((allowed) => (allowed ? send(mine) : ws.close(4403, 'no longer allowed to view this board')));
+      pushIfAllowed(() => send(mine));
     });
     ws.on('close', unsubscribe);
     ws.on('error', unsubscribe);
@@ -97,12 +93,39 @@ export function attachBoardSockets(server: Server, services: Services, log: Logg
     send(queued.sort((a, b) => a.id - b.id));
   }
 
-  /** A person's own live channel: their inbox notifications as they arrive. */
-  function serveInbox(ws: WebSocket, userId: string): void {
+  /**
+   * Pushes to a socket while its session holds and `allowed` still says yes. Once `recheckMs` has
+   * passed since the last check, the next push checks again, so signing out or losing a role stops the
+   * pushes within that time. Pushes go one after another: a slow check cannot let later events overtake
+   * earlier ones.
+   */
+  function guardedPusher(ws: WebSocket, token: string, allowed: (actor: Actor) => boolean, refused: { code: number; reason: string }) {
+    let checkedAt = Date.now();
+    let last = Promise.resolve();
+    return (push: () => void) => {
+      last = last
+        .then(async () => {
+          if (ws.readyState !== ws.OPEN) return;
+          if (Date.now() - checkedAt >= recheckMs) {
+            checkedAt = Date.now();
+            const again = await services.auth.actorForToken(token);
+            if (!again || !allowed(again.actor)) return ws.close(refused.code, refused.reason);
+          }
+          push();
+        })
+        .catch((error: unknown) => log.warn({ err: error }, 'live push failed'));
+    };
+  }
+
+  /** A person's own live channel: their inbox notifications as they arrive, while their session holds. */
+  function serveInbox(ws: WebSocket, token: string, userId: string): void {
+    const pushIfSignedIn = guardedPusher(ws, token, () => true, { code: 4401, reason: 'signed out' });
     const unsubscribe = services.events.subscribe((events) => {
-      for (const event of events) {
-        if (event.recipientId === userId) ws.send(JSON.stringify({ type: 'notification', event: { ...event, task: undefined }, task: event.task }));
-      }
+      const mine = events.filter((event) => event.recipientId === userId);
+      if (mine.length === 0) return;
+      pushIfSignedIn(() => {
+        for (const event of mine) ws.send(JSON.stringify({ type: 'notification', event: { ...event, task: undefined }, task: event.task }));
+      });
     });
     ws.on('close', unsubscribe);
     ws.on('error', unsubscribe);

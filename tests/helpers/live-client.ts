@@ -11,6 +11,8 @@ export interface LiveMessage {
 export interface LiveClient {
   messages: LiveMessage[];
   waitFor(predicate: (message: LiveMessage) => boolean, timeoutMs?: number): Promise<LiveMessage>;
+  /** Resolves with the close code and reason once the socket closes (by either side). */
+  closed: Promise<{ code: number; reason: string }>;
   close(): Promise<void>;
 }
 
@@ -32,8 +34,10 @@ function connect(url: string, cookie: string, origin?: string): Promise<LiveClie
     messages.push(JSON.parse(String(data)) as LiveMessage);
     for (const wake of waiters) wake();
   });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
   const client: LiveClient = {
     messages,
+    closed,
     waitFor(predicate, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
         const check = () => {
