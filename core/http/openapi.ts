@@ -64,10 +64,15 @@ export function openApiDocument(app: Hono<AppEnv>): Record<string, unknown> {
     );
     const body = inputs.find((i) => i.target === 'json');
     const errors: Record<string, unknown> = {};
-    const error = (status: number, description: string) => (errors[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+    const error = (status: number | 'default', description: string) => (errors[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
     if (inputs.length) error(400, 'invalid input; details.issues names each field');
     if (access !== PUBLIC) error(401, 'not signed in');
     if (access !== PUBLIC && access !== SIGNED_IN) error(403, `needs the "${String(access)}" permission`);
+    if (path.includes('{')) error(404, 'no such item');
+    if (body && 'expectedVersion' in ((jsonSchema(body.schema) as { properties?: object }).properties ?? {})) {
+      error(409, 'stale: details.current is the item as it is now; nothing was overwritten');
+    }
+    error('default', 'any other refusal or failure (422 refused by a rule, 429, 500…), in the same shape');
     (paths[path] ??= {})[method] = {
       operationId: `${method}${path.replace(/[{}]/g, '').replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())}`,
       'x-access': access ?? 'undeclared',
