@@ -24,7 +24,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const org = createOrgService({ db: deps.db.kysely, catalogue, users, log: deps.log.child({ module: 'org' }) });
   const auth = createAuthService({ db: deps.db.kysely, users, org });
   const boardRepository = createBoardRepository(deps.db.kysely);
-  const boards = createBoardService({ boards: boardRepository, org });
+  const boards = createBoardService({ boards: boardRepository, org, users });
   const events = createEventBus(deps.db, deps.log.child({ module: 'events' }));
   const escalations = createEscalationRepository(deps.db.kysely);
   const taskRepository = createTaskRepository(deps.db.kysely);

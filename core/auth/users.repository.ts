@@ -69,6 +69,12 @@ export function createUsersRepository(db: Kysely<Database>) {
     async get(id: string): Promise<Person | undefined> {
       return (await withRoles(db, [id]))[0];
     },
+    /** Each person's display name, by id (ids of nobody are left out). */
+    async displayNames(ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute();
+      return new Map(rows.map((row) => [row.id, row.display_name]));
+    },
     findCredentials(email: string) {
       return db
         .selectFrom('users')

@@ -1,5 +1,5 @@
 // Boards and the cards a board shows.
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { BoardsTable, Database } from '../db/schema.ts';
 import { BOARD_CARD_SOURCE } from '../tasks/task-view.ts';
 import { createTtlCache } from '../ttl-cache.ts';
@@ -16,6 +16,21 @@ const boardCardColumns = Object.entries(BOARD_CARD_SOURCE).map(([key, { column, 
 const SHOWING_CACHE_MS = 1_000;
 
 export function createBoardRepository(db: Kysely<Database>) {
+  /** The cards a board shows, after its filters. */
+  const shown = (board: BoardRow, filters: CardFilters, now: Date) => {
+    let query = db
+      .selectFrom('tasks')
+      .where('type', 'in', filters.type ? [filters.type] : board.task_types)
+      .where('archived_at', 'is', null);
+    if (filters.q) query = query.where((eb) => eb.or([eb('title', 'ilike', `%${escapeLike(filters.q!)}%`), eb('description', 'ilike', `%${escapeLike(filters.q!)}%`)]));
+    if (filters.role) query = query.where('role_id', '=', filters.role);
+    if (filters.assignee) query = query.where('assignee_id', '=', filters.assignee);
+    if (filters.label) query = query.where(sql<boolean>`${filters.label} = ANY(labels)`);
+    if (filters.dueBefore) query = query.where('due_at', '<', new Date(filters.dueBefore));
+    if (filters.overdue === 'true') query = query.where('due_at', '<', now).where('category', '!=', 'done');
+    return query;
+  };
+
   const showing = createTtlCache<string, BoardRow[]>({ ttlMs: SHOWING_CACHE_MS, maxEntries: 1_000 });
   return {
     list: () => db.selectFrom('boards').selectAll().orderBy('created_at').orderBy('id').execute(),
@@ -60,22 +75,16 @@ export function createBoardRepository(db: Kysely<Database>) {
      * the database builds it, so thousands of cards cost no row parsing, mapping or serialising here.
      */
     async cardsJson(board: BoardRow, filters: CardFilters, now: Date): Promise<string> {
-      let query = db
-        .selectFrom('tasks')
-        .select(boardCardColumns)
-        .where('type', 'in', filters.type ? [filters.type] : board.task_types)
-        .where('archived_at', 'is', null);
-      if (filters.q) query = query.where((eb) => eb.or([eb('title', 'ilike', `%${escapeLike(filters.q!)}%`), eb('description', 'ilike', `%${escapeLike(filters.q!)}%`)]));
-      if (filters.role) query = query.where('role_id', '=', filters.role);
-      if (filters.assignee) query = query.where('assignee_id', '=', filters.assignee);
-      if (filters.label) query = query.where(sql<boolean>`${filters.label} = ANY(labels)`);
-      if (filters.dueBefore) query = query.where('due_at', '<', new Date(filters.dueBefore));
-      if (filters.overdue === 'true') query = query.where('due_at', '<', now).where('category', '!=', 'done');
       const built = await db
-        .selectFrom(query.as('card'))
+        .selectFrom(shown(board, filters, now).select(boardCardColumns).as('card'))
         .select(sql<string>`coalesce(json_agg(card ORDER BY card.position, card.id), '[]')::text`.as('cards'))
         .executeTakeFirstOrThrow();
       return built.cards;
+    },
+    /** The distinct lane keys of the cards the board shows (after `filters`). */
+    async laneKeys(board: BoardRow, filters: CardFilters, now: Date, key: RawBuilder<string | null>): Promise<(string | null)[]> {
+      const rows = await shown(board, filters, now).select(key.as('lane')).distinct().execute();
+      return rows.map((row) => row.lane);
     },
   };
 }

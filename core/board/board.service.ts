@@ -5,7 +5,9 @@ import { AppError } from '../errors.ts';
 import type { TaskTypeDefinition } from '../org/format.schema.ts';
 import type { OrgModel } from '../org/org-model.ts';
 import type { OrgService } from '../org/org.service.ts';
+import type { UsersRepository } from '../auth/users.repository.ts';
 import type { BoardRepository, BoardRow } from './board.repository.ts';
+import { laneKeySql, orderLanes, type Lane } from './swimlanes.ts';
 import type { BoardDefinition, CardFilters } from './board.schema.ts';
 
 /** A board showing one task type, one column per state: the template every type gets. */
@@ -67,7 +69,18 @@ function viewOf(row: { id: number; name: string; filters: Record<string, string>
   return { id: row.id, name: row.name, filters: row.filters, shared: row.shared, ownerId: row.owner_id };
 }
 
-export function createBoardService(deps: { boards: BoardRepository; org: OrgService }) {
+export function createBoardService(deps: { boards: BoardRepository; org: OrgService; users: Pick<UsersRepository, 'displayNames'> }) {
+  /** The lanes of a board with swimlanes that its shown cards fall into, in order; none without. */
+  async function lanes(board: BoardRow, filters: CardFilters, now: Date): Promise<Lane[]> {
+    const key = laneKeySql(board.swimlanes);
+    if (!key) return [];
+    const keys = await deps.boards.laneKeys(board, filters, now, key);
+    const model = await deps.org.active();
+    const people = board.swimlanes === 'assignee' ? await deps.users.displayNames(keys.filter((k): k is string => k !== null)) : new Map<string, string>();
+    const types = board.task_types.map((id) => model.taskType(id)).filter((type): type is TaskTypeDefinition => type !== undefined);
+    return orderLanes(board.swimlanes, keys, { model, types, people });
+  }
+
   return {
     async list() {
       return (await deps.boards.list()).map(boardView);
@@ -77,11 +90,12 @@ export function createBoardService(deps: { boards: BoardRepository; org: OrgServ
       if (!(await deps.boards.insert(definition, actor.id))) throw new AppError('CONFLICT', `A board with the id "${definition.id}" already exists.`);
       return boardView((await deps.boards.get(definition.id))!);
     },
-    /** A board and its cards (after `filters`) as JSON text: `{board, cards}`, the cards built by the database. */
+    /** A board, its lanes and its cards (after `filters`) as JSON text: `{board, lanes, cards}`, the cards built by the database. */
     async loadJson(id: string, filters: CardFilters, now = new Date()): Promise<string> {
       const board = await this.get(id);
       checkFilters(board, filters);
-      return `{"board":${JSON.stringify(boardView(board))},"cards":${await deps.boards.cardsJson(board, filters, now)}}`;
+      const shownLanes = await lanes(board, filters, now);
+      return `{"board":${JSON.stringify(boardView(board))},"lanes":${JSON.stringify(shownLanes)},"cards":${await deps.boards.cardsJson(board, filters, now)}}`;
     },
     async views(boardId: string, actor: Actor) {
       await this.get(boardId);

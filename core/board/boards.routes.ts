@@ -1,7 +1,7 @@
 // Boards over HTTP: list, create, and load one with its cards (filtered).
 import { Hono } from 'hono';
 import { jsonText, responds } from '../http/output.ts';
-import { boardCardSchema, boardViewSchema, savedViewSchema } from '../http/output.schemas.ts';
+import { boardCardSchema, boardViewSchema, laneSchema, savedViewSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires } from '../http/guard.ts';
@@ -10,7 +10,7 @@ import { boardDefinition, cardFilters } from './board.schema.ts';
 import type { BoardService } from './board.service.ts';
 
 const id = z.object({ id: z.string().min(1).max(64) });
-const boardLoad = z.object({ board: boardViewSchema, cards: z.array(boardCardSchema) });
+const boardLoad = z.object({ board: boardViewSchema, lanes: z.array(laneSchema), cards: z.array(boardCardSchema) });
 const viewId = id.extend({ viewId: z.coerce.number().int().positive() });
 const savedView = z.object({ name: z.string().trim().min(1).max(100), filters: cardFilters, shared: z.boolean().default(false) });
 

@@ -53,6 +53,9 @@ export const boardViewSchema = z.object({
   version: z.number().int(),
 });
 
+/** A swimlane of a board: the cards whose role, assignee, priority or field value is `key` (null: none). */
+export const laneSchema = z.object({ key: z.string().nullable(), name: displayName });
+
 export const savedViewSchema = z.object({ id: z.number().int(), name: z.string(), filters: z.record(z.string(), z.string()), shared: z.boolean(), ownerId: z.string() });
 
 export const personSchema = z.object({ id: z.string(), email: z.string(), displayName: z.string(), roles: z.array(z.string()), disabled: z.boolean(), createdAt: isoTime });
