@@ -7,7 +7,7 @@ import type { OrgModel } from '../org/org-model.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import type { BoardRepository, BoardRow } from './board.repository.ts';
-import { laneKeySql, orderLanes, type Lane } from './swimlanes.ts';
+import { laneField, laneKeySql, orderLanes, type Lane } from './swimlanes.ts';
 import type { BoardDefinition, CardFilters } from './board.schema.ts';
 
 /** A board showing one task type, one column per state: the template every type gets. */
@@ -50,7 +50,7 @@ function checkDefinition(model: OrgModel, definition: BoardDefinition): void {
       seen.set(state, column.id);
     }),
   );
-  const field = /^field:(.+)$/.exec(definition.swimlanes)?.[1];
+  const field = laneField(definition.swimlanes);
   if (field && !types.some((type) => type?.fields.some((f) => f.id === field))) {
     issues.push({ path: 'swimlanes', message: `no shown task type has a field "${field}"` });
   }

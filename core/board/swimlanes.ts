@@ -18,14 +18,15 @@ const PRIORITY_LANES: Lane[] = [
 const UNASSIGNED: DisplayName = { 'zh-CN': '未分配', en: 'Unassigned' };
 const NOT_SET: DisplayName = { 'zh-CN': '未填写', en: 'Not set' };
 
-const fieldOf = (swimlanes: string) => /^field:(.+)$/.exec(swimlanes)?.[1];
+/** The field a board's lanes are by (`field:<id>`), if they are by a field. */
+export const laneField = (swimlanes: string) => /^field:(.+)$/.exec(swimlanes)?.[1];
 
 /** A card's lane key in SQL (as text), or undefined for a board without lanes. */
 export function laneKeySql(swimlanes: string): RawBuilder<string | null> | undefined {
   if (swimlanes === 'role') return sql`role_id`;
   if (swimlanes === 'assignee') return sql`assignee_id::text`;
   if (swimlanes === 'priority') return sql`priority`;
-  const field = fieldOf(swimlanes);
+  const field = laneField(swimlanes);
   return field === undefined ? undefined : sql`fields ->> ${field}`;
 }
 
@@ -54,7 +55,7 @@ export function orderLanes(swimlanes: string, keys: (string | null)[], context: 
     lanes = [...present].sort((a, b) => name(a).localeCompare(name(b), 'zh-CN') || a.localeCompare(b)).map((key) => ({ key, name: name(key) }));
     none = UNASSIGNED;
   } else {
-    const field = context.types.flatMap((type) => type.fields).find((f) => f.id === fieldOf(swimlanes));
+    const field = context.types.flatMap((type) => type.fields).find((f) => f.id === laneField(swimlanes));
     lanes = sorted(rank(field?.type === 'enum' ? (field.options ?? []) : []), (key) => key);
   }
   return keys.includes(null) ? [...lanes, { key: null, name: none }] : lanes;
