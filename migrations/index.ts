@@ -12,6 +12,7 @@ import * as m0009 from './0009_escalation_runs.ts';
 import * as m0010 from './0010_open_escalations.ts';
 import * as m0011 from './0011_card_checklists.ts';
 import * as m0012 from './0012_board_personal_wip.ts';
+import * as m0013 from './0013_task_watcher_count.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '0001_instance': m0001,
@@ -26,4 +27,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0010_open_escalations': m0010,
   '0011_card_checklists': m0011,
   '0012_board_personal_wip': m0012,
+  '0013_task_watcher_count': m0013,
 };

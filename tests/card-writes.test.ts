@@ -91,6 +91,19 @@ describe.each(testDatabases)('card writes on $kind', (database) => {
     await t.services.org.activate([{ name: 'writes.yaml', text: org(overdueRule) }], { baseVersionId: (await t.services.org.active()).versionId, authorId: null, origin: 'api' });
   });
 
+  it('tells a watcher who started watching between the read of the card and its write', async () => {
+    const card = await (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title: 'watched race' } })).json();
+    const seen = await row(card.id);
+    const leadId = (await (await t.call('GET', '/api/me', { cookie: lead })).json()).id;
+    expect((await t.call('PUT', `/api/tasks/${card.id}/watch`, { cookie: lead })).status).toBe(200);
+    expect(seen.watchers).toBe(0);
+
+    const { change } = createTaskWriter({ db: t.db, repo: createTaskRepository(t.db.kysely), afterCommit: () => undefined });
+    await change(seen, seen.version, { title: 'watched race, renamed' }, { event: 'task.updated', actor: null, action: 'updated', changes: { title: ['watched race', 'watched race, renamed'] } });
+    const told = await t.db.kysely.selectFrom('notifications').select(['user_id', 'kind']).where('task_id', '=', card.id).execute();
+    expect(told).toEqual([{ user_id: leadId, kind: 'watched.updated' }]);
+  });
+
   it('runs the event path after all when a cycle opened between reading the card and writing it', async () => {
     const card = await (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title: 'race' } })).json();
     const seen = await row(card.id);

@@ -87,6 +87,8 @@ export interface TasksTable {
   next_check_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Escalation cycles open on the card (kept by the engine; 0 and no rule watching: writes skip it). */
   open_escalations: ColumnType<number, never, number>;
+  /** How many people watch the card (kept with task_watchers; 0: writes skip telling anyone). */
+  watchers: ColumnType<number, never, number>;
 }
 
 export interface TaskActivityTable {

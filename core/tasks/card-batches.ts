@@ -1,9 +1,10 @@
 // The two statements every card move runs — read the card with the last place in its target column,
 // then write the change with its activity and event rows — each as one statement for every request
 // that arrives while earlier ones are out (see core/db/batcher.ts). A batched write is the same as the
-// single one: versioned, nothing written for a card no longer at the version seen or with an
-// escalation cycle open on it, activity and events in the order the requests came. The engine's
-// transaction writes a watched card's change with the same statement, alone and without that guard.
+// single one: versioned, nothing written for a card no longer at the version seen, with an escalation
+// cycle open on it or with people watching it, activity and events in the order the requests came. A
+// transaction writes such a card's change with the same statement, alone, without that guard and
+// telling the card's watchers (core/tasks/watchers.ts).
 import { sql, type Kysely, type RawBuilder, type Transaction, type Updateable } from 'kysely';
 import { createBatcher } from '../db/batcher.ts';
 import { compiledOnce } from '../db/compiled-once.ts';
@@ -48,12 +49,12 @@ const readMany = compiledOnce((db, values: { ids: number[]; targets: (string | n
 });
 
 /**
- * The shape is the comma-separated list of columns set, then ` unless escalating` when a card with an
- * escalation cycle open is to be left alone. `requests` holds each write's version and record, `sets`
+ * The shape is the comma-separated list of columns set, then ` unless watched` when a card with an
+ * escalation cycle open or a watcher is to be left alone (else its watchers are told). `requests` holds each write's version and record, `sets`
  * its new values (with the card's id), read as rows of the tasks table in one call.
  */
 const writeMany = compiledOnce((db, values: { ids: number[]; requests: string; sets: string; now: Date }, shape) => {
-  const [columns, guard] = [shape.split(' ')[0]!.split(','), shape.endsWith(' unless escalating')];
+  const [columns, guard] = [shape.split(' ')[0]!.split(','), shape.endsWith(' unless watched')];
   const set = sql.join(columns.map((column) => sql`${sql.ref(column)} = ${sql.ref(`given.${column}`)}`));
   // Rows are locked in card order (the batch is sorted by id), so two batches cannot deadlock. The planner
   // guesses 100 rows for a JSON record set, whatever it holds: without the ids as an array it plans a scan
@@ -65,7 +66,7 @@ const writeMany = compiledOnce((db, values: { ids: number[]; requests: string; s
     ), changed AS (
       UPDATE tasks SET ${set}, version = tasks.version + 1, updated_at = ${values.now}
       FROM request JOIN jsonb_populate_recordset(NULL::tasks, ${values.sets}::jsonb) AS given ON given.id = request.id
-      WHERE tasks.id = ANY(${values.ids}::int8[]) AND tasks.id = request.id AND tasks.version = request.expected ${guard ? sql`AND tasks.open_escalations = 0` : sql``}
+      WHERE tasks.id = ANY(${values.ids}::int8[]) AND tasks.id = request.id AND tasks.version = request.expected ${guard ? sql`AND tasks.open_escalations = 0 AND tasks.watchers = 0` : sql``}
       RETURNING tasks.*
     ), logged AS (
       INSERT INTO task_activity (task_id, actor_id, action, changes, note)
@@ -75,7 +76,7 @@ const writeMany = compiledOnce((db, values: { ids: number[]; requests: string; s
       INSERT INTO events (type, task_id, task_type, actor_id)
       SELECT request.event, changed.id, changed.type, request.actor_id
       FROM changed JOIN request ON request.id = changed.id ORDER BY request.n
-    ), ${notifyWatchers(sql`SELECT changed.id AS task_id, changed.type, changed.title, request.actor_id, request.action, request.n FROM changed JOIN request ON request.id = changed.id`)}
+    )${guard ? sql`` : sql`, ${notifyWatchers(sql`SELECT changed.id AS task_id, changed.type, changed.title, request.actor_id, request.action, request.n FROM changed JOIN request ON request.id = changed.id`)}`}
     SELECT * FROM changed`;
   return { compile: () => query.compile(db) };
 });
@@ -137,11 +138,11 @@ export function createCardBatches(db: Kysely<Database>) {
   return {
     /** The card and the last position in the column it moves to (its own when `to` is undefined). */
     findWithLastPosition: (id: number, to: string | undefined) => read({ id, to }),
-    /** The versioned change with its activity and event rows; undefined when stale or escalating. */
-    updateRecorded(id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded): Promise<TaskRow | undefined> {
-      return writerFor(`${columnsSet(changes)} unless escalating`)({ id, expectedVersion, changes, entry });
+    /** The versioned change with its activity and event rows; undefined when stale, escalating or watched. */
+    updateRecordedUnlessWatched(id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded): Promise<TaskRow | undefined> {
+      return writerFor(`${columnsSet(changes)} unless watched`)({ id, expectedVersion, changes, entry });
     },
-    /** The same change in `tx`, alone and whatever escalations are open; undefined when stale. */
+    /** The same change in `tx`, alone, whatever escalations are open, telling its watchers; undefined when stale. */
     async updateRecordedIn(tx: Transaction<Database>, id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded): Promise<TaskRow | undefined> {
       return (await writeRecorded(tx, columnsSet(changes), [{ id, expectedVersion, changes, entry }]))[0];
     },

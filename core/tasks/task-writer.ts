@@ -57,8 +57,9 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
 
   /**
    * One card's versioned change with its record: a 409 with the current card when `expectedVersion` is
-   * stale. A card no rule watches is written in one statement; otherwise the event path runs with it.
-   * `first` runs in the change's transaction before the write (a change that needs it gets one).
+   * stale. A card no rule and nobody watches is written in one statement; otherwise in a transaction,
+   * with the event path and telling the watchers. `first` runs in that transaction before the write
+   * (a change that needs it gets one).
    */
   async function change(row: TaskRow, expectedVersion: number, changes: Updateable<TasksTable>, entry: ChangeEntry, first?: (tx: Transaction<Database>) => Promise<void>): Promise<TaskRow> {
     const context = await deps.afterChange?.prepare();
@@ -77,14 +78,15 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
       deps.afterCommit();
       return result;
     };
-    if (first || (deps.afterChange?.concerns(after, context as Context) ?? false)) return inTransaction();
-    const updated = await deps.repo.updateRecordedUnlessEscalating(row.id, expectedVersion, changes, recorded);
+    if (first || row.watchers > 0 || (deps.afterChange?.concerns(after, context as Context) ?? false)) return inTransaction();
+    const updated = await deps.repo.updateRecordedUnlessWatched(row.id, expectedVersion, changes, recorded);
     if (updated) {
       deps.afterCommit();
       return updated;
     }
     const now = await deps.repo.find(row.id);
-    // Still at the version seen, so a cycle opened meanwhile: the event path has to run after all.
+    // Still at the version seen, so a cycle opened or someone started watching meanwhile: write it in a
+    // transaction after all.
     if (now?.version === expectedVersion) return inTransaction();
     throw staleVersion(now ?? row, expectedVersion);
   }

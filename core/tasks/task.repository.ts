@@ -30,7 +30,7 @@ export function createTaskRepository(db: Kysely<Database>) {
      * share one statement. Undefined, with nothing written, when the card is no longer at
      * `expectedVersion` or an escalation cycle is open on it.
      */
-    updateRecordedUnlessEscalating: batches.updateRecorded,
+    updateRecordedUnlessWatched: batches.updateRecordedUnlessWatched,
     find(id: number, executor: Executor = db): Promise<TaskRow | undefined> {
       return executor.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
     },
@@ -120,9 +120,17 @@ export function createTaskRepository(db: Kysely<Database>) {
         .orderBy('task_comments.id')
         .execute();
     },
+    /** Starts or stops watching, and counts the card's watchers again in the same transaction. */
     async setWatching(taskId: number, userId: string, watching: boolean) {
-      if (watching) await db.insertInto('task_watchers').values({ task_id: taskId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
-      else await db.deleteFrom('task_watchers').where('task_id', '=', taskId).where('user_id', '=', userId).execute();
+      await db.transaction().execute(async (tx) => {
+        if (watching) await tx.insertInto('task_watchers').values({ task_id: taskId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+        else await tx.deleteFrom('task_watchers').where('task_id', '=', taskId).where('user_id', '=', userId).execute();
+        await tx
+          .updateTable('tasks')
+          .set((eb) => ({ watchers: eb.selectFrom('task_watchers').select((w) => w.fn.countAll<number>().as('n')).where('task_id', '=', taskId) }))
+          .where('id', '=', taskId)
+          .execute();
+      });
     },
     async watchers(taskId: number): Promise<string[]> {
       const rows = await db.selectFrom('task_watchers').select('user_id').where('task_id', '=', taskId).execute();
