@@ -63,13 +63,14 @@ export function openApiDocument(app: Hono<AppEnv>): Record<string, unknown> {
       ]),
     );
     const body = inputs.find((i) => i.target === 'json');
+    const bodySchema = body ? (jsonSchema(body.schema) as { properties?: object }) : undefined;
     const errors: Record<string, unknown> = {};
     const error = (status: number | 'default', description: string) => (errors[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
     if (inputs.length) error(400, 'invalid input; details.issues names each field');
     if (access !== PUBLIC) error(401, 'not signed in');
     if (access !== PUBLIC && access !== SIGNED_IN) error(403, `needs the "${String(access)}" permission`);
     if (path.includes('{')) error(404, 'no such item');
-    if (body && 'expectedVersion' in ((jsonSchema(body.schema) as { properties?: object }).properties ?? {})) {
+    if (bodySchema && 'expectedVersion' in (bodySchema.properties ?? {})) {
       error(409, 'stale: details.current is the item as it is now; nothing was overwritten');
     }
     error('default', 'any other refusal or failure (422 refused by a rule, 429, 500…), in the same shape');
@@ -78,7 +79,7 @@ export function openApiDocument(app: Hono<AppEnv>): Record<string, unknown> {
       'x-access': access ?? 'undeclared',
       ...(access === PUBLIC ? { security: [] } : {}),
       parameters: parameters(inputs, path),
-      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body.schema) } } } } : {}),
+      ...(bodySchema ? { requestBody: { required: true, content: { 'application/json': { schema: bodySchema } } } } : {}),
       'x-output-declared': Object.keys(outputs).length > 0,
       responses: { ...success, ...errors },
     };
