@@ -60,6 +60,22 @@ export function fieldsSchema(type: TaskTypeDefinition): z.ZodType<Record<string,
   return z.strictObject(shape).transform((fields) => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined)));
 }
 
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Card fields as a client sends them. Names that reach into an object's prototype are refused by name:
+ * `__proto__` would otherwise vanish while parsing (a record never copies it) and the write succeed
+ * without it.
+ */
+export const fieldsInput = z.preprocess((value, ctx) => {
+  if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      if (RESERVED_KEYS.has(key)) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" cannot be a field name`, input: value });
+    }
+  }
+  return value;
+}, z.record(z.string(), z.unknown()));
+
 /** Defaults of fields the writer left out. */
 export function withDefaults(type: TaskTypeDefinition, fields: Record<string, unknown>): Record<string, unknown> {
   const defaults = Object.fromEntries(type.fields.filter((f) => f.default !== undefined).map((f) => [f.id, f.default]));

@@ -7,6 +7,7 @@ import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires } from '../http/guard.ts';
 import { jsonBody, pathParams } from '../http/validate.ts';
 import { checklistSchema } from './checklist.ts';
+import { fieldsInput } from './field-schema.ts';
 import type { TaskService } from './task.service.ts';
 
 const id = z.object({ id: z.coerce.number().int().positive() });
@@ -20,7 +21,7 @@ const createBody = z.object({
   type: z.string().min(1),
   title: z.string().trim().min(1).max(300),
   description: z.string().max(20_000).optional(),
-  fields: z.record(z.string(), z.unknown()).optional(),
+  fields: fieldsInput.optional(),
   priority: priority.optional(),
   labels: labels.optional(),
   checklist: checklistSchema.optional(),
@@ -31,7 +32,7 @@ const editBody = z.object({
   expectedVersion,
   title: z.string().trim().min(1).max(300).optional(),
   description: z.string().max(20_000).optional(),
-  fields: z.record(z.string(), z.unknown()).optional(),
+  fields: fieldsInput.optional(),
   priority: priority.optional(),
   labels: labels.optional(),
   checklist: checklistSchema.optional(),
