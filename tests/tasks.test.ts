@@ -261,6 +261,29 @@ describe.each(testDatabases)('cards on $kind', (database) => {
     expect((await t.call('POST', '/api/boards/core-task/views', { cookie: agent, body: { name: 'x', filters: { type: 'core.report' } } })).status).toBe(400);
   });
 
+  it('shows the signed-in person their own cards with assignee=me, and refuses any other non-id with 400', async () => {
+    const me = async (cookie: string) => (await (await t.call('GET', '/api/me', { cookie })).json()).id as string;
+    const [agentId, managerId] = [await me(agent), await me(manager)];
+    await create(manager, { type: 'core.task', title: '我的-售后 A', assignTo: { personId: agentId, roleId: 'after-sales-agent' } });
+    await create(manager, { type: 'core.task', title: '我的-经理 B', assignTo: { personId: managerId, roleId: 'cs-manager' } });
+    const mine = async (cookie: string) => {
+      const response = await t.call('GET', `/api/boards/core-task?assignee=me&q=${encodeURIComponent('我的-')}`, { cookie });
+      expect(response.status).toBe(200);
+      return (await response.json()).cards.map((c: { title: string }) => c.title);
+    };
+    expect(await mine(agent)).toEqual(['我的-售后 A']);
+    expect(await mine(manager)).toEqual(['我的-经理 B']);
+    for (const bad of ['myself', 'ME', '12', '']) {
+      const response = await t.call('GET', `/api/boards/core-task?assignee=${bad}`, { cookie: agent });
+      expect(response.status, bad).toBe(400);
+      expect((await response.json()).error.details.issues).toEqual([{ path: 'assignee', message: 'expected a person id or "me"' }]);
+    }
+    // A shared view with `me` shows each viewer their own cards.
+    const view = await t.call('POST', '/api/boards/core-task/views', { cookie: manager, body: { name: '我的卡片', filters: { assignee: 'me' }, shared: true } });
+    expect(view.status).toBe(201);
+    expect((await view.json()).filters).toEqual({ assignee: 'me' });
+  });
+
   it('checks a board definition against the task types it shows, naming each problem', async () => {
     const board = (changes: Record<string, unknown>) => ({
       id: 'draft-board', name: 'Draft', taskTypes: ['core.task'],

@@ -27,11 +27,14 @@ export const boardDefinition = z.object({
 
 export type BoardDefinition = z.output<typeof boardDefinition>;
 
+const PERSON_OR_ME = 'expected a person id or "me"';
+
 export const cardFilters = z.object({
   q: z.string().max(200).optional(),
   type: z.string().optional(),
   role: z.string().optional(),
-  assignee: z.string().optional(),
+  /** A person's id, or `me`: the person signed in (so a shared view means each viewer's own cards). */
+  assignee: z.union([z.literal('me', PERSON_OR_ME), z.uuid(PERSON_OR_ME)]).optional(),
   label: z.string().optional(),
   dueBefore: z.iso.datetime({ offset: true }).optional(),
   overdue: z.enum(['true', 'false']).optional(),
