@@ -33,9 +33,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const afterChange: AfterChange<{ model: OrgModel; now: Date }> = {
     prepare: async () => ({ model: await org.active(), now: now() }),
     concerns: (card, { model }) => card.archived_at === null && (card.open_escalations > 0 || rulesWatching(model, card).length > 0),
-    run: async (tx, card, { model, now }) => {
-      if (card.archived_at === null) await engine.check(tx, card, model, now);
-    },
+    run: async (tx, card, { model, now }) => (card.archived_at === null ? engine.check(tx, card, model, now) : card),
   };
   const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, now });
   return {

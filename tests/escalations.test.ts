@@ -77,6 +77,15 @@ describe.each(testDatabases)('escalations on $kind', (database) => {
     expect(inbox.items[0]).toMatchObject({ taskId: card.id, kind: 'escalation', title: '逾期未处理: 逾期 A' });
   });
 
+  it('answers a create whose escalation fires at once with the card as committed, so the first edit is not a 409', async () => {
+    const created = await overdueCard('逾期 创建即升级') as { id: number; version: number; labels?: string[] };
+    const stored = await get(created.id);
+    expect(stored.labels).toEqual(['overdue']);
+    expect(created).toMatchObject({ version: stored.version, labels: ['overdue'] });
+    const edit = await t.call('PATCH', `/api/tasks/${created.id}`, { cookie: agent, body: { expectedVersion: created.version, title: '逾期 已跟进' } });
+    expect(edit.status, await edit.clone().text()).toBe(200);
+  });
+
   it('climbs the line as time passes, each level exactly once however often the scheduler runs', async () => {
     const card = await overdueCard('逾期 B');
     clock += 2 * HOUR + 60_000;

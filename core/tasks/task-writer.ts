@@ -21,16 +21,19 @@ export interface AfterChange<Context> {
   prepare(): Promise<Context>;
   /** False when no rule can see the card as it will be: the change is then written in one statement. */
   concerns(card: WatchedCard, context: Context): boolean;
-  run(tx: Transaction<Database>, card: TaskRow, context: Context): Promise<void>;
+  /** Returns the card as it is afterwards (a level that fired may have changed it). */
+  run(tx: Transaction<Database>, card: TaskRow, context: Context): Promise<TaskRow>;
 }
 
 /** One card's change as the activity log and the live event describe it, with who made it. */
 export type ChangeEntry = Omit<Recorded, 'actorId'> & { actor: Actor | null };
 
 export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; afterCommit: () => void; afterChange?: AfterChange<Context> }) {
-  async function transaction<T>(context: Context | undefined, fn: (tx: Transaction<Database>, record: Record_) => Promise<T>): Promise<T> {
+  /** `fn`'s value, and each card it recorded as committed (after the event path). */
+  async function transaction<T>(context: Context | undefined, fn: (tx: Transaction<Database>, record: Record_) => Promise<T>): Promise<{ value: T; cards: Map<number, TaskRow> }> {
     const result = await deps.db.kysely.transaction().execute(async (tx) => {
       const touched = new Set<number>();
+      const cards = new Map<number, TaskRow>();
       const value = await fn(tx, async (task, type, actor, action, changes, note) => {
         touched.add(task.id);
         await deps.repo.addActivity(tx, { taskId: task.id, actorId: actor?.id ?? null, action, changes, ...(note ? { note } : {}) });
@@ -41,10 +44,10 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
       if (deps.afterChange) {
         for (const id of touched) {
           const card = await deps.repo.find(id, tx);
-          if (card) await deps.afterChange.run(tx, card, context as Context);
+          if (card) cards.set(id, await deps.afterChange.run(tx, card, context as Context));
         }
       }
-      return value;
+      return { value, cards };
     });
     deps.afterCommit();
     return result;
@@ -52,7 +55,16 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
 
   /** Any number of writes in one transaction; each card passed to `record` gets the event path. */
   async function write<T>(fn: (tx: Transaction<Database>, record: Record_) => Promise<T>): Promise<T> {
-    return transaction(await deps.afterChange?.prepare(), fn);
+    return (await transaction(await deps.afterChange?.prepare(), fn)).value;
+  }
+
+  /**
+   * One card written and recorded by `fn`; answers the card as committed: an escalation firing in the
+   * same write changes it after `fn` (a stale version in the answer would make the next edit a 409).
+   */
+  async function writeCard(fn: (tx: Transaction<Database>, record: Record_) => Promise<TaskRow>): Promise<TaskRow> {
+    const { value, cards } = await transaction(await deps.afterChange?.prepare(), fn);
+    return cards.get(value.id) ?? value;
   }
 
   /**
@@ -72,8 +84,7 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
         const updated = await deps.repo.updateRecordedIn(tx, row.id, expectedVersion, changes, recorded);
         if (!updated) throw staleVersion((await deps.repo.find(row.id, tx)) ?? row, expectedVersion);
         // The UPDATE holds the card's row lock: `updated` is the card as the engine must see it.
-        await deps.afterChange?.run(tx, updated, context as Context);
-        return updated;
+        return (await deps.afterChange?.run(tx, updated, context as Context)) ?? updated;
       });
       deps.afterCommit();
       return result;
@@ -91,7 +102,7 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
     throw staleVersion(now ?? row, expectedVersion);
   }
 
-  return { write, change };
+  return { write, writeCard, change };
 }
 
 function pickWatched(values: object): Partial<WatchedCard> {

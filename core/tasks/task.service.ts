@@ -80,7 +80,7 @@ export function createTaskService(deps: TaskServiceDeps) {
 
   const { prepareAssignment, assignee } = createAssigner({ users: deps.users, repo, boards: deps.boards });
 
-  const { write, change } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
+  const { write, writeCard, change } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
   const extras = createCardExtras({ repo, links: createLinksRepository(deps.db.kysely), write });
   const approvals = createApprovalService({
     approvals: createApprovalsRepository(deps.db.kysely), tasks: repo, boards: deps.boards, users: deps.users, org: deps.org, write, now,
@@ -109,7 +109,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       const fields = validateFields(type, input.fields ?? {}, {});
       const initial = type.workflow.states.find((state) => state.id === type.workflow.initial)!;
       const prepared = await prepareAssignment(model, type.id, input.assignTo);
-      return write(async (tx, record) => {
+      const created = await writeCard(async (tx, record) => {
         const assignment = await assignee(prepared, tx);
         const row = await repo.insert(tx, {
           type: type.id,
@@ -129,8 +129,9 @@ export function createTaskService(deps: TaskServiceDeps) {
           ...assignment,
         });
         await record(row, 'task.created', actor, 'created', { status: [null, row.status], title: [null, row.title] });
-        return toTaskView(row);
+        return row;
       });
+      return toTaskView(created);
     },
 
     async update(actor: Actor, id: number, expectedVersion: number, edit: TaskEdit): Promise<TaskView> {
@@ -156,14 +157,15 @@ export function createTaskService(deps: TaskServiceDeps) {
       const row = await current(id, expectedVersion);
       if (row.archived_at) throw archived(row);
       const prepared = await prepareAssignment(await deps.org.active(), row.type, assignTo);
-      return write(async (tx, record) => {
+      const assigned = await writeCard(async (tx, record) => {
         const assignment = await assignee(prepared, tx);
         const next = { assignee_id: assignment.assignee_id ?? null, role_id: assignment.role_id ?? null };
         const updated = await repo.updateVersioned(tx, row.id, expectedVersion, next);
         if (!updated) throw staleVersion((await repo.find(row.id, tx)) ?? row, expectedVersion);
         await record(updated, 'task.assigned', actor, 'assigned', diff(pick(row, ['assignee_id', 'role_id']), next));
-        return toTaskView(updated);
+        return updated;
       });
+      return toTaskView(assigned);
     },
 
     /** Moves a card, or opens an approval request when its transition needs one (then `approval` is set). */
