@@ -19,7 +19,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }, false).database.kind).toBe('pglite');
   });
 
+  it('ignores X-Forwarded-For unless TRUST_PROXY names how many proxies stand in front', () => {
+    expect(loadConfig({}, false).trustProxy).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: 'true' }, false).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'false' }, false).trustProxy).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: '2' }, false).trustProxy).toBe(2);
+  });
+
   it.each([
+    [{ TRUST_PROXY: 'yes' }, /^Invalid TRUST_PROXY \(got "yes"\).*number of proxies of yours/],
     [{ PORT: 'eighty' }, /^Invalid PORT \(got "eighty"\): .+\. Fix: set PORT to a TCP port number/],
     [{ PORT: '70000' }, /^Invalid PORT \(got "70000"\).*Fix: set PORT/],
     [{ DATABASE_URL: 'mysql://x' }, /^Invalid DATABASE_URL .*postgres:\/\/.*leave it unset to use the embedded database/],

@@ -18,6 +18,11 @@ const envSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, 'expected false, true or a number of proxies')
+    .transform((value) => (value === 'true' ? 1 : value === 'false' ? 0 : Number(value)))
+    .default(0),
 });
 
 /** How each variable is fixed, shown when it is invalid. */
@@ -31,6 +36,7 @@ const FIXES: Record<keyof z.infer<typeof envSchema>, string> = {
   PUBLIC_URL: 'set PUBLIC_URL to the address people open Dutyboard at, e.g. PUBLIC_URL=https://board.example.com',
   LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(', ')}`,
   LOG_FORMAT: 'set LOG_FORMAT to auto, pretty or json',
+  TRUST_PROXY: 'set TRUST_PROXY to the number of proxies of yours in front of Dutyboard (true means 1), or false when clients connect directly',
 };
 
 export interface Config {
@@ -42,6 +48,8 @@ export interface Config {
   publicUrl: string;
   logLevel: (typeof LOG_LEVELS)[number];
   logFormat: 'pretty' | 'json';
+  /** Proxies of ours in front: the client address is read from X-Forwarded-For through that many hops. */
+  trustProxy: number;
 }
 
 /** Thrown for a bad environment; main prints its one-line message and exits with code 2. */
@@ -70,5 +78,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = Bo
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT || 8787}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT === 'auto' ? (isTerminal ? 'pretty' : 'json') : e.LOG_FORMAT,
+    trustProxy: e.TRUST_PROXY,
   };
 }

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const webhooks = createWebhookDispatcher({ db, log: log.child({ module: 'webhooks' }) });
   webhooks.start(5_000);
 
-  const app = createApp({ services, log, schemaVersion, startedAt, uiDir });
+  const app = createApp({ services, log, schemaVersion, startedAt, uiDir, trustProxy: config.trustProxy });
   const server = await startHttpServer(app, { port: config.port, host: config.host });
   const sockets = attachBoardSockets(server.server, services, log.child({ module: 'live' }));
   const housekeeping = setInterval(() => {

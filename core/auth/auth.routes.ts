@@ -1,9 +1,9 @@
 // Sign-in, sign-out and "who am I".
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { responds } from '../http/output.ts';
 import { meSchema } from '../http/output.schemas.ts';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
+import { clientAddress } from '../http/client-address.ts';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, PUBLIC, requires, SIGNED_IN } from '../http/guard.ts';
 import { clearSessionCookie, writeSessionCookie } from '../http/session.ts';
@@ -13,14 +13,6 @@ import type { Actor } from './actor.ts';
 import type { AuthService } from './auth.service.ts';
 
 const signInBody = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
-
-function clientAddress(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown'; // not served by a Node socket (in-process requests)
-  }
-}
 
 async function describe(actor: Actor, org: OrgService) {
   const model = await org.current();
@@ -33,11 +25,12 @@ async function describe(actor: Actor, org: OrgService) {
   };
 }
 
-export function authRoutes(auth: AuthService, org: OrgService) {
+/** `trustedProxies`: how many proxies of ours stand in front (TRUST_PROXY); 0 ignores X-Forwarded-For. */
+export function authRoutes(auth: AuthService, org: OrgService, trustedProxies = 0) {
   return new Hono<AppEnv>()
     .post('/auth/sign-in', requires(PUBLIC), responds({ 200: meSchema }), jsonBody(signInBody), async (c) => {
       const { email, password } = c.req.valid('json');
-      const session = await auth.signIn(email, password, clientAddress(c));
+      const session = await auth.signIn(email, password, clientAddress(c, trustedProxies));
       writeSessionCookie(c, session.token, session.expiresAt);
       return c.json(await describe(session.actor, org), 200);
     })

@@ -7,6 +7,7 @@ import type { Actor } from './actor.ts';
 import { burnPasswordCheck, verifyPassword } from './password.ts';
 import { createSessionsRepository, type SessionPerson } from './sessions.repository.ts';
 import { createTtlCache } from '../ttl-cache.ts';
+import { createHashSlots } from './hash-slots.ts';
 import { createSignInLimit } from './sign-in-limit.ts';
 import type { UsersRepository } from './users.repository.ts';
 
@@ -17,9 +18,15 @@ import type { UsersRepository } from './users.repository.ts';
  */
 const SESSION_CACHE_MS = 2_000;
 
-export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepository; org: OrgService }) {
+const tooMany = (retryAfterSeconds: number) =>
+  new AppError('RATE_LIMITED', `Too many sign-in attempts. Try again in ${retryAfterSeconds < 120 ? `${retryAfterSeconds} second(s)` : `${Math.ceil(retryAfterSeconds / 60)} minute(s)`}.`, { retryAfterSeconds });
+
+/** `now`: the clock of the sign-in limits (tests move it; the product uses the real one). */
+export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepository; org: OrgService; now?: () => Date }) {
+  const now = deps.now ?? (() => new Date());
   const sessions = createSessionsRepository(deps.db);
   const limit = createSignInLimit(deps.db);
+  const slots = createHashSlots();
   const live = createTtlCache<string, SessionPerson | undefined>({ ttlMs: SESSION_CACHE_MS, maxEntries: 10_000 });
 
   async function actorOf(userId: string): Promise<Actor | null> {
@@ -36,20 +43,23 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
   }
 
   return {
-    async signIn(email: string, password: string, ip: string) {
-      const wait = await limit.retryAfterSeconds(email, ip);
-      if (wait > 0) {
-        throw new AppError('RATE_LIMITED', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, { retryAfterSeconds: wait });
+    async signIn(email: string, password: string, address: string) {
+      const key = email.trim().toLowerCase();
+      // No free slot: answered at once, before the database or the hash is touched, and not counted.
+      const release = slots.tryTake(key, address);
+      if (!release) throw tooMany(1);
+      try {
+        const reservation = await limit.reserve(key, address, now());
+        if (!reservation.ok) throw tooMany(reservation.retryAfterSeconds);
+        const user = await deps.users.findCredentials(key);
+        const valid = user && user.disabled_at === null ? await verifyPassword(password, user.password_hash) : (await burnPasswordCheck(password), false);
+        if (!user || !valid) throw new AppError('UNAUTHENTICATED', 'The email or the password is wrong.');
+        await limit.succeeded(key, address);
+        const session = await sessions.create(user.id);
+        return { ...session, actor: (await actorOf(user.id))! };
+      } finally {
+        release();
       }
-      const user = await deps.users.findCredentials(email);
-      const valid = user && user.disabled_at === null ? await verifyPassword(password, user.password_hash) : (await burnPasswordCheck(password), false);
-      if (!user || !valid) {
-        await limit.recordFailure(email, ip);
-        throw new AppError('UNAUTHENTICATED', 'The email or the password is wrong.');
-      }
-      await limit.clear(email);
-      const session = await sessions.create(user.id);
-      return { ...session, actor: (await actorOf(user.id))! };
     },
     async signOut(token: string) {
       await sessions.delete(token);

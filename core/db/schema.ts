@@ -35,11 +35,14 @@ export interface SessionsTable {
   expires_at: Date;
 }
 
-export interface SignInFailuresTable {
-  id: Generated<number>;
-  email: string;
-  ip: string;
-  failed_at: Generated<Date>;
+export type SignInScope = 'pair' | 'email' | 'address';
+
+export interface SignInAttemptsTable {
+  scope: SignInScope;
+  key: string;
+  attempts: number;
+  window_ends_at: Date;
+  blocked_until: Date | null;
 }
 
 export interface OrgVersionsTable {
@@ -271,7 +274,7 @@ export interface Database {
   users: UsersTable;
   role_assignments: RoleAssignmentsTable;
   sessions: SessionsTable;
-  sign_in_failures: SignInFailuresTable;
+  sign_in_attempts: SignInAttemptsTable;
   org_versions: OrgVersionsTable;
   tasks: TasksTable;
   task_activity: TaskActivityTable;

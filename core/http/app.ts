@@ -32,13 +32,15 @@ export interface AppDeps {
   startedAt: number;
   /** Folder of the built UI; the API works without it. */
   uiDir?: string;
+  /** Proxies of ours in front of the server (TRUST_PROXY): X-Forwarded-For is read only through them. */
+  trustProxy?: number;
 }
 
 /** The API under /api; its type is what the UI's typed client is built from. */
-export function apiRoutes({ services, schemaVersion, startedAt }: AppDeps) {
+export function apiRoutes({ services, schemaVersion, startedAt, trustProxy }: AppDeps) {
   return new Hono<AppEnv>()
     .route('/health', healthRoutes({ db: services.db, schemaVersion, startedAt }))
-    .route('/', authRoutes(services.auth, services.org))
+    .route('/', authRoutes(services.auth, services.org, trustProxy))
     .route('/', peopleRoutes(services))
     .route('/', orgRoutes(services.org))
     .route('/', boardsRoutes(services.boards))

@@ -18,7 +18,11 @@ function fromHttpException(error: HTTPException): AppError {
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
   const appError =
     error instanceof AppError ? error : error instanceof HTTPException ? fromHttpException(error) : undefined;
-  if (appError) return c.json(appError.toBody(), appError.status);
+  if (appError) {
+    const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (appError.code === 'RATE_LIMITED' && typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
+    return c.json(appError.toBody(), appError.status);
+  }
   c.get('log').error({ err: error }, 'unhandled error');
   const internal = new AppError('INTERNAL', `Something went wrong on our side (request ${c.get('requestId')}).`);
   return c.json(internal.toBody(), internal.status);

@@ -23,7 +23,8 @@ export interface TestApp {
 
 export const demoRoles = (): SourceFile[] => readRoleSources('roles', 'roles');
 
-export async function createTestApp(database: TestDatabase, sources: SourceFile[] = demoRoles(), options: { now?: () => Date } = {}): Promise<TestApp> {
+/** `trustProxy`: as TRUST_PROXY, so tests can come from many addresses through X-Forwarded-For. */
+export async function createTestApp(database: TestDatabase, sources: SourceFile[] = demoRoles(), options: { now?: () => Date; trustProxy?: number } = {}): Promise<TestApp> {
   const db = await database.create();
   const { schemaVersion } = await migrateToLatest(db.kysely);
   const { log } = memoryLogger();
@@ -32,7 +33,7 @@ export async function createTestApp(database: TestDatabase, sources: SourceFile[
   await seedMembers((await services.org.active()).definition.members, services.users);
   await services.boards.ensureTemplates();
   await services.start();
-  const app = createApp({ services, log, schemaVersion, startedAt: Date.now() });
+  const app = createApp({ services, log, schemaVersion, startedAt: Date.now(), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}) });
 
   const call: TestApp['call'] = async (method, path, options = {}) =>
     app.request(path, {
