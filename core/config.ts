@@ -1,6 +1,7 @@
 // The only reader of process.env: validates the environment once and names the fix when it is wrong.
 import path from 'node:path';
 import { z } from 'zod';
+import { splitHost } from './http/site.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -23,6 +24,12 @@ const envSchema = z.object({
     .regex(/^(true|false|\d{1,2})$/, 'expected false, true or a number of proxies')
     .transform((value) => (value === 'true' ? 1 : value === 'false' ? 0 : Number(value)))
     .default(0),
+  ALLOWED_HOSTS: z
+    .string()
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .refine((entries) => entries.every((entry) => splitHost(entry) !== null), 'expected host names separated by commas, each `name` or `name:port`')
+    .default([]),
+  DEMO_MEMBERS: z.enum(['auto', 'on', 'off']).default('auto'),
 });
 
 /** How each variable is fixed, shown when it is invalid. */
@@ -37,6 +44,8 @@ const FIXES: Record<keyof z.infer<typeof envSchema>, string> = {
   LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(', ')}`,
   LOG_FORMAT: 'set LOG_FORMAT to auto, pretty or json',
   TRUST_PROXY: 'set TRUST_PROXY to the number of proxies of yours in front of Dutyboard (true means 1), or false when clients connect directly',
+  ALLOWED_HOSTS: 'set ALLOWED_HOSTS to the other names the server is reached by, e.g. ALLOWED_HOSTS=board.internal,10.0.0.5:8787',
+  DEMO_MEMBERS: 'set DEMO_MEMBERS to auto (only on a local server), on or off',
 };
 
 export interface Config {
@@ -50,6 +59,10 @@ export interface Config {
   logFormat: 'pretty' | 'json';
   /** Proxies of ours in front: the client address is read from X-Forwarded-For through that many hops. */
   trustProxy: number;
+  /** Host names besides PUBLIC_URL's (and localhost on a loopback server) that requests may name. */
+  allowedHosts: string[];
+  /** Whether the roles file's demo members (public password) are created in an empty database. */
+  demoMembers: 'auto' | 'on' | 'off';
 }
 
 /** Thrown for a bad environment; main prints its one-line message and exits with code 2. */
@@ -79,5 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = Bo
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT === 'auto' ? (isTerminal ? 'pretty' : 'json') : e.LOG_FORMAT,
     trustProxy: e.TRUST_PROXY,
+    allowedHosts: e.ALLOWED_HOSTS,
+    demoMembers: e.DEMO_MEMBERS,
   };
 }

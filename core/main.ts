@@ -9,6 +9,7 @@ import { createWebhookDispatcher } from './notifications/webhook-outbox.ts';
 import { attachBoardSockets } from './events/board-socket.ts';
 import { createApp } from './http/app.ts';
 import { startHttpServer } from './http/server.ts';
+import { createSite } from './http/site.ts';
 import { createLogger } from './logger.ts';
 import { loadRolesAtStart } from './org/load-at-start.ts';
 import { closeOperationRegistry } from './rules/json-logic.ts';
@@ -23,6 +24,16 @@ function exitWithConfigError(error: ConfigError): never {
   process.exit(2);
 }
 
+/**
+ * The last line of defence: every listener contains its own errors, and a slip that escapes one (a
+ * client's request, upgrade or frame reaching code that throws) is logged instead of taking every
+ * other person's connection down with the process.
+ */
+function containStrayErrors(log: ReturnType<typeof createLogger>): void {
+  process.on('uncaughtException', (error) => log.error({ err: error }, 'uncaught exception; the server keeps running'));
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection; the server keeps running'));
+}
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
   let config;
@@ -33,6 +44,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config);
+  containStrayErrors(log);
 
   const db = await createDb(config.database).catch((error: unknown) => {
     if (error instanceof ConfigError) exitWithConfigError(error);
@@ -67,9 +79,11 @@ async function main(): Promise<void> {
   const webhooks = createWebhookDispatcher({ db, log: log.child({ module: 'webhooks' }) });
   webhooks.start(5_000);
 
+  const site = createSite({ publicUrl: config.publicUrl, bindHost: config.host, port: config.port, allowedHosts: config.allowedHosts });
   const app = createApp({ services, log, schemaVersion, startedAt, uiDir, trustProxy: config.trustProxy });
   const server = await startHttpServer(app, { port: config.port, host: config.host });
-  const sockets = attachBoardSockets(server.server, services, log.child({ module: 'live' }));
+  site.listening(server.port);
+  const sockets = attachBoardSockets(server.server, services, log.child({ module: 'live' }), { site });
   const housekeeping = setInterval(() => {
     db.housekeeping().catch((error: unknown) => log.warn({ err: error }, 'database housekeeping failed'));
   }, HOUSEKEEPING_EVERY_MS);

@@ -1,6 +1,8 @@
 // The databases every integration suite runs on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set.
 // Each call gives an isolated database: a fresh PGlite, or a schema of its own on the PostgreSQL server.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
@@ -52,4 +54,42 @@ export interface TestDatabase {
 export const testDatabases: TestDatabase[] = [
   { kind: 'pglite', create: pgliteTestDb },
   ...(TEST_DATABASE_URL ? [{ kind: 'postgres' as const, create: () => postgresTestDb(TEST_DATABASE_URL!) }] : []),
+];
+
+/** A database for server processes (tests/helpers/server-process.ts): the environment that points a process at it. */
+export interface ServerDatabase {
+  kind: DatabaseKind;
+  /** Several processes may share it (PostgreSQL); the embedded database serves one process. */
+  shared: boolean;
+  create(): Promise<{ env: Record<string, string>; dispose(): Promise<void> }>;
+}
+
+async function pgliteServerDb() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'dutyboard-server-'));
+  return { env: { DATA_DIR: dataDir }, dispose: async () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+async function postgresServerDb(url: string) {
+  const schema = `proc_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const withSchema = new URL(url);
+  withSchema.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    env: { DATABASE_URL: withSchema.toString() },
+    dispose: async () => {
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** Use with describe.each(serverDatabases) for suites that run the real server process. */
+export const serverDatabases: ServerDatabase[] = [
+  { kind: 'pglite', shared: false, create: pgliteServerDb },
+  ...(TEST_DATABASE_URL ? [{ kind: 'postgres' as const, shared: true, create: () => postgresServerDb(TEST_DATABASE_URL!) }] : []),
 ];

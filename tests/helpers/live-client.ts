@@ -17,7 +17,7 @@ export interface LiveClient {
 }
 
 /** Opens /api/boards/:board/live; rejects with the HTTP status when the server refuses the upgrade. */
-export function connectLive(baseUrl: string, board: string, cookie: string, since?: number, origin?: string): Promise<LiveClient> {
+export function connectLive(baseUrl: string, board: string, cookie: string, since?: number | string, origin?: string): Promise<LiveClient> {
   return connect(`${baseUrl.replace(/^http/, 'ws')}/api/boards/${board}/live${since === undefined ? '' : `?since=${since}`}`, cookie, origin);
 }
 

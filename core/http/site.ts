@@ -1,0 +1,89 @@
+// Which addresses are this server's own: the host names it answers to (against DNS rebinding) and the
+// origins whose pages may change things or open live sockets (against cross-site requests).
+// Nothing here throws on what a client sends: a malformed Origin or Host is simply not ours.
+
+export interface SiteOptions {
+  /** Where people open Dutyboard (PUBLIC_URL). */
+  publicUrl: string;
+  /** The interface the server listens on (HOST). */
+  bindHost: string;
+  /** The configured port; `listening()` replaces it with the real one (PORT=0 picks one). */
+  port: number;
+  /** ALLOWED_HOSTS: further names the server answers to, `name` or `name:port`. */
+  allowedHosts?: readonly string[];
+}
+
+export interface Site {
+  /** Is this Host header value (`name` or `name:port`) one of ours? */
+  isOurHost(host: string | undefined): boolean;
+  /** Is this Origin header value one of ours, by scheme, host and port? `null` and garbage are not. */
+  isOurOrigin(origin: string): boolean;
+  /** Called once the server listens, so the loopback origins carry the real port. */
+  listening(port: number): void;
+  /** The host names accepted, for error messages and the start log. */
+  readonly hostNames: readonly string[];
+}
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+export function isLoopbackAddress(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+function parseUrl(url: string): URL | null {
+  return URL.canParse(url) ? new URL(url) : null;
+}
+
+/** Is this URL one only this machine can reach (http://localhost:8787 and the like)? */
+export function isLocalUrl(url: string): boolean {
+  const parsed = parseUrl(url);
+  return parsed !== null && isLoopbackAddress(parsed.hostname);
+}
+
+const HOST = /^([a-z0-9][a-z0-9.-]*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/i;
+
+/** `name` or `name:port` (IPv6 in brackets) → lower-case name and port ('' when none); null if malformed. */
+export function splitHost(host: string): { name: string; port: string } | null {
+  const match = HOST.exec(host);
+  return match ? { name: match[1]!.toLowerCase(), port: match[2] ?? '' } : null;
+}
+
+export function createSite(options: SiteOptions): Site {
+  const loopback = isLoopbackAddress(options.bindHost);
+  const publicOrigin = new URL(options.publicUrl).origin;
+  const publicName = new URL(options.publicUrl).hostname;
+  const allowed = (options.allowedHosts ?? []).map((entry) => splitHost(entry)).filter((entry) => entry !== null);
+  let port = options.port;
+
+  const hostNames = [...new Set([publicName, ...allowed.map((entry) => entry.name), ...(loopback ? LOOPBACK_NAMES : [])])];
+
+  function isOurHost(host: string | undefined): boolean {
+    if (!host) return false;
+    const split = splitHost(host);
+    if (!split) return false;
+    if (split.name === publicName) return true;
+    if (loopback && isLoopbackAddress(split.name)) return true;
+    return allowed.some((entry) => entry.name === split.name && (entry.port === '' || entry.port === split.port));
+  }
+
+  function isOurOrigin(origin: string): boolean {
+    const parsed = parseUrl(origin);
+    // Browsers send exactly scheme://host[:port]; `null`, paths and anything else are not ours.
+    if (!parsed || parsed.origin !== origin) return false;
+    if (parsed.origin === publicOrigin) return true;
+    if (loopback && parsed.protocol === 'http:' && isLoopbackAddress(parsed.hostname) && Number(parsed.port || 80) === port) return true;
+    return allowed.some(
+      (entry) => entry.name === parsed.hostname && (entry.port === '' ? parsed.port === '' : entry.port === parsed.port),
+    );
+  }
+
+  return {
+    isOurHost,
+    isOurOrigin,
+    listening(actual) {
+      port = actual;
+    },
+    hostNames,
+  };
+}
