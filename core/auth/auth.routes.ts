@@ -11,8 +11,10 @@ import { jsonBody } from '../http/validate.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { Actor } from './actor.ts';
 import type { AuthService } from './auth.service.ts';
+import { password as newPassword } from './people.routes.ts';
 
 const signInBody = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
+const passwordChangeBody = z.object({ currentPassword: z.string().min(1).max(1024), newPassword });
 
 async function describe(actor: Actor, org: OrgService) {
   const model = await org.current();
@@ -40,5 +42,11 @@ export function authRoutes(auth: AuthService, org: OrgService, trustedProxies = 
       clearSessionCookie(c);
       return c.body(null, 204);
     })
-    .get('/me', requires(SIGNED_IN), responds({ 200: meSchema }), async (c) => c.json(await describe(actorOf(c), org), 200));
+    .get('/me', requires(SIGNED_IN), responds({ 200: meSchema }), async (c) => c.json(await describe(actorOf(c), org), 200))
+    .post('/me/password', requires(SIGNED_IN), responds({ 204: null }), jsonBody(passwordChangeBody), async (c) => {
+      const { currentPassword, newPassword } = c.req.valid('json');
+      const sessionToken = c.get('sessionToken')!;
+      await auth.changePassword({ actor: actorOf(c), sessionToken, currentPassword, newPassword, address: clientAddress(c, trustedProxies) });
+      return c.body(null, 204);
+    });
 }

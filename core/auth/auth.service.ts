@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { Actor } from './actor.ts';
-import { burnPasswordCheck, verifyPassword } from './password.ts';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts';
 import { createSessionsRepository, type SessionPerson } from './sessions.repository.ts';
 import { createTtlCache } from '../ttl-cache.ts';
 import { createHashSlots } from './hash-slots.ts';
@@ -42,24 +42,59 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
     };
   }
 
+  /**
+   * Runs `check` (which verifies a password) under a password-check slot and a reserved attempt of the
+   * sign-in limits; the attempt is given back when `check` returns a value. No free slot: answered at
+   * once, before the database or the hash is touched, and not counted.
+   */
+  async function limited<T>(email: string, address: string, check: () => Promise<T | undefined>): Promise<T | undefined> {
+    const release = slots.tryTake(email, address);
+    if (!release) throw tooMany(1);
+    try {
+      const reservation = await limit.reserve(email, address, now());
+      if (!reservation.ok) throw tooMany(reservation.retryAfterSeconds);
+      const result = await check();
+      if (result !== undefined) await limit.succeeded(email, address);
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  async function endSessionsOf(userId: string, options: { except?: string } = {}) {
+    await sessions.deleteForUser(userId, options.except);
+    live.deleteWhere((session) => session?.userId === userId);
+  }
+
   return {
     async signIn(email: string, password: string, address: string) {
       const key = email.trim().toLowerCase();
-      // No free slot: answered at once, before the database or the hash is touched, and not counted.
-      const release = slots.tryTake(key, address);
-      if (!release) throw tooMany(1);
-      try {
-        const reservation = await limit.reserve(key, address, now());
-        if (!reservation.ok) throw tooMany(reservation.retryAfterSeconds);
+      const userId = await limited(key, address, async () => {
         const user = await deps.users.findCredentials(key);
         const valid = user && user.disabled_at === null ? await verifyPassword(password, user.password_hash) : (await burnPasswordCheck(password), false);
-        if (!user || !valid) throw new AppError('UNAUTHENTICATED', 'The email or the password is wrong.');
-        await limit.succeeded(key, address);
-        const session = await sessions.create(user.id);
-        return { ...session, actor: (await actorOf(user.id))! };
-      } finally {
-        release();
+        return valid ? user!.id : undefined;
+      });
+      if (userId === undefined) throw new AppError('UNAUTHENTICATED', 'The email or the password is wrong.');
+      const session = await sessions.create(userId);
+      return { ...session, actor: (await actorOf(userId))! };
+    },
+    /**
+     * A person changes their own password: the current one is checked (under the sign-in limits, so a
+     * stolen session cannot guess it), and every other session of theirs ends; this one stays.
+     */
+    async changePassword(input: { actor: Actor; sessionToken: string; currentPassword: string; newPassword: string; address: string }) {
+      const { actor } = input;
+      const passwordHash = await limited(actor.email.toLowerCase(), input.address, async () => {
+        const user = await deps.users.findCredentials(actor.email);
+        if (!user || !(await verifyPassword(input.currentPassword, user.password_hash))) return undefined;
+        return hashPassword(input.newPassword);
+      });
+      if (passwordHash === undefined) {
+        const issues = [{ path: 'currentPassword', message: 'is not your current password' }];
+        throw new AppError('VALIDATION_FAILED', 'The current password is wrong.', { issues });
       }
+      await deps.users.update(actor.id, { passwordHash });
+      await endSessionsOf(actor.id, { except: input.sessionToken });
     },
     async signOut(token: string) {
       await sessions.delete(token);
@@ -79,10 +114,7 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
       };
       return { actor, expiresAt: session.expiresAt };
     },
-    async endSessionsOf(userId: string) {
-      await sessions.deleteForUser(userId);
-      live.deleteWhere((session) => session?.userId === userId);
-    },
+    endSessionsOf: (userId: string) => endSessionsOf(userId),
     /** After a change to someone's roles: their next request reads them again. */
     rolesChanged: (userId: string) => live.deleteWhere((session) => session?.userId === userId),
   };

@@ -13,7 +13,8 @@ import type { AuthService } from './auth.service.ts';
 import { hashPassword } from './password.ts';
 import type { UsersRepository } from './users.repository.ts';
 
-const password = z.string().min(10, 'use at least 10 characters').max(1024);
+/** A password someone sets (an existing one is checked against its hash, whatever its length). */
+export const password = z.string().min(10, 'use at least 10 characters').max(1024);
 const roles = z.array(z.string().min(1)).max(50);
 const idParam = z.object({ id: z.uuid('expected a person id (uuid)') });
 

@@ -50,8 +50,11 @@ export function createSessionsRepository(db: Kysely<Database>) {
     async delete(token: string): Promise<void> {
       await db.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute();
     },
-    async deleteForUser(userId: string): Promise<void> {
-      await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    /** Ends a person's sessions, all of them or all but the one whose token is `except`. */
+    async deleteForUser(userId: string, except?: string): Promise<void> {
+      let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (except !== undefined) query = query.where('token_hash', '<>', sha256(except));
+      await query.execute();
     },
     async deleteExpired(now = new Date()): Promise<void> {
       await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
