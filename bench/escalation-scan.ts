@@ -1,6 +1,6 @@
 // escalation-scan: 1,000,000 open cards on PostgreSQL, 20 escalation rules, one full scan that
 // evaluates all rules in one pass in SQL, vs loading the same cards into Node and evaluating each rule
-// with json-logic-js. (The event path's cost per card write is not measured here.)
+// with the JsonLogic evaluator. (The event path's cost per card write is not measured here.)
 import { sql } from 'kysely';
 import { blockSlices, tableBlocks } from '../core/db/block-slices.ts';
 import { compileRule } from '../core/rules/json-logic-sql.ts';
@@ -74,7 +74,7 @@ async function scanInSql(app: BenchApp, now: Date, connections: number): Promise
   return RULES.map((_, i) => slices.reduce((sum, slice) => sum + Number(slice[`r${i}`]), 0));
 }
 
-/** The baseline: the same cards loaded in chunks into Node, every rule evaluated by json-logic-js. */
+/** The baseline: the same cards loaded in chunks into Node, every rule evaluated by the JsonLogic evaluator. */
 async function scanInNode(app: BenchApp, now: Date): Promise<number[]> {
   const counts = RULES.map(() => 0);
   let after = 0;
@@ -119,7 +119,7 @@ export const escalationScan: Bench = {
       const sqlMs = median(sqlTimes);
       return {
         name: 'escalation-scan',
-        metric: `ms for one scan of ${CARDS.toLocaleString('en')} open cards × ${RULES.length} rules in SQL on 2 connections (baseline: load + json-logic-js in Node)`,
+        metric: `ms for one scan of ${CARDS.toLocaleString('en')} open cards × ${RULES.length} rules in SQL on 2 connections (baseline: load + JsonLogic in Node)`,
         value: round2(sqlMs),
         unit: 'ms',
         baseline: round2(nodeMs),

@@ -1,4 +1,4 @@
-// The compiled SQL of a rule selects exactly the tasks json-logic-js finds truthy, on every database:
+// The compiled SQL of a rule selects exactly the tasks the JsonLogic evaluator finds truthy, on every database:
 // random tasks (with the awkward values JavaScript coerces: numeric strings in every notation, arrays,
 // objects, nulls, absent keys) and random rules from the compiled subset, checked one against the other.
 import fc from 'fast-check';
@@ -195,7 +195,7 @@ describe.each(testDatabases)('compiled JsonLogic on $kind', (database) => {
     }
   });
 
-  it('selects the same tasks as json-logic-js for generated rules, and compiles most of them', async () => {
+  it('selects the same tasks as the JsonLogic evaluator for generated rules, and compiles most of them', async () => {
     Object.assign(counts, { compiled: 0, unsupported: 0, selected: 0 });
     await fc.assert(fc.asyncProperty(rule, async (generated) => { await check(generated); }), { numRuns: Number(process.env.JSON_LOGIC_SQL_RUNS ?? 150) });
     const share = counts.compiled / (counts.compiled + counts.unsupported);

@@ -5,6 +5,7 @@ import { addDuration } from '../duties/cadence.ts';
 import type { Database } from '../db/schema.ts';
 import type { Escalation } from '../org/format.schema.ts';
 import type { OrgModel } from '../org/org-model.ts';
+import { RULE_BUDGET, WorkPool } from '../rules/rule-budget.ts';
 import { ruleTask } from '../workflow/rule-context.ts';
 import { statusApplies } from './applicable-rules.ts';
 import { explainRule } from './explain.ts';
@@ -20,6 +21,12 @@ export interface DryRunResult {
 }
 
 const LIMIT = 500;
+/** A dry run's evaluations share this much work; cards past it are reported as not evaluated. */
+export const DRY_RUN_POOL = { steps: 20 * RULE_BUDGET.steps, built: 20 * RULE_BUDGET.built };
+/** Work between two turns of the event loop, so other requests never wait long behind a dry run. */
+const SLICE_MS = 10;
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function dryRunRule(db: Kysely<Database>, model: OrgModel, key: string, rule: Escalation, now: Date): Promise<DryRunResult[]> {
   const role = key.split('/')[0]!;
@@ -27,17 +34,29 @@ export async function dryRunRule(db: Kysely<Database>, model: OrgModel, key: str
   if (rule.applies_to?.task_types) query = query.where('type', 'in', rule.applies_to.task_types);
   const cards = await query.orderBy('id').limit(LIMIT).execute();
   const firstDue = (from: Date) => addDuration(from, rule.levels[0]!.after, model.definition.organization.timezone);
-  return cards.map((card) => {
+  const pool = new WorkPool(DRY_RUN_POOL, 'one dry run (all cards together)');
+  const results: DryRunResult[] = [];
+  let sliceStarted = performance.now();
+  for (const card of cards) {
+    if (performance.now() - sliceStarted > SLICE_MS) {
+      await turn();
+      sliceStarted = performance.now();
+    }
+    if (pool.exhausted) {
+      results.push({ taskId: card.id, title: card.title, when: false, stop: false, firesNow: false, falseParts: [`not evaluated: ${pool.owner} may take ${pool.limits.steps.toLocaleString('en')} evaluation steps`] });
+      continue;
+    }
     const context = { task: { ...ruleTask(card, now, model.calendar), escalation_level: 0 }, policy: model.policies, now: now.toISOString() };
     const safe = (expression: unknown) => {
       try {
-        return explainRule(expression, context);
+        return explainRule(expression, context, pool);
       } catch (error) {
         return { value: false, falseParts: [`fails: ${(error as Error).message}`] };
       }
     };
     const when = statusApplies(rule, card.status) ? safe(rule.when) : { value: false, falseParts: [`status "${card.status}" is outside applies_to.statuses`] };
     const stop = rule.stop_when === undefined ? false : safe(rule.stop_when).value;
-    return { taskId: card.id, title: card.title, when: when.value, stop, firesNow: when.value && !stop && firstDue(now) <= now, falseParts: when.falseParts };
-  });
+    results.push({ taskId: card.id, title: card.title, when: when.value, stop, firesNow: when.value && !stop && firstDue(now) <= now, falseParts: when.falseParts });
+  }
+  return results;
 }

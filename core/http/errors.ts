@@ -19,8 +19,10 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   const appError =
     error instanceof AppError ? error : error instanceof HTTPException ? fromHttpException(error) : undefined;
   if (appError) {
-    const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    if (appError.code === 'RATE_LIMITED' && typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
+    const details = appError.details as { retryAfterSeconds?: unknown; rule?: unknown; ruleError?: unknown } | undefined;
+    if (appError.code === 'RATE_LIMITED' && typeof details?.retryAfterSeconds === 'number') c.header('Retry-After', String(details.retryAfterSeconds));
+    // A broken roles-file rule refused the request: the people who can fix it read the log.
+    if (details?.ruleError !== undefined) c.get('log').warn({ rule: details.rule, ruleError: details.ruleError, code: appError.code }, 'a rule failed to evaluate');
     return c.json(appError.toBody(), appError.status);
   }
   c.get('log').error({ err: error }, 'unhandled error');

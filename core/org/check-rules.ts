@@ -1,6 +1,7 @@
 // Rule checks: JsonLogic in escalations and guards uses allowed operations and known paths, stays
-// within size caps, and every escalation's `tests:` fixtures give the expected answer.
+// within size and work caps, and every `tests:` fixture (of escalations and guards) gives the expected answer.
 import { allowedOperations, analyzeRule, DISABLED_OPERATIONS, evaluateRule, isTruthy } from '../rules/json-logic.ts';
+import { RULE_BUDGET, WorkPool } from '../rules/rule-budget.ts';
 import type { OrgCatalogue } from './catalogue.ts';
 import { allTaskTypes } from './check-refs.ts';
 import { errorAt, type Located } from './located.ts';
@@ -49,13 +50,22 @@ function checkPath(path: string, scope: PathScope): { message: string; suggestio
 function checkRule(at: Located<unknown>, sub: PathSegment[], rule: unknown, scope: PathScope): OrgError[] {
   const analysis = analyzeRule(rule);
   const errors = analysis.issues.map((issue) =>
-    errorAt(at, [...sub, ...issue.at], 'rule', issue.message, issue.operation && !DISABLED_OPERATIONS.has(issue.operation) ? suggest(issue.operation, allowedOperations()) : undefined),
+    errorAt(at, [...sub, ...issue.at], 'rule', issue.message, issue.kind === 'unknown_operation' && issue.operation && !DISABLED_OPERATIONS.has(issue.operation) ? suggest(issue.operation, allowedOperations()) : undefined),
   );
   for (const { path, at: where } of analysis.varPaths) {
     const problem = checkPath(path, scope);
     if (problem) errors.push(errorAt(at, [...sub, ...where], 'rule', problem.message, problem.suggestion));
   }
   return errors;
+}
+
+/** All fixtures of one validation share this much work, so many of them cannot add up to a long stall. */
+export const FIXTURE_POOL = { steps: 4 * RULE_BUDGET.steps, built: 4 * RULE_BUDGET.built };
+
+interface Fixture {
+  given: Record<string, unknown>;
+  expect: boolean;
+  name?: string | undefined;
 }
 
 export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[] {
@@ -65,12 +75,42 @@ export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError
   const policyValues = Object.fromEntries([...merged.policies].map(([key, at]) => [key, at.value]));
   const fieldsOf = (types: string[]) =>
     new Set(types.flatMap((id) => taskTypes.get(id)?.fields.map((field) => field.id) ?? []));
+  const pool = new WorkPool(FIXTURE_POOL, "this validation's fixtures together");
+
+  /** Runs a rule's fixtures; `what` names the rule in messages ("when", "guard"). */
+  const runFixtures = (at: Located<unknown>, sub: PathSegment[], what: string, rule: unknown, fixtures: Fixture[] | undefined) => {
+    fixtures?.forEach((fixture, j) => {
+      const where = [...sub, 'tests', j];
+      const named = fixture.name ? ` (${fixture.name})` : '';
+      // A fixture's policy values override single policies; the rest keep the organisation's.
+      const given = fixture.given as { policy?: Record<string, unknown> };
+      const context = { now: new Date().toISOString(), ...fixture.given, policy: { ...policyValues, ...given.policy } };
+      let result: boolean;
+      try {
+        result = isTruthy(evaluateRule(rule, context, pool));
+      } catch (error) {
+        // e.g. {"==": [{"var": "task"}, "x"]}: rule data has no prototype, so it cannot be compared as a string
+        errors.push(errorAt(at, where, 'rule_test_failed', `"${what}" failed on this fixture: ${(error as Error).message}${named}`));
+        return;
+      }
+      if (result !== fixture.expect) {
+        errors.push(errorAt(at, where, 'rule_test_failed', `"${what}" gave ${result} for this fixture, the test expects ${fixture.expect}${named}`));
+      }
+    });
+  };
 
   for (const at of merged.taskTypes) {
     const fields = fieldsOf([at.value.id]);
     at.value.workflow.transitions.forEach((transition, i) => {
-      if (transition.guard === undefined) return;
-      errors.push(...checkRule(at, ['workflow', 'transitions', i, 'guard'], transition.guard, { fields, policies, actor: true }));
+      const sub = ['workflow', 'transitions', i];
+      if (transition.guard === undefined) {
+        if (transition.tests?.length) errors.push(errorAt(at, [...sub, 'tests'], 'schema', 'a transition without a "guard" has nothing for its tests to run'));
+        return;
+      }
+      const ruleErrors = checkRule(at, [...sub, 'guard'], transition.guard, { fields, policies, actor: true });
+      errors.push(...ruleErrors);
+      // fixtures of a rule that would not run prove nothing
+      if (!ruleErrors.length) runFixtures(at, sub, 'guard', transition.guard, transition.tests);
     });
   }
 
@@ -83,25 +123,7 @@ export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError
         ...(escalation.stop_when === undefined ? [] : checkRule(at, ['escalations', i, 'stop_when'], escalation.stop_when, scope)),
       ];
       errors.push(...ruleErrors);
-      if (ruleErrors.length) return; // fixtures of a rule that would not run prove nothing
-      escalation.tests?.forEach((fixture, j) => {
-        // A fixture's policy values override single policies; the rest keep the organisation's.
-        const given = fixture.given as { policy?: Record<string, unknown> };
-        const context = { now: new Date().toISOString(), ...fixture.given, policy: { ...policyValues, ...given.policy } };
-        let result: boolean;
-        try {
-          result = isTruthy(evaluateRule(escalation.when, context));
-        } catch (error) {
-          // e.g. {"==": [{"var": "task"}, "x"]}: rule data has no prototype, so it cannot be compared as a string
-          errors.push(errorAt(at, ['escalations', i, 'tests', j], 'rule_test_failed',
-            `"when" failed on this fixture: ${(error as Error).message}${fixture.name ? ` (${fixture.name})` : ''}`));
-          return;
-        }
-        if (result !== fixture.expect) {
-          errors.push(errorAt(at, ['escalations', i, 'tests', j], 'rule_test_failed',
-            `"when" gave ${result} for this fixture, the test expects ${fixture.expect}${fixture.name ? ` (${fixture.name})` : ''}`));
-        }
-      });
+      if (!ruleErrors.length) runFixtures(at, ['escalations', i], 'when', escalation.when, escalation.tests);
     });
   }
   return errors;

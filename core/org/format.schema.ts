@@ -58,6 +58,11 @@ const cron = z
 /** JsonLogic: checked for allowed operations and known paths by the rule checks, not here. */
 const jsonLogicRule = z.unknown().refine((value) => value !== undefined, 'expected a JsonLogic rule');
 
+/** Fixtures a rule must pass at validation: the context given, and the answer expected. */
+const ruleTests = z
+  .array(z.strictObject({ given: z.record(z.string(), z.unknown()), expect: z.boolean(), name: z.string().optional() }))
+  .optional();
+
 const businessHours = z
   .strictObject({
     days: z.array(weekday).min(1),
@@ -129,6 +134,8 @@ const workflow = z.strictObject({
       requires: permissionName.optional(),
       guard: jsonLogicRule.optional(),
       guard_message: z.string().optional(),
+      /** Fixtures of the guard (context: task, actor, policy, now). */
+      tests: ruleTests,
       required_fields: z.array(fieldId).optional(),
       approval: approvalRule.optional(),
     }),
@@ -211,9 +218,7 @@ const escalation = z.strictObject({
       }),
     )
     .min(1),
-  tests: z
-    .array(z.strictObject({ given: z.record(z.string(), z.unknown()), expect: z.boolean(), name: z.string().optional() }))
-    .optional(),
+  tests: ruleTests,
 });
 
 const role = z.strictObject({

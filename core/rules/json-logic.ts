@@ -1,6 +1,9 @@
 // The one place JsonLogic is evaluated. Rules come from team leads' YAML and are untrusted: only
-// allowed operations, own-property lookups, no prototype segments, bounded size, null-prototype data.
-import jsonLogic, { type RulesLogic } from 'json-logic-js';
+// allowed operations, own-property lookups, no prototype segments, bounded size and work,
+// null-prototype data.
+import { addOperation, applyBudgeted, truthy } from './budgeted-apply.ts';
+import { Meter, RULE_BUDGET, type WorkPool } from './rule-budget.ts';
+import { overBudget } from './static-cost.ts';
 
 /** The standard JsonLogic operations we allow (`log` and `method` are left out on purpose). */
 export const STANDARD_OPERATIONS = [
@@ -21,8 +24,8 @@ const allowed = new Set<string>(STANDARD_OPERATIONS);
 let registrationOpen = true;
 
 /**
- * Adds an operation a plugin provides, as `<namespace>.<name>`. Only during start-up: json-logic-js
- * keeps one global table, so registering per request would leak between rules.
+ * Adds an operation a plugin provides, as `<namespace>.<name>`. Only during start-up: the evaluator
+ * keeps one table for the process, so registering per request would leak between rules.
  */
 export function registerOperation(namespace: string, name: string, fn: (...args: unknown[]) => unknown): void {
   if (!registrationOpen) throw new Error('JsonLogic operations can only be registered at start-up');
@@ -30,7 +33,7 @@ export function registerOperation(namespace: string, name: string, fn: (...args:
     throw new Error(`Invalid operation name ${namespace}.${name}`);
   }
   const id = `${namespace}.${name}`;
-  jsonLogic.add_operation(id, fn);
+  addOperation(id, fn);
   allowed.add(id);
 }
 
@@ -43,24 +46,7 @@ export function allowedOperations(): ReadonlySet<string> {
   return allowed;
 }
 
-function safeLookup(data: unknown, path: unknown, notFound: unknown): unknown {
-  if (path === undefined || path === null || path === '') return data;
-  let current = data;
-  for (const segment of String(path).split('.')) {
-    if (FORBIDDEN_SEGMENTS.has(segment) || current === null || typeof current !== 'object') return notFound;
-    if (!Object.prototype.hasOwnProperty.call(current, segment)) return notFound;
-    current = (current as Record<string, unknown>)[segment];
-    if (current === undefined) return notFound;
-  }
-  return current;
-}
-
-// Replace json-logic-js's `var` (which walks inherited properties); `missing` goes through it too.
-jsonLogic.add_operation('var', function (this: unknown, path: unknown, notFound: unknown) {
-  return safeLookup(this, path, notFound === undefined ? null : notFound);
-});
-
-export type RuleIssueKind = 'unknown_operation' | 'forbidden_path' | 'too_deep' | 'too_large' | 'invalid_rule';
+export type RuleIssueKind = 'unknown_operation' | 'forbidden_path' | 'too_deep' | 'too_large' | 'too_costly' | 'invalid_rule';
 
 export interface RuleIssue {
   kind: RuleIssueKind;
@@ -133,6 +119,15 @@ export function analyzeRule(rule: unknown): RuleAnalysis {
   };
 
   visit(rule, [], 0, false);
+  const costly = issues.length ? undefined : overBudget(rule);
+  if (costly) {
+    issues.push({
+      kind: 'too_costly',
+      message: `"${costly.operation}" would take about ${Math.round(costly.steps).toLocaleString('en')} evaluation steps (iterating over lists written in the rule multiplies its work); a rule may take at most ${RULE_BUDGET.steps.toLocaleString('en')}`,
+      at: costly.at,
+      operation: costly.operation,
+    });
+  }
   return { issues, varPaths };
 }
 
@@ -163,13 +158,17 @@ export class RuleRejectedError extends Error {
   }
 }
 
-/** Evaluates a rule against data. Rules are checked first; a rule with issues is never run. */
-export function evaluateRule(rule: unknown, data: unknown): unknown {
+/**
+ * Evaluates a rule against data. Rules are checked first; a rule with issues is never run. The
+ * evaluation has a work budget (RULE_BUDGET), and takes its work from `pool` too when one is given;
+ * running out throws RuleBudgetError.
+ */
+export function evaluateRule(rule: unknown, data: unknown, pool?: WorkPool): unknown {
   const { issues } = analyzeRule(rule);
   if (issues.length) throw new RuleRejectedError(issues);
-  return jsonLogic.apply(rule as RulesLogic, toRuleData(data));
+  return applyBudgeted(rule, toRuleData(data), new Meter(pool));
 }
 
 export function isTruthy(value: unknown): boolean {
-  return jsonLogic.truthy(value);
+  return truthy(value);
 }

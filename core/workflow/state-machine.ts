@@ -1,12 +1,13 @@
 // Decides whether a card may move from its status to another, and if not, exactly which rule refused:
-// no such transition, a permission, the guard (with its own message), missing fields, or a WIP limit.
+// no such transition, a permission, the guard (with its own message, or the rule's error when it
+// cannot be evaluated), missing fields, or a WIP limit.
 import type { Actor } from '../auth/actor.ts';
 import type { StateCategory } from '../db/schema.ts';
 import type { ApprovalRule, TaskTypeDefinition } from '../org/format.schema.ts';
 import { evaluateRule, isTruthy } from '../rules/json-logic.ts';
 import type { RuleTask } from './rule-context.ts';
 
-export type RefusalReason = 'no_transition' | 'permission' | 'guard' | 'missing_fields' | 'wip_limit';
+export type RefusalReason = 'no_transition' | 'permission' | 'guard' | 'guard_failed' | 'missing_fields' | 'wip_limit';
 
 export interface Refusal {
   reason: RefusalReason;
@@ -71,7 +72,22 @@ export function checkTransition({ type, task, to, actor, policy, now, wip, appro
   }
   if (transition.guard !== undefined) {
     const context = { task, actor: { id: actor.id, roles: actor.roles, permissions: [...actor.permissions] }, policy, now: now.toISOString() };
-    if (!isTruthy(evaluateRule(transition.guard, context))) {
+    let allowed: boolean;
+    try {
+      allowed = isTruthy(evaluateRule(transition.guard, context));
+    } catch (error) {
+      // A broken rule (it throws, or runs out of its work budget) refuses the move; it is the roles
+      // file's fault, not the card's, so the refusal names the rule and what went wrong.
+      const rule = `${type.id} "${task.status}" → "${to}" guard`;
+      const problem = (error as Error).message;
+      return {
+        ok: false,
+        reason: 'guard_failed',
+        message: `The rule for moving from "${task.status}" to "${to}" could not be evaluated (${rule}: ${problem}); the move is refused until the roles file fixes it.`,
+        details: { rule, ruleError: problem },
+      };
+    }
+    if (!allowed) {
       return {
         ok: false,
         reason: 'guard',

@@ -15,6 +15,8 @@ export interface TestApp {
   app: Hono<AppEnv>;
   services: Services;
   db: TestDb;
+  /** What the app has logged so far, as parsed JSON lines. */
+  logLines(): Record<string, unknown>[];
   /** Signs in with the demo password; returns the Cookie header value. */
   signIn(email: string, password?: string): Promise<string>;
   call(method: string, path: string, options?: { cookie?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
@@ -27,7 +29,7 @@ export const demoRoles = (): SourceFile[] => readRoleSources('roles', 'roles');
 export async function createTestApp(database: TestDatabase, sources: SourceFile[] = demoRoles(), options: { now?: () => Date; trustProxy?: number } = {}): Promise<TestApp> {
   const db = await database.create();
   const { schemaVersion } = await migrateToLatest(db.kysely);
-  const { log } = memoryLogger();
+  const { log, lines } = memoryLogger();
   const services = createServices({ db, log, ...(options.now ? { now: options.now } : {}) });
   await services.org.activate(sources, { baseVersionId: null, authorId: null, origin: 'roles-folder' });
   await seedMembers((await services.org.active()).definition.members, services.users);
@@ -51,6 +53,7 @@ export async function createTestApp(database: TestDatabase, sources: SourceFile[
     services,
     db,
     call,
+    logLines: lines,
     async signIn(email, password = DEMO_PASSWORD) {
       const response = await call('POST', '/api/auth/sign-in', { body: { email, password } });
       if (response.status !== 200) throw new Error(`sign-in of ${email} failed: ${response.status} ${await response.text()}`);
