@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { jsonText, responds } from '../http/output.ts';
 import { boardCardSchema, boardViewSchema, laneSchema, savedViewSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
+import { rowIdText } from '../input.schemas.ts';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires } from '../http/guard.ts';
 import { jsonBody, pathParams, queryParams } from '../http/validate.ts';
@@ -11,7 +12,7 @@ import type { BoardService } from './board.service.ts';
 
 const id = z.object({ id: z.string().min(1).max(64) });
 const boardLoad = z.object({ board: boardViewSchema, lanes: z.array(laneSchema), cards: z.array(boardCardSchema) });
-const viewId = id.extend({ viewId: z.coerce.number().int().positive() });
+const viewId = id.extend({ viewId: rowIdText });
 const savedView = z.object({ name: z.string().trim().min(1).max(100), filters: cardFilters, shared: z.boolean().default(false) });
 
 export function boardsRoutes(boards: BoardService) {

@@ -1,6 +1,7 @@
 // The escalation ledger and each person's inbox over HTTP.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { rowIdText } from '../input.schemas.ts';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires, SIGNED_IN } from '../http/guard.ts';
 import { responds } from '../http/output.ts';
@@ -17,7 +18,7 @@ const firing = z.object({
   targetRole: z.string().nullable(), skippedRoles: z.array(z.string()), actions: z.array(z.string()), firedAt: z.string(),
 });
 const notification = z.object({ id: z.number().int(), taskId: z.number().int().nullable(), kind: z.string(), title: z.string(), createdAt: z.string(), read: z.boolean() });
-const ledgerQuery = z.object({ task: z.coerce.number().int().positive().optional(), rule: z.string().optional(), role: z.string().optional() });
+const ledgerQuery = z.object({ task: rowIdText.optional(), rule: z.string().optional(), role: z.string().optional() });
 
 const run = z.object({ id: z.number().int(), taskId: z.number().int(), rule: z.string(), outcome: z.string(), level: z.number().int().nullable(), inputs: z.record(z.string(), z.unknown()), reason: z.string(), at: z.string() });
 const dryRunRow = z.object({ taskId: z.number().int(), title: z.string(), when: z.boolean(), stop: z.boolean(), firesNow: z.boolean(), falseParts: z.array(z.string()) });
@@ -53,7 +54,7 @@ export function escalationsRoutes(escalations: EscalationRepository, deps: { db:
         200,
       );
     })
-    .post('/notifications/:id/read', requires(SIGNED_IN), responds({ 204: null }), pathParams(z.object({ id: z.coerce.number().int().positive() })), async (c) => {
+    .post('/notifications/:id/read', requires(SIGNED_IN), responds({ 204: null }), pathParams(z.object({ id: rowIdText })), async (c) => {
       await escalations.markRead(actorOf(c).id, c.req.valid('param').id);
       return c.body(null, 204);
     });

@@ -1,6 +1,7 @@
 // Turns anything thrown in a request into the one JSON error shape, without leaking internals.
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { clientErrorFromDatabase } from '../db/database-errors.ts';
 import { AppError, ERROR_CODES, type ErrorCode } from '../errors.ts';
 import type { AppEnv } from './env.ts';
 
@@ -24,6 +25,12 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     // A broken roles-file rule refused the request: the people who can fix it read the log.
     if (details?.ruleError !== undefined) c.get('log').warn({ rule: details.rule, ruleError: details.ruleError, code: appError.code }, 'a rule failed to evaluate');
     return c.json(appError.toBody(), appError.status);
+  }
+  const refused = clientErrorFromDatabase(error);
+  if (refused) {
+    // Input validation should have caught it first: worth a warning, not an outage.
+    c.get('log').warn({ err: error, code: refused.code }, 'database refused the request input');
+    return c.json(refused.toBody(), refused.status);
   }
   c.get('log').error({ err: error }, 'unhandled error');
   const internal = new AppError('INTERNAL', `Something went wrong on our side (request ${c.get('requestId')}).`);

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { responds } from '../http/output.ts';
 import { kpiResultSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
+import { isoDateTime } from '../input.schemas.ts';
 import type { AppEnv } from '../http/env.ts';
 import { requires } from '../http/guard.ts';
 import { queryParams } from '../http/validate.ts';
@@ -13,7 +14,7 @@ import type { MetricRegistry } from './metric-registry.ts';
 
 const kpiQuery = z.object({
   period: z.enum(['current', 'previous']).default('current'),
-  at: z.iso.datetime({ offset: true, message: 'expected an ISO date-time, e.g. 2026-03-15T10:00:00+08:00' }).optional(),
+  at: isoDateTime('expected an ISO date-time, e.g. 2026-03-15T10:00:00+08:00').optional(),
   role: z.string().min(1).max(64).optional(),
 });
 

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
+import { rowIdText } from '../input.schemas.ts';
 import type { Database, WebhooksTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -37,7 +38,7 @@ const deliveryView = z.object({
   id: z.number().int(), webhookId: z.number().int(), dedupKey: z.string(), state: z.enum(states), attempts: z.number().int(),
   nextAttemptAt: isoTime, lastError: z.string().nullable(), createdAt: isoTime, deliveredAt: isoTime.nullable(), event: z.record(z.string(), z.unknown()),
 });
-const idParam = z.object({ id: z.coerce.number().int().positive() });
+const idParam = z.object({ id: rowIdText });
 
 /** Robot URLs carry their access token (DingTalk `access_token`, WeCom `key`, Feishu's last path segment). */
 export function maskUrl(value: string): string {

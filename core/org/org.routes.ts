@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { responds } from '../http/output.ts';
 import { activatedSchema, anyObject, orgVersionSchema, orgVersionSummarySchema, previewSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
+import { int4IdText, positiveInt4 } from '../input.schemas.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, PUBLIC, requires } from '../http/guard.ts';
@@ -21,8 +22,8 @@ const files = z
   )
   .min(1)
   .max(50);
-const baseVersionId = z.number().int().positive().nullable();
-const versionParam = z.object({ id: z.coerce.number().int().positive() });
+const baseVersionId = positiveInt4.nullable();
+const versionParam = z.object({ id: int4IdText });
 
 export function orgRoutes(org: OrgService) {
   const schema = roleFileJsonSchema();

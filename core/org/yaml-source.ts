@@ -1,6 +1,7 @@
 // Parses roles YAML keeping positions, and rejects at parse time what the format forbids:
 // duplicate keys, runaway alias expansion, and keys that could reach object prototypes.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
+import { findUnstorable } from '../input.schemas.ts';
 import { formatPath, type OrgError, type PathSegment } from './org-error.ts';
 
 export interface SourceFile {
@@ -33,11 +34,22 @@ export function parseRolesYaml(file: SourceFile): { parsed?: ParsedFile; errors:
   if (Buffer.byteLength(file.text) > MAX_FILE_BYTES) {
     return { errors: [{ file: file.name, line: 1, column: 1, path: '', kind: 'yaml_syntax', message: `file is larger than ${MAX_FILE_BYTES / 1024} KiB` }] };
   }
+  // Text the database cannot store would pass validation and then fail activation: refuse it here.
+  const raw = findUnstorable(file.text);
+  if (raw) {
+    const before = file.text.slice(0, raw.index).split('\n');
+    return { errors: [{ file: file.name, line: before.length, column: before.at(-1)!.length + 1, path: '', kind: 'yaml_syntax', message: `the file ${raw.message}` }] };
+  }
   const doc = parseDocument(file.text, { lineCounter: lines, uniqueKeys: true, merge: false, schema: 'core', prettyErrors: false });
   const errors: OrgError[] = doc.errors.map((e) => error(openingOf(doc, e), [], e.message.split('\n')[0]!));
   if (errors.length) return { errors };
 
   visit(doc, {
+    Scalar(_, scalar, ancestry) {
+      // An escape ("\0", "\ud800") in a quoted scalar makes such text without it being in the file.
+      const unstorable = typeof scalar.value === 'string' ? findUnstorable(scalar.value) : undefined;
+      if (unstorable) errors.push({ ...error(scalar.range?.[0] ?? 0, pathOf(ancestry, scalar), `the text ${unstorable.message}`), kind: 'schema' });
+    },
     Pair(_, pair, ancestry) {
       // An alias key (`*a: …` with `&a __proto__`) becomes the anchored name in the data, so resolve it.
       const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;

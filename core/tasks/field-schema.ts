@@ -1,6 +1,7 @@
 // The zod schema of a task type's custom fields, from its field definitions: every write is checked
 // against it, and an error names the field.
 import { z } from 'zod';
+import { isoDate, isoDateTime } from '../input.schemas.ts';
 import type { FieldDefinition, TaskTypeDefinition } from '../org/format.schema.ts';
 import { checklistSchema } from './checklist.ts';
 
@@ -29,9 +30,9 @@ export function fieldValueSchema(field: FieldDefinition): z.ZodType {
     case 'percent':
       return bounded(z.number(), field);
     case 'date':
-      return z.iso.date();
+      return isoDate();
     case 'datetime':
-      return z.iso.datetime({ offset: true });
+      return isoDateTime();
     case 'enum':
       return z.enum(field.options as [string, ...string[]]);
     case 'multi_enum':

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { responds } from '../http/output.ts';
 import { activitySchema, approvalViewSchema, commentSchema, linkSchema, newLinkSchema, taskViewSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
+import { isoDateTime, positiveInt4, rowId, rowIdText } from '../input.schemas.ts';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires } from '../http/guard.ts';
 import { jsonBody, pathParams } from '../http/validate.ts';
@@ -10,11 +11,11 @@ import { checklistSchema } from './checklist.ts';
 import { fieldsInput } from './field-schema.ts';
 import type { TaskService } from './task.service.ts';
 
-const id = z.object({ id: z.coerce.number().int().positive() });
-const expectedVersion = z.number().int().positive();
+const id = z.object({ id: rowIdText });
+const expectedVersion = positiveInt4;
 const priority = z.enum(['low', 'normal', 'high', 'urgent']);
 const labels = z.array(z.string().trim().min(1).max(40)).max(20);
-const dueAt = z.iso.datetime({ offset: true }).nullable();
+const dueAt = isoDateTime().nullable();
 const assignTo = z.object({ personId: z.uuid().nullable().optional(), roleId: z.string().min(1).nullable().optional() });
 
 const createBody = z.object({
@@ -41,13 +42,13 @@ const editBody = z.object({
 const moveBody = z.object({
   expectedVersion,
   to: z.string().min(1).optional(),
-  afterId: z.number().int().positive().nullable().optional(),
-  beforeId: z.number().int().positive().nullable().optional(),
+  afterId: rowId.nullable().optional(),
+  beforeId: rowId.nullable().optional(),
 });
 
 const linkBody = z.object({
   kind: z.enum(['relates', 'blocks', 'duplicates', 'url']),
-  toTaskId: z.number().int().positive().optional(),
+  toTaskId: rowId.optional(),
   url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
   title: z.string().trim().max(200).optional(),
 });
@@ -113,7 +114,7 @@ export function tasksRoutes(tasks: TaskService) {
     .post('/tasks/:id/links', requires('tasks.edit'), responds({ 201: newLinkSchema }), pathParams(id), jsonBody(linkBody), async (c) =>
       c.json(await tasks.link(actorOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
     )
-    .delete('/tasks/:id/links/:linkId', requires('tasks.edit'), responds({ 204: null }), pathParams(id.extend({ linkId: z.coerce.number().int().positive() })), async (c) => {
+    .delete('/tasks/:id/links/:linkId', requires('tasks.edit'), responds({ 204: null }), pathParams(id.extend({ linkId: rowIdText })), async (c) => {
       await tasks.unlink(actorOf(c), c.req.valid('param').id, c.req.valid('param').linkId);
       return c.body(null, 204);
     })

@@ -3,12 +3,13 @@ import { Hono } from 'hono';
 import { responds } from '../http/output.ts';
 import { approvalViewSchema, inboxItemSchema, taskViewSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
+import { rowIdText } from '../input.schemas.ts';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires } from '../http/guard.ts';
 import { jsonBody, pathParams } from '../http/validate.ts';
 import type { TaskService } from '../tasks/task.service.ts';
 
-const id = z.object({ id: z.coerce.number().int().positive() });
+const id = z.object({ id: rowIdText });
 
 export function approvalsRoutes(tasks: TaskService) {
   return new Hono<AppEnv>()

@@ -1,0 +1,74 @@
+// The building blocks every route's input schema uses, bounded to what the database can store: ids
+// within their column's integer type, instants within PostgreSQL's and JavaScript's common years, and
+// (for every string anywhere in a request) text without NUL or lone surrogates.
+import { z } from 'zod';
+
+export const INT4_MAX = 2_147_483_647;
+
+/** NUL (PostgreSQL refuses it in text and jsonb) or half of a UTF-16 surrogate pair (not encodable as UTF-8). */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The first character of `text` a database cannot store, with where it is and what is wrong. */
+export function findUnstorable(text: string): { index: number; message: string } | undefined {
+  const found = UNSTORABLE.exec(text);
+  if (!found) return undefined;
+  const message = found[0] === '\u0000' ? 'contains a NUL character (\\u0000)' : `contains a lone surrogate (\\u${found[0].charCodeAt(0).toString(16)}), which is not valid Unicode`;
+  return { index: found.index, message };
+}
+
+const unstorableReason = (text: string) => findUnstorable(text)?.message;
+
+/** Where in a parsed request (strings and object keys, at any depth) the first unstorable text is. */
+export function unstorableTextAt(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; message: string } | undefined {
+  if (typeof value === 'string') {
+    const message = unstorableReason(value);
+    return message ? { path, message } : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = unstorableTextAt(item, [...path, index]);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const keyReason = unstorableReason(key);
+      if (keyReason) return { path: [...path, key], message: `the key ${keyReason}` };
+      const found = unstorableTextAt(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** A positive integer stored in an int4 column: versions, limits, organisation version ids. */
+export const positiveInt4 = z.number().int().min(1).max(INT4_MAX);
+
+/** A bigint row id in a JSON body; JavaScript numbers are exact up to 2^53. */
+export const rowId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+const digits = (max: number, what: string) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, `expected ${what}: a positive whole number`)
+    .transform(Number)
+    .pipe(z.number().max(max, `expected ${what} of at most ${max}`));
+
+/** A bigint row id in a path or query string. */
+export const rowIdText = digits(Number.MAX_SAFE_INTEGER, 'an id');
+/** An int4 id (organisation versions) in a path or query string. */
+export const int4IdText = digits(INT4_MAX, 'an id');
+
+// Years 0001–9999 in UTC: PostgreSQL has no year 0, and a later year is not written as four digits.
+const EARLIEST = Date.parse('0001-01-01T00:00:00Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+const inRange = (value: string) => {
+  const time = Date.parse(value);
+  return time >= EARLIEST && time <= LATEST;
+};
+
+/** An instant with its offset, e.g. 2026-03-15T10:00:00+08:00, in years 0001–9999. */
+export const isoDateTime = (message = 'expected an ISO date-time with offset, e.g. 2026-03-15T10:00:00+08:00') =>
+  z.iso.datetime({ offset: true, message }).refine(inRange, 'expected a date-time in the years 0001 to 9999 (UTC)');
+
+/** A calendar date, e.g. 2026-03-15, in years 0001–9999. */
+export const isoDate = () => z.iso.date().refine((value) => !value.startsWith('0000'), 'expected a date in the years 0001 to 9999');
