@@ -1,5 +1,5 @@
 // Core schema migrations, in order. Names sort; a new migration appends a new file and a line here.
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import * as m0001 from './0001_instance.ts';
 import * as m0002 from './0002_org_and_people.ts';
 import * as m0003 from './0003_boards_and_tasks.ts';

@@ -1,6 +1,5 @@
 // Migrations on every database: idempotent, and all-or-nothing when one fails.
-import { sql } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import { sql, type Migration } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, MigrationError } from '../core/db/migrate.ts';
 import { coreMigrations } from '../migrations/index.ts';

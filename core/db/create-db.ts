@@ -1,5 +1,6 @@
 // createDb(): Kysely on the embedded PGlite by default, or on PostgreSQL through pg when a URL is set.
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from './pglite-dialect.ts';
 import pg from 'pg';
 import { PreparingClient } from './prepared-statements.ts';
 import { ConfigError, type Config } from '../config.ts';

@@ -1,6 +1,5 @@
 // Brings the schema to the latest version at start; all pending migrations commit together or not at all.
-import { sql, type Kysely } from 'kysely';
-import { Migrator, type Migration } from 'kysely/migration';
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { coreMigrations } from '../../migrations/index.ts';
 import type { Database } from './schema.ts';
 
