@@ -21,7 +21,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const now = deps.now ?? (() => new Date());
   const catalogue = deps.catalogue ?? coreCatalogue();
   const users = createUsersRepository(deps.db.kysely);
-  const org = createOrgService({ db: deps.db.kysely, catalogue, users, log: deps.log.child({ module: 'org' }) });
+  const org = createOrgService({ db: deps.db.kysely, catalogue, users, log: deps.log.child({ module: 'org' }), now });
   const auth = createAuthService({ db: deps.db.kysely, users, org, now });
   const boardRepository = createBoardRepository(deps.db.kysely);
   const boards = createBoardService({ boards: boardRepository, org, users });

@@ -9,6 +9,8 @@ import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 const at = (iso: string) => new Date(iso);
 const none = { created: 0, skipped: 0, failed: 0 };
+/** The services' clock unless a test says otherwise: the roles are activated before every run below. */
+const NOVEMBER_FIRST = at('2026-11-01T00:00:00Z');
 
 describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase) => {
   let t: TestApp | undefined;
@@ -19,7 +21,10 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
   });
 
   async function setUp(duties: Parameters<typeof dutyOrg>[0]): Promise<{ t: TestApp; scheduler: DutyScheduler }> {
-    t = await createTestApp(database, dutyOrg(duties));
+    return setUpAt(NOVEMBER_FIRST, duties);
+  }
+  async function setUpAt(activatedAt: Date, duties: Parameters<typeof dutyOrg>[0]): Promise<{ t: TestApp; scheduler: DutyScheduler }> {
+    t = await createTestApp(database, dutyOrg(duties), { now: () => activatedAt });
     ids = Object.fromEntries((await t.services.users.list()).map((person) => [person.email, person.id]));
     return { t, scheduler: createDutyScheduler({ services: t.services, log: memoryLogger().log }) };
   }
@@ -109,14 +114,15 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
     const plan: DutyYaml = { id: 'december-plan', title: 'Plan next year', every: '0 9 1 12 *', due: 'P30D' };
     const weekdays: DutyYaml = { id: 'open-shop', title: 'Open the shop', every: '30 8 * * mon-fri' };
     const { t, scheduler } = await setUp({ clerk: [plan, weekdays] });
-    // Saturday 28 Nov: the latest weekday run was Friday 08:30; the December plan's latest run is 2025's.
-    expect(await scheduler.runOnce(at('2026-11-28T04:00:00Z'))).toEqual({ created: 2, skipped: 0, failed: 0 });
-    expect(await scheduler.runOnce(at('2026-11-29T04:00:00Z'))).toEqual({ created: 0, skipped: 2, failed: 0 });
+    // Saturday 28 Nov: the latest weekday run was Friday 08:30; the December plan's latest run is
+    // 2025's, due before the duty was activated (1 November 2026), so it gets no card.
+    expect(await scheduler.runOnce(at('2026-11-28T04:00:00Z'))).toEqual({ created: 1, skipped: 0, failed: 0 });
+    expect(await scheduler.runOnce(at('2026-11-29T04:00:00Z'))).toEqual({ created: 0, skipped: 1, failed: 0 });
     expect(await scheduler.runOnce(at('2026-12-01T01:00:00Z'))).toEqual({ created: 2, skipped: 0, failed: 0 });
-    expect(await keys(t, 'december-plan')).toEqual([`december-plan/${ids[CAT]}/cron:2025-12-01T01:00Z`, `december-plan/${ids[CAT]}/cron:2026-12-01T01:00Z`]);
+    expect(await keys(t, 'december-plan')).toEqual([`december-plan/${ids[CAT]}/cron:2026-12-01T01:00Z`]);
     expect(await keys(t, 'open-shop')).toEqual([`open-shop/${ids[CAT]}/cron:2026-11-27T00:30Z`, `open-shop/${ids[CAT]}/cron:2026-12-01T00:30Z`]);
     const due = (await cards(t, 'december-plan')).map((card) => new Date(card.due_at!).toISOString());
-    expect(due).toEqual(['2025-12-31T01:00:00.000Z', '2026-12-31T01:00:00.000Z']);
+    expect(due).toEqual(['2026-12-31T01:00:00.000Z']);
   });
 
   it('makes no card for a standing duty (no every)', async () => {
@@ -126,7 +132,7 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
   });
 
   it('schedules every duty of the demo organisation without a failure', async () => {
-    t = await createTestApp(database);
+    t = await createTestApp(database, undefined, { now: () => NOVEMBER_FIRST });
     const scheduler = createDutyScheduler({ services: t.services, log: memoryLogger().log });
     // Tuesday 1 December 2026, 10:00 in Shanghai: daily, weekly, monthly, quarterly and the December cron duty are all due.
     const first = await scheduler.runOnce(at('2026-12-01T02:00:00Z'));
@@ -159,5 +165,53 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
     await activate([]);
     expect(await scheduler.runOnce(at('2026-12-12T01:00:00Z'))).toEqual(none);
     expect(await cards(t, 'weekly-feedback')).toHaveLength(4);
+  });
+
+  describe('from the moment a duty becomes active', () => {
+    it('leaves a fresh start of the demo organisation with no overdue duty cards', async () => {
+      // Saturday 5 December 2026, 10:00 in Shanghai: the yearly report was due on 31 January, the
+      // weekly and monthly duties of earlier periods long ago. None of that is this team's backlog.
+      const startedAt = at('2026-12-05T02:00:00Z');
+      t = await createTestApp(database, undefined, { now: () => startedAt });
+      const scheduler = createDutyScheduler({ services: t.services, log: memoryLogger().log });
+      const run = await scheduler.runOnce(startedAt);
+      expect(run.failed).toBe(0);
+      expect(run.created).toBeGreaterThan(0);
+      const made = await t.db.kysely.selectFrom('tasks').select(['duty_key', 'due_at']).where('duty_key', 'is not', null).execute();
+      expect(made.length).toBe(run.created);
+      const overdue = made.filter((card) => card.due_at !== null && new Date(card.due_at).getTime() <= startedAt.getTime());
+      expect(overdue).toEqual([]);
+      expect(made.filter((card) => card.duty_key!.includes('/year:'))).toEqual([]);
+    });
+
+    it('makes exactly one card per period over a simulated year', async () => {
+      const duties: DutyYaml[] = [
+        { id: 'daily', title: 'Daily', every: 'day', at: '09:00', due: 'PT8H' },
+        { id: 'weekly', title: 'Weekly', every: 'week', on: 'mon', at: '09:00', due: 'P1D' },
+        { id: 'monthly', title: 'Monthly', every: 'month', on: 1, at: '09:00', due: 'P5D' },
+        { id: 'quarterly', title: 'Quarterly', every: 'quarter', due: 'P10D' },
+        { id: 'yearly', title: 'Yearly', every: 'year', due: 'P1M' },
+        { id: 'fridays', title: 'Fridays', every: '0 9 * * fri' },
+      ];
+      // Activated at midnight on Friday 1 January 2027 in Shanghai; the scheduler then runs at 00:00
+      // and 12:00 local every day of 2027. The week that began on Monday 28 December 2026 was due
+      // before that midnight, so it is not made up for.
+      const activatedAt = at('2026-12-31T16:00:00Z');
+      const { t, scheduler } = await setUpAt(activatedAt, { clerk: duties });
+      for (let step = 0; step < 365 * 2; step++) {
+        const result = await scheduler.runOnce(new Date(activatedAt.getTime() + step * 12 * 3_600_000));
+        expect(result.failed).toBe(0);
+      }
+      const periods = async (dutyId: string) => (await keys(t, dutyId)).map((key) => key!.split('/')[2]);
+      const daily = await periods('daily');
+      expect([daily.length, new Set(daily).size, daily[0], daily.at(-1)]).toEqual([365, 365, 'day:2027-01-01', 'day:2027-12-31']);
+      const weekly = await periods('weekly');
+      expect([weekly.length, new Set(weekly).size, weekly[0], weekly.at(-1)]).toEqual([52, 52, 'week:2027-01-04', 'week:2027-12-27']);
+      expect(await periods('monthly')).toEqual(Array.from({ length: 12 }, (_, i) => `month:2027-${String(i + 1).padStart(2, '0')}-01`));
+      expect(await periods('quarterly')).toEqual(['quarter:2027-01-01', 'quarter:2027-04-01', 'quarter:2027-07-01', 'quarter:2027-10-01']);
+      expect(await periods('yearly')).toEqual(['year:2027-01-01']);
+      const fridays = await periods('fridays');
+      expect([fridays.length, new Set(fridays).size, fridays[0], fridays.at(-1)]).toEqual([53, 53, 'cron:2027-01-01T01:00Z', 'cron:2027-12-31T01:00Z']);
+    }, 180_000);
   });
 });

@@ -30,7 +30,8 @@ describe.each(testDatabases)('duty scheduler under contention on $kind', (databa
   afterEach(() => t.dispose());
 
   const setUp = async () => {
-    t = await createTestApp(database, dutyOrg({ analyst: [WEEKLY_FEEDBACK] }));
+    // Activated on 1 November, before every run below.
+    t = await createTestApp(database, dutyOrg({ analyst: [WEEKLY_FEEDBACK] }), { now: () => new Date('2026-11-01T00:00:00Z') });
     const ids = Object.fromEntries((await t.services.users.list()).map((person) => [person.email, person.id]));
     return { ids, log: memoryLogger() };
   };

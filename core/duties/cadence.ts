@@ -15,6 +15,8 @@ export interface Occurrence {
   periodKey: string;
   /** occursAt + `due`, or null when the duty sets no `due`. */
   dueAt: Date | null;
+  /** The end of the period (a cron duty's period is its moment). */
+  endsAt: Date;
 }
 
 const PERIODS: readonly string[] = ['day', 'week', 'month', 'quarter', 'year'] satisfies Period[];
@@ -30,9 +32,12 @@ export function currentOccurrence(duty: Duty, now: Date, timeZone: string): Occu
   if (duty.every === undefined) return null;
   let occursAt: Date | null;
   let periodKey: string;
+  let endsAt: Date;
   if (PERIODS.includes(duty.every)) {
     const period = duty.every as Period;
-    const start = wallTime(periodBounds(period, now, timeZone).start, timeZone);
+    const bounds = periodBounds(period, now, timeZone);
+    const start = wallTime(bounds.start, timeZone);
+    endsAt = bounds.end;
     const day = dayInPeriod(period, duty.on, start.year, start.month, start.day);
     const [hour, minute] = (duty.at ?? '00:00').split(':').map(Number) as [number, number];
     occursAt = instantOf(day.year, day.month, day.day, hour, minute, timeZone);
@@ -41,9 +46,10 @@ export function currentOccurrence(duty: Duty, now: Date, timeZone: string): Occu
     occursAt = latestCronOccurrence(duty.every, now, timeZone);
     if (occursAt === null) return null;
     periodKey = `cron:${occursAt.toISOString().slice(0, 16)}Z`;
+    endsAt = occursAt;
   }
   if (occursAt.getTime() > now.getTime()) return null;
-  return { occursAt, periodKey, dueAt: duty.due === undefined ? null : addDuration(occursAt, duty.due, timeZone) };
+  return { occursAt, periodKey, endsAt, dueAt: duty.due === undefined ? null : addDuration(occursAt, duty.due, timeZone) };
 }
 
 /** The local date within a period that `on` picks (periods start on the 1st, or on Monday). */

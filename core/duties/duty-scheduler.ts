@@ -1,7 +1,10 @@
 // Turns every duty with `every` into one card per period per holder of its role. The database's
 // unique duty key, not this process, guarantees "once": two processes or a restart mid-run only skip.
+// A period whose deadline (its `due`, else its end) had passed when the duty became active gets no
+// card: a new organisation does not start with a year of overdue reports.
 import type { Logger } from '../logger.ts';
 import type { Duty, Role } from '../org/format.schema.ts';
+import type { OrgModel } from '../org/org-model.ts';
 import type { Services } from '../services.ts';
 import { currentOccurrence, type Occurrence } from './cadence.ts';
 import { createDutyRepository } from './duty.repository.ts';
@@ -65,19 +68,32 @@ export function createDutyScheduler(deps: DutySchedulerDeps): DutyScheduler {
   const repo = createDutyRepository(services.db.kysely);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  let activeSince: { versionId: number; since: Map<string, Date> } | undefined;
+
+  /** When each duty of the active version became active (read once per version). */
+  async function dutiesActiveSince(model: OrgModel): Promise<Map<string, Date>> {
+    if (activeSince?.versionId !== model.versionId) {
+      const duties = model.definition.roles.flatMap((role) => role.duties.map((duty) => `${role.id}/${duty.id}`));
+      activeSince = { versionId: model.versionId, since: await repo.activeSince(model.versionId, duties) };
+    }
+    return activeSince.since;
+  }
 
   /** The cards this period calls for, read from the organisation version active now. */
   async function plan(now: Date, result: DutyRunResult): Promise<PlannedCard[]> {
     const model = await services.org.current();
     if (!model) return [];
     const timeZone = model.definition.organization.timezone;
+    const since = await dutiesActiveSince(model);
     const cards: PlannedCard[] = [];
     for (const role of model.definition.roles) {
       const due: { duty: Duty; occurrence: Occurrence }[] = [];
       for (const duty of role.duties) {
         try {
           const occurrence = currentOccurrence(duty, now, timeZone);
-          if (occurrence) due.push({ duty, occurrence });
+          const activeFrom = since.get(`${role.id}/${duty.id}`);
+          const deadline = occurrence?.dueAt ?? occurrence?.endsAt;
+          if (occurrence && !(activeFrom && deadline!.getTime() <= activeFrom.getTime())) due.push({ duty, occurrence });
         } catch (error) {
           result.failed++;
           log.error({ err: error, role: role.id, duty: duty.id }, 'duty cadence could not be computed');

@@ -1,5 +1,6 @@
-// The one query the duty scheduler makes itself: which duty keys already have a card.
-import type { Kysely } from 'kysely';
+// The queries the duty scheduler makes itself: which duty keys already have a card, and since when
+// each duty of the active organisation version has been in force.
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
 export function createDutyRepository(db: Kysely<Database>) {
@@ -13,6 +14,28 @@ export function createDutyRepository(db: Kysely<Database>) {
         for (const row of rows) found.add(row.duty_key!);
       }
       return found;
+    },
+    /**
+     * When each duty (`role/duty`, as the versions' diffs name them) of version `versionId` became
+     * active: the time of the newest version up to it whose diff added the duty. Versions form one
+     * line (each names the one it replaced), so walking back by id walks that line.
+     */
+    async activeSince(versionId: number, duties: string[]): Promise<Map<string, Date>> {
+      const since = new Map<string, Date>();
+      const wanted = new Set(duties);
+      const rows = await db
+        .selectFrom('org_versions')
+        .select(['created_at', sql<string[]>`diff->'duties'->'added'`.as('added')])
+        .where('id', '<=', versionId)
+        .orderBy('id', 'desc')
+        .execute();
+      for (const row of rows) {
+        for (const duty of row.added ?? []) {
+          if (wanted.delete(duty)) since.set(duty, new Date(row.created_at));
+        }
+        if (wanted.size === 0) break;
+      }
+      return since;
     },
   };
 }

@@ -37,7 +37,8 @@ export interface Activated {
 
 const ACTIVE_VERSION_TTL_MS = 250;
 
-export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCatalogue; users: UsersRepository; log: Logger }) {
+/** `now`: stamps when a version became active (duties start from it; tests set it). */
+export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCatalogue; users: UsersRepository; log: Logger; now?: () => Date }) {
   const versions = createVersionsRepository(deps.db);
   let cached: OrgModel | undefined;
 
@@ -159,6 +160,7 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
       diff,
       origin: options.origin,
       authorId: options.authorId,
+      createdAt: deps.now?.() ?? new Date(),
     });
     if (versionId === null) throw conflict();
     checkedAt = 0;

@@ -14,6 +14,8 @@ export interface NewVersion {
   diff: OrgDiff;
   origin: 'roles-folder' | 'api' | 'revert';
   authorId: string | null;
+  /** When it became active. */
+  createdAt: Date;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -53,6 +55,7 @@ export function createVersionsRepository(db: Kysely<Database>) {
             diff: JSON.stringify(version.diff),
             origin: version.origin,
             author_id: version.authorId,
+            created_at: version.createdAt,
           })
           .returning('id')
           .executeTakeFirstOrThrow();
