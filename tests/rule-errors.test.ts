@@ -90,7 +90,7 @@ describe.each(testDatabases)('rule errors on $kind', (database) => {
     expect((await refused.json()).error.details).toEqual({
       reason: 'guard_failed',
       rule: 'shop.claim "open" → "doubled" guard',
-      ruleError: 'the rule built too much: one evaluation allows 1,000,000 characters and list items in total',
+      ruleError: 'the rule built too much: one evaluation allows 1,000,000 characters built in total (a list item counts as 8)',
     });
     expect(await current(heavy)).toMatchObject({ status: 'open' });
     const light = await create(['urgent']);
@@ -101,7 +101,7 @@ describe.each(testDatabases)('rule errors on $kind', (database) => {
     const card = await create(LABELS);
     const runs = await (await t.call('GET', `/api/escalations/runs?task=${card.id}`, { cookie: clerk })).json();
     expect(runs).toEqual([
-      expect.objectContaining({ rule: 'clerk/doubling', outcome: 'failed', reason: 'the rule built too much: one evaluation allows 1,000,000 characters and list items in total' }),
+      expect.objectContaining({ rule: 'clerk/doubling', outcome: 'failed', reason: 'the rule built too much: one evaluation allows 1,000,000 characters built in total (a list item counts as 8)' }),
     ]);
     expect(await (await t.call('GET', `/api/escalations?task=${card.id}`, { cookie: clerk })).json()).toEqual([]);
     const urgent = await create(['urgent']);
@@ -150,12 +150,12 @@ describe('fixtures of guards and escalations at validation', () => {
 
   it('a fixture on which the rule runs out of budget fails validation; the cheap fixture beside it passes', () => {
     expect(load('96-rule-test-out-of-budget.yaml')).toEqual([
-      expect.objectContaining({ kind: 'rule_test_failed', path: 'roles[0].escalations[0].tests[1]', message: '"when" failed on this fixture: the rule built too much: one evaluation allows 1,000,000 characters and list items in total (thirty labels)' }),
+      expect.objectContaining({ kind: 'rule_test_failed', path: 'roles[0].escalations[0].tests[1]', message: '"when" failed on this fixture: the rule built too much: one evaluation allows 1,000,000 characters built in total (a list item counts as 8) (thirty labels)' }),
     ]);
   });
 
   it('many fixtures share one budget: past it they fail, naming the shared budget, instead of stalling validation', async () => {
-    // Each fixture takes about 40,000 steps (10,000 items, 4 steps each): four fit in the shared 200,000.
+    // Each fixture takes about 40,000 steps (10,000 items, 4 steps each): two fit in the shared 100,000.
     const grid = JSON.stringify(Array.from({ length: 10 }, () => Array.from({ length: 1000 }, () => 1)));
     const fixture = `          - {given: {task: {labels: ${grid}}}, expect: false}\n`;
     const text = `version: 1
@@ -170,7 +170,7 @@ roles:
         tests:
 ${fixture.repeat(6)}`;
     const errors = loadOrg([{ name: 'many.yaml', text }], coreCatalogue()).errors;
-    expect(errors.map((error) => error.path)).toEqual(['roles[0].escalations[0].tests[4]', 'roles[0].escalations[0].tests[5]']);
-    expect(errors.every((error) => /this validation's fixtures together allows 200,000 evaluation steps/.test(error.message))).toBe(true);
+    expect(errors.map((error) => error.path)).toEqual([2, 3, 4, 5].map((i) => `roles[0].escalations[0].tests[${i}]`));
+    expect(errors.every((error) => /this validation's fixtures together allows 100,000 evaluation steps/.test(error.message))).toBe(true);
   });
 });

@@ -60,7 +60,7 @@ function checkRule(at: Located<unknown>, sub: PathSegment[], rule: unknown, scop
 }
 
 /** All fixtures of one validation share this much work, so many of them cannot add up to a long stall. */
-export const FIXTURE_POOL = { steps: 4 * RULE_BUDGET.steps, built: 4 * RULE_BUDGET.built };
+export const FIXTURE_POOL = { steps: 2 * RULE_BUDGET.steps, built: 2 * RULE_BUDGET.built };
 
 interface Fixture {
   given: Record<string, unknown>;

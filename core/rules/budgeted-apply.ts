@@ -60,7 +60,7 @@ function standardOperations(meter: () => Meter): Map<string, Operation> {
     ['in', (a, b) => (b && (typeof b === 'string' || Array.isArray(b)) ? (b as unknown[]).indexOf(a) !== -1 : false)],
     ['cat', (...parts) => {
       const strings = parts.map(text);
-      meter().build(strings.reduce((total, s) => total + s.length, 0));
+      meter().buildText(strings.reduce((total, s) => total + s.length, 0));
       return strings.join('');
     }],
     ['substr', (source, start, end) => {
@@ -70,7 +70,7 @@ function standardOperations(meter: () => Meter): Map<string, Operation> {
         const rest = String(source).substr(start as number);
         result = rest.substr(0, rest.length + (end as number));
       } else result = String(source).substr(start as number, end as number);
-      meter().build(result.length);
+      meter().buildText(result.length);
       return result;
     }],
     ['+', (...values) => values.reduce<number>((sum, value) => parseFloat(sum as never) + parseFloat(value as never), 0)],
@@ -83,7 +83,7 @@ function standardOperations(meter: () => Meter): Map<string, Operation> {
     ['min', (...values) => Math.min(...(values as number[]))],
     ['max', (...values) => Math.max(...(values as number[]))],
     ['merge', (...values) => {
-      meter().build(values.reduce<number>((total, value) => total + (Array.isArray(value) ? value.length : 1), 0));
+      meter().buildList(values.reduce<number>((total, value) => total + (Array.isArray(value) ? value.length : 1), 0));
       return ([] as unknown[]).concat(...values);
     }],
     ['var', function (this: unknown, path, notFound) {
@@ -117,7 +117,7 @@ export function addOperation(name: string, fn: Operation): void {
 function run(logic: unknown, data: unknown, meter: Meter): unknown {
   meter.step();
   if (Array.isArray(logic)) {
-    meter.build(logic.length);
+    meter.buildList(logic.length);
     return logic.map((item) => run(item, data, meter));
   }
   if (!isLogic(logic)) return logic;
@@ -179,10 +179,10 @@ function iterate(op: 'map' | 'filter' | 'all' | 'none' | 'some', values: unknown
   if (!Array.isArray(items)) return op === 'none' ? true : op === 'map' || op === 'filter' ? [] : false;
   switch (op) {
     case 'map':
-      meter.build(items.length);
+      meter.buildList(items.length);
       return items.map((item) => run(body, item, meter));
     case 'filter': {
-      meter.build(items.length);
+      meter.buildList(items.length);
       return items.filter((item) => truthy(run(body, item, meter)));
     }
     case 'all':

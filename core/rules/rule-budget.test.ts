@@ -84,10 +84,12 @@ describe('an evaluation that runs out of budget stops with a clear error', () =>
     expect(meter.used.built).toBeLessThanOrEqual(RULE_BUDGET.built);
   });
 
-  it('refuses lists built by merge and map past the size budget', () => {
-    const big = Array.from({ length: 400_000 }, (_, i) => i);
+  it('refuses lists built by merge and map past the size budget, a list item counting as 8 characters', () => {
+    const big = Array.from({ length: 50_000 }, (_, i) => i);
     expect(thrown(() => evaluateRule({ merge: [{ var: 'big' }, { var: 'big' }, { var: 'big' }] }, { big }))).toBeInstanceOf(RuleBudgetError);
-    expect(evaluateRule({ merge: [{ var: 'big' }, { var: 'big' }] }, { big })).toHaveLength(800_000);
+    expect(evaluateRule({ merge: [{ var: 'big' }, { var: 'big' }] }, { big })).toHaveLength(100_000);
+    expect(thrown(() => evaluateRule({ map: [{ var: 'big' }, { map: [[1, 2], 1] }] }, { big }))).toBeInstanceOf(RuleBudgetError);
+    expect(evaluateRule({ cat: [{ var: 'text' }, { var: 'text' }] }, { text: 'x'.repeat(500_000) })).toHaveLength(1_000_000);
   });
 
   it('charges for scanning large values, so comparing long strings many times runs out too', () => {

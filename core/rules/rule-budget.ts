@@ -1,5 +1,6 @@
 // The work a rule may do in one evaluation: steps (every node evaluated, every element iterated, and
-// large values scanned) and the size of what it builds (characters of strings, items of arrays).
+// large values scanned) and the size of what it builds (characters of strings; a list item costs as
+// much as ITEM_WEIGHT characters, being a pointer where a character is a byte or two).
 // Depth and node caps do not bound work: nested iteration multiplies it while the rule stays tiny.
 
 export interface BudgetLimits {
@@ -12,6 +13,8 @@ export const RULE_BUDGET: Readonly<BudgetLimits> = { steps: 50_000, built: 1_000
 
 /** Scanning this many characters or items of a value costs one more step. */
 export const SCAN_UNIT = 1024;
+/** What one list item costs of the `built` budget, in characters. */
+export const ITEM_WEIGHT = 8;
 
 export type BudgetKind = 'steps' | 'built';
 
@@ -26,7 +29,7 @@ export class RuleBudgetError extends Error {
     super(
       kind === 'steps'
         ? `the rule ran out of its work budget: ${owner} allows ${limit.toLocaleString('en')} evaluation steps`
-        : `the rule built too much: ${owner} allows ${limit.toLocaleString('en')} characters and list items in total`,
+        : `the rule built too much: ${owner} allows ${limit.toLocaleString('en')} characters built in total (a list item counts as ${ITEM_WEIGHT})`,
     );
   }
 }
@@ -72,11 +75,18 @@ export class Meter {
     if (length >= SCAN_UNIT) this.step(Math.floor(length / SCAN_UNIT));
   }
 
-  /** Charges a string or array about to be built, before it is. */
-  build(size: number): void {
-    this.built -= size;
+  /** Charges a string about to be built, before it is. */
+  buildText(chars: number): void {
+    this.built -= chars;
     if (this.built < 0) this.fail('built');
-    this.scan(size);
+    this.scan(chars);
+  }
+
+  /** Charges a list about to be built, before it is. */
+  buildList(items: number): void {
+    this.built -= items * ITEM_WEIGHT;
+    if (this.built < 0) this.fail('built');
+    this.scan(items);
   }
 
   /** The work done so far (a failed charge counts up to the limit). */
