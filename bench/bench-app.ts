@@ -17,14 +17,17 @@ import { createHttpClient, type BenchResponse } from './http-client.ts';
 export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 const EMAIL = 'mover@bench.local';
-/** The bench organisation; `escalations` (YAML lines at the role's indentation) go under the mover's role. */
-const roles = (escalations = '') => `
+/**
+ * The bench organisation; `escalations` (YAML lines at the role's indentation) go under the mover's
+ * role, `can` adds permissions to it.
+ */
+const roles = (escalations = '', can: string[] = []) => `
 version: 1
 organization: {id: bench, name: Bench}
 roles:
   - id: mover
     name: Mover
-    can: [boards.view, tasks.create, tasks.move, tasks.edit]
+    can: [${['boards.view', 'tasks.create', 'tasks.move', 'tasks.edit', ...can].join(', ')}]
 ${escalations}
 members:
   - {email: ${EMAIL}, name: Mover, roles: [mover]}
@@ -69,7 +72,7 @@ async function admin(statement: string): Promise<void> {
   }
 }
 
-export async function startBenchApp(options: { maxConnections?: number; escalations?: string } = {}): Promise<BenchApp> {
+export async function startBenchApp(options: { maxConnections?: number; escalations?: string; can?: string[] } = {}): Promise<BenchApp> {
   const schema = `bench_${randomBytes(6).toString('hex')}`;
   await admin(`CREATE SCHEMA ${schema}`);
   const pools: pg.Pool[] = [];
@@ -99,7 +102,7 @@ export async function startBenchApp(options: { maxConnections?: number; escalati
     const { schemaVersion } = await migrateToLatest(db.kysely);
     const log = pino({ level: 'silent' });
     services = createServices({ db, log });
-    await services.org.activate([{ name: 'bench.yaml', text: roles(options.escalations) }], { baseVersionId: null, authorId: null, origin: 'roles-folder' });
+    await services.org.activate([{ name: 'bench.yaml', text: roles(options.escalations, options.can) }], { baseVersionId: null, authorId: null, origin: 'roles-folder' });
     await seedMembers((await services.org.active()).definition.members, services.users);
     await services.boards.ensureTemplates();
     await services.start();
