@@ -26,7 +26,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: '2' }, false).trustProxy).toBe(2);
   });
 
+  it('lets webhooks reach no local or private host unless WEBHOOK_ALLOW_HOSTS names it', () => {
+    expect(loadConfig({}, false).webhookAllowHosts).toEqual([]);
+    expect(loadConfig({ WEBHOOK_ALLOW_HOSTS: '127.0.0.1, hooks.internal,[::1],::1' }, false).webhookAllowHosts).toEqual(['127.0.0.1', 'hooks.internal', '[::1]', '::1']);
+  });
+
   it.each([
+    [{ WEBHOOK_ALLOW_HOSTS: 'http://hooks.internal' }, /^Invalid WEBHOOK_ALLOW_HOSTS .*without scheme or port.*comma-separated/],
+    [{ WEBHOOK_ALLOW_HOSTS: 'hooks.internal:8080' }, /^Invalid WEBHOOK_ALLOW_HOSTS/],
     [{ TRUST_PROXY: 'yes' }, /^Invalid TRUST_PROXY \(got "yes"\).*number of proxies of yours/],
     [{ PORT: 'eighty' }, /^Invalid PORT \(got "eighty"\): .+\. Fix: set PORT to a TCP port number/],
     [{ PORT: '70000' }, /^Invalid PORT \(got "70000"\).*Fix: set PORT/],

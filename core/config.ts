@@ -30,6 +30,11 @@ const envSchema = z.object({
     .refine((entries) => entries.every((entry) => splitHost(entry) !== null), 'expected host names separated by commas, each `name` or `name:port`')
     .default([]),
   DEMO_MEMBERS: z.enum(['auto', 'on', 'off']).default('auto'),
+  WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .transform((value) => value.split(',').map((host) => host.trim()).filter(Boolean))
+    .refine((hosts) => hosts.every((host) => /^(\[[0-9a-f:.]+\]|[0-9a-z.:_-]+)$/i.test(host) && !/^[^:[]+:\d+$/.test(host)), 'expected host names or IP addresses, without scheme or port')
+    .default([]),
 });
 
 /** How each variable is fixed, shown when it is invalid. */
@@ -43,6 +48,7 @@ const FIXES: Record<keyof z.infer<typeof envSchema>, string> = {
   PUBLIC_URL: 'set PUBLIC_URL to the address people open Dutyboard at, e.g. PUBLIC_URL=https://board.example.com',
   LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(', ')}`,
   LOG_FORMAT: 'set LOG_FORMAT to auto, pretty or json',
+  WEBHOOK_ALLOW_HOSTS: 'list the hosts webhooks may reach although they are local or private, comma-separated, e.g. WEBHOOK_ALLOW_HOSTS=127.0.0.1,hooks.internal',
   TRUST_PROXY: 'set TRUST_PROXY to the number of proxies of yours in front of Dutyboard (true means 1), or false when clients connect directly',
   ALLOWED_HOSTS: 'set ALLOWED_HOSTS to the other names the server is reached by, e.g. ALLOWED_HOSTS=board.internal,10.0.0.5:8787',
   DEMO_MEMBERS: 'set DEMO_MEMBERS to auto (only on a local server), on or off',
@@ -63,6 +69,8 @@ export interface Config {
   allowedHosts: string[];
   /** Whether the roles file's demo members (public password) are created in an empty database. */
   demoMembers: 'auto' | 'on' | 'off';
+  /** Hosts webhooks may reach although they are on this machine or a private network. */
+  webhookAllowHosts: string[];
 }
 
 /** Thrown for a bad environment; main prints its one-line message and exits with code 2. */
@@ -94,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = Bo
     trustProxy: e.TRUST_PROXY,
     allowedHosts: e.ALLOWED_HOSTS,
     demoMembers: e.DEMO_MEMBERS,
+    webhookAllowHosts: e.WEBHOOK_ALLOW_HOSTS,
   };
 }

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const services = createServices({ db, log, publicUrl: config.publicUrl });
+  const services = createServices({ db, log, publicUrl: config.publicUrl, webhookAllowHosts: config.webhookAllowHosts });
   try {
     await loadRolesAtStart(config.rolesDir, services, log);
   } catch (error) {
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   duties.start();
   const escalations = createEscalationScheduler({ db, org: services.org, engine: services.engine, announce: services.events.announce, log: log.child({ module: 'escalation' }) });
   escalations.start();
-  const webhooks = createWebhookDispatcher({ db, log: log.child({ module: 'webhooks' }) });
+  const webhooks = createWebhookDispatcher({ db, log: log.child({ module: 'webhooks' }), targets: services.webhookTargets });
   webhooks.start(5_000);
 
   const site = createSite({ publicUrl: config.publicUrl, bindHost: config.host, port: config.port, allowedHosts: config.allowedHosts });

@@ -15,9 +15,11 @@ import type { Db } from './db/create-db.ts';
 import type { Logger } from './logger.ts';
 import { coreCatalogue, type OrgCatalogue } from './org/catalogue.ts';
 import { createOrgService } from './org/org.service.ts';
+import { createWebhookTargets } from './notifications/webhook-targets.ts';
 
 /** `now`: the clock for escalations and task timestamps (tests set it; the product uses the real one). */
-export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatalogue; now?: () => Date; publicUrl?: string }) {
+/** `webhookAllowHosts`: local or private hosts webhooks may reach all the same (WEBHOOK_ALLOW_HOSTS). */
+export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatalogue; now?: () => Date; publicUrl?: string; webhookAllowHosts?: readonly string[] }) {
   const now = deps.now ?? (() => new Date());
   const catalogue = deps.catalogue ?? coreCatalogue();
   const users = createUsersRepository(deps.db.kysely);
@@ -36,6 +38,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     run: async (tx, card, { model, now }) => (card.archived_at === null ? engine.check(tx, card, model, now) : card),
   };
   const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, now });
+  const webhookTargets = createWebhookTargets({ allowHosts: deps.webhookAllowHosts ?? [] });
   return {
     db: deps.db,
     catalogue,
@@ -48,6 +51,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     escalations,
     engine,
     now,
+    webhookTargets,
     /** Background parts: the event reader (and its LISTEN connection on PostgreSQL). */
     start: () => events.start(),
     stop: () => events.stop(),

@@ -14,6 +14,7 @@ import * as m0011 from './0011_card_checklists.ts';
 import * as m0012 from './0012_board_personal_wip.ts';
 import * as m0013 from './0013_task_watcher_count.ts';
 import * as m0014 from './0014_sign_in_attempts.ts';
+import * as m0015 from './0015_webhook_errors_without_bodies.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '0001_instance': m0001,
@@ -30,4 +31,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0012_board_personal_wip': m0012,
   '0013_task_watcher_count': m0013,
   '0014_sign_in_attempts': m0014,
+  '0015_webhook_errors_without_bodies': m0015,
 };

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { startHttpServer } from '../core/http/server.ts';
 import { verifySignature } from '../core/notifications/webhook-formats.ts';
 import { createWebhookDispatcher } from '../core/notifications/webhook-outbox.ts';
+import { createWebhookTargets } from '../core/notifications/webhook-targets.ts';
 import { connectInbox } from './helpers/live-client.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';
@@ -174,11 +175,13 @@ describe.each(testDatabases)('escalations on $kind', (database) => {
       const { port } = receiver.address() as AddressInfo;
       await t.db.kysely.insertInto('webhooks').values({ name: 'ops', url: `http://127.0.0.1:${port}/hook`, format: 'generic', secret: 's3cret', enabled: true }).execute();
       const card = await overdueCard('逾期 W');
-      await createWebhookDispatcher({ db: t.db, log: memoryLogger().log }).runOnce(new Date(clock));
+      const targets = createWebhookTargets({ allowHosts: ['127.0.0.1'] });
+      await createWebhookDispatcher({ db: t.db, log: memoryLogger().log, targets }).runOnce(new Date(clock));
       const mine = received.map((r) => ({ ...r, json: JSON.parse(r.body) })).filter((r) => r.json.task?.id === card.id);
       expect(mine).toHaveLength(1);
       expect(mine[0]!.json).toMatchObject({ type: 'task.escalated', rule: 'agent/overdue', targetRole: 'lead', cardUrl: `http://localhost:8787/tasks/${card.id}` });
-      expect(verifySignature('s3cret', mine[0]!.body, String(mine[0]!.headers['x-dutyboard-signature']))).toBe(true);
+      const delivery = { timestamp: String(mine[0]!.headers['x-dutyboard-timestamp']), body: mine[0]!.body, signature: String(mine[0]!.headers['x-dutyboard-signature']) };
+      expect(verifySignature('s3cret', delivery, new Date(clock))).toBe(true);
     } finally {
       receiver.close();
       await t.db.kysely.deleteFrom('webhooks').execute();

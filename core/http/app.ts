@@ -47,7 +47,7 @@ export function apiRoutes({ services, schemaVersion, startedAt, trustProxy }: Ap
     .route('/', tasksRoutes(services.tasks))
     .route('/', kpisRoutes(services))
     .route('/', approvalsRoutes(services.tasks))
-    .route('/', webhooksRoutes(services.db.kysely))
+    .route('/', webhooksRoutes(services.db.kysely, services.webhookTargets))
     .route('/', escalationsRoutes(services.escalations, { db: services.db.kysely, org: services.org, now: services.now }));
 }
 

@@ -47,12 +47,26 @@ export function escalationEvent(input: {
 
 export const GENERIC_EVENT_TYPE = 'task.escalated';
 
-export const signBody = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+/**
+ * `X-Dutyboard-Signature`: HMAC-SHA256, keyed by the secret, over `<X-Dutyboard-Timestamp>.<body>`.
+ * The timestamp is signed too, so a receiver that refuses old timestamps refuses replays.
+ */
+export const signBody = (secret: string, timestamp: string, body: string) => `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 
-/** For receivers (and tests): constant-time check of `X-Dutyboard-Signature`. */
-export function verifySignature(secret: string, body: string, header: string | undefined): boolean {
-  const expected = Buffer.from(signBody(secret, body));
-  const given = Buffer.from(header ?? '');
+/** How old a delivery's timestamp may be (either way, for clock skew) when a receiver checks it. */
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/** For receivers (and tests): constant-time check of `X-Dutyboard-Signature`, and of the timestamp's age. */
+export function verifySignature(
+  secret: string,
+  delivery: { timestamp: string | undefined; body: string; signature: string | undefined },
+  now = new Date(),
+  toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS,
+): boolean {
+  const timestamp = delivery.timestamp ?? '';
+  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds) return false;
+  const expected = Buffer.from(signBody(secret, timestamp, delivery.body));
+  const given = Buffer.from(delivery.signature ?? '');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
@@ -93,13 +107,14 @@ function summary(event: WebhookEvent) {
 
 function generic(target: WebhookTarget, event: WebhookEvent, now: Date): WebhookRequest {
   const body = JSON.stringify({ type: GENERIC_EVENT_TYPE, ...event });
+  const timestamp = String(Math.floor(now.getTime() / 1000));
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'X-Dutyboard-Event': GENERIC_EVENT_TYPE,
     'X-Dutyboard-Delivery': event.dedupKey,
-    'X-Dutyboard-Timestamp': String(Math.floor(now.getTime() / 1000)),
+    'X-Dutyboard-Timestamp': timestamp,
   };
-  if (target.secret) headers['X-Dutyboard-Signature'] = signBody(target.secret, body);
+  if (target.secret) headers['X-Dutyboard-Signature'] = signBody(target.secret, timestamp, body);
   return { url: target.url, headers, body };
 }
 
@@ -148,13 +163,16 @@ export function buildRequest(target: WebhookTarget, event: WebhookEvent, now: Da
   }
 }
 
+/** Whether the verdict is in the body: the robots answer HTTP 200 with an error code in it. */
+export const verdictInBody = (format: WebhookFormat) => format !== 'generic';
+
 /**
- * Why a response does not count as delivered, or undefined when it does. The robots answer HTTP 200
- * with an error code in the body (bad signature, missing keyword, rate limit), which is a failure.
+ * Why a response does not count as delivered, or undefined when it does: the status, or a robot's
+ * error code — never the receiver's text, which may be anything the server could reach.
  */
 export function refusalOf(format: WebhookFormat, status: number, body: string): string | undefined {
-  if (status < 200 || status > 299) return `HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`;
-  if (format === 'generic') return undefined;
+  if (status < 200 || status > 299) return `HTTP ${status}`;
+  if (!verdictInBody(format)) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -165,5 +183,6 @@ export function refusalOf(format: WebhookFormat, status: number, body: string): 
   const answer = parsed as Record<string, unknown>;
   const code = answer.errcode ?? answer.code ?? answer.StatusCode;
   if (code === undefined || code === 0) return undefined;
-  return `${format} refused (${String(code)}): ${String(answer.errmsg ?? answer.msg ?? answer.StatusMessage ?? '').slice(0, 200)}`;
+  const shown = Number(code);
+  return `${format} refused (error code ${Number.isSafeInteger(shown) ? shown : '?'})`;
 }

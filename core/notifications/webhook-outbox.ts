@@ -4,7 +4,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/create-db.ts';
 import type { Database, WebhookFormat } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
-import { buildRequest, refusalOf, type WebhookEvent } from './webhook-formats.ts';
+import { buildRequest, refusalOf, verdictInBody, type WebhookEvent } from './webhook-formats.ts';
+import { sendWebhook } from './webhook-send.ts';
+import { createWebhookTargets, ForbiddenTarget, type WebhookTargets } from './webhook-targets.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -33,7 +35,8 @@ export interface DispatcherOptions {
   db: Db;
   log: Logger;
   now?: () => Date;
-  fetch?: typeof fetch;
+  /** Where deliveries may go (WEBHOOK_ALLOW_HOSTS); by default nowhere local or private. */
+  targets?: WebhookTargets;
   maxAttempts?: number;
   baseDelayMs?: number;
   timeoutMs?: number;
@@ -61,7 +64,7 @@ export interface RunResult {
 
 export function createWebhookDispatcher(options: DispatcherOptions) {
   const { db, log } = options;
-  const send = options.fetch ?? fetch;
+  const targets = options.targets ?? createWebhookTargets();
   const maxAttempts = options.maxAttempts ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -104,10 +107,10 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     try {
       const request = buildRequest({ url: row.url, format: row.format, secret: row.secret }, row.payload, now);
       // Redirects are not followed: a signed delivery goes to the configured address or nowhere.
-      const response = await send(request.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-      return refusalOf(row.format, response.status, await response.text());
+      const response = await sendWebhook(request, { targets, timeoutMs, readBody: verdictInBody(row.format) });
+      return refusalOf(row.format, response.status, response.body);
     } catch (error) {
-      return describeFailure(error, timeoutMs).replaceAll(row.url, '<webhook url>');
+      return describeFailure(error).replaceAll(row.url, '<webhook url>');
     }
   }
 
@@ -159,12 +162,11 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   };
 }
 
-function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
-  // fetch reports network failures as TypeError('fetch failed') with the system error as its cause.
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
-  if (cause) return `${(cause as NodeJS.ErrnoException).code ?? cause.name}: ${cause.message}`;
-  return error instanceof Error ? error.message : String(error);
+function describeFailure(error: unknown): string {
+  if (error instanceof ForbiddenTarget) return `refused: ${error.message}`;
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  return code && !error.message.startsWith(code) ? `${code}: ${error.message}` : error.message;
 }
 
 export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;

@@ -9,6 +9,7 @@ import type { AppEnv } from '../http/env.ts';
 import { requires } from '../http/guard.ts';
 import { responds } from '../http/output.ts';
 import { jsonBody, pathParams, queryParams } from '../http/validate.ts';
+import type { WebhookTargets } from './webhook-targets.ts';
 
 const PERMISSION = 'roles.edit';
 const formats = ['generic', 'dingtalk', 'wecom', 'feishu'] as const;
@@ -53,7 +54,8 @@ function toView(row: Selectable<WebhooksTable>) {
   return { id: row.id, name: row.name, url: maskUrl(row.url), format: row.format, hasSecret: row.secret !== null, enabled: row.enabled, createdAt: row.created_at.toISOString() };
 }
 
-export function webhooksRoutes(db: Kysely<Database>) {
+/** `targets`: where webhooks may point (nowhere local or private unless WEBHOOK_ALLOW_HOSTS names it). */
+export function webhooksRoutes(db: Kysely<Database>, targets: WebhookTargets) {
   return new Hono<AppEnv>()
     .get('/webhooks', requires(PERMISSION), responds({ 200: z.array(webhookView) }), async (c) => {
       const rows = await db.selectFrom('webhooks').selectAll().orderBy('id').execute();
@@ -61,6 +63,11 @@ export function webhooksRoutes(db: Kysely<Database>) {
     })
     .post('/webhooks', requires(PERMISSION), responds({ 201: webhookView }), jsonBody(newWebhook), async (c) => {
       const input = c.req.valid('json');
+      const refused = await targets.refusalOf(input.url);
+      if (refused) {
+        const message = `may not point to this machine or its private network: ${refused} (WEBHOOK_ALLOW_HOSTS can name a host that should be reachable)`;
+        throw new AppError('VALIDATION_FAILED', `The webhook URL ${message}.`, { issues: [{ path: 'url', message }] });
+      }
       const row = await db
         .insertInto('webhooks')
         .values({ name: input.name, url: input.url, format: input.format, secret: input.secret ?? null, enabled: input.enabled })

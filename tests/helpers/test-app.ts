@@ -25,12 +25,19 @@ export interface TestApp {
 
 export const demoRoles = (): SourceFile[] => readRoleSources('roles', 'roles');
 
-/** `trustProxy`: as TRUST_PROXY, so tests can come from many addresses through X-Forwarded-For. */
-export async function createTestApp(database: TestDatabase, sources: SourceFile[] = demoRoles(), options: { now?: () => Date; trustProxy?: number } = {}): Promise<TestApp> {
+/**
+ * `trustProxy`: as TRUST_PROXY, so tests can come from many addresses through X-Forwarded-For;
+ * `webhookAllowHosts`: as WEBHOOK_ALLOW_HOSTS, for receivers listening on loopback.
+ */
+export async function createTestApp(
+  database: TestDatabase,
+  sources: SourceFile[] = demoRoles(),
+  options: { now?: () => Date; trustProxy?: number; webhookAllowHosts?: string[] } = {},
+): Promise<TestApp> {
   const db = await database.create();
   const { schemaVersion } = await migrateToLatest(db.kysely);
   const { log, lines } = memoryLogger();
-  const services = createServices({ db, log, ...(options.now ? { now: options.now } : {}) });
+  const services = createServices({ db, log, ...(options.now ? { now: options.now } : {}), ...(options.webhookAllowHosts ? { webhookAllowHosts: options.webhookAllowHosts } : {}) });
   await services.org.activate(sources, { baseVersionId: null, authorId: null, origin: 'roles-folder' });
   await seedMembers((await services.org.active()).definition.members, services.users);
   await services.boards.ensureTemplates();
