@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   UNPROCESSABLE: 422,
   ROLES_INVALID: 422,
   RATE_LIMITED: 429,
+  TOO_MANY_SOCKETS: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;

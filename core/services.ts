@@ -24,7 +24,8 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const catalogue = deps.catalogue ?? coreCatalogue();
   const users = createUsersRepository(deps.db.kysely);
   const org = createOrgService({ db: deps.db.kysely, catalogue, users, log: deps.log.child({ module: 'org' }), now });
-  const auth = createAuthService({ db: deps.db.kysely, users, org, now });
+  // `events` is created below; an access change is announced only after start.
+  const auth = createAuthService({ db: deps.db.kysely, users, org, now, announce: () => events.announce() });
   const boardRepository = createBoardRepository(deps.db.kysely);
   const boards = createBoardService({ boards: boardRepository, org, users });
   const events = createEventBus(deps.db, deps.log.child({ module: 'events' }));

@@ -7,6 +7,7 @@ import type { Actor } from './actor.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts';
 import { createSessionsRepository, type SessionPerson } from './sessions.repository.ts';
 import { createTtlCache } from '../ttl-cache.ts';
+import { recordAccessChange } from '../events/event-log.ts';
 import { createHashSlots } from './hash-slots.ts';
 import { createSignInLimit } from './sign-in-limit.ts';
 import type { UsersRepository } from './users.repository.ts';
@@ -21,13 +22,24 @@ const SESSION_CACHE_MS = 2_000;
 const tooMany = (retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', `Too many sign-in attempts. Try again in ${retryAfterSeconds < 120 ? `${retryAfterSeconds} second(s)` : `${Math.ceil(retryAfterSeconds / 60)} minute(s)`}.`, { retryAfterSeconds });
 
-/** `now`: the clock of the sign-in limits (tests move it; the product uses the real one). */
-export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepository; org: OrgService; now?: () => Date }) {
+/**
+ * `now`: the clock of the sign-in limits (tests move it; the product uses the real one).
+ * `announce`: wakes the event readers after an access change is recorded, so live sockets of that
+ * person are checked again at once on this process and on the others.
+ */
+export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepository; org: OrgService; now?: () => Date; announce?: () => void }) {
   const now = deps.now ?? (() => new Date());
   const sessions = createSessionsRepository(deps.db);
   const limit = createSignInLimit(deps.db);
   const slots = createHashSlots();
   const live = createTtlCache<string, SessionPerson | undefined>({ ttlMs: SESSION_CACHE_MS, maxEntries: 10_000 });
+
+  const forget = (userId: string) => live.deleteWhere((session) => session?.userId === userId);
+  async function accessChanged(userId: string): Promise<void> {
+    forget(userId);
+    await recordAccessChange(deps.db, userId);
+    deps.announce?.();
+  }
 
   async function actorOf(userId: string): Promise<Actor | null> {
     const person = await deps.users.get(userId);
@@ -63,7 +75,7 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
 
   async function endSessionsOf(userId: string, options: { except?: string } = {}) {
     await sessions.deleteForUser(userId, options.except);
-    live.deleteWhere((session) => session?.userId === userId);
+    await accessChanged(userId);
   }
 
   return {
@@ -97,8 +109,9 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
       await endSessionsOf(actor.id, { except: input.sessionToken });
     },
     async signOut(token: string) {
-      await sessions.delete(token);
+      const userId = await sessions.delete(token);
       live.delete(token);
+      if (userId) await accessChanged(userId);
     },
     /** The actor of a session token, or null when the token is unknown, expired or its person disabled. */
     async actorForToken(token: string): Promise<{ actor: Actor; expiresAt: Date } | null> {
@@ -115,8 +128,10 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
       return { actor, expiresAt: session.expiresAt };
     },
     endSessionsOf: (userId: string) => endSessionsOf(userId),
-    /** After a change to someone's roles: their next request reads them again. */
-    rolesChanged: (userId: string) => live.deleteWhere((session) => session?.userId === userId),
+    /** After a change to someone's roles: their next request and their live sockets read them again. */
+    rolesChanged: accessChanged,
+    /** Drops this process's cached sessions of a person (their access changed on another process). */
+    forget,
   };
 }
 

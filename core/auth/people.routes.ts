@@ -75,7 +75,7 @@ export function peopleRoutes(deps: { users: UsersRepository; org: OrgService; au
       const { id } = c.req.valid('param');
       await found(id);
       await deps.users.setRoles(id, await knownRoles(c.req.valid('json').roles));
-      deps.auth.rolesChanged(id);
+      await deps.auth.rolesChanged(id);
       return c.json(await found(id), 200);
     });
 }

@@ -47,8 +47,10 @@ export function createSessionsRepository(db: Kysely<Database>) {
       }
       return { ...person, expiresAt: row.expires_at };
     },
-    async delete(token: string): Promise<void> {
-      await db.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute();
+    /** Ends a session; answers whose it was (undefined if there was none). */
+    async delete(token: string): Promise<string | undefined> {
+      const row = await db.deleteFrom('sessions').where('token_hash', '=', sha256(token)).returning('user_id').executeTakeFirst();
+      return row?.user_id;
     },
     /** Ends a person's sessions, all of them or all but the one whose token is `except`. */
     async deleteForUser(userId: string, except?: string): Promise<void> {

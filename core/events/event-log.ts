@@ -1,16 +1,23 @@
 // Domain events, written in the same transaction as the change they describe. Other server processes
 // are woken by a NOTIFY sent after commit (see event-bus.ts): NOTIFY inside the transaction would make
 // PostgreSQL serialise every such commit behind one lock.
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
 export const EVENT_TYPES = [
   'task.created', 'task.updated', 'task.assigned', 'task.transitioned', 'task.reordered',
   'task.archived', 'task.restored', 'task.commented', 'task.approval_requested', 'task.approval_decided', 'task.linked', 'notification.created',
+  'access.changed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const NOTIFY_CHANNEL = 'dutyboard_events';
+
+/**
+ * A person signed out, was disabled, or had roles changed: every process checks that person's live
+ * sockets again (an event row, so it reaches the other processes the way card events do).
+ */
+export const ACCESS_CHANGED = 'access.changed' satisfies EventType;
 
 export interface NewEvent {
   type: EventType;
@@ -27,4 +34,8 @@ export async function recordEvent(tx: Transaction<Database>, event: NewEvent): P
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;
+}
+
+export async function recordAccessChange(db: Kysely<Database>, userId: string): Promise<void> {
+  await db.insertInto('events').values({ type: ACCESS_CHANGED, task_id: null, task_type: null, actor_id: null, recipient_id: userId }).execute();
 }
