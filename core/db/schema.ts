@@ -59,6 +59,13 @@ export interface OrgVersionsTable {
   created_at: Generated<Date>;
 }
 
+export interface RolesFolderImportsTable {
+  id: Generated<number>;
+  sources_hash: string;
+  version_id: number;
+  imported_at: Generated<Date>;
+}
+
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 export type StateCategory = 'todo' | 'active' | 'blocked' | 'done';
 
@@ -276,6 +283,7 @@ export interface Database {
   sessions: SessionsTable;
   sign_in_attempts: SignInAttemptsTable;
   org_versions: OrgVersionsTable;
+  roles_folder_imports: RolesFolderImportsTable;
   tasks: TasksTable;
   task_activity: TaskActivityTable;
   task_comments: TaskCommentsTable;

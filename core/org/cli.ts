@@ -1,12 +1,16 @@
-// `npm run roles -- validate [--json] <file|dir>` and `npm run roles -- diff <a> <b>`: for leads who
-// keep their roles in git. validate prints `file:line:col kind message` and exits 1 on errors.
+// `npm run roles -- validate [--json] <file|dir>`, `npm run roles -- diff <a> <b>` and
+// `npm run roles -- export <dir>`: for leads who keep their roles in git. validate prints
+// `file:line:col kind message` and exits 1 on errors; export writes the active version's files.
+import { ConfigError, loadConfig } from '../config.ts';
+import { createDb } from '../db/create-db.ts';
 import { coreCatalogue } from './catalogue.ts';
+import { exportVersion } from './export-version.ts';
 import { diffOrgs, formatDiff } from './diff.ts';
 import { loadOrg } from './load-org.ts';
 import { formatOrgError } from './org-error.ts';
 import { readRoleSources } from './read-sources.ts';
 
-const USAGE = 'usage: roles validate [--json] <file|dir>\n       roles diff <file|dir> <file|dir>';
+const USAGE = 'usage: roles validate [--json] <file|dir>\n       roles diff <file|dir> <file|dir>\n       roles export <dir>   (the active version, from DATABASE_URL or DATA_DIR)';
 
 function load(target: string) {
   try {
@@ -38,7 +42,35 @@ if (command === 'validate' && targets.length === 1) {
     }
   }
   if (before!.ok && after!.ok) process.stdout.write(`${formatDiff(diffOrgs(before!.definition, after!.definition))}\n`);
+} else if (command === 'export' && targets.length === 1) {
+  await exportActive(targets[0]!);
 } else {
   process.stderr.write(`${USAGE}\n`);
   process.exit(2);
+}
+
+/** The database the server uses (the embedded one serves one process: stop the server first). */
+async function exportActive(dir: string): Promise<void> {
+  let db;
+  try {
+    db = await createDb(loadConfig().database);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`roles: ${error.message}\n`);
+    process.exit(2);
+  }
+  try {
+    const exported = await exportVersion(db.kysely, dir);
+    if (!exported) {
+      process.stderr.write('roles: no organisation version is stored yet; nothing to export\n');
+      process.exit(1);
+    }
+    process.stdout.write(`version ${exported.versionId} written to ${dir}: ${exported.written.join(', ')}\n`);
+    if (exported.strangers.length) {
+      process.stdout.write(`${dir} also holds ${exported.strangers.join(', ')}, which version ${exported.versionId} does not have; remove them, or the folder will not import as that version\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await db.close();
+  }
 }

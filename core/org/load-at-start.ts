@@ -1,4 +1,5 @@
-// At start: bring the roles folder in as the active version, or keep the last good one when it is broken.
+// At start: bring the roles folder in as the active version when it changed since it was last imported,
+// or keep the last good one when it is broken.
 import { existsSync } from 'node:fs';
 import { seedMembers } from '../auth/seed-members.ts';
 import { ConfigError } from '../config.ts';
@@ -21,6 +22,12 @@ export async function loadRolesAtStart(rolesDir: string, services: Services, log
     }
     for (const line of lines) log.error({ rolesDir }, line);
     log.warn({ versionId: result.keptVersionId, errors: lines.length }, 'roles folder is invalid; the last good organisation version stays active');
+  } else if (result.status === 'behind') {
+    log.warn(
+      { rolesDir, versionId: result.versionId, folderVersionId: result.folderVersionId },
+      `the roles folder is behind: it has not changed since it was imported as version ${result.folderVersionId}, and version ${result.versionId} (activated since) stays active. ` +
+        `To bring the folder up to date: npm run roles -- export ${rolesDir}`,
+    );
   } else {
     log.info({ versionId: result.versionId, status: result.status }, `organisation version ${result.versionId} ${result.status === 'activated' ? 'activated from the roles folder' : 'is up to date'}`);
   }

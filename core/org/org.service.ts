@@ -12,7 +12,7 @@ import { escalationImpact, rolesLosingCards, type EscalationImpact, type TasksAf
 import { loadOrg } from './load-org.ts';
 import type { OrgError } from './org-error.ts';
 import { OrgModel } from './org-model.ts';
-import { createVersionsRepository } from './versions.repository.ts';
+import { createVersionsRepository, sortedSources, sourcesHash } from './versions.repository.ts';
 import type { SourceFile } from './yaml-source.ts';
 
 export interface Impact {
@@ -34,6 +34,12 @@ export interface Activated {
   /** True when the sources equal the active version's: nothing new was stored. */
   unchanged: boolean;
 }
+
+export type FolderSync =
+  | { status: 'activated' | 'unchanged'; versionId: number }
+  /** The folder has not changed since it was imported as `folderVersionId`; a later version is active. */
+  | { status: 'behind'; versionId: number; folderVersionId: number }
+  | { status: 'invalid'; errors: OrgError[]; keptVersionId: number | null };
 
 const ACTIVE_VERSION_TTL_MS = 250;
 
@@ -176,16 +182,26 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
   }
 
   /**
-   * At start: the roles folder becomes a new version when it differs from the active one. When it is
-   * invalid the last good version stays in force (its errors are returned for the log); with no good
-   * version at all there is nothing to run, and the caller stops.
+   * At start: the roles folder is imported only when it changed since it was last imported from the
+   * folder, so a version activated over the API since then stays active ('behind': the folder is
+   * older than the active version). An import becomes a new version when it differs from the active
+   * one. When it is invalid the last good version stays in force (its errors are returned for the
+   * log); with no good version at all there is nothing to run, and the caller stops.
    */
-  async function syncFromFolder(sources: SourceFile[], attempt = 0): Promise<{ status: 'activated' | 'unchanged'; versionId: number } | { status: 'invalid'; errors: OrgError[]; keptVersionId: number | null }> {
-    const result = loadOrg(sources, deps.catalogue);
+  async function syncFromFolder(sources: SourceFile[], attempt = 0): Promise<FolderSync> {
     const before = await current();
+    const hash = sourcesHash(sources);
+    const last = before ? await versions.lastFolderImport() : undefined;
+    if (before && last?.sourcesHash === hash) {
+      const activeSources = (await versions.get(before.versionId))!.sources;
+      if (last.versionId === before.versionId || sourcesHash(activeSources) === hash) return { status: 'unchanged', versionId: before.versionId };
+      return { status: 'behind', versionId: before.versionId, folderVersionId: last.versionId };
+    }
+    const result = loadOrg(sources, deps.catalogue);
     if (!result.ok) return { status: 'invalid', errors: result.errors, keptVersionId: before?.versionId ?? null };
     try {
       const activated = await activate(sources, { baseVersionId: before?.versionId ?? null, authorId: null, origin: 'roles-folder' });
+      await versions.recordFolderImport(hash, activated.versionId);
       return { status: activated.unchanged ? 'unchanged' : 'activated', versionId: activated.versionId };
     } catch (error) {
       // Another process starting at the same moment activated first: compare with its version instead.
@@ -195,10 +211,6 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
   }
 
   return { current, active, modelOf, preview, activate, revert, syncFromFolder, versions };
-}
-
-function sortedSources(sources: SourceFile[]): SourceFile[] {
-  return [...sources].sort((a, b) => a.name.localeCompare(b.name)).map(({ name, text }) => ({ name, text }));
 }
 
 export type OrgService = ReturnType<typeof createOrgService>;

@@ -1,6 +1,7 @@
 // Stored organisation versions: append-only; the newest is the active one.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { canonicalJson, sha256 } from './canonical.ts';
 import type { OrgDiff } from './diff.ts';
 import type { OrgDefinition } from './format.schema.ts';
 import type { SourceFile } from './yaml-source.ts';
@@ -20,6 +21,15 @@ export interface NewVersion {
 
 const UNIQUE_VIOLATION = '23505';
 
+/** Names and text of a set of roles files, in name order: equal folders, equal hash. */
+export function sortedSources(sources: SourceFile[]): SourceFile[] {
+  return [...sources].sort((a, b) => a.name.localeCompare(b.name)).map(({ name, text }) => ({ name, text }));
+}
+
+export function sourcesHash(sources: SourceFile[]): string {
+  return sha256(canonicalJson(sortedSources(sources)));
+}
+
 export function createVersionsRepository(db: Kysely<Database>) {
   return {
     async activeId(): Promise<number | null> {
@@ -36,6 +46,17 @@ export function createVersionsRepository(db: Kysely<Database>) {
         .select(['org_versions.id', 'previous_id', 'content_hash', 'origin', 'org_versions.created_at', 'diff', 'users.display_name as author'])
         .orderBy('org_versions.id', 'desc')
         .execute();
+    },
+    /** What the roles folder was (its hash) when it was last imported, and the version it became. */
+    async lastFolderImport(): Promise<{ sourcesHash: string; versionId: number } | undefined> {
+      const row = await db.selectFrom('roles_folder_imports').select(['sources_hash', 'version_id']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+      if (row) return { sourcesHash: row.sources_hash, versionId: row.version_id };
+      // Recorded only since 0017; before it, the newest version made from the folder is the last import.
+      const old = await db.selectFrom('org_versions').select(['id', 'sources']).where('origin', '=', 'roles-folder').orderBy('id', 'desc').limit(1).executeTakeFirst();
+      return old && { sourcesHash: sourcesHash(old.sources), versionId: old.id };
+    },
+    async recordFolderImport(hash: string, versionId: number): Promise<void> {
+      await db.insertInto('roles_folder_imports').values({ sources_hash: hash, version_id: versionId }).execute();
     },
     /**
      * Appends a version after `previousId`. Returns null when another version was appended after the
