@@ -108,6 +108,10 @@ export function createTaskService(deps: TaskServiceDeps) {
       const type = typeOf(model, input.type);
       const fields = validateFields(type, input.fields ?? {}, {});
       const initial = type.workflow.states.find((state) => state.id === type.workflow.initial)!;
+      // Handing a new card to someone else is assigning it: tasks.assign, as for an existing card.
+      if (actor && input.assignTo && !assignsSelf(actor, input.assignTo) && !actor.permissions.has('tasks.assign')) {
+        throw new AppError('FORBIDDEN', 'You need the "tasks.assign" permission to create a card for someone else; create it unassigned or for yourself.', { permission: 'tasks.assign' });
+      }
       const prepared = await prepareAssignment(model, type.id, input.assignTo);
       const created = await writeCard(async (tx, record) => {
         const assignment = await assignee(prepared, tx);
@@ -203,6 +207,14 @@ export function createTaskService(deps: TaskServiceDeps) {
 
     ...extras,
   };
+}
+
+/** To nobody, or to yourself (acting in one of your roles, or none): needs no tasks.assign. */
+function assignsSelf(actor: Actor, to: AssignTo): boolean {
+  const personId = to.personId ?? null;
+  const roleId = to.roleId ?? null;
+  if (personId === null) return roleId === null;
+  return personId === actor.id && (roleId === null || actor.roles.includes(roleId));
 }
 
 function pick<T extends object, K extends keyof T>(row: T, keys: K[]): Pick<T, K> {
