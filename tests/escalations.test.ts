@@ -28,7 +28,7 @@ roles:
     name: Agent
     department: service
     reports_to: senior
-    can: [boards.view, tasks.create, tasks.edit, tasks.move]
+    can: [boards.view, tasks.create, tasks.edit, tasks.move, tasks.assign]   # creates cards for the agents' queue
     escalations:
       - id: overdue
         title: 逾期未处理
@@ -222,7 +222,7 @@ roles:
   - id: clerk
     name: Clerk
     reports_to: boss
-    can: [boards.view, tasks.create]
+    can: [boards.view, tasks.create, tasks.assign]
     escalations:
       - id: slow
         business_hours: true

@@ -15,7 +15,7 @@ import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 const org = `
 version: 1
-organization: {id: live, name: Live}
+organization: {id: live, name: Live, member_can: []}
 roles:
   - {id: lead, name: Lead, can: [boards.view, tasks.create, tasks.move, tasks.edit]}
   - {id: outsider, name: Outsider, can: [org.view]}

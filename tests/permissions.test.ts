@@ -1,7 +1,7 @@
 // Every API route declares who may call it, and the declaration holds: a permission matrix of
 // every route × a person without the permission (403) and with it (not 403).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_PERMISSIONS } from '../core/auth/permissions.ts';
+import { CORE_PERMISSIONS, DEFAULT_MEMBER_CAN } from '../core/auth/permissions.ts';
 import { accessOf, PUBLIC, SIGNED_IN, type Access } from '../core/http/guard.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
@@ -10,10 +10,10 @@ const permissions = Object.keys(CORE_PERMISSIONS);
 const roleFor = (permission: string) => `holds-${permission.replace('.', '-')}`;
 const emailFor = (permission: string) => `${roleFor(permission)}@test.local`;
 
-/** An organisation with one role (and one person) per permission, each granting exactly that one. */
+/** An organisation with one role (and one person) per permission, each granting exactly that one (no member_can). */
 const matrixOrg = `
 version: 1
-organization: {id: matrix, name: Permission matrix}
+organization: {id: matrix, name: Permission matrix, member_can: []}
 roles:
 ${permissions.map((p) => `  - {id: ${roleFor(p)}, name: ${p}, can: [${p}]}`).join('\n')}
 members:
@@ -91,5 +91,29 @@ describe.each(testDatabases)('permissions on $kind', (database) => {
         expect([401, 403], `${route.method} ${route.path}`).not.toContain((await call(route)).status);
       }
     }
+  });
+});
+
+describe.each(testDatabases)('member_can in the permission matrix on $kind', (database) => {
+  let t: TestApp;
+  let member: string;
+  beforeAll(async () => {
+    // The default member_can; the member holds no role at all.
+    t = await createTestApp(database, [{ name: 'm.yaml', text: 'version: 1\norganization: {id: m, name: M}\nroles: [{id: boss, name: Boss}]\nmembers: [{email: member@test.local, name: Member}]\n' }]);
+    member = await t.signIn('member@test.local');
+  });
+  afterAll(() => t.dispose());
+
+  it('lets a member with no role through every route of a default member permission, and refuses every other permission route', async () => {
+    const seen = new Set<string>();
+    for (const route of apiRoutes(t)) {
+      const [access] = route.access as [Access];
+      if (access === PUBLIC || access === SIGNED_IN) continue;
+      seen.add(access);
+      const response = await t.call(route.method, route.path.replace(/:\w+/g, '1'), { cookie: member, ...(route.method === 'GET' ? {} : { body: {} }) });
+      if (DEFAULT_MEMBER_CAN.includes(access as never)) expect(response.status, `${route.method} ${route.path}`).not.toBe(403);
+      else expect(response.status, `${route.method} ${route.path}`).toBe(403);
+    }
+    expect([...seen].filter((p) => DEFAULT_MEMBER_CAN.includes(p as never)).sort()).toEqual([...DEFAULT_MEMBER_CAN].sort());
   });
 });

@@ -2,6 +2,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { isScoped } from '../org/grants.ts';
+import type { OrgModel } from '../org/org-model.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { Actor } from './actor.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts';
@@ -18,6 +20,14 @@ import type { UsersRepository } from './users.repository.ts';
  * through another server process, within this time.
  */
 const SESSION_CACHE_MS = 2_000;
+
+/** A person as an actor under an organisation version (none active yet: no permissions). */
+export function actorIn(model: OrgModel | undefined, person: Pick<Actor, 'id' | 'email' | 'displayName' | 'roles'>): Actor {
+  const grants = model ? model.grantsOf(person.roles) : [];
+  // Until every card check reads the scope, a scoped grant opens no route (it fails closed).
+  const permissions = new Set(grants.filter((grant) => !isScoped(grant)).map((grant) => grant.permission));
+  return { id: person.id, email: person.email, displayName: person.displayName, roles: person.roles, permissions, grants };
+}
 
 const tooMany = (retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', `Too many sign-in attempts. Try again in ${retryAfterSeconds < 120 ? `${retryAfterSeconds} second(s)` : `${Math.ceil(retryAfterSeconds / 60)} minute(s)`}.`, { retryAfterSeconds });
@@ -44,14 +54,7 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
   async function actorOf(userId: string): Promise<Actor | null> {
     const person = await deps.users.get(userId);
     if (!person || person.disabled) return null;
-    const model = await deps.org.current();
-    return {
-      id: person.id,
-      email: person.email,
-      displayName: person.displayName,
-      roles: person.roles,
-      permissions: model ? model.permissionsOf(person.roles) : new Set(),
-    };
+    return actorIn(await deps.org.current(), person);
   }
 
   /**
@@ -117,14 +120,7 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
     async actorForToken(token: string): Promise<{ actor: Actor; expiresAt: Date } | null> {
       const session = await live.get(token, () => sessions.resolve(token));
       if (!session || session.expiresAt <= new Date()) return null;
-      const model = await deps.org.current();
-      const actor: Actor = {
-        id: session.userId,
-        email: session.email,
-        displayName: session.displayName,
-        roles: session.roles,
-        permissions: model ? model.permissionsOf(session.roles) : new Set(),
-      };
+      const actor = actorIn(await deps.org.current(), { id: session.userId, email: session.email, displayName: session.displayName, roles: session.roles });
       return { actor, expiresAt: session.expiresAt };
     },
     endSessionsOf: (userId: string) => endSessionsOf(userId),

@@ -16,3 +16,14 @@ export const CORE_PERMISSIONS = {
 } as const;
 
 export type CorePermission = keyof typeof CORE_PERMISSIONS;
+
+/**
+ * Permissions that give power over other people or their work. Never a default for every member, and
+ * refused in `member_can` unless the entry says `i_understand_everyone_gets_this: true`.
+ */
+export const POWERFUL_CORE_PERMISSIONS: ReadonlySet<string> = new Set<CorePermission>([
+  'roles.edit', 'people.manage', 'tasks.approve', 'tasks.assign', 'boards.manage', 'escalations.view',
+]);
+
+/** What every member may do when the roles file has no `organization.member_can`: a team board's ordinary work. */
+export const DEFAULT_MEMBER_CAN: readonly CorePermission[] = ['org.view', 'boards.view', 'tasks.create', 'tasks.edit', 'tasks.move', 'kpis.view'];

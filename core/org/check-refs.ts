@@ -4,6 +4,7 @@ import { toFieldIssues } from '../http/validate.ts';
 import { parseScope } from '../kpis/core-metrics.ts';
 import { fieldValueSchema } from '../tasks/field-schema.ts';
 import type { OrgCatalogue } from './catalogue.ts';
+import { checkGrants } from './check-grants.ts';
 import type { FieldDefinition, TaskTypeDefinition } from './format.schema.ts';
 import { errorAt, type Located } from './located.ts';
 import type { MergedOrg } from './merge-files.ts';
@@ -38,7 +39,6 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
     const role = at.value;
     if (role.department !== undefined) ref(at, ['department'], 'department', role.department, departmentIds);
     if (role.reports_to !== undefined) ref(at, ['reports_to'], 'role', role.reports_to, roleIds);
-    role.can.forEach((permission, i) => ref(at, ['can', i], 'permission', permission, catalogue.permissions));
     for (const type of Object.keys(role.personal_wip ?? {})) ref(at, ['personal_wip', type], 'task type', type, taskTypes.keys());
     role.duties.forEach((duty, i) => {
       if (duty.task_type) ref(at, ['duties', i, 'task_type'], 'task type', duty.task_type, taskTypes.keys());
@@ -72,6 +72,7 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
     });
   }
 
+  errors.push(...checkGrants(merged, catalogue, taskTypes.keys()));
   errors.push(...checkReportingForest(merged));
   for (const at of merged.taskTypes) errors.push(...checkTaskType(at, catalogue, () => [...roleIds]));
   for (const at of merged.members) at.value.roles.forEach((role, i) => ref(at, ['roles', i], 'role', role, roleIds));

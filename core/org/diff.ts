@@ -1,5 +1,6 @@
 // What changed between two versions of an organisation, entity by entity (by id).
 import { canonicalJson } from './canonical.ts';
+import { DEFAULT_MEMBER_CAN } from '../auth/permissions.ts';
 import type { OrgDefinition } from './format.schema.ts';
 
 export interface EntityChanges {
@@ -8,7 +9,7 @@ export interface EntityChanges {
   changed: string[];
 }
 
-export const DIFF_SECTIONS = ['organization', 'policies', 'departments', 'roles', 'task_types', 'duties', 'kpis', 'escalations', 'members'] as const;
+export const DIFF_SECTIONS = ['organization', 'member_can', 'policies', 'departments', 'roles', 'task_types', 'duties', 'kpis', 'escalations', 'members'] as const;
 export type OrgDiff = Record<(typeof DIFF_SECTIONS)[number], EntityChanges>;
 
 type Keyed = Map<string, string>;
@@ -25,12 +26,24 @@ function compare(before: Keyed, after: Keyed): EntityChanges {
   };
 }
 
+/** `member_can` by permission (absent means the default, so writing the default out is no change). */
+function memberCan(org: OrgDefinition | null): Keyed {
+  const byPermission = new Map<string, unknown[]>();
+  for (const entry of org ? (org.organization.member_can ?? DEFAULT_MEMBER_CAN) : []) {
+    const permission = typeof entry === 'string' ? entry : entry.permission;
+    byPermission.set(permission, [...(byPermission.get(permission) ?? []), entry]);
+  }
+  return new Map([...byPermission].map(([permission, entries]) => [permission, canonicalJson(entries)]));
+}
+
 function sections(org: OrgDefinition | null): Record<keyof OrgDiff, Keyed> {
   const roles = org?.roles ?? [];
+  const { member_can: _m, ...organization } = org?.organization ?? {};
   const nested = <K extends 'duties' | 'kpis' | 'escalations'>(key: K) =>
     keyed(roles.flatMap((role) => role[key].map((item) => ({ role: role.id, item }))), ({ role, item }) => `${role}/${item.id}`, ({ item }) => item);
   return {
-    organization: org ? new Map([[org.organization.id, canonicalJson(org.organization)]]) : new Map(),
+    organization: org ? new Map([[org.organization.id, canonicalJson(organization)]]) : new Map(),
+    member_can: memberCan(org),
     policies: new Map(Object.entries(org?.policies ?? {}).map(([key, value]) => [key, canonicalJson(value)])),
     departments: keyed(org?.departments ?? [], (d) => d.id),
     // A role "changes" for its own keys; its duties, KPIs and escalations are listed on their own.

@@ -8,6 +8,22 @@ const taskTypeId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9_-]*$/, 'expected "<prefix>.<name>", e.g. kitchen.incident');
 const permissionName = z.string().regex(/^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/, 'expected "<area>.<action>", e.g. tasks.assign');
+/**
+ * A permission in `can:`, plain (organisation-wide) or scoped to cards of some task types and/or some
+ * departments' cards (`own`: the role's department). Given both, a card must match both.
+ */
+const scopeKeys = {
+  permission: permissionName,
+  task_types: z.array(taskTypeId).min(1).optional(),
+  departments: z.array(slug).min(1).optional(),
+};
+const scopedGrant = z.strictObject(scopeKeys);
+export const grantEntry = z.union([permissionName, scopedGrant]);
+/**
+ * A permission every member holds. Powerful ones (power over others) need the acknowledgement, so a
+ * reviewer cannot miss that everyone gets them; the loader checks that (it knows plugins' permissions).
+ */
+const memberGrantEntry = z.union([permissionName, z.strictObject({ ...scopeKeys, i_understand_everyone_gets_this: z.literal(true).optional() })]);
 const localeTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag, e.g. zh-CN or en');
 
 /** A display name: plain text, or one per language: {zh-CN: 客服经理, en: CS manager}. */
@@ -83,6 +99,8 @@ const organization = z.strictObject({
     .default('UTC'),
   locale: localeTag.optional(),
   business_hours: businessHours.optional(),
+  /** What every member may do whatever their roles; absent: DEFAULT_MEMBER_CAN; `[]`: nothing. */
+  member_can: z.array(memberGrantEntry).optional(),
 });
 
 export const FIELD_TYPES = [
@@ -228,7 +246,7 @@ const role = z.strictObject({
   reports_to: slug.optional(),
   headcount: z.number().int().min(0).optional(),
   description: z.string().optional(),
-  can: z.array(permissionName).default([]),
+  can: z.array(grantEntry).default([]),
   duties: z.array(duty).default([]),
   kpis: z.array(kpi).default([]),
   escalations: z.array(escalation).default([]),
@@ -259,6 +277,7 @@ export const roleFileSchema = z.strictObject({
 
 export type RoleFile = z.output<typeof roleFileSchema>;
 export type Organization = z.output<typeof organization>;
+export type GrantEntry = z.output<typeof memberGrantEntry>;
 export type Department = z.output<typeof department>;
 export type Role = z.output<typeof role>;
 export type Duty = z.output<typeof duty>;

@@ -1,7 +1,9 @@
 // An immutable snapshot of one organisation version, with the questions the rest of the product asks.
 import { calendarOf, type BusinessCalendar } from '../time/business-hours.ts';
+import { DEFAULT_MEMBER_CAN } from '../auth/permissions.ts';
 import type { OrgCatalogue } from './catalogue.ts';
-import type { Department, OrgDefinition, Role, TaskTypeDefinition } from './format.schema.ts';
+import type { Department, GrantEntry, OrgDefinition, Role, TaskTypeDefinition } from './format.schema.ts';
+import { toGrant, type Grant } from './grants.ts';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -10,6 +12,9 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** A grant scoped to departments that resolved to none (`own` without a department) covers no card. */
+const coversSomething = (grant: Grant) => grant.departments === undefined || grant.departments.length > 0;
 
 export class OrgModel {
   readonly definition: OrgDefinition;
@@ -82,10 +87,31 @@ export class OrgModel {
     return this.definition.roles.filter((role) => role.reports_to === roleId);
   }
 
-  /** Permissions of someone holding these roles: the union of their `can` (unknown roles grant nothing). */
+  /** What every member holds whatever their roles (the documented default when the file says nothing). */
+  get memberCan(): readonly GrantEntry[] {
+    return this.definition.organization.member_can ?? DEFAULT_MEMBER_CAN;
+  }
+
+  /** A role's own `can`, with `own` as its department (without `member_can`). */
+  roleGrants(roleId: string): Grant[] {
+    const role = this.role(roleId);
+    if (!role) return [];
+    const own = role.department === undefined ? [] : [role.department];
+    return role.can.map((entry) => toGrant(entry, own)).filter(coversSomething);
+  }
+
+  /**
+   * Everything someone holding these roles may do: `member_can` (its `own` = the departments of their
+   * roles) and each role's `can`. The one place permissions are worked out; unknown roles grant nothing.
+   */
+  grantsOf(roleIds: Iterable<string>): Grant[] {
+    const ids = [...roleIds].filter((id) => this.role(id));
+    const own = [...new Set(ids.flatMap((id) => this.role(id)!.department ?? []))];
+    return [...this.memberCan.map((entry) => toGrant(entry, own)).filter(coversSomething), ...ids.flatMap((id) => this.roleGrants(id))];
+  }
+
+  /** The names of the permissions held in any scope (what a route's guard asks). */
   permissionsOf(roleIds: Iterable<string>): Set<string> {
-    const permissions = new Set<string>();
-    for (const id of roleIds) for (const permission of this.role(id)?.can ?? []) permissions.add(permission);
-    return permissions;
+    return new Set(this.grantsOf(roleIds).map((grant) => grant.permission));
   }
 }

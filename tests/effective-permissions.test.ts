@@ -1,0 +1,37 @@
+// Issue 16: the demo and example organisations dropped the permissions they repeated on every role
+// (now member_can's default); what each role may do is what it was. The fixtures were computed on main
+// at 318239e, before the change, with OrgModel.permissionsOf([role]).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { coreCatalogue } from '../core/org/catalogue.ts';
+import { loadOrg } from '../core/org/load-org.ts';
+import { OrgModel } from '../core/org/org-model.ts';
+import { readRoleSources } from '../core/org/read-sources.ts';
+
+const organisations = [
+  { name: 'the demo organisation (roles/)', target: 'roles', before: 'effective-permissions.main.json' },
+  { name: 'the three-person shop', target: 'roles/examples/three-person-shop.yaml', before: 'effective-permissions.three-person-shop.main.json' },
+  { name: 'the eight-person team', target: 'roles/examples/eight-person-team.yaml', before: 'effective-permissions.eight-person-team.main.json' },
+];
+
+function modelOf(target: string): OrgModel {
+  const result = loadOrg(readRoleSources(target), coreCatalogue());
+  if (!result.ok) throw new Error(result.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.message}`).join('\n'));
+  return new OrgModel(1, result.definition, coreCatalogue());
+}
+
+describe.each(organisations)('$name', ({ target, before }) => {
+  const expected: Record<string, string[]> = JSON.parse(readFileSync(`tests/fixtures/${before}`, 'utf8'));
+  const model = modelOf(target);
+
+  it('gives every role the permissions it had before member_can', () => {
+    const now = Object.fromEntries(model.definition.roles.map((role) => [role.id, [...model.permissionsOf([role.id])].sort()]));
+    expect(now).toEqual(expected);
+  });
+
+  it('no longer repeats member_can in any role', () => {
+    const repeated = model.definition.roles.flatMap((role) =>
+      role.can.filter((entry) => typeof entry === 'string' && model.memberCan.includes(entry)).map((entry) => `${role.id}: ${String(entry)}`));
+    expect(repeated).toEqual([]);
+  });
+});
