@@ -16,7 +16,7 @@ roles:
   - id: agent
     name: Agent
     reports_to: lead
-    can: [boards.view, tasks.create, tasks.edit, tasks.move]
+    can: [boards.view, tasks.create, tasks.edit, tasks.move, tasks.assign]
     escalations:
       - id: stale
         when: {">": [{var: task.age_hours}, 0.1]}
