@@ -17,7 +17,7 @@ organization: {id: rules-shop, name: Rules shop}
 roles:
   - id: clerk
     name: Clerk
-    can: [org.view, roles.edit, boards.view, tasks.create, tasks.edit, tasks.move, escalations.view]
+    can: [org.view, roles.edit, boards.view, tasks.create, tasks.edit, tasks.move, tasks.assign, escalations.view]
     escalations:
       - id: doubling
         applies_to: {task_types: [shop.claim]}
