@@ -14,7 +14,7 @@ import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 const org = `
 version: 1
-organization: {id: access, name: Access}
+organization: {id: access, name: Access, member_can: []}
 roles:
   - {id: lead, name: Lead, can: [boards.view, tasks.create, tasks.move, tasks.edit]}
   - {id: admin, name: Admin, can: [org.view, people.manage, boards.view, tasks.create]}
