@@ -1,16 +1,32 @@
 // Boards and the cards a board shows.
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { BoardsTable, Database } from '../db/schema.ts';
-import { BOARD_CARD_SOURCE } from '../tasks/task-view.ts';
+import { BOARD_CARD_SOURCE, type ComputedCardKey } from '../tasks/task-view.ts';
 import { createTtlCache } from '../ttl-cache.ts';
 import type { BoardDefinition, CardFilters } from './board.schema.ts';
 
 export type BoardRow = Selectable<BoardsTable>;
 
+/**
+ * What a card face shows beyond its columns. Both cost nothing for the usual card: open_escalations is
+ * 0 without an open cycle, and an empty checklist has no elements to count.
+ */
+const COMPUTED_CARD_KEYS: Record<ComputedCardKey, RawBuilder<number>> = {
+  escalationLevel: sql<number>`CASE WHEN open_escalations = 0 THEN 0 ELSE (
+    SELECT coalesce(max(f.level), 0) FROM escalation_firings f
+    JOIN escalation_cycles c ON c.task_id = f.task_id AND c.rule = f.rule AND c.cycle = f.cycle AND c.ended_at IS NULL
+    WHERE f.task_id = tasks.id) END`,
+  checklistDone: sql<number>`(SELECT count(*) FROM jsonb_array_elements(checklist) item WHERE (item->>'done')::boolean)::int`,
+  checklistTotal: sql<number>`jsonb_array_length(checklist)`,
+};
+
 /** A board card's keys, each from its column (times formatted as toISOString does). */
-const boardCardColumns = Object.entries(BOARD_CARD_SOURCE).map(([key, { column, time }]) =>
-  (time ? sql`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', ${sql.lit('YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')})` : sql.ref(column)).as(key),
-);
+const boardCardColumns = [
+  ...Object.entries(BOARD_CARD_SOURCE).map(([key, { column, time }]) =>
+    (time ? sql`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', ${sql.lit('YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')})` : sql.ref(column)).as(key),
+  ),
+  ...Object.entries(COMPUTED_CARD_KEYS).map(([key, expression]) => expression.as(key)),
+];
 
 /** Which boards show a type is asked on every move; boards made through another process show within this. */
 const SHOWING_CACHE_MS = 1_000;

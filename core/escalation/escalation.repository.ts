@@ -1,4 +1,5 @@
 // Escalation cycles, firings (the ledger) and inbox notifications.
+import type { Page } from '../http/page.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
@@ -38,7 +39,16 @@ export function createEscalationRepository(db: Kysely<Database>) {
       if (filter.role !== undefined) query = query.where('target_role', '=', filter.role);
       return query.orderBy('id', 'desc').limit(500).execute();
     },
-    inbox: (userId: string) => db.selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('id', 'desc').limit(200).execute(),
+    /** Newest first: the latest `limit`, or those before the cursor `before`. */
+    inbox: (userId: string, page: Page = {}) =>
+      db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .$if(page.before !== undefined, (query) => query.where('id', '<', page.before!))
+        .orderBy('id', 'desc')
+        .limit(page.limit ?? 200)
+        .execute(),
     unread: async (userId: string) =>
       Number((await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow()).n),
     markRead: (userId: string, id: number) => db.updateTable('notifications').set({ read_at: new Date() }).where('id', '=', id).where('user_id', '=', userId).where('read_at', 'is', null).execute(),

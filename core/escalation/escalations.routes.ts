@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { jsonBody, pathParams, queryParams } from '../http/validate.ts';
+import { pageQuery } from '../http/page.ts';
 import type { OrgService } from '../org/org.service.ts';
 import { dryRunRule } from './dry-run.ts';
 import type { EscalationRepository } from './escalation.repository.ts';
@@ -46,13 +47,13 @@ export function escalationsRoutes(escalations: EscalationRepository, deps: { db:
         200,
       );
     })
-    .get('/notifications', requires(SIGNED_IN), responds({ 200: z.object({ unread: z.number().int(), items: z.array(notification) }) }), async (c) => {
+    .get('/notifications', requires(SIGNED_IN), responds({ 200: z.object({ unread: z.number().int(), items: z.array(notification), olderCursor: z.number().int().nullable() }) }), queryParams(pageQuery), async (c) => {
       const actor = actorOf(c);
-      const rows = await escalations.inbox(actor.id);
-      return c.json(
-        { unread: await escalations.unread(actor.id), items: rows.map((r) => ({ id: r.id, taskId: r.task_id, kind: r.kind, title: r.title, createdAt: r.created_at.toISOString(), read: r.read_at !== null })) },
-        200,
-      );
+      const page = c.req.valid('query');
+      const rows = await escalations.inbox(actor.id, page);
+      const items = rows.map((r) => ({ id: r.id, taskId: r.task_id, kind: r.kind, title: r.title, createdAt: r.created_at.toISOString(), read: r.read_at !== null }));
+      // Newest first, so the next page starts before the last item.
+      return c.json({ unread: await escalations.unread(actor.id), items, olderCursor: items.length === (page.limit ?? 200) ? items.at(-1)!.id : null }, 200);
     })
     .post('/notifications/:id/read', requires(SIGNED_IN), responds({ 204: null }), pathParams(z.object({ id: rowIdText })), async (c) => {
       await escalations.markRead(actorOf(c).id, c.req.valid('param').id);

@@ -14,6 +14,7 @@ import { AppError } from '../errors.ts';
 import { ACCESS_CHANGED } from './event-log.ts';
 import { createLiveChannels, RECHECK_MS, type Guard } from './live-channels.ts';
 import { createSocketRegistry, SOCKETS_PER_PERSON, SOCKETS_PER_SESSION } from './socket-registry.ts';
+import { createPresence } from './presence.ts';
 
 export { REPLAY_LIMIT } from './live-channels.ts';
 
@@ -50,6 +51,7 @@ export function attachBoardSockets(server: Server, services: Services, log: Logg
   let site = options.site;
   const channels = createLiveChannels({ services, log, recheckMs: options.recheckMs ?? RECHECK_MS });
   const registry = createSocketRegistry();
+  const presence = createPresence();
   // Sign-out, disabling and role changes on any process: forget the cached session here and check
   // that person's sockets again now.
   const unsubscribe = services.events.subscribe((events) => {
@@ -96,9 +98,12 @@ export function attachBoardSockets(server: Server, services: Services, log: Logg
       }
       socket.once('close', place.release);
       wss.handleUpgrade(request, socket, head, (ws) =>
-        opened(ws, place.attach, () =>
-          board ? channels.serveBoard(ws, { token: token!, taskTypes: board.task_types, since: sinceParam(url) }) : channels.serveInbox(ws, token!, session.actor.id),
-        ),
+        opened(ws, place.attach, () => {
+          if (!board) return channels.serveInbox(ws, token!, session.actor.id);
+          const guard = channels.serveBoard(ws, { token: token!, taskTypes: board.task_types, since: sinceParam(url) });
+          presence.join(ws, board.id, { id: session.actor.id, name: session.actor.displayName });
+          return guard;
+        }),
       );
     })().catch((error: unknown) => {
       log.warn({ err: error }, 'live socket upgrade failed');
@@ -109,7 +114,7 @@ export function attachBoardSockets(server: Server, services: Services, log: Logg
   /** Every open socket: errors and stray frames are logged, never thrown; a failure to serve closes it. */
   function opened(ws: WebSocket, attach: (recheck: () => void) => void, serve: () => Guard): void {
     ws.on('error', (error) => log.debug({ err: error }, 'live socket error'));
-    // The live channels only send; whatever a client sends is ignored.
+    // The live channels only send, except a board client saying which card it has open (presence.ts).
     ws.on('message', () => {});
     try {
       const guard = serve();

@@ -6,12 +6,15 @@ import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import { ACCESS_CHANGED } from './event-log.ts';
 import type { DeliveredEvent } from './event-bus.ts';
+import type { LiveServerMessage } from './live-messages.ts';
 
 export const REPLAY_LIMIT = 500;
 /** How long a socket's session and permission, once checked, are trusted before the next push checks again. */
 export const RECHECK_MS = 30_000;
 
-const wire = (event: DeliveredEvent) => ({ type: 'event' as const, event: { ...event, task: undefined }, task: event.task });
+const wire = (type: 'event' | 'notification', { task, ...event }: DeliveredEvent): LiveServerMessage => ({ type, event, task });
+/** Every message goes out in the shape the UI reads (live-messages.ts). */
+const sendTo = (ws: WebSocket, message: LiveServerMessage) => ws.send(JSON.stringify(message));
 
 export interface Guard {
   /** Pushes while the session and permission hold. */
@@ -68,7 +71,7 @@ export function createLiveChannels(deps: { services: Services; log: Logger; rech
     const replayed = new Set<number>();
     const queued: DeliveredEvent[] = [];
     const send = (events: DeliveredEvent[]) => {
-      for (const event of events) ws.send(JSON.stringify(wire(event)));
+      for (const event of events) sendTo(ws, wire('event', event));
     };
     const guarded = guard(ws, session.token, (actor) => actor.permissions.has('boards.view'), { code: 4403, reason: 'no longer allowed to view this board' });
     const unsubscribe = services.events.subscribe((events) => {
@@ -79,11 +82,11 @@ export function createLiveChannels(deps: { services: Services; log: Logger; rech
     });
     ws.on('close', unsubscribe);
 
-    ws.send(JSON.stringify({ type: 'hello', lastEventId: services.events.lastId }));
+    sendTo(ws, { type: 'hello', lastEventId: services.events.lastId });
     const replay = async () => {
       if (session.since !== undefined) {
         const missed = await services.events.since(session.since, session.taskTypes, REPLAY_LIMIT + 1);
-        if (missed.length > REPLAY_LIMIT) ws.send(JSON.stringify({ type: 'refresh', reason: `more than ${REPLAY_LIMIT} events missed` }));
+        if (missed.length > REPLAY_LIMIT) sendTo(ws, { type: 'refresh', reason: `more than ${REPLAY_LIMIT} events missed` });
         else {
           send(missed);
           for (const event of missed) replayed.add(event.id);
@@ -106,11 +109,11 @@ export function createLiveChannels(deps: { services: Services; log: Logger; rech
       const mine = events.filter((event) => event.recipientId === userId && event.type !== ACCESS_CHANGED);
       if (mine.length === 0) return;
       guarded.push(() => {
-        for (const event of mine) ws.send(JSON.stringify({ type: 'notification', event: { ...event, task: undefined }, task: event.task }));
+        for (const event of mine) sendTo(ws, wire('notification', event));
       });
     });
     ws.on('close', unsubscribe);
-    ws.send(JSON.stringify({ type: 'hello', lastEventId: services.events.lastId }));
+    sendTo(ws, { type: 'hello', lastEventId: services.events.lastId });
     return guarded;
   }
 

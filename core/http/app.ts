@@ -11,6 +11,7 @@ import { kpisRoutes } from '../kpis/kpis.routes.ts';
 import { webhooksRoutes } from '../notifications/webhooks.routes.ts';
 import { orgRoutes } from '../org/org.routes.ts';
 import { tasksRoutes } from '../tasks/tasks.routes.ts';
+import { readsRoutes } from '../reads/reads.routes.ts';
 import { approvalsRoutes } from '../workflow/approvals.routes.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
@@ -45,6 +46,7 @@ export function apiRoutes({ services, schemaVersion, startedAt, trustProxy }: Ap
     .route('/', orgRoutes(services.org))
     .route('/', boardsRoutes(services.boards))
     .route('/', tasksRoutes(services.tasks))
+    .route('/', readsRoutes(services))
     .route('/', kpisRoutes(services))
     .route('/', approvalsRoutes(services.tasks))
     .route('/', webhooksRoutes(services.db.kysely, services.webhookTargets))

@@ -33,10 +33,18 @@ export const taskViewSchema = z.object({
  * A card as a board shows it: what a card face, its column and a move need. The whole card (description,
  * checklist, who made it and when) is at GET /api/tasks/:id; a board of thousands of cards loads without it.
  */
-export const boardCardSchema = taskViewSchema.pick({
-  id: true, type: true, title: true, status: true, category: true, priority: true, fields: true, labels: true,
-  assigneeId: true, roleId: true, dueAt: true, position: true, version: true, doneAt: true,
-});
+export const boardCardSchema = taskViewSchema
+  .pick({
+    id: true, type: true, title: true, status: true, category: true, priority: true, fields: true, labels: true,
+    assigneeId: true, roleId: true, dueAt: true, position: true, version: true, doneAt: true,
+  })
+  .extend({
+    /** The highest level its open escalations reached (0: none open). */
+    escalationLevel: z.number().int(),
+    /** Checklist progress: items ticked, items in all. */
+    checklistDone: z.number().int(),
+    checklistTotal: z.number().int(),
+  });
 
 export const approvalViewSchema = z.object({
   id: z.number().int(), taskId: z.number().int(), from: z.string(), to: z.string(), role: z.string(),

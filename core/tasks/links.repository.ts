@@ -22,3 +22,16 @@ export function createLinksRepository(db: Kysely<Database>) {
         .execute(),
   };
 }
+
+type LinkRow = Awaited<ReturnType<ReturnType<typeof createLinksRepository>['of']>>[number];
+
+/** A link as seen from card `taskId`: outgoing links name their target, incoming ones their source. */
+export function linkView(row: LinkRow, taskId: number) {
+  const outgoing = row.task_id === taskId;
+  return {
+    id: row.id, kind: row.kind, url: row.url, title: row.title,
+    direction: outgoing ? ('outgoing' as const) : ('incoming' as const),
+    otherTaskId: outgoing ? row.target_task_id : row.task_id,
+    otherTitle: outgoing ? row.target_title : row.source_title,
+  };
+}

@@ -12,7 +12,9 @@ export type BoardCard = z.infer<typeof boardCardSchema>;
  * Where each key of a board card comes from. A board's cards are many, so the database builds their
  * JSON from this (core/board/board.repository.ts); times in the form toISOString gives.
  */
-export const BOARD_CARD_SOURCE: { readonly [Key in keyof BoardCard]-?: { column: keyof TasksTable; time?: true } } = {
+/** Keys of a board card the database computes (core/board/board.repository.ts), not read from one column. */
+export type ComputedCardKey = 'escalationLevel' | 'checklistDone' | 'checklistTotal';
+export const BOARD_CARD_SOURCE: { readonly [Key in Exclude<keyof BoardCard, ComputedCardKey>]-?: { column: keyof TasksTable; time?: true } } = {
   id: { column: 'id' },
   type: { column: 'type' },
   title: { column: 'title' },
@@ -51,4 +53,13 @@ export function toTaskView(row: Selectable<TasksTable>): TaskView {
     doneAt: row.done_at?.toISOString() ?? null,
     archivedAt: row.archived_at?.toISOString() ?? null,
   };
+}
+
+/** An activity row as the API shows it: who changed what, old → new. */
+export function activityView(row: { id: number; action: string; changes: Record<string, [unknown, unknown]>; note: string | null; actor_id: string | null; actor_name: string | null; created_at: Date }) {
+  return { id: row.id, action: row.action, changes: row.changes, note: row.note, actorId: row.actor_id, actorName: row.actor_name, at: row.created_at.toISOString() };
+}
+
+export function commentView(row: { id: number; body: string; author_id: string | null; author_name: string | null; created_at: Date }) {
+  return { id: row.id, body: row.body, authorId: row.author_id, authorName: row.author_name, createdAt: row.created_at.toISOString() };
 }

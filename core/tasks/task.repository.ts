@@ -1,5 +1,6 @@
 // The task table and its side tables. Every write that changes a card is versioned: it only succeeds
 // against the version the writer saw.
+import type { Page } from '../http/page.ts';
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { createCardBatches } from './card-batches.ts';
 import type { Database, TasksTable } from '../db/schema.ts';
@@ -59,14 +60,16 @@ export function createTaskRepository(db: Kysely<Database>) {
         .values({ task_id: entry.taskId, actor_id: entry.actorId, action: entry.action, changes: JSON.stringify(entry.changes), note: entry.note ?? null })
         .execute();
     },
-    activity(taskId: number) {
-      return db
+    /** A card's activity, oldest first: all of it, or one page (see core/http/page.ts). */
+    async activity(taskId: number, page: Page = {}) {
+      let query = db
         .selectFrom('task_activity')
         .leftJoin('users', 'users.id', 'task_activity.actor_id')
         .select(['task_activity.id', 'action', 'changes', 'note', 'task_activity.created_at', 'actor_id', 'users.display_name as actor_name'])
-        .where('task_id', '=', taskId)
-        .orderBy('task_activity.id')
-        .execute();
+        .where('task_id', '=', taskId);
+      if (page.before) query = query.where('task_activity.id', '<', page.before);
+      if (page.limit === undefined) return query.orderBy('task_activity.id').execute();
+      return (await query.orderBy('task_activity.id', 'desc').limit(page.limit).execute()).reverse();
     },
     /** Open cards per person among `people` (of one type, if given), for assignment by fewest open cards. */
     async openCounts(people: string[], executor: Executor = db, types?: string[]): Promise<Map<string, number>> {
@@ -111,14 +114,16 @@ export function createTaskRepository(db: Kysely<Database>) {
     async addComment(executor: Executor, taskId: number, authorId: string, body: string) {
       return executor.insertInto('task_comments').values({ task_id: taskId, author_id: authorId, body }).returningAll().executeTakeFirstOrThrow();
     },
-    comments(taskId: number) {
-      return db
+    /** A card's comments, oldest first: all of them, or one page (see core/http/page.ts). */
+    async comments(taskId: number, page: Page = {}) {
+      let query = db
         .selectFrom('task_comments')
         .leftJoin('users', 'users.id', 'task_comments.author_id')
         .select(['task_comments.id', 'body', 'task_comments.created_at', 'author_id', 'users.display_name as author_name'])
-        .where('task_id', '=', taskId)
-        .orderBy('task_comments.id')
-        .execute();
+        .where('task_id', '=', taskId);
+      if (page.before) query = query.where('task_comments.id', '<', page.before);
+      if (page.limit === undefined) return query.orderBy('task_comments.id').execute();
+      return (await query.orderBy('task_comments.id', 'desc').limit(page.limit).execute()).reverse();
     },
     /** Starts or stops watching, and counts the card's watchers again in the same transaction. */
     async setWatching(taskId: number, userId: string, watching: boolean) {

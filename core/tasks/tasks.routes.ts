@@ -6,9 +6,12 @@ import { z } from 'zod';
 import { isoDateTime, positiveInt4, rowId, rowIdText } from '../input.schemas.ts';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires } from '../http/guard.ts';
-import { jsonBody, pathParams } from '../http/validate.ts';
+import { jsonBody, pathParams, queryParams } from '../http/validate.ts';
+import { pageQuery } from '../http/page.ts';
+import { activityView, commentView } from './task-view.ts';
 import { checklistSchema } from './checklist.ts';
 import { fieldsInput } from './field-schema.ts';
+import { linkView } from './links.repository.ts';
 import type { TaskService } from './task.service.ts';
 
 const id = z.object({ id: rowIdText });
@@ -66,9 +69,9 @@ export function tasksRoutes(tasks: TaskService) {
       return c.json(created, 201);
     })
     .get('/tasks/:id', requires('boards.view'), responds({ 200: taskViewSchema }), pathParams(id), async (c) => c.json(await tasks.get(c.req.valid('param').id), 200))
-    .get('/tasks/:id/activity', requires('boards.view'), responds({ 200: z.array(activitySchema) }), pathParams(id), async (c) => {
-      const rows = await tasks.repo.activity(c.req.valid('param').id);
-      return c.json(rows.map((row) => ({ id: row.id, action: row.action, changes: row.changes, note: row.note, actorId: row.actor_id, actorName: row.actor_name, at: row.created_at.toISOString() })), 200);
+    .get('/tasks/:id/activity', requires('boards.view'), responds({ 200: z.array(activitySchema) }), pathParams(id), queryParams(pageQuery), async (c) => {
+      const rows = await tasks.repo.activity(c.req.valid('param').id, c.req.valid('query'));
+      return c.json(rows.map(activityView), 200);
     })
     .patch('/tasks/:id', requires('tasks.edit'), responds({ 200: taskViewSchema }), pathParams(id), jsonBody(editBody), async (c) => {
       const { expectedVersion: version, dueAt: due, ...edit } = c.req.valid('json');
@@ -90,26 +93,16 @@ export function tasksRoutes(tasks: TaskService) {
     .post('/tasks/:id/restore', requires('tasks.edit'), responds({ 200: taskViewSchema }), pathParams(id), jsonBody(z.object({ expectedVersion })), async (c) =>
       c.json(await tasks.setArchived(actorOf(c), c.req.valid('param').id, c.req.valid('json').expectedVersion, false), 200),
     )
-    .get('/tasks/:id/comments', requires('boards.view'), responds({ 200: z.array(commentSchema) }), pathParams(id), async (c) => {
-      const rows = await tasks.repo.comments(c.req.valid('param').id);
-      return c.json(rows.map((row) => ({ id: row.id, body: row.body, authorId: row.author_id, authorName: row.author_name, createdAt: row.created_at.toISOString() })), 200);
+    .get('/tasks/:id/comments', requires('boards.view'), responds({ 200: z.array(commentSchema) }), pathParams(id), queryParams(pageQuery), async (c) => {
+      const rows = await tasks.repo.comments(c.req.valid('param').id, c.req.valid('query'));
+      return c.json(rows.map(commentView), 200);
     })
     .post('/tasks/:id/comments', requires('boards.view'), responds({ 201: commentSchema }), pathParams(id), jsonBody(z.object({ body: z.string().trim().min(1).max(10_000) })), async (c) =>
       c.json(await tasks.comment(actorOf(c), c.req.valid('param').id, c.req.valid('json').body), 201),
     )
     .get('/tasks/:id/links', requires('boards.view'), responds({ 200: z.array(linkSchema) }), pathParams(id), async (c) => {
       const taskId = c.req.valid('param').id;
-      const rows = await tasks.links(taskId);
-      return c.json(
-        rows.map((row) => ({
-          id: row.id, kind: row.kind, url: row.url, title: row.title,
-          // Seen from this card: outgoing links name their target, incoming ones their source.
-          direction: row.task_id === taskId ? ('outgoing' as const) : ('incoming' as const),
-          otherTaskId: row.task_id === taskId ? row.target_task_id : row.task_id,
-          otherTitle: row.task_id === taskId ? row.target_title : row.source_title,
-        })),
-        200,
-      );
+      return c.json((await tasks.links(taskId)).map((row) => linkView(row, taskId)), 200);
     })
     .post('/tasks/:id/links', requires('tasks.edit'), responds({ 201: newLinkSchema }), pathParams(id), jsonBody(linkBody), async (c) =>
       c.json(await tasks.link(actorOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
