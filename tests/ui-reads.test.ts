@@ -55,6 +55,7 @@ describe.each(testDatabases)('UI reads on $kind', (database) => {
     expect(copy.workflow.transitions[0]).toMatchObject({ from: 'draft', to: 'review', requiredFields: ['budget'] });
     expect(types.some((type: { id: string }) => type.id === 'core.task')).toBe(true);
     const directory = await call('GET', '/api/directory');
+    expect(directory.organization).toEqual({ name: 'Shop', locale: null, timezone: 'Asia/Shanghai' });
     expect(directory.roles[0]).toEqual({ id: 'lead', name: { 'zh-CN': '组长', en: 'Lead' }, department: null });
     expect(directory.people.map((p: { displayName: string }) => p.displayName).sort()).toEqual(['李娜', '王芳'].sort());
   });

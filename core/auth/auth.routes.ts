@@ -48,5 +48,10 @@ export function authRoutes(auth: AuthService, org: OrgService, trustedProxies = 
       const sessionToken = c.get('sessionToken')!;
       await auth.changePassword({ actor: actorOf(c), sessionToken, currentPassword, newPassword, address: clientAddress(c, trustedProxies) });
       return c.body(null, 204);
+    })
+    // The UI asks who is signed in without a 401 (a browser logs every 401 as a console error).
+    .get('/session', requires(PUBLIC), responds({ 200: z.object({ me: meSchema.nullable() }) }), async (c) => {
+      const actor = c.get('actor');
+      return c.json({ me: actor ? await describe(actor, org) : null }, 200);
     });
 }

@@ -24,11 +24,11 @@ export function createPresence() {
   }
 
   return {
-    /** Seats a socket on a board; it hears who views what now, and later changes. */
+    /** Seats a socket on a board; it hears who views what now (when anyone does), and later changes. */
     join(ws: WebSocket, board: string, person: { id: string; name: string }): void {
       seats.set(ws, { board, personId: person.id, name: person.name, taskId: null });
-      const message: LiveServerMessage = { type: 'presence', viewers: viewersOf(board) };
-      ws.send(JSON.stringify(message));
+      const viewers = viewersOf(board);
+      if (viewers.length) ws.send(JSON.stringify({ type: 'presence', viewers } satisfies LiveServerMessage));
       ws.on('message', (data) => {
         let parsed: unknown;
         try {
@@ -45,7 +45,7 @@ export function createPresence() {
       ws.on('close', () => {
         const seat = seats.get(ws);
         seats.delete(ws);
-        if (seat?.taskId !== null) broadcast(board);
+        if (seat && seat.taskId !== null) broadcast(board);
       });
     },
   };

@@ -30,6 +30,7 @@ export const taskTypeSchema = z.object({
 });
 
 export const directorySchema = z.object({
+  organization: z.object({ name: displayName, locale: z.string().nullable(), timezone: z.string() }),
   roles: z.array(z.object({ id: z.string(), name: displayName, department: z.string().nullable() })),
   people: z.array(z.object({ id: z.string(), displayName: z.string() })),
 });

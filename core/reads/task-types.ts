@@ -37,7 +37,9 @@ export async function taskTypes(deps: { org: OrgService; catalogue: OrgCatalogue
 export async function directory(deps: { db: Kysely<Database>; org: OrgService }) {
   const model = await deps.org.active();
   const people = await deps.db.selectFrom('users').select(['id', 'display_name']).where('disabled_at', 'is', null).orderBy('display_name').execute();
+  const { name, locale, timezone } = model.definition.organization;
   return {
+    organization: { name, locale: locale ?? null, timezone },
     roles: model.definition.roles.map((role) => ({ id: role.id, name: role.name, department: role.department ?? null })),
     people: people.map((p) => ({ id: p.id, displayName: p.display_name })),
   };
