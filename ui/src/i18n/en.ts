@@ -192,6 +192,7 @@ export const en = {
   'error.RATE_LIMITED': 'Too many tries; try again in {minutes} minute(s).',
   'error.INTERNAL': 'Something went wrong on the server; please try again.',
   'error.UNAVAILABLE': 'The server is not available right now; try again shortly.',
+  'error.TOO_MANY_SOCKETS': 'Too many open Dutyboard tabs or windows (at most {perSession} per sign-in, {perPerson} per person); close some and reload.',
   'error.NETWORK': 'Cannot reach the server.',
   'error.signIn': 'Email or password is not right.',
 
