@@ -59,11 +59,11 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
 
   /**
    * Runs `check` (which verifies a password) under a password-check slot and a reserved attempt of the
-   * sign-in limits; the attempt is given back when `check` returns a value. No free slot: answered at
-   * once, before the database or the hash is touched, and not counted.
+   * sign-in limits; the attempt is given back when `check` returns a value. No free slot after a short,
+   * bounded wait: refused before the database or the hash is touched, and not counted.
    */
   async function limited<T>(email: string, address: string, check: () => Promise<T | undefined>): Promise<T | undefined> {
-    const release = slots.tryTake(email, address);
+    const release = await slots.take(email, address);
     if (!release) throw tooMany(1);
     try {
       const reservation = await limit.reserve(email, address, now());

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHashSlots } from './hash-slots.ts';
 
 describe('password check slots', () => {
@@ -43,5 +43,45 @@ describe('password check slots', () => {
     expect(slots.tryTake('a@x', '1')).toBeTypeOf('function');
     expect(slots.tryTake('a@x', '1')).toBeUndefined();
     other();
+  });
+});
+
+describe('waiting for a password check slot', () => {
+  it('lets a check wait for a slot and admits it when one is given back', async () => {
+    const slots = createHashSlots({ perEmail: 5, perAddress: 1, total: 5 });
+    const first = slots.tryTake('a@x', 'office');
+    const second = slots.take('b@x', 'office');
+    expect(slots.waiting()).toBe(1);
+    first!();
+    const release = await second;
+    expect(release).toBeTypeOf('function');
+    expect(slots.inFlight()).toBe(1);
+    expect(slots.waiting()).toBe(0);
+  });
+
+  it('refuses at once when the line for an address is full', async () => {
+    const slots = createHashSlots({ perEmail: 5, perAddress: 1, total: 5, waitingPerAddress: 2 });
+    slots.tryTake('a@x', 'office');
+    void slots.take('b@x', 'office');
+    void slots.take('c@x', 'office');
+    expect(await slots.take('d@x', 'office')).toBeUndefined();
+    expect(slots.waiting()).toBe(2);
+    expect(await slots.take('d@x', 'elsewhere')).toBeTypeOf('function');
+  });
+
+  it('refuses a check whose wait runs out, and it holds nothing afterwards', async () => {
+    vi.useFakeTimers();
+    try {
+      const slots = createHashSlots({ perEmail: 1, perAddress: 5, total: 5, maxWaitMs: 2_000 });
+      const first = slots.tryTake('a@x', '1');
+      const waiting = slots.take('a@x', '2');
+      await vi.advanceTimersByTimeAsync(2_001);
+      expect(await waiting).toBeUndefined();
+      expect(slots.waiting()).toBe(0);
+      first!();
+      expect(slots.inFlight()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
