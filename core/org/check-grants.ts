@@ -8,16 +8,20 @@ import { errorAt, type Located } from './located.ts';
 import type { MergedOrg } from './merge-files.ts';
 import type { OrgError, PathSegment } from './org-error.ts';
 import { suggest } from './suggest.ts';
+import type { PartKind, Unreadable } from './unreadable.ts';
 
 interface Known {
   catalogue: OrgCatalogue;
   departments: string[];
   taskTypes: string[];
+  /** Parts the files define but that could not be read: references to them are not reported. */
+  unreadable: Unreadable;
 }
 
 function checkEntries(at: Located<unknown>, key: string, entries: readonly GrantEntry[], known: Known, options: { hasOwn: boolean; forEveryone: boolean }): OrgError[] {
   const errors: OrgError[] = [];
-  const ref = (sub: PathSegment[], what: string, id: string, list: string[]) => {
+  const ref = (sub: PathSegment[], what: string, id: string, list: string[], kind?: PartKind) => {
+    if (kind && known.unreadable.has(kind, id)) return;
     if (!list.includes(id)) errors.push(errorAt(at, [key, ...sub], 'unresolved_ref', `unknown ${what} "${id}"`, suggest(id, list)));
   };
   entries.forEach((entry, i) => {
@@ -32,9 +36,9 @@ function checkEntries(at: Located<unknown>, key: string, entries: readonly Grant
       }
     }
     if (typeof entry === 'string') return;
-    entry.task_types?.forEach((type, j) => ref([i, 'task_types', j], 'task type', type, known.taskTypes));
+    entry.task_types?.forEach((type, j) => ref([i, 'task_types', j], 'task type', type, known.taskTypes, 'task_types'));
     entry.departments?.forEach((department, j) => {
-      if (department !== OWN_DEPARTMENT) ref([i, 'departments', j], 'department (or own)', department, known.departments);
+      if (department !== OWN_DEPARTMENT) ref([i, 'departments', j], 'department (or own)', department, known.departments, 'departments');
       else if (!options.hasOwn) errors.push(errorAt(at, [key, i, 'departments', j], 'unresolved_ref', 'this role has no department, so "own" names none'));
     });
   });
@@ -42,7 +46,7 @@ function checkEntries(at: Located<unknown>, key: string, entries: readonly Grant
 }
 
 export function checkGrants(merged: MergedOrg, catalogue: OrgCatalogue, taskTypes: Iterable<string>): OrgError[] {
-  const known: Known = { catalogue, departments: merged.departments.map((at) => at.value.id), taskTypes: [...taskTypes] };
+  const known: Known = { catalogue, departments: merged.departments.map((at) => at.value.id), taskTypes: [...taskTypes], unreadable: merged.unreadable };
   const errors = merged.roles.flatMap((at) => checkEntries(at, 'can', at.value.can, known, { hasOwn: at.value.department !== undefined, forEveryone: false }));
   const organization = merged.organization;
   if (organization?.value.member_can) {

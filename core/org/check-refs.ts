@@ -1,5 +1,6 @@
 // Graph checks of a merged organisation: every reference resolves, reporting lines form a forest,
-// department heads belong to their department, and declared task types are well-formed.
+// department heads belong to their department, and declared task types are well-formed. A reference to
+// something a file defines but that could not be read (merged.unreadable) is not reported.
 import { toFieldIssues } from '../http/validate.ts';
 import { parseScope } from '../kpis/core-metrics.ts';
 import { fieldValueSchema } from '../tasks/field-schema.ts';
@@ -10,6 +11,7 @@ import { errorAt, type Located } from './located.ts';
 import type { MergedOrg } from './merge-files.ts';
 import type { OrgError, PathSegment } from './org-error.ts';
 import { suggest } from './suggest.ts';
+import type { PartKind, Unreadable } from './unreadable.ts';
 
 export function allTaskTypes(merged: MergedOrg, catalogue: OrgCatalogue): Map<string, TaskTypeDefinition> {
   return new Map([...catalogue.taskTypes, ...merged.taskTypes.map((at) => [at.value.id, at.value] as const)]);
@@ -21,14 +23,16 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
   const departmentIds = new Set(merged.departments.map((at) => at.value.id));
   const taskTypes = allTaskTypes(merged, catalogue);
 
-  const ref = (at: Located<unknown>, sub: PathSegment[], what: string, id: string, known: Iterable<string>) => {
+  const { unreadable } = merged;
+  const ref = (at: Located<unknown>, sub: PathSegment[], what: string, id: string, known: Iterable<string>, kind?: PartKind) => {
+    if (kind && unreadable.has(kind, id)) return;
     const list = [...known];
-    if (!list.includes(id)) errors.push(errorAt(at, sub, 'unresolved_ref', `unknown ${what} "${id}"`, suggest(id, list)));
+    if (!list.includes(id)) errors.push(errorAt(at, sub, 'unresolved_ref', `unknown ${what} "${id}"`, suggest(id, kind ? [...list, ...unreadable.idsOf(kind)] : list)));
   };
 
   for (const at of merged.departments) {
     if (at.value.head === undefined) continue;
-    ref(at, ['head'], 'role', at.value.head, roleIds);
+    ref(at, ['head'], 'role', at.value.head, roleIds, 'roles');
     const head = merged.roles.find((role) => role.value.id === at.value.head);
     if (head && head.value.department !== at.value.id) {
       errors.push(errorAt(at, ['head'], 'unresolved_ref', `head "${at.value.head}" is not a role of department "${at.value.id}" (it is in ${head.value.department ?? 'no department'})`));
@@ -37,36 +41,37 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
 
   for (const at of merged.roles) {
     const role = at.value;
-    if (role.department !== undefined) ref(at, ['department'], 'department', role.department, departmentIds);
-    if (role.reports_to !== undefined) ref(at, ['reports_to'], 'role', role.reports_to, roleIds);
-    for (const type of Object.keys(role.personal_wip ?? {})) ref(at, ['personal_wip', type], 'task type', type, taskTypes.keys());
+    if (role.department !== undefined) ref(at, ['department'], 'department', role.department, departmentIds, 'departments');
+    if (role.reports_to !== undefined) ref(at, ['reports_to'], 'role', role.reports_to, roleIds, 'roles');
+    for (const type of Object.keys(role.personal_wip ?? {})) ref(at, ['personal_wip', type], 'task type', type, taskTypes.keys(), 'task_types');
     role.duties.forEach((duty, i) => {
-      if (duty.task_type) ref(at, ['duties', i, 'task_type'], 'task type', duty.task_type, taskTypes.keys());
+      if (duty.task_type) ref(at, ['duties', i, 'task_type'], 'task type', duty.task_type, taskTypes.keys(), 'task_types');
     });
     role.kpis.forEach((kpi, i) => {
       ref(at, ['kpis', i, 'metric'], 'metric', kpi.metric, catalogue.metrics);
       if (!kpi.scope) return;
       try {
-        parseScope(kpi.scope).types?.forEach((type) => ref(at, ['kpis', i, 'scope', 'task_type'], 'task type', type, taskTypes.keys()));
+        parseScope(kpi.scope).types?.forEach((type) => ref(at, ['kpis', i, 'scope', 'task_type'], 'task type', type, taskTypes.keys(), 'task_types'));
       } catch (error) {
         errors.push(errorAt(at, ['kpis', i, 'scope'], 'schema', (error as Error).message));
       }
     });
     role.escalations.forEach((escalation, i) => {
       const types = escalation.applies_to?.task_types ?? [];
-      types.forEach((type, j) => ref(at, ['escalations', i, 'applies_to', 'task_types', j], 'task type', type, taskTypes.keys()));
+      types.forEach((type, j) => ref(at, ['escalations', i, 'applies_to', 'task_types', j], 'task type', type, taskTypes.keys(), 'task_types'));
+      // The states of a task type that could not be read are unknown: statuses are then not checked.
+      const statesKnown = types.length ? !types.some((type) => unreadable.has('task_types', type)) : !unreadable.has('task_types');
       const states = statesOf(types.length ? types : [...taskTypes.keys()], taskTypes);
-      escalation.applies_to?.statuses?.forEach((status, j) =>
-        ref(at, ['escalations', i, 'applies_to', 'statuses', j], 'status', status, states),
-      );
+      const stateRef = (sub: PathSegment[], status: string) => statesKnown && ref(at, sub, 'status', status, states);
+      escalation.applies_to?.statuses?.forEach((status, j) => stateRef(['escalations', i, 'applies_to', 'statuses', j], status));
       escalation.levels.forEach((level, j) => {
         if (level.to === 'department_head' && role.department === undefined) {
           errors.push(errorAt(at, ['escalations', i, 'levels', j, 'to'], 'unresolved_ref', `role "${role.id}" has no department, so it has no department_head`));
         } else if (level.to !== 'reports_to' && level.to !== 'department_head') {
-          ref(at, ['escalations', i, 'levels', j, 'to'], 'role (or reports_to / department_head)', level.to, roleIds);
+          ref(at, ['escalations', i, 'levels', j, 'to'], 'role (or reports_to / department_head)', level.to, roleIds, 'roles');
         }
         level.then.forEach((action, k) => {
-          if (action.startsWith('move:')) ref(at, ['escalations', i, 'levels', j, 'then', k], 'status', action.slice(5), states);
+          if (action.startsWith('move:')) stateRef(['escalations', i, 'levels', j, 'then', k], action.slice(5));
         });
       });
     });
@@ -74,8 +79,8 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
 
   errors.push(...checkGrants(merged, catalogue, taskTypes.keys()));
   errors.push(...checkReportingForest(merged));
-  for (const at of merged.taskTypes) errors.push(...checkTaskType(at, catalogue, () => [...roleIds]));
-  for (const at of merged.members) at.value.roles.forEach((role, i) => ref(at, ['roles', i], 'role', role, roleIds));
+  for (const at of merged.taskTypes) errors.push(...checkTaskType(at, catalogue, () => [...roleIds], unreadable));
+  for (const at of merged.members) at.value.roles.forEach((role, i) => ref(at, ['roles', i], 'role', role, roleIds, 'roles'));
   return errors;
 }
 
@@ -118,7 +123,7 @@ const FIELD_SETTINGS: [keyof FieldDefinition, FieldDefinition['type'][]][] = [
   ['max', ['number', 'money', 'percent']],
 ];
 
-function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue, roleIds: () => string[]): OrgError[] {
+function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue, roleIds: () => string[], unreadable: Unreadable): OrgError[] {
   const errors: OrgError[] = [];
   const type = at.value;
   const prefix = type.id.split('.')[0]!;
@@ -158,7 +163,7 @@ function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue,
     stateRef(['workflow', 'transitions', i, 'to'], transition.to);
     if (transition.approval) {
       const roles = roleIds();
-      if (!roles.includes(transition.approval.by)) {
+      if (!roles.includes(transition.approval.by) && !unreadable.has('roles', transition.approval.by)) {
         errors.push(errorAt(at, ['workflow', 'transitions', i, 'approval', 'by'], 'unresolved_ref', `unknown role "${transition.approval.by}"`, suggest(transition.approval.by, roles)));
       }
       if (transition.approval.reject_to !== undefined) stateRef(['workflow', 'transitions', i, 'approval', 'reject_to'], transition.approval.reject_to);

@@ -17,8 +17,11 @@ export const TASK_CONTEXT_KEYS = [
 export const ACTOR_CONTEXT_KEYS = ['id', 'roles', 'permissions'];
 
 interface PathScope {
-  fields: Set<string>;
+  /** Undefined when a task type in scope could not be read or does not exist: fields are then not checked. */
+  fields: Set<string> | undefined;
   policies: Set<string>;
+  /** A policy that may be defined in a part that could not be read. */
+  unreadablePolicy: (key: string) => boolean;
   /** Guards see the person asking for the move; escalations do not. */
   actor: boolean;
 }
@@ -33,11 +36,11 @@ function checkPath(path: string, scope: PathScope): { message: string; suggestio
     case 'now':
       return key === undefined ? undefined : unknown('path', path, ['now']);
     case 'policy':
-      return key !== undefined && scope.policies.has(key) ? undefined : unknown('policy', key, scope.policies);
+      return key !== undefined && (scope.policies.has(key) || scope.unreadablePolicy(key)) ? undefined : unknown('policy', key, scope.policies);
     case 'task':
       if (key === undefined) return undefined;
       if (!TASK_CONTEXT_KEYS.includes(key)) return unknown('task property', key, TASK_CONTEXT_KEYS);
-      if (key === 'fields' && sub !== undefined && !scope.fields.has(sub)) return unknown('field', sub, scope.fields);
+      if (key === 'fields' && sub !== undefined && scope.fields && !scope.fields.has(sub)) return unknown('field', sub, scope.fields);
       return undefined;
     case 'actor':
       if (!scope.actor) return { message: `"actor" is only available in transition guards, not in {"var": "${path}"}` };
@@ -73,12 +76,18 @@ export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError
   const taskTypes = allTaskTypes(merged, catalogue);
   const policies = new Set(merged.policies.keys());
   const policyValues = Object.fromEntries([...merged.policies].map(([key, at]) => [key, at.value]));
+  const { unreadable } = merged;
+  const unreadablePolicy = (key: string) => unreadable.has('policies', key);
   const fieldsOf = (types: string[]) =>
-    new Set(types.flatMap((id) => taskTypes.get(id)?.fields.map((field) => field.id) ?? []));
+    types.every((id) => taskTypes.has(id) && !unreadable.has('task_types', id))
+      ? new Set(types.flatMap((id) => taskTypes.get(id)!.fields.map((field) => field.id)))
+      : undefined;
   const pool = new WorkPool(FIXTURE_POOL, "this validation's fixtures together");
 
   /** Runs a rule's fixtures; `what` names the rule in messages ("when", "guard"). */
   const runFixtures = (at: Located<unknown>, sub: PathSegment[], what: string, rule: unknown, fixtures: Fixture[] | undefined) => {
+    // Fixtures read the organisation's policies; with some of them unread, their answers would mislead.
+    if (unreadable.has('policies')) return;
     fixtures?.forEach((fixture, j) => {
       const where = [...sub, 'tests', j];
       const named = fixture.name ? ` (${fixture.name})` : '';
@@ -107,7 +116,7 @@ export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError
         if (transition.tests?.length) errors.push(errorAt(at, [...sub, 'tests'], 'schema', 'a transition without a "guard" has nothing for its tests to run'));
         return;
       }
-      const ruleErrors = checkRule(at, [...sub, 'guard'], transition.guard, { fields, policies, actor: true });
+      const ruleErrors = checkRule(at, [...sub, 'guard'], transition.guard, { fields, policies, unreadablePolicy, actor: true });
       errors.push(...ruleErrors);
       // fixtures of a rule that would not run prove nothing
       if (!ruleErrors.length) runFixtures(at, sub, 'guard', transition.guard, transition.tests);
@@ -116,8 +125,10 @@ export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError
 
   for (const at of merged.roles) {
     at.value.escalations.forEach((escalation, i) => {
-      const types = escalation.applies_to?.task_types ?? [...taskTypes.keys()];
-      const scope = { fields: fieldsOf(types), policies, actor: false };
+      const types = escalation.applies_to?.task_types;
+      // Without applies_to an escalation may watch any type, including ones that could not be read.
+      const fields = types ? fieldsOf(types) : unreadable.has('task_types') ? undefined : fieldsOf([...taskTypes.keys()]);
+      const scope = { fields, policies, unreadablePolicy, actor: false };
       const ruleErrors = [
         ...checkRule(at, ['escalations', i, 'when'], escalation.when, scope),
         ...(escalation.stop_when === undefined ? [] : checkRule(at, ['escalations', i, 'stop_when'], escalation.stop_when, scope)),

@@ -1,13 +1,16 @@
-// The roles loader: parse (positions kept) → schema → merge → references → rules. Collects every error;
-// only an organisation with none is returned as a definition.
+// The roles loader: parse (positions kept) → schema → merge → references → rules. Collects every error
+// in one pass: a file with schema errors still gives its valid parts to the later checks, and what
+// could not be read is never reported as missing. Only an organisation with no error is returned.
 import type { OrgCatalogue } from './catalogue.ts';
 import { checkRefs } from './check-refs.ts';
 import { checkRules } from './check-rules.ts';
-import type { OrgDefinition, RoleFile } from './format.schema.ts';
-import { mergeFiles } from './merge-files.ts';
+import type { OrgDefinition } from './format.schema.ts';
+import { mergeFiles, type FileParts } from './merge-files.ts';
 import type { OrgError } from './org-error.ts';
+import { salvage } from './salvage.ts';
+import { Unreadable } from './unreadable.ts';
 import { validateFileSchema } from './validate-schema.ts';
-import { parseRolesYaml, type ParsedFile, type SourceFile } from './yaml-source.ts';
+import { parseRolesYaml, type SourceFile } from './yaml-source.ts';
 
 export type LoadResult = { ok: true; definition: OrgDefinition; errors: [] } | { ok: false; errors: OrgError[] };
 
@@ -20,23 +23,22 @@ export function loadOrg(sources: SourceFile[], catalogue: OrgCatalogue): LoadRes
   }
   const ordered = [...sources].sort((a, b) => a.name.localeCompare(b.name));
   const errors: OrgError[] = [];
-  const valid: { parsed: ParsedFile; file: RoleFile }[] = [];
+  const parts: FileParts[] = [];
+  const unreadable = new Unreadable();
   for (const source of ordered) {
     const { parsed, errors: parseErrors } = parseRolesYaml(source);
     errors.push(...parseErrors);
-    if (!parsed) continue;
+    if (!parsed) {
+      unreadable.everything();
+      continue;
+    }
     const { file, errors: schemaErrors } = validateFileSchema(parsed);
     errors.push(...schemaErrors);
-    if (file) valid.push({ parsed, file });
+    parts.push(file ? { parsed, file } : { parsed, ...salvage(parsed, unreadable) });
   }
-  // References and rules are only meaningful once every file has the right shape.
-  if (errors.length) return { ok: false, errors: errors.sort(byPosition) };
 
-  const { merged, errors: mergeErrors } = mergeFiles(valid);
-  errors.push(...mergeErrors, ...checkRefs(merged, catalogue));
-  if (!errors.some((error) => error.kind === 'unresolved_ref' || error.kind === 'cycle')) {
-    errors.push(...checkRules(merged, catalogue));
-  }
+  const { merged, errors: mergeErrors } = mergeFiles(parts, unreadable);
+  errors.push(...mergeErrors, ...checkRefs(merged, catalogue), ...checkRules(merged, catalogue));
   if (errors.length || !merged.organization) return { ok: false, errors: errors.sort(byPosition) };
 
   return {

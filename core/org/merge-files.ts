@@ -1,7 +1,10 @@
-// Merges the files of a roles folder into one organisation, checking that ids are unique across it.
+// Merges the files of a roles folder into one organisation, checking that ids are unique across it
+// (items left out for schema errors still count, when their id can be read).
 import type { Department, Member, Organization, Role, RoleFile, TaskTypeDefinition } from './format.schema.ts';
 import { errorAt, type Located } from './located.ts';
 import { formatPath, type OrgError } from './org-error.ts';
+import type { BrokenItem, ListKey } from './salvage.ts';
+import { Unreadable } from './unreadable.ts';
 import type { ParsedFile } from './yaml-source.ts';
 
 export interface MergedOrg {
@@ -11,13 +14,26 @@ export interface MergedOrg {
   roles: Located<Role>[];
   taskTypes: Located<TaskTypeDefinition>[];
   members: Located<Member>[];
+  /** What the files define but could not be read; references to it are not reported. */
+  unreadable: Unreadable;
 }
 
-export function mergeFiles(files: { parsed: ParsedFile; file: RoleFile }[]): { merged: MergedOrg; errors: OrgError[] } {
+export interface FileParts {
+  parsed: ParsedFile;
+  /** The file, or its valid parts when it has schema errors (lists then have holes). */
+  file: RoleFile;
+  broken?: BrokenItem[];
+}
+
+export function mergeFiles(files: FileParts[], unreadable = new Unreadable()): { merged: MergedOrg; errors: OrgError[] } {
   const errors: OrgError[] = [];
-  const merged: MergedOrg = { policies: new Map(), departments: [], roles: [], taskTypes: [], members: [] };
-  const located = <T>(parsed: ParsedFile, key: string, items: T[] | undefined) =>
-    (items ?? []).map((value, index) => ({ value, file: parsed, path: [key, index] }));
+  const merged: MergedOrg = { policies: new Map(), departments: [], roles: [], taskTypes: [], members: [], unreadable };
+  const located = <T>(parsed: ParsedFile, key: string, items: T[] | undefined) => {
+    const list: Located<T>[] = [];
+    // forEach skips the holes a file with schema errors leaves
+    (items ?? []).forEach((value, index) => list.push({ value, file: parsed, path: [key, index] }));
+    return list;
+  };
 
   for (const { parsed, file } of files) {
     if (file.organization) {
@@ -38,7 +54,7 @@ export function mergeFiles(files: { parsed: ParsedFile; file: RoleFile }[]): { m
     merged.members.push(...located(parsed, 'members', file.members));
   }
 
-  if (!merged.organization && files[0]) {
+  if (!merged.organization && files[0] && !unreadable.has('organization')) {
     errors.push({
       file: files[0].parsed.name, line: 1, column: 1, path: 'organization', kind: 'schema',
       message: 'no file defines "organization" (id, name, timezone); one file of the folder must',
@@ -55,10 +71,22 @@ export function mergeFiles(files: { parsed: ParsedFile; file: RoleFile }[]): { m
       } else seen.set(id, { at, sub });
     }
   };
-  unique('department', merged.departments.map((at) => ({ id: at.value.id, at, sub: ['id'] })));
-  unique('role', merged.roles.map((at) => ({ id: at.value.id, at, sub: ['id'] })));
-  unique('task type', merged.taskTypes.map((at) => ({ id: at.value.id, at, sub: ['id'] })));
-  unique('member', merged.members.map((at) => ({ id: at.value.email.toLowerCase(), at, sub: ['email'] })));
+  // Items left out for schema errors, in file order with the valid ones, so a duplicate is found either way.
+  const withBroken = <T>(key: ListKey, valid: { id: string; at: Located<T>; sub: (string | number)[] }[]) => {
+    const order = (at: Located<unknown>) => [files.findIndex((f) => f.parsed === at.file), at.path[1] as number];
+    const broken = files.flatMap((f) => (f.broken ?? []).filter((item) => item.key === key && item.id !== undefined).map((item) => ({
+      id: item.id!, at: { value: undefined as T, file: f.parsed, path: [key, item.index] }, sub: [key === 'members' ? 'email' : 'id'],
+    })));
+    return [...valid, ...broken].sort((a, b) => {
+      const [fa, ia] = order(a.at);
+      const [fb, ib] = order(b.at);
+      return fa! - fb! || ia! - ib!;
+    });
+  };
+  unique('department', withBroken('departments', merged.departments.map((at) => ({ id: at.value.id, at, sub: ['id'] }))));
+  unique('role', withBroken('roles', merged.roles.map((at) => ({ id: at.value.id, at, sub: ['id'] }))));
+  unique('task type', withBroken('task_types', merged.taskTypes.map((at) => ({ id: at.value.id, at, sub: ['id'] }))));
+  unique('member', withBroken('members', merged.members.map((at) => ({ id: at.value.email.toLowerCase(), at, sub: ['email'] }))));
   for (const [kind, key] of [['duty', 'duties'], ['KPI', 'kpis'], ['escalation', 'escalations']] as const) {
     unique(
       kind,

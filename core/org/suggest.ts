@@ -13,12 +13,25 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/** Whether `short` is `long` with some letters left out (the commonest typo: "vr" for "var"). */
+function isSubsequence(short: string, long: string): boolean {
+  let i = 0;
+  for (const letter of long) if (letter === short[i]) i += 1;
+  return i === short.length;
+}
+
 export function suggest(input: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.max(2, Math.floor(input.length / 3));
-  let best: { name: string; distance: number } | undefined;
+  const typed = input.toLowerCase();
+  // Among names as close as each other, prefer one the input is a shortening of, then one with the same first letter.
+  const rank = (name: string) => (isSubsequence(typed, name) ? 0 : 2) + (name[0] === typed[0] ? 0 : 1);
+  let best: { name: string; distance: number; rank: number } | undefined;
   for (const name of candidates) {
-    const distance = editDistance(input.toLowerCase(), name.toLowerCase());
-    if (distance <= limit && (!best || distance < best.distance)) best = { name, distance };
+    const lower = name.toLowerCase();
+    const distance = editDistance(typed, lower);
+    if (distance > limit) continue;
+    const candidate = { name, distance, rank: rank(lower) };
+    if (!best || distance < best.distance || (distance === best.distance && candidate.rank < best.rank)) best = candidate;
   }
   return best?.name;
 }
