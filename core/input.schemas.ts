@@ -16,26 +16,31 @@ export function findUnstorable(text: string): { index: number; message: string }
   return { index: found.index, message };
 }
 
-const unstorableReason = (text: string) => findUnstorable(text)?.message;
+/** Deeper than any route's input needs; deeper input would overflow the recursion of whatever reads it next. */
+export const MAX_INPUT_DEPTH = 32;
 
-/** Where in a parsed request (strings and object keys, at any depth) the first unstorable text is. */
-export function unstorableTextAt(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; message: string } | undefined {
-  if (typeof value === 'string') {
-    const message = unstorableReason(value);
-    return message ? { path, message } : undefined;
-  }
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = unstorableTextAt(item, [...path, index]);
-      if (found) return found;
+/**
+ * The first problem in a parsed request that no route schema states but all share: text the database
+ * cannot store (in any string or object key) or nesting deeper than MAX_INPUT_DEPTH. Walked with an
+ * explicit stack, so a hostile depth costs nothing more than a refusal.
+ */
+export function inputProblemAt(input: unknown): { path: (string | number)[]; message: string } | undefined {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: input, path: [] }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      const found = findUnstorable(value);
+      if (found) return { path, message: found.message };
+      continue;
     }
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const keyReason = unstorableReason(key);
-      if (keyReason) return { path: [...path, key], message: `the key ${keyReason}` };
-      const found = unstorableTextAt(item, [...path, key]);
-      if (found) return found;
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length >= MAX_INPUT_DEPTH) return { path, message: `nests deeper than ${MAX_INPUT_DEPTH} levels` };
+    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+    for (const [key] of entries) {
+      const found = typeof key === 'string' ? findUnstorable(key) : undefined;
+      if (found) return { path: [...path, key], message: `the key ${found.message}` };
     }
+    for (const [key, item] of entries.reverse()) stack.push({ value: item, path: [...path, key] });
   }
   return undefined;
 }

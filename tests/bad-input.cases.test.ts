@@ -52,6 +52,23 @@ describe.each(testDatabases)('bad inputs on $kind', (database) => {
     expect((await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: '上新 🚀' } })).status).toBe(201);
   });
 
+  it('refuses input nested deeper than 32 levels, however deep, at once and without storing anything', async () => {
+    const tasks = await count('tasks');
+    for (const depth of [40, 100_000]) {
+      const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      const started = performance.now();
+      const response = await t.app.request('/api/tasks', {
+        method: 'POST',
+        headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+        body: `{"type": "core.task", "title": "deep", "fields": {"notes": ${deep}}}`,
+      });
+      const body = await refused(response, `fields.notes${'.0'.repeat(30)}`);
+      expect(body.error.message).toMatch(/deeper than 32 levels/);
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+    expect(await count('tasks')).toBe(tasks);
+  });
+
   it('refuses a NUL in a path or query parameter', async () => {
     await refused(await t.call('GET', '/api/boards/core-task%00', { cookie }), 'id');
     await refused(await t.call('GET', '/api/boards/core-task?q=a%00b', { cookie }), 'q');

@@ -3,7 +3,7 @@ import type { ValidationTargets } from 'hono';
 import { validator } from 'hono/validator';
 import type { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { unstorableTextAt } from '../input.schemas.ts';
+import { inputProblemAt } from '../input.schemas.ts';
 
 export interface FieldIssue {
   path: string;
@@ -30,11 +30,11 @@ function validate<Target extends keyof ValidationTargets, Schema extends z.ZodTy
     if (target === 'json' && !/^application\/([\w.-]+\+)?json\b/i.test(c.req.header('Content-Type') ?? '')) {
       throw new AppError('BAD_REQUEST', 'Send the request body as JSON with Content-Type: application/json.');
     }
-    // Every string of every input, free-form fields included, must be text the database can store.
-    const unstorable = unstorableTextAt(value);
-    const parsed = unstorable ? undefined : schema.safeParse(value);
+    // Every string of every input, free-form fields included, must be storable text, at a sane depth.
+    const problem = inputProblemAt(value);
+    const parsed = problem ? undefined : schema.safeParse(value);
     if (!parsed?.success) {
-      const issues = parsed ? toFieldIssues(parsed.error) : [{ path: unstorable!.path.join('.') || '(root)', message: unstorable!.message }];
+      const issues = parsed ? toFieldIssues(parsed.error) : [{ path: problem!.path.join('.') || '(root)', message: problem!.message }];
       const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
       throw new AppError('VALIDATION_FAILED', `Invalid ${target === 'json' ? 'body' : target}: ${summary}`, { issues });
     }

@@ -28,6 +28,13 @@ export const unstorableText = fc
   .tuple(fc.string({ maxLength: 12 }), fc.constantFrom('\u0000', '\ud800', '\udbff', '\udc00', '\udfff'), fc.string({ maxLength: 12 }))
   .map(([before, bad, after]) => `${before}${bad}${after}`);
 
+/** Arrays nested past what any input may (32 levels), up to what JSON.stringify still writes. */
+const tooDeep = fc.integer({ min: 33, max: 3000 }).map((depth) => {
+  let value: unknown = [];
+  for (let level = 1; level < depth; level++) value = [value];
+  return value;
+});
+
 const branches = (schema: JsonSchema): JsonSchema[] => (schema.anyOf ?? schema.oneOf ?? [schema]).flatMap((b) => (b.anyOf || b.oneOf ? branches(b) : [b]));
 
 function typesOf(branch: JsonSchema): string[] {
@@ -76,7 +83,7 @@ function violatesNumber(branch: JsonSchema, value: number): boolean {
 export function badBodyValues(schema: JsonSchema): fc.Arbitrary<unknown> {
   const all = branches(schema);
   const types = all.flatMap(typesOf);
-  const arbitraries: fc.Arbitrary<unknown>[] = [unstorableText, unstorableText.map((key) => ({ [key]: 1 })), unstorableText.map((text) => [text])];
+  const arbitraries: fc.Arbitrary<unknown>[] = [unstorableText, unstorableText.map((key) => ({ [key]: 1 })), unstorableText.map((text) => [text]), tooDeep];
   const wrongTypes = [42, 'text', true, [], {}, null].filter((value) => !admits(types, value));
   if (wrongTypes.length) arbitraries.push(fc.constantFrom(...wrongTypes));
   if (types.some((t) => t === 'integer' || t === 'number')) {
