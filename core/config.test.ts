@@ -45,3 +45,27 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env, false)).toThrow(message);
   });
 });
+
+describe('where the server may be reached, and demo members', () => {
+  it('reads ALLOWED_HOSTS as names or name:port separated by commas, and names the fix for anything else', () => {
+    expect(loadConfig({ ALLOWED_HOSTS: 'board.internal, 10.0.0.5:8787,,' }, false).allowedHosts).toEqual(['board.internal', '10.0.0.5:8787']);
+    expect(loadConfig({}, false).allowedHosts).toEqual([]);
+    expect(() => loadConfig({ ALLOWED_HOSTS: 'https://board.example.com' }, false)).toThrow(/^Invalid ALLOWED_HOSTS .*Fix: set ALLOWED_HOSTS/);
+    expect(() => loadConfig({ ALLOWED_HOSTS: 'board.example.com/x' }, false)).toThrow(ConfigError);
+  });
+
+  it.each([
+    [{}, true],
+    [{ HOST: '::1', PUBLIC_URL: 'http://127.0.0.1:8787' }, true],
+    [{ HOST: '0.0.0.0' }, false],
+    [{ HOST: '127.0.0.1', PUBLIC_URL: 'https://board.example.com' }, false],
+    [{ HOST: '0.0.0.0', DEMO_MEMBERS: 'on' }, true],
+    [{ DEMO_MEMBERS: 'off' }, false],
+  ])('creates demo members only on a local server unless DEMO_MEMBERS says otherwise: %o → %s', (env, expected) => {
+    expect(loadConfig(env, false).demoMembers).toBe(expected);
+  });
+
+  it('names the fix for a bad DEMO_MEMBERS', () => {
+    expect(() => loadConfig({ DEMO_MEMBERS: 'yes' }, false)).toThrow(/^Invalid DEMO_MEMBERS \(got "yes"\).*auto .*on or off/);
+  });
+});

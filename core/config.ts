@@ -1,7 +1,7 @@
 // The only reader of process.env: validates the environment once and names the fix when it is wrong.
 import path from 'node:path';
 import { z } from 'zod';
-import { splitHost } from './http/site.ts';
+import { isLocalUrl, isLoopbackAddress, splitHost } from './http/site.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -67,8 +67,11 @@ export interface Config {
   trustProxy: number;
   /** Host names besides PUBLIC_URL's (and localhost on a loopback server) that requests may name. */
   allowedHosts: string[];
-  /** Whether the roles file's demo members (public password) are created in an empty database. */
-  demoMembers: 'auto' | 'on' | 'off';
+  /**
+   * Whether the roles file's demo members (with the public demo password) are created in an empty
+   * database: DEMO_MEMBERS=on, or auto (the default) on a server only this machine can reach.
+   */
+  demoMembers: boolean;
   /** Hosts webhooks may reach although they are on this machine or a private network. */
   webhookAllowHosts: string[];
 }
@@ -89,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = Bo
     throw new ConfigError(`Invalid ${variable}${shown}: ${issue.message}. Fix: ${FIXES[variable]}.`);
   }
   const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT || 8787}`).replace(/\/$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -96,12 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = Bo
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dataDir: path.resolve(e.DATA_DIR) },
     rolesDir: path.resolve(e.ROLES_DIR),
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT || 8787}`).replace(/\/$/, ''),
+    publicUrl,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT === 'auto' ? (isTerminal ? 'pretty' : 'json') : e.LOG_FORMAT,
     trustProxy: e.TRUST_PROXY,
     allowedHosts: e.ALLOWED_HOSTS,
-    demoMembers: e.DEMO_MEMBERS,
+    demoMembers: e.DEMO_MEMBERS === 'on' || (e.DEMO_MEMBERS === 'auto' && isLoopbackAddress(e.HOST) && isLocalUrl(publicUrl)),
     webhookAllowHosts: e.WEBHOOK_ALLOW_HOSTS,
   };
 }

@@ -12,6 +12,7 @@ import { startHttpServer } from './http/server.ts';
 import { createSite } from './http/site.ts';
 import { createLogger } from './logger.ts';
 import { loadRolesAtStart } from './org/load-at-start.ts';
+import { warnAboutDemoPasswords } from './auth/seed-members.ts';
 import { closeOperationRegistry } from './rules/json-logic.ts';
 import { createServices } from './services.ts';
 
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
 
   const services = createServices({ db, log, publicUrl: config.publicUrl, webhookAllowHosts: config.webhookAllowHosts });
   try {
-    await loadRolesAtStart(config.rolesDir, services, log);
+    await loadRolesAtStart(config.rolesDir, services, log, { demoMembers: config.demoMembers });
   } catch (error) {
     await db.close();
     if (error instanceof ConfigError) exitWithConfigError(error);
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   webhooks.start(5_000);
 
   const site = createSite({ publicUrl: config.publicUrl, bindHost: config.host, port: config.port, allowedHosts: config.allowedHosts });
-  const app = createApp({ services, log, schemaVersion, startedAt, uiDir, trustProxy: config.trustProxy });
+  const app = createApp({ services, log, schemaVersion, startedAt, uiDir, trustProxy: config.trustProxy, site });
   const server = await startHttpServer(app, { port: config.port, host: config.host });
   site.listening(server.port);
   const sockets = attachBoardSockets(server.server, services, log.child({ module: 'live' }), { site });
@@ -90,6 +91,10 @@ async function main(): Promise<void> {
   log.info(
     { url: server.url, port: server.port, database: db.kind, schemaVersion, startupMs: Date.now() - startedAt },
     `Dutyboard is listening on ${server.url}`,
+  );
+  // After listening, so the password check does not delay the start.
+  void warnAboutDemoPasswords((await services.org.active()).definition.members, services.users, log).catch((error: unknown) =>
+    log.warn({ err: error }, 'could not check for accounts with the demo password'),
   );
 
   let stopping = false;

@@ -44,7 +44,7 @@ describe.each(testDatabases)('the roles folder at start on $kind', (database: Te
   async function start(): Promise<{ services: Services; lines: () => Record<string, unknown>[] }> {
     const { log, lines } = memoryLogger();
     const services = createServices({ db: db!, log });
-    await loadRolesAtStart(folder, services, log);
+    await loadRolesAtStart(folder, services, log, { demoMembers: true });
     return { services, lines };
   }
   const behind = (lines: Record<string, unknown>[]) => lines.filter((line) => String(line.msg).startsWith('the roles folder is behind'));

@@ -11,10 +11,18 @@ import type { OrgService } from '../org/org.service.ts';
 import { suggest } from '../org/suggest.ts';
 import type { AuthService } from './auth.service.ts';
 import { hashPassword } from './password.ts';
+import { DEMO_PASSWORD } from './seed-members.ts';
 import type { UsersRepository } from './users.repository.ts';
 
-/** A password someone sets (an existing one is checked against its hash, whatever its length). */
-export const password = z.string().min(10, 'use at least 10 characters').max(1024);
+/**
+ * A password someone sets (an existing one is checked against its hash, whatever its length). The
+ * public demo password is refused, so only seeded demo accounts can have it (the start warns about them).
+ */
+export const password = z
+  .string()
+  .min(10, 'use at least 10 characters')
+  .max(1024)
+  .refine((value) => value !== DEMO_PASSWORD, 'that is the public demo password; choose another');
 const roles = z.array(z.string().min(1)).max(50);
 const idParam = z.object({ id: z.uuid('expected a person id (uuid)') });
 

@@ -22,6 +22,8 @@ import { healthRoutes } from './health.routes.ts';
 import { limitBody } from './body-limit.ts';
 import { requestContext } from './request-context.ts';
 import { session } from './session.ts';
+import { hostGuard, originGuard, securityHeaders } from './request-guards.ts';
+import { localSite, type Site } from './site.ts';
 import { mountUi } from './ui.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -35,6 +37,8 @@ export interface AppDeps {
   uiDir?: string;
   /** Proxies of ours in front of the server (TRUST_PROXY): X-Forwarded-For is read only through them. */
   trustProxy?: number;
+  /** Our host names and origins (PUBLIC_URL, ALLOWED_HOSTS); by default localhost on any port. */
+  site?: Site;
 }
 
 /** The API under /api; its type is what the UI's typed client is built from. */
@@ -57,7 +61,10 @@ export type ApiRoutes = ReturnType<typeof apiRoutes>;
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const site = deps.site ?? localSite();
+  app.use(securityHeaders(site));
   app.use(...requestContext(deps.log));
+  app.use(hostGuard(site), originGuard(site));
   app.use('/api/*', limitBody(MAX_BODY_BYTES));
   app.use('/api/*', session(deps.services.auth));
   app.route('/api', apiRoutes(deps));

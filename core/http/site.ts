@@ -7,8 +7,11 @@ export interface SiteOptions {
   publicUrl: string;
   /** The interface the server listens on (HOST). */
   bindHost: string;
-  /** The configured port; `listening()` replaces it with the real one (PORT=0 picks one). */
-  port: number;
+  /**
+   * The configured port; `listening()` replaces it with the real one (PORT=0 picks one). Left out, a
+   * loopback server's own origins may carry any port (an app served in-process, as tests do).
+   */
+  port?: number;
   /** ALLOWED_HOSTS: further names the server answers to, `name` or `name:port`. */
   allowedHosts?: readonly string[];
 }
@@ -22,6 +25,8 @@ export interface Site {
   listening(port: number): void;
   /** The host names accepted, for error messages and the start log. */
   readonly hostNames: readonly string[];
+  /** PUBLIC_URL's origin, where changes are expected to come from. */
+  readonly publicOrigin: string;
 }
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
@@ -49,6 +54,9 @@ export function splitHost(host: string): { name: string; port: string } | null {
   return match ? { name: match[1]!.toLowerCase(), port: match[2] ?? '' } : null;
 }
 
+/** The site of an app with no configuration of its own (tests): localhost on any port. */
+export const localSite = (): Site => createSite({ publicUrl: 'http://localhost', bindHost: '127.0.0.1' });
+
 export function createSite(options: SiteOptions): Site {
   const loopback = isLoopbackAddress(options.bindHost);
   const publicOrigin = new URL(options.publicUrl).origin;
@@ -72,7 +80,7 @@ export function createSite(options: SiteOptions): Site {
     // Browsers send exactly scheme://host[:port]; `null`, paths and anything else are not ours.
     if (!parsed || parsed.origin !== origin) return false;
     if (parsed.origin === publicOrigin) return true;
-    if (loopback && parsed.protocol === 'http:' && isLoopbackAddress(parsed.hostname) && Number(parsed.port || 80) === port) return true;
+    if (loopback && parsed.protocol === 'http:' && isLoopbackAddress(parsed.hostname) && (port === undefined || Number(parsed.port || 80) === port)) return true;
     return allowed.some(
       (entry) => entry.name === parsed.hostname && (entry.port === '' ? parsed.port === '' : entry.port === parsed.port),
     );
@@ -85,5 +93,6 @@ export function createSite(options: SiteOptions): Site {
       port = actual;
     },
     hostNames,
+    publicOrigin,
   };
 }

@@ -8,7 +8,8 @@ import type { Services } from '../services.ts';
 import { formatOrgError } from './org-error.ts';
 import { readRoleSources } from './read-sources.ts';
 
-export async function loadRolesAtStart(rolesDir: string, services: Services, log: Logger): Promise<void> {
+/** `demoMembers`: whether the roles file's members may be created with the public demo password. */
+export async function loadRolesAtStart(rolesDir: string, services: Services, log: Logger, options: { demoMembers: boolean }): Promise<void> {
   const kept = await services.org.current();
   if (!existsSync(rolesDir)) {
     if (kept) return log.warn({ rolesDir, versionId: kept.versionId }, 'no roles folder; running on the stored organisation');
@@ -31,7 +32,13 @@ export async function loadRolesAtStart(rolesDir: string, services: Services, log
   } else {
     log.info({ versionId: result.versionId, status: result.status }, `organisation version ${result.versionId} ${result.status === 'activated' ? 'activated from the roles folder' : 'is up to date'}`);
   }
-  const model = await services.org.active();
-  const seeded = await seedMembers(model.definition.members, services.users);
+  const { members } = (await services.org.active()).definition;
+  if (!options.demoMembers) {
+    if (members.length > 0 && (await services.users.count()) === 0) {
+      log.warn({ members: members.length }, 'the roles file lists demo members, but they are created only on a server that listens on loopback with a local PUBLIC_URL (they would share a public password); set DEMO_MEMBERS=on to create them anyway');
+    }
+    return;
+  }
+  const seeded = await seedMembers(members, services.users);
   if (seeded) log.info({ seeded }, 'demo members created from the roles file');
 }

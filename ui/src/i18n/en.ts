@@ -193,6 +193,8 @@ export const en = {
   'error.INTERNAL': 'Something went wrong on the server; please try again.',
   'error.UNAVAILABLE': 'The server is not available right now; try again shortly.',
   'error.TOO_MANY_SOCKETS': 'Too many open Dutyboard tabs or windows (at most {perSession} per sign-in, {perPerson} per person); close some and reload.',
+  'error.ORIGIN_NOT_ALLOWED': 'Refused: the change did not come from a Dutyboard page of this server. Open Dutyboard at its own address and try again.',
+  'error.HOST_NOT_ALLOWED': 'This server does not answer to the address you used. Open Dutyboard at its own address (ask your administrator to add this one to ALLOWED_HOSTS).',
   'error.NETWORK': 'Cannot reach the server.',
   'error.signIn': 'Email or password is not right.',
 
