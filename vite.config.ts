@@ -2,9 +2,15 @@
 import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
 
+const api = `http://127.0.0.1:${process.env.PORT ?? 8787}`;
+
 export default defineConfig({
   root: 'ui',
   plugins: [solid()],
   build: { outDir: '../dist/ui', emptyOutDir: true },
-  server: { proxy: { '/api': `http://127.0.0.1:${process.env.PORT ?? 8787}` } },
+  server: {
+    // The server takes changes only from its own origin (core/http/request-guards.ts): the dev proxy
+    // passes requests and live sockets on as if they came from it.
+    proxy: { '/api': { target: api, ws: true, headers: { origin: api } } },
+  },
 });
