@@ -15,6 +15,7 @@ import * as m0012 from './0012_board_personal_wip.ts';
 import * as m0013 from './0013_task_watcher_count.ts';
 import * as m0014 from './0014_sign_in_attempts.ts';
 import * as m0015 from './0015_webhook_errors_without_bodies.ts';
+import * as m0016 from './0016_approval_snapshots.ts';
 import * as m0017 from './0017_roles_folder_imports.ts';
 
 export const coreMigrations: Record<string, Migration> = {
@@ -33,5 +34,6 @@ export const coreMigrations: Record<string, Migration> = {
   '0013_task_watcher_count': m0013,
   '0014_sign_in_attempts': m0014,
   '0015_webhook_errors_without_bodies': m0015,
+  '0016_approval_snapshots': m0016,
   '0017_roles_folder_imports': m0017,
 };

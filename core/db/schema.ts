@@ -156,7 +156,14 @@ export interface EventsTable {
   created_at: Generated<Date>;
 }
 
-export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'cancelled';
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'cancelled' | 'withdrawn';
+
+/** What an approval request was asked about: the card's content when it was opened. */
+export interface ApprovalSnapshot {
+  title: string;
+  description: string;
+  fields: Record<string, unknown>;
+}
 
 export interface ApprovalsTable {
   id: ColumnType<number, never, never>;
@@ -169,6 +176,8 @@ export interface ApprovalsTable {
   required: number;
   requested_by: string | null;
   state: Generated<ApprovalState>;
+  snapshot: JsonColumn<ApprovalSnapshot>;
+  self_approval: Generated<boolean>;
   created_at: Generated<Date>;
   decided_at: Date | null;
 }

@@ -46,9 +46,19 @@ export const boardCardSchema = taskViewSchema
     checklistTotal: z.number().int(),
   });
 
+/** What a request was asked about: the card's title, description and fields when it was opened. */
+export const approvalSnapshotSchema = z.object({ title: z.string(), description: z.string(), fields: z.record(z.string(), z.unknown()) });
+
 export const approvalViewSchema = z.object({
   id: z.number().int(), taskId: z.number().int(), from: z.string(), to: z.string(), role: z.string(),
-  mode: z.enum(['any', 'all', 'count']), required: z.number().int(), state: z.enum(['pending', 'approved', 'rejected', 'cancelled']), createdAt: isoTime,
+  mode: z.enum(['any', 'all', 'count']), required: z.number().int(), state: z.enum(['pending', 'approved', 'rejected', 'cancelled', 'withdrawn']),
+  requestedBy: z.string().nullable(), selfApproval: z.boolean(), snapshot: approvalSnapshotSchema, createdAt: isoTime, decidedAt: isoTime.nullable(),
+});
+
+export const approvalDecisionSchema = z.object({
+  personId: z.string(), name: z.string().nullable(), approve: z.boolean(), comment: z.string().nullable(),
+  /** The requester's own decision: recorded, counted only where the rule allows self-approval. */
+  own: z.boolean(), counted: z.boolean(), at: isoTime,
 });
 
 export const boardViewSchema = z.object({
@@ -114,7 +124,7 @@ export const newLinkSchema = z.object({ id: z.number().int(), kind: z.string(), 
 
 export const inboxItemSchema = z.object({
   id: z.number().int(), taskId: z.number().int(), title: z.string(), taskType: z.string(), from: z.string(), to: z.string(), role: z.string(),
-  mode: z.string(), required: z.number().int(), requestedBy: z.string().nullable(), createdAt: isoTime,
+  mode: z.string(), required: z.number().int(), requestedBy: z.string().nullable(), snapshot: approvalSnapshotSchema, createdAt: isoTime,
 });
 
 export const kpiResultSchema = z.object({

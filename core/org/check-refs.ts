@@ -153,6 +153,9 @@ function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue,
   const stateIds = type.workflow.states.map((state) => state.id);
   type.workflow.states.forEach((state, i) => {
     if (stateIds.indexOf(state.id) !== i) errors.push(errorAt(at, ['workflow', 'states', i, 'id'], 'duplicate_id', `state "${state.id}" is defined twice`));
+    state.locked_fields?.forEach((field, j) => {
+      if (!fieldIds.includes(field)) errors.push(errorAt(at, ['workflow', 'states', i, 'locked_fields', j], 'unresolved_ref', `unknown field "${field}"`, suggest(field, fieldIds)));
+    });
   });
   const stateRef = (sub: PathSegment[], id: string) => {
     if (!stateIds.includes(id)) errors.push(errorAt(at, sub, 'unresolved_ref', `unknown state "${id}"`, suggest(id, stateIds)));

@@ -134,16 +134,30 @@ const approvalRule = z
     mode: z.enum(['any', 'all', 'count']).default('any'),
     count: z.number().int().min(1).optional(),
     reject_to: fieldId.optional(),
+    /** Whether the requester's own approval counts toward `any`/`all`/`count` (default: it is recorded, not counted). */
+    self_approval: z.boolean().optional(),
   })
   .refine((rule) => (rule.mode === 'count') === (rule.count !== undefined), 'give "count" exactly when mode is count');
 
 export type ApprovalRule = z.output<typeof approvalRule>;
 
+/**
+ * A workflow state. A card in a `done` state is read-only (comments aside) unless `read_only: false`;
+ * any state may be made read-only, and `locked_fields` cannot change while a card is in the state.
+ */
+const workflowState = z.strictObject({
+  id: fieldId,
+  name: displayName,
+  category: z.enum(STATE_CATEGORIES),
+  read_only: z.boolean().optional(),
+  locked_fields: z.array(fieldId).min(1).optional(),
+});
+
+export type WorkflowState = z.output<typeof workflowState>;
+
 const workflow = z.strictObject({
   initial: fieldId,
-  states: z
-    .array(z.strictObject({ id: fieldId, name: displayName, category: z.enum(STATE_CATEGORIES) }))
-    .min(1),
+  states: z.array(workflowState).min(1),
   transitions: z.array(
     z.strictObject({
       from: fieldId,

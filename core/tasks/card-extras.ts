@@ -6,12 +6,21 @@ import type { createLinksRepository, LinkKind } from './links.repository.ts';
 import { notFound } from './task-errors.ts';
 import type { TaskRepository } from './task.repository.ts';
 import type { TaskWriter } from './task-writer.ts';
+import type { TaskTypeDefinition } from '../org/format.schema.ts';
+import { refuseIfReadOnly } from '../workflow/edit-rules.ts';
 
-export function createCardExtras({ repo, links, write }: { repo: TaskRepository; links: ReturnType<typeof createLinksRepository>; write: TaskWriter }) {
+export function createCardExtras({ repo, links, write, typeOf }: { repo: TaskRepository; links: ReturnType<typeof createLinksRepository>; write: TaskWriter; typeOf: (id: string) => Promise<TaskTypeDefinition> }) {
+  /** The card, unless its state is read-only (links are part of the card; comments are not). */
+  async function changeable(id: number) {
+    const row = await repo.find(id);
+    if (!row) throw notFound(id);
+    refuseIfReadOnly(await typeOf(row.type), row);
+    return row;
+  }
+
   return {
     async link(actor: Actor, id: number, input: { kind: LinkKind; toTaskId?: number; url?: string; title?: string }) {
-      const row = await repo.find(id);
-      if (!row) throw notFound(id);
+      const row = await changeable(id);
       if ((input.kind === 'url') !== (input.url !== undefined) || (input.kind !== 'url' && input.toTaskId === undefined)) {
         throw new AppError('VALIDATION_FAILED', 'A "url" link needs url; a link of another kind needs toTaskId.', { issues: [{ path: input.kind === 'url' ? 'url' : 'toTaskId', message: 'required for this kind' }] });
       }
@@ -26,8 +35,7 @@ export function createCardExtras({ repo, links, write }: { repo: TaskRepository;
     },
 
     async unlink(actor: Actor, id: number, linkId: number) {
-      const row = await repo.find(id);
-      if (!row) throw notFound(id);
+      const row = await changeable(id);
       await write(async (tx, record) => {
         const removed = await links.remove(tx, id, linkId);
         if (!removed) throw new AppError('NOT_FOUND', `Card ${id} has no link ${linkId}.`);

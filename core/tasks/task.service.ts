@@ -19,10 +19,9 @@ import { toTaskView, type TaskView } from './task-view.ts';
 import { createCardExtras } from './card-extras.ts';
 import { createLinksRepository } from './links.repository.ts';
 import { createTaskWriter, type AfterChange, type Changes } from './task-writer.ts';
-import { createApprovalService, type approvalView } from '../workflow/approval.service.ts';
+import { createApprovalService, type ApprovalView } from '../workflow/approval.service.ts';
 import { createApprovalsRepository } from '../workflow/approvals.repository.ts';
-
-type ApprovalView = ReturnType<typeof approvalView>;
+import { refuseIfReadOnly, refuseLockedFields } from '../workflow/edit-rules.ts';
 import type { TaskRepository, TaskRow } from './task.repository.ts';
 import { holdLimits, moveTask, type MoveInput } from './move.ts';
 
@@ -81,10 +80,21 @@ export function createTaskService(deps: TaskServiceDeps) {
   const { prepareAssignment, assignee } = createAssigner({ users: deps.users, repo, boards: deps.boards });
 
   const { write, writeCard, change } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
-  const extras = createCardExtras({ repo, links: createLinksRepository(deps.db.kysely), write });
+  const extras = createCardExtras({ repo, links: createLinksRepository(deps.db.kysely), write, typeOf: async (id) => typeOf(await deps.org.active(), id) });
   const approvals = createApprovalService({
     approvals: createApprovalsRepository(deps.db.kysely), tasks: repo, boards: deps.boards, users: deps.users, org: deps.org, write, now,
   });
+
+  /** A card whose request waits for approval keeps what the approvers see; its requester can withdraw the request. */
+  async function refuseWhilePending(row: TaskRow): Promise<void> {
+    const pending = await approvals.pending(row.id);
+    if (!pending) return;
+    throw new AppError(
+      'CONFLICT',
+      `Card ${row.id} waits for approval request ${pending.id} (${pending.from} → ${pending.to}); it cannot be edited until the request is decided or withdrawn (POST /api/approvals/${pending.id}/withdraw).`,
+      { reason: 'approval_pending', approval: pending, current: toTaskView(row) },
+    );
+  }
 
   async function current(id: number, expectedVersion: number): Promise<TaskRow> {
     const row = await repo.find(id);
@@ -153,6 +163,9 @@ export function createTaskService(deps: TaskServiceDeps) {
       };
       const changes = diff({ ...pick(row, ['title', 'description', 'priority', 'labels', 'checklist', 'due_at']), ...prefixed(row.fields) }, { ...next, ...prefixed(fields) });
       if (Object.keys(changes).length === 0) return toTaskView(row);
+      refuseIfReadOnly(type, row);
+      refuseLockedFields(type, row, Object.keys(changes).filter((key) => key.startsWith('fields.')).map((key) => key.slice('fields.'.length)));
+      await refuseWhilePending(row);
       const updated = await change(row, expectedVersion, { ...next, checklist: JSON.stringify(next.checklist), fields: JSON.stringify(fields) }, { event: 'task.updated', actor, action: 'updated', changes });
       return toTaskView(updated);
     },
@@ -160,7 +173,9 @@ export function createTaskService(deps: TaskServiceDeps) {
     async assign(actor: Actor, id: number, expectedVersion: number, assignTo: NonNullable<NewTask['assignTo']>): Promise<TaskView> {
       const row = await current(id, expectedVersion);
       if (row.archived_at) throw archived(row);
-      const prepared = await prepareAssignment(await deps.org.active(), row.type, assignTo);
+      const model = await deps.org.active();
+      refuseIfReadOnly(typeOf(model, row.type), row);
+      const prepared = await prepareAssignment(model, row.type, assignTo);
       const assigned = await writeCard(async (tx, record) => {
         const assignment = await assignee(prepared, tx);
         const next = { assignee_id: assignment.assignee_id ?? null, role_id: assignment.role_id ?? null };
@@ -181,13 +196,17 @@ export function createTaskService(deps: TaskServiceDeps) {
       if (row.archived_at) throw archived(row);
       const model = await deps.org.active();
       const plan = await moveTask({ repo, boards: deps.boards, model, type: typeOf(model, row.type), row, actor, input, now: now(), lastInTarget });
+      let approval: ApprovalView | undefined;
       const rule = plan.approval;
-      const required = rule ? await approvals.required(rule) : 0;
-      // A requester who may approve, where one approval is enough, simply moves the card.
-      const approvesAlone = rule !== undefined && required <= 1 && actor.roles.includes(rule.by) && actor.permissions.has('tasks.approve');
-      if (rule && !approvesAlone) {
-        const approval = await write((tx, record) => approvals.open(tx, record, { row, to: input.to!, rule, required, actor }));
-        return { task: toTaskView(row), warnings: plan.warnings, approval };
+      // Every move that needs approval is a request, an approver's own too (its record is the point).
+      if (rule) {
+        const required = await approvals.required(rule, actor);
+        const opened = await writeCard(async (tx, record) => {
+          const result = await approvals.open(tx, record, { row, to: input.to!, rule, required, actor, plan });
+          approval = result.approval;
+          return result.task;
+        });
+        return { task: toTaskView(opened), warnings: plan.warnings, approval: approval! };
       }
       const action = plan.event === 'task.transitioned' ? 'moved' : 'reordered';
       const limits = plan.limits.length ? (tx: Transaction<Database>) => holdLimits(tx, repo, plan.limits, row.id) : undefined;

@@ -81,7 +81,7 @@ export function tasksRoutes(tasks: TaskService) {
       const { expectedVersion: version, ...move } = c.req.valid('json');
       const result = await tasks.move(actorOf(c), c.req.valid('param').id, version, move);
       // 202: the move is requested and waits for approval; the card has not moved yet.
-      return result.approval ? c.json(result, 202) : c.json(result, 200);
+      return result.approval?.state === 'pending' ? c.json(result, 202) : c.json(result, 200);
     })
     .put('/tasks/:id/assignment', requires('tasks.assign'), responds({ 200: taskViewSchema }), pathParams(id), jsonBody(assignTo.extend({ expectedVersion })), async (c) => {
       const { expectedVersion: version, ...target } = c.req.valid('json');

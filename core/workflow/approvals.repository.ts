@@ -1,6 +1,6 @@
 // Approval requests and decisions.
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { ApprovalsTable, Database } from '../db/schema.ts';
+import type { ApprovalSnapshot, ApprovalState, ApprovalsTable, Database } from '../db/schema.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 export type ApprovalRow = Selectable<ApprovalsTable>;
@@ -12,8 +12,8 @@ export function createApprovalsRepository(db: Kysely<Database>) {
     lock: (tx: Transaction<Database>, id: number) => tx.selectFrom('approvals').selectAll().where('id', '=', id).forUpdate().executeTakeFirst(),
     pendingFor: (taskId: number, executor: Executor = db) =>
       executor.selectFrom('approvals').selectAll().where('task_id', '=', taskId).where('state', '=', 'pending').executeTakeFirst(),
-    insert: (tx: Transaction<Database>, values: Omit<ApprovalRow, 'id' | 'state' | 'created_at' | 'decided_at'>) =>
-      tx.insertInto('approvals').values(values).returningAll().executeTakeFirstOrThrow(),
+    insert: (tx: Transaction<Database>, values: Omit<ApprovalRow, 'id' | 'state' | 'created_at' | 'decided_at' | 'snapshot'> & { snapshot: ApprovalSnapshot }) =>
+      tx.insertInto('approvals').values({ ...values, snapshot: JSON.stringify(values.snapshot) }).returningAll().executeTakeFirstOrThrow(),
     async decide(tx: Transaction<Database>, approvalId: number, userId: string, approve: boolean, comment: string | null) {
       await tx.insertInto('approval_decisions').values({ approval_id: approvalId, user_id: userId, approve, comment }).execute();
     },
@@ -25,7 +25,7 @@ export function createApprovalsRepository(db: Kysely<Database>) {
         .where('approval_id', '=', approvalId)
         .orderBy('decided_at')
         .execute(),
-    close: (tx: Transaction<Database>, id: number, state: 'approved' | 'rejected' | 'cancelled') =>
+    close: (tx: Transaction<Database>, id: number, state: Exclude<ApprovalState, 'pending'>) =>
       tx.updateTable('approvals').set({ state, decided_at: new Date() }).where('id', '=', id).execute(),
     /** Pending requests for these roles that this person has not decided yet. */
     inbox: (roles: string[], userId: string) =>
@@ -33,7 +33,7 @@ export function createApprovalsRepository(db: Kysely<Database>) {
         .selectFrom('approvals')
         .innerJoin('tasks', 'tasks.id', 'approvals.task_id')
         .leftJoin('users', 'users.id', 'approvals.requested_by')
-        .select(['approvals.id', 'approvals.task_id', 'tasks.title', 'tasks.type', 'from_status', 'to_status', 'approvals.role_id', 'mode', 'required', 'approvals.created_at', 'users.display_name as requested_by_name'])
+        .select(['approvals.id', 'approvals.task_id', 'tasks.title', 'tasks.type', 'from_status', 'to_status', 'approvals.role_id', 'mode', 'required', 'approvals.snapshot', 'approvals.created_at', 'users.display_name as requested_by_name'])
         .where('approvals.state', '=', 'pending')
         .where('approvals.role_id', 'in', roles.length ? roles : [''])
         .where(({ not, exists, selectFrom }) =>

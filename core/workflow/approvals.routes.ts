@@ -1,7 +1,7 @@
-// Approvals over HTTP: the approver's inbox, one request with its decisions, and deciding.
+// Approvals over HTTP: the approver's inbox, one request with its decisions, deciding, and withdrawing.
 import { Hono } from 'hono';
 import { responds } from '../http/output.ts';
-import { approvalViewSchema, inboxItemSchema, taskViewSchema } from '../http/output.schemas.ts';
+import { approvalDecisionSchema, approvalViewSchema, inboxItemSchema, taskViewSchema } from '../http/output.schemas.ts';
 import { z } from 'zod';
 import { rowIdText } from '../input.schemas.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -18,11 +18,17 @@ export function approvalsRoutes(tasks: TaskService) {
       return c.json(
         rows.map((row) => ({
           id: row.id, taskId: row.task_id, title: row.title, taskType: row.type, from: row.from_status, to: row.to_status,
-          role: row.role_id, mode: row.mode, required: row.required, requestedBy: row.requested_by_name, createdAt: row.created_at.toISOString(),
+          role: row.role_id, mode: row.mode, required: row.required, requestedBy: row.requested_by_name, snapshot: row.snapshot, createdAt: row.created_at.toISOString(),
         })),
         200,
       );
     })
+    .get('/approvals/:id', requires('boards.view'), responds({ 200: z.object({ approval: approvalViewSchema, decisions: z.array(approvalDecisionSchema) }) }), pathParams(id), async (c) =>
+      c.json(await tasks.approvals.get(c.req.valid('param').id), 200),
+    )
+    .post('/approvals/:id/withdraw', requires('boards.view'), responds({ 200: approvalViewSchema }), pathParams(id), async (c) =>
+      c.json(await tasks.approvals.withdraw(actorOf(c), c.req.valid('param').id), 200),
+    )
     .post('/approvals/:id/decision', requires('tasks.approve'), responds({ 200: z.object({ approval: approvalViewSchema, task: taskViewSchema }) }), pathParams(id), jsonBody(z.object({ approve: z.boolean(), comment: z.string().trim().max(2000).optional() })), async (c) => {
       const { approve, comment } = c.req.valid('json');
       return c.json(await tasks.approvals.decide(actorOf(c), c.req.valid('param').id, approve, comment ?? null), 200);

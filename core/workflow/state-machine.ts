@@ -116,6 +116,6 @@ export function checkTransition({ type, task, to, actor, policy, now, wip, appro
     if (limit.mode === 'block') return { ok: false, ...refused };
     warnings.push(refused.message);
   }
-  const approvesAlone = approval?.mode === 'any' && actor.roles.includes(approval.by) && actor.permissions.has('tasks.approve');
-  return { ok: true, category, warnings, ...(approval && !approvesAlone ? { approval } : {}) };
+  // An approver's own move is a request too: the record of who approved is the point of the rule.
+  return { ok: true, category, warnings, ...(approval ? { approval } : {}) };
 }
