@@ -102,6 +102,8 @@ describe.each(testDatabases)('bad input at every route on $kind', (database) => 
       'PUT /api/tasks/{id}/watch': { params: task },
       'DELETE /api/tasks/{id}/watch': { params: task },
       'POST /api/approvals/{id}/decision': { params: { id: '1' }, body: { approve: true, comment: 'ok' } },
+      'GET /api/approvals/{id}': { params: { id: '1' } },
+      'POST /api/approvals/{id}/withdraw': { params: { id: '1' } },
       'POST /api/webhooks': { body: { name: 'Hook', url: 'https://example.com/hook', format: 'generic', secret: 's3cret', enabled: true } },
       'DELETE /api/webhooks/{id}': { params: { id: String(webhook.id) } },
       'POST /api/escalations/dry-run': { body: { rule: 'ops-director/none' } },
