@@ -55,6 +55,8 @@ export async function createTestApp(
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
 
+  let signInTurn: Promise<void> = Promise.resolve();
+
   return {
     app,
     services,
@@ -62,7 +64,10 @@ export async function createTestApp(
     call,
     logLines: lines,
     async signIn(email, password = DEMO_PASSWORD) {
-      const response = await call('POST', '/api/auth/sign-in', { body: { email, password } });
+      // Sign-ins take turns: the server checks at most two passwords from one address at once (429 beyond).
+      const turn = signInTurn.then(() => call('POST', '/api/auth/sign-in', { body: { email, password } }));
+      signInTurn = turn.then(() => undefined, () => undefined);
+      const response = await turn;
       if (response.status !== 200) throw new Error(`sign-in of ${email} failed: ${response.status} ${await response.text()}`);
       const cookie = response.headers.get('Set-Cookie') ?? '';
       return cookie.split(';')[0]!;
