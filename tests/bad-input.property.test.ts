@@ -90,6 +90,7 @@ describe.each(testDatabases)('bad input at every route on $kind', (database) => 
       'GET /api/tasks/{id}': { params: task },
       'PATCH /api/tasks/{id}': { params: task, body: { ...version, title: 'T', description: '', fields: {}, priority: 'low', labels: [], checklist: [], dueAt: null } },
       'GET /api/tasks/{id}/activity': { params: task },
+      'GET /api/tasks/{id}/detail': { params: task },
       'PATCH /api/tasks/{id}/transition': { params: task, body: { ...version, to: 'in_progress', afterId: null, beforeId: null } },
       'PUT /api/tasks/{id}/assignment': { params: task, body: { ...version, personId: null, roleId: null } },
       'POST /api/tasks/{id}/archive': { params: task, body: version },
