@@ -1,5 +1,6 @@
 // The services behind the routes, created once per process and shared by HTTP, the CLI and tests.
 import { createAuthService } from './auth/auth.service.ts';
+import { createPeopleService } from './auth/people.service.ts';
 import { createUsersRepository } from './auth/users.repository.ts';
 import { createBoardRepository } from './board/board.repository.ts';
 import { createBoardService } from './board/board.service.ts';
@@ -26,6 +27,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const org = createOrgService({ db: deps.db.kysely, catalogue, users, log: deps.log.child({ module: 'org' }), now });
   // `events` is created below; an access change is announced only after start.
   const auth = createAuthService({ db: deps.db.kysely, users, org, now, announce: () => events.announce() });
+  const people = createPeopleService({ users, org, auth });
   const boardRepository = createBoardRepository(deps.db.kysely);
   const boards = createBoardService({ boards: boardRepository, org, users });
   const events = createEventBus(deps.db, deps.log.child({ module: 'events' }));
@@ -46,6 +48,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     users,
     org,
     auth,
+    people,
     boards,
     events,
     tasks,

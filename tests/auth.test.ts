@@ -106,7 +106,11 @@ describe.each(testDatabases)('sign-in and people on $kind', (database) => {
 
     const newcomer = await t.signIn('new.hire@example.com', 'a-long-password');
     expect((await (await t.call('GET', '/api/me', { cookie: newcomer })).json()).permissions).not.toContain('tasks.approve');
-    expect((await t.call('PUT', `/api/people/${person.id}/roles`, { cookie: hr, body: { roles: ['cs-manager'] } })).status).toBe(200);
+    // cs-manager's one seat (headcount 1) is taken, and only someone holding all it carries may give it.
+    const director = await t.signIn(DIRECTOR);
+    const [seated] = await t.services.users.holdersOf('cs-manager');
+    expect((await t.call('PUT', `/api/people/${seated!.id}/roles`, { cookie: director, body: { roles: [] } })).status).toBe(200);
+    expect((await t.call('PUT', `/api/people/${person.id}/roles`, { cookie: director, body: { roles: ['cs-manager'] } })).status).toBe(200);
     expect((await (await t.call('GET', '/api/me', { cookie: newcomer })).json()).permissions).toContain('tasks.approve');
 
     const disabled = await t.call('PATCH', `/api/people/${person.id}`, { cookie: hr, body: { disabled: true } });

@@ -83,8 +83,12 @@ export function createUsersRepository(db: Kysely<Database>) {
         .executeTakeFirst();
     },
     count: async () => Number((await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
-    create(input: NewPerson): Promise<string> {
-      return db.transaction().execute((tx) => insertPerson(tx, input));
+    /** `beforeWrite` runs first in the transaction (e.g. holding seats of a role); what it throws undoes all. */
+    create(input: NewPerson, beforeWrite?: (tx: Transaction<Database>) => Promise<void>): Promise<string> {
+      return db.transaction().execute(async (tx) => {
+        await beforeWrite?.(tx);
+        return insertPerson(tx, input);
+      });
     },
     /**
      * Creates these people only if there is nobody yet, as one transaction that holds the table: of two
@@ -111,12 +115,24 @@ export function createUsersRepository(db: Kysely<Database>) {
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
-    /** Replaces a person's roles in one transaction. */
-    async setRoles(id: string, roles: string[]): Promise<void> {
+    /** Replaces a person's roles in one transaction, after `beforeWrite` (see create). */
+    async setRoles(id: string, roles: string[], beforeWrite?: (tx: Transaction<Database>) => Promise<void>): Promise<void> {
       await db.transaction().execute(async (tx) => {
+        await beforeWrite?.(tx);
         await tx.deleteFrom('role_assignments').where('user_id', '=', id).execute();
         if (roles.length) await tx.insertInto('role_assignments').values(roles.map((role_id) => ({ user_id: id, role_id }))).execute();
       });
+    },
+    /**
+     * In `tx`: how many people (disabled ones too: they keep their seat until their role is taken away)
+     * hold a role, besides `exceptUserId`. Holds a lock on the role's seats until commit, so two
+     * assignments of the last seat take turns and the second sees the first.
+     */
+    async seatsTaken(tx: Transaction<Database>, roleId: string, exceptUserId: string | null): Promise<number> {
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`seats:${roleId}`}, 0))`.execute(tx);
+      let query = tx.selectFrom('role_assignments').select((eb) => eb.fn.countAll<number>().as('n')).where('role_id', '=', roleId);
+      if (exceptUserId !== null) query = query.where('user_id', '!=', exceptUserId);
+      return Number((await query.executeTakeFirstOrThrow()).n);
     },
     holderIds,
     holdersOf: async (roleId: string): Promise<Person[]> => withRoles(db, await holderIds(roleId)),
