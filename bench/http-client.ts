@@ -122,9 +122,9 @@ export function createHttpClient(baseUrl: string, maxSockets: number) {
   };
 
   return {
-    async request(method: string, path: string, body: unknown, cookie: string | undefined): Promise<BenchResponse> {
+    async request(method: string, path: string, body: unknown, cookie: string | undefined, headers: Record<string, string> = {}): Promise<BenchResponse> {
       const payload = body === undefined ? '' : JSON.stringify(body);
-      const lines = [`${method} ${path} HTTP/1.1`, `Host: ${hostname}:${port}`];
+      const lines = [`${method} ${path} HTTP/1.1`, `Host: ${hostname}:${port}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
       if (cookie) lines.push(`Cookie: ${cookie}`);
       if (body !== undefined) lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(payload)}`);
       const connection = await acquire();
