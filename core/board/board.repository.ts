@@ -13,7 +13,7 @@ export type BoardRow = Selectable<BoardsTable>;
  */
 const COMPUTED_CARD_KEYS: Record<ComputedCardKey, RawBuilder<number>> = {
   escalationLevel: sql<number>`CASE WHEN open_escalations = 0 THEN 0 ELSE (
-    SELECT coalesce(max(f.level), 0) FROM escalation_firings f
+    SELECT coalesce(max(f.level) + 1, 0) FROM escalation_firings f
     JOIN escalation_cycles c ON c.task_id = f.task_id AND c.rule = f.rule AND c.cycle = f.cycle AND c.ended_at IS NULL
     WHERE f.task_id = tasks.id) END`,
   checklistDone: sql<number>`(SELECT count(*) FROM jsonb_array_elements(checklist) item WHERE (item->>'done')::boolean)::int`,

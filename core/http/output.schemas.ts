@@ -39,7 +39,7 @@ export const boardCardSchema = taskViewSchema
     assigneeId: true, roleId: true, dueAt: true, position: true, version: true, doneAt: true,
   })
   .extend({
-    /** The highest level its open escalations reached (0: none open). */
+    /** How many levels its open escalations have fired (1: the first; 0: none open). Ledger levels count from 0. */
     escalationLevel: z.number().int(),
     /** Checklist progress: items ticked, items in all. */
     checklistDone: z.number().int(),

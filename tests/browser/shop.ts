@@ -61,7 +61,7 @@ export async function openShop(): Promise<Shop> {
       await page.getByLabel(/邮箱|Email/).fill(email);
       await page.getByLabel(/密码|Password/).fill(PASSWORD);
       await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
-      await page.waitForSelector('[data-testid="person-name"]');
+      await page.waitForSelector('[data-testid="person-name"]', { state: 'attached' });
       return { context, page, errors };
     },
     async api(email) {

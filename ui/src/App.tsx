@@ -2,6 +2,7 @@
 // sign-out) around every signed-in screen; anyone not signed in is sent to the sign-in page.
 import { A, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
 import { createEffect, For, Show } from 'solid-js';
+import { Icon } from './components/Icon.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { api, unwrap, whenSignedOut } from './data/api.ts';
 import { inbox } from './data/inbox.ts';
@@ -36,7 +37,7 @@ export function Shell(props: RouteSectionProps) {
     <div class="shell">
       <a class="skip" href="#main">{t('app.skip')}</a>
       <header class="topbar">
-        <A href="/" class="brand" end>
+        <A href="/" class="brand" end aria-label="Dutyboard">
           <span class="logo" aria-hidden="true">▦</span>
           <span class="brand-name">Dutyboard</span>
         </A>
@@ -54,7 +55,7 @@ export function Shell(props: RouteSectionProps) {
           <Show when={session.me()}>
             <LiveInbox />
             <A href="/inbox" class="inbox-button" aria-label={`${t('nav.inbox')}: ${t('inbox.unread', { n: inbox.unread() })}`}>
-              <span aria-hidden="true">🔔</span>
+              <Icon name="bell" size={16} />
               <span class="inbox-label">{t('nav.inbox')}</span>
               <Show when={inbox.unread() > 0}>
                 <span class="badge" data-testid="unread">{inbox.unread()}</span>

@@ -15,6 +15,8 @@ const SEARCH_DELAY_MS = 250;
 export function BoardFilters(props: { boardId: string; board: BoardView; filters: Filters; setFilters(next: Filters): void }) {
   const [views, { refetch }] = createResource(() => props.boardId, (id) => unwrap(api.boards[':id'].views.$get({ param: { id } })));
   const [saving, setSaving] = createSignal(false);
+  // On a phone the filters fold away behind one button; the search box stays.
+  const [open, setOpen] = createSignal(false);
   const set = (key: keyof Filters, value: string | undefined) => props.setFilters({ ...props.filters, [key]: value || undefined });
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
   const types = () => props.board.taskTypes.map((id) => session.catalogue()?.types.get(id)).filter((type) => type !== undefined);
@@ -42,7 +44,7 @@ export function BoardFilters(props: { boardId: string; board: BoardView; filters
   };
 
   return (
-    <div class="filters" role="search" aria-label={t('filters.label')}>
+    <div class="filters" classList={{ open: open() }} role="search" aria-label={t('filters.label')}>
       <label class="search">
         <span class="visually-hidden">{t('search.label')}</span>
         <ImeInput
@@ -58,6 +60,7 @@ export function BoardFilters(props: { boardId: string; board: BoardView; filters
         />
         <kbd aria-hidden="true">/</kbd>
       </label>
+      <button type="button" class="button-quiet filters-toggle" aria-expanded={open()} onClick={() => setOpen(!open())}>{t('filters.label')}</button>
       <Show when={types().length > 1}>
         <label class="filter">
           <span>{t('filters.type')}</span>

@@ -51,6 +51,8 @@ export function CardEditor(props: { task: TaskView; type: TaskType | undefined; 
     ),
   );
 
+  /** The person began changing `key` (an input method started composing): others' changes no longer flow into it. */
+  const touch = (key: string) => setTouched((current) => (current.has(key) ? current : new Set(current).add(key)));
   const set = (key: string, value: unknown) => {
     setDraft((current) => ({ ...current, [key]: value }));
     setTouched((current) => new Set(current).add(key));
@@ -116,12 +118,12 @@ export function CardEditor(props: { task: TaskView; type: TaskType | undefined; 
     <form class="card-editor stack" onSubmit={(e) => { e.preventDefault(); void submit(base().version, draft(), [...touched()]); }} novalidate>
       <div class="field" classList={{ invalid: Boolean(errors().title) }}>
         <label for="card-title">{t('panel.title')}</label>
-        <ImeInput id="card-title" class="title-input" value={String(draft().title ?? '')} onCommit={(v) => set('title', v)} aria-invalid={Boolean(errors().title)} />
+        <ImeInput id="card-title" class="title-input" value={String(draft().title ?? '')} onCommit={(v) => set('title', v)} onBegin={() => touch('title')} aria-invalid={Boolean(errors().title)} />
         <Show when={errors().title}><p class="field-error" role="alert">{errors().title}</p></Show>
       </div>
       <div class="field">
         <label for="card-description">{t('panel.description')}</label>
-        <ImeInput multiline id="card-description" rows={4} value={String(draft().description ?? '')} onCommit={(v) => set('description', v)} data-testid="description" />
+        <ImeInput multiline id="card-description" rows={4} value={String(draft().description ?? '')} onCommit={(v) => set('description', v)} onBegin={() => touch('description')} data-testid="description" />
       </div>
       <div class="row">
         <label class="field">
@@ -145,7 +147,7 @@ export function CardEditor(props: { task: TaskView; type: TaskType | undefined; 
       </Show>
       <Show when={conflicts()}>
         {(list) => (
-          <section class="conflict" role="alertdialog" aria-labelledby="conflict-title" data-testid="conflict">
+          <section class="conflict" role="alertdialog" aria-labelledby="conflict-title" data-testid="conflict" ref={(el) => queueMicrotask(() => el.scrollIntoView({ block: 'nearest' }))}>
             <h3 id="conflict-title">{t('conflict.title')}</h3>
             <p>{t('conflict.explain')}</p>
             <table>

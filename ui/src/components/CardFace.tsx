@@ -6,6 +6,7 @@ import type { Catalogue } from '../data/session.ts';
 import { formatDate } from '../i18n/format.ts';
 import { nameOf, t } from '../i18n/i18n.ts';
 import { Avatar } from './Avatar.tsx';
+import { Icon } from './Icon.tsx';
 
 export function isOverdue(card: Pick<BoardCard, 'dueAt' | 'category'>, now = Date.now()): boolean {
   return card.dueAt !== null && Date.parse(card.dueAt) < now && card.category !== 'done';
@@ -24,7 +25,7 @@ export function CardFace(props: { card: BoardCard; catalogue: Catalogue | undefi
         </Show>
         <Show when={props.card.escalationLevel > 0}>
           <span class="chip chip-escalation" title={t('card.escalation', { level: props.card.escalationLevel })}>
-            ▲{props.card.escalationLevel}
+            <Icon name="up" size={11} />{props.card.escalationLevel}
             <span class="visually-hidden">{t('card.escalation', { level: props.card.escalationLevel })}</span>
           </span>
         </Show>
@@ -44,13 +45,13 @@ export function CardFace(props: { card: BoardCard; catalogue: Catalogue | undefi
         </Show>
         <Show when={props.card.checklistTotal > 0}>
           <span class="checklist-progress" classList={{ complete: props.card.checklistDone === props.card.checklistTotal }}>
-            ☑ {props.card.checklistDone}/{props.card.checklistTotal}
+            <Icon name="check" size={12} /> {props.card.checklistDone}/{props.card.checklistTotal}
             <span class="visually-hidden">{t('card.checklist', { done: props.card.checklistDone, total: props.card.checklistTotal })}</span>
           </span>
         </Show>
         <span class="spacer" />
         <Show when={props.viewers.length > 0}>
-          <span class="viewing" title={t('board.viewing', { names: props.viewers.join(', ') })}>👁 <span class="visually-hidden">{t('board.viewing', { names: props.viewers.join(', ') })}</span></span>
+          <span class="viewing" title={t('board.viewing', { names: props.viewers.join(', ') })}><Icon name="eye" size={14} /> <span class="visually-hidden">{t('board.viewing', { names: props.viewers.join(', ') })}</span></span>
         </Show>
         <Show when={person()} fallback={<Show when={role()}>{(r) => <span class="role-chip" title={t('card.role', { role: nameOf(r().name) })}>{nameOf(r().name)}</span>}</Show>}>
           {(p) => <Avatar id={p().id} name={p().displayName} size="small" />}

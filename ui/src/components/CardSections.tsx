@@ -152,7 +152,7 @@ export function Escalations(props: { detail: CardDetail }) {
         <h3>{t('panel.escalations')}</h3>
         <ol class="escalations">
           <For each={props.detail.escalations}>
-            {(firing) => <li><time dateTime={firing.firedAt}>{formatDateTime(firing.firedAt)}</time> {t('panel.escalationFired', { level: firing.level, rule: firing.rule.split('/').pop() ?? firing.rule, role: nameOf(session.catalogue()?.role(firing.targetRole)?.name) || (firing.targetRole ?? '') })}</li>}
+            {(firing) => <li><time dateTime={firing.firedAt}>{formatDateTime(firing.firedAt)}</time> {t('panel.escalationFired', { level: firing.level + 1, rule: firing.rule.split('/').pop() ?? firing.rule, role: nameOf(session.catalogue()?.role(firing.targetRole)?.name) || (firing.targetRole ?? '') })}</li>}
           </For>
         </ol>
       </section>

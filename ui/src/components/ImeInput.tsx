@@ -3,11 +3,11 @@
 // the box only while the person is not composing, so it never cuts a composition short.
 import { createEffect, splitProps, type JSX } from 'solid-js';
 
-type Common = { value: string; onCommit(value: string): void; multiline?: boolean };
+type Common = { value: string; onCommit(value: string): void; multiline?: boolean; /** The person started composing: their text is theirs from now on. */ onBegin?: () => void };
 type Props = Common & Omit<JSX.InputHTMLAttributes<HTMLInputElement> & JSX.TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onInput'>;
 
 export function ImeInput(all: Props) {
-  const [props, rest] = splitProps(all, ['value', 'onCommit', 'multiline']);
+  const [props, rest] = splitProps(all, ['value', 'onCommit', 'multiline', 'onBegin']);
   let element!: HTMLInputElement | HTMLTextAreaElement;
   let composing = false;
   createEffect(() => {
@@ -22,7 +22,10 @@ export function ImeInput(all: Props) {
     }
   });
   const handlers = {
-    onCompositionStart: () => (composing = true),
+    onCompositionStart: () => {
+      composing = true;
+      props.onBegin?.();
+    },
     onCompositionEnd: () => {
       composing = false;
       props.onCommit(element.value);

@@ -5,6 +5,7 @@ import { createEffect, createMemo, createSignal, For, lazy, on, onCleanup, onMou
 import type { BoardCard } from '../../../core/http/contract.ts';
 import { Announcer, announce } from '../components/Announcer.tsx';
 import { BoardCell } from '../components/BoardCell.tsx';
+import { Icon } from '../components/Icon.tsx';
 import { BoardFilters } from '../components/BoardFilters.tsx';
 import { toast } from '../components/Toasts.tsx';
 import { createBoardStore, faceOf, type Filters } from '../data/board-store.ts';
@@ -134,7 +135,7 @@ export function BoardPage() {
                       </Show>
                       <Show when={session.me()?.permissions.includes('tasks.create')}>
                         <button type="button" class="button-quiet add-card" onClick={() => setCreating(column.id)} aria-label={`${t('board.add')}: ${nameOf(column.name)}`}>
-                          ＋
+                          <Icon name="plus" size={14} />
                         </button>
                       </Show>
                     </div>

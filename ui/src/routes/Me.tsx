@@ -51,7 +51,7 @@ export default function MePage() {
             <List title={t('me.escalated')} items={shown().escalated}>
               {(item) => (
                 <A href={`/cards/${item.taskId}`} class="work-item">
-                  <span class="chip chip-escalation">{t('me.level', { level: item.level })}</span>
+                  <span class="chip chip-escalation">{t('me.level', { level: item.level + 1 })}</span>
                   <span class="work-title">{item.title}</span>
                   <time class="muted" dateTime={item.firedAt}>{formatDateTime(item.firedAt)}</time>
                 </A>
