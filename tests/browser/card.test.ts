@@ -1,7 +1,7 @@
 // The card panel and creating cards: a stale edit shows what changed and keeps the person's text; a
 // missing required field is named beside the field; Chinese input survives a live update mid-word.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardOn, openShop, screenshot, WANG, ZHAO, type Api, type Shop } from './shop.ts';
+import { columnOf, openShop, screenshot, WANG, ZHAO, type Api, type Shop } from './shop.ts';
 
 describe('the card panel', () => {
   let shop: Shop;
@@ -53,8 +53,8 @@ describe('the card panel', () => {
 
     await page.locator('#field-sku').fill('SKU-NEW');
     await page.getByRole('button', { name: '创建' }).click();
-    await cardOn(page, '新品上架文案').waitFor();
-    expect(await cardOn(page, '新品上架文案').evaluate((el) => el.closest<HTMLElement>('[data-cell]')!.dataset.column)).toBe('writing');
+    // Made in the type's first state, then moved to the column it was made in.
+    await expect.poll(() => columnOf(page, '新品上架文案')).toBe('writing');
     expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
   });
 
