@@ -73,7 +73,7 @@ async function admin(statement: string): Promise<void> {
 }
 
 /** `trustProxy`: as TRUST_PROXY, so a bench can send requests from many addresses through X-Forwarded-For. */
-export async function startBenchApp(options: { maxConnections?: number; escalations?: string; can?: string[]; trustProxy?: number } = {}): Promise<BenchApp> {
+export async function startBenchApp(options: { maxConnections?: number; escalations?: string; can?: string[]; trustProxy?: number; uiDir?: string } = {}): Promise<BenchApp> {
   const schema = `bench_${randomBytes(6).toString('hex')}`;
   await admin(`CREATE SCHEMA ${schema}`);
   const pools: pg.Pool[] = [];
@@ -107,7 +107,7 @@ export async function startBenchApp(options: { maxConnections?: number; escalati
     await seedMembers((await services.org.active()).definition.members, services.users);
     await services.boards.ensureTemplates();
     await services.start();
-    server = await startHttpServer(createApp({ services, log, schemaVersion, startedAt: Date.now(), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}) }), { port: 0, host: '127.0.0.1' });
+    server = await startHttpServer(createApp({ services, log, schemaVersion, startedAt: Date.now(), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}), ...(options.uiDir ? { uiDir: options.uiDir } : {}) }), { port: 0, host: '127.0.0.1' });
     const url = server.url;
 
     client = createHttpClient(url, 64);

@@ -83,7 +83,8 @@ export function CardEditor(props: { task: TaskView; type: TaskType | undefined; 
       props.saved(task);
     } catch (error) {
       setStatus('idle');
-      if (error instanceof ApiError && error.status === 409 && error.details.current) return conflictWith(error.details.current as TaskView, values, keys);
+      // A stale version: a conflict to resolve. Other 409s (a card locked by a waiting approval) say why.
+      if (error instanceof ApiError && error.status === 409 && error.details.current && !error.details.reason) return conflictWith(error.details.current as TaskView, values, keys);
       const byField = fieldErrors(error);
       setErrors(byField);
       if (Object.keys(byField).length === 0) setFailure(errorMessage(error, props.names));
