@@ -2,6 +2,8 @@
 // with a 4xx in the one error shape, names what was wrong and where, and leaves nothing stored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachBoardSockets } from '../core/events/board-socket.ts';
+import { coreCatalogue } from '../core/org/catalogue.ts';
+import { loadOrg } from '../core/org/load-org.ts';
 import { startHttpServer, type RunningServer } from '../core/http/server.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { connectLive } from './helpers/live-client.ts';
@@ -124,6 +126,11 @@ describe.each(testDatabases)('bad inputs on $kind', (database) => {
     expect(activation.status).toBe(422);
     expect((await activation.json()).error.code).toBe('ROLES_INVALID');
     expect(await count('org_versions')).toBe(versions);
+  });
+
+  it('reports a raw NUL in a roles file read from the folder at its line and column', () => {
+    const result = loadOrg([{ name: 'org.yaml', text: 'version: 1\norganization: {id: a, name: "x\u0000"}\n' }], coreCatalogue());
+    expect(result.errors).toEqual([expect.objectContaining({ file: 'org.yaml', line: 2, column: 31, kind: 'yaml_syntax', message: expect.stringMatching(/NUL/) })]);
   });
 
   it('refuses a raw NUL or lone surrogate in a roles file at the edge, naming the file', async () => {
