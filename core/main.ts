@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   // Every process runs it: the unique key per duty, person and period makes each card exactly once.
   const duties = createDutyScheduler({ services, log: log.child({ module: 'duties' }) });
   duties.start();
-  const escalations = createEscalationScheduler({ db, org: services.org, engine: services.engine, announce: services.events.announce, log: log.child({ module: 'escalation' }) });
+  const escalations = createEscalationScheduler({ db, org: services.org, onActivated: services.onActivated, engine: services.engine, announce: services.events.announce, log: log.child({ module: 'escalation' }) });
   escalations.start();
   const webhooks = createWebhookDispatcher({ db, log: log.child({ module: 'webhooks' }), targets: services.webhookTargets });
   webhooks.start(5_000);

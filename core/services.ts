@@ -15,6 +15,7 @@ import { createTaskService } from './tasks/task.service.ts';
 import type { Db } from './db/create-db.ts';
 import type { Logger } from './logger.ts';
 import { coreCatalogue, type OrgCatalogue } from './org/catalogue.ts';
+import { createActivationReactions } from './org/activation.ts';
 import { createOrgService } from './org/org.service.ts';
 import { createWebhookTargets } from './notifications/webhook-targets.ts';
 
@@ -24,7 +25,8 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const now = deps.now ?? (() => new Date());
   const catalogue = deps.catalogue ?? coreCatalogue();
   const users = createUsersRepository(deps.db.kysely);
-  const org = createOrgService({ db: deps.db.kysely, catalogue, users, log: deps.log.child({ module: 'org' }), now });
+  // `events` is created below; an activation is announced only after start.
+  const org = createOrgService({ db: deps.db.kysely, catalogue, users, log: deps.log.child({ module: 'org' }), now, announce: () => events.announce() });
   // `events` is created below; an access change is announced only after start.
   const auth = createAuthService({ db: deps.db.kysely, users, org, now, announce: () => events.announce() });
   const people = createPeopleService({ users, org, auth });
@@ -42,6 +44,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   };
   const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, now });
   const webhookTargets = createWebhookTargets({ allowHosts: deps.webhookAllowHosts ?? [] });
+  const activation = createActivationReactions({ org, boards, boardRepository, events, log: deps.log.child({ module: 'org' }) });
   return {
     db: deps.db,
     catalogue,
@@ -56,6 +59,8 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     engine,
     now,
     webhookTargets,
+    /** Runs `react` after every activation, made here or on another process (the schedulers). */
+    onActivated: activation.onActivated,
     /** Background parts: the event reader (and its LISTEN connection on PostgreSQL). */
     start: () => events.start(),
     stop: () => events.stop(),

@@ -52,6 +52,8 @@ export function createBoardRepository(db: Kysely<Database>) {
     list: () => db.selectFrom('boards').selectAll().orderBy('created_at').orderBy('id').execute(),
     get: (id: string) => db.selectFrom('boards').selectAll().where('id', '=', id).executeTakeFirst(),
     /** Boards that show a task type (for WIP limits of a move and of an assignment). */
+    /** Forgets which boards show which type (an activation may have added boards elsewhere). */
+    forget: () => showing.clear(),
     showing: (type: string) => showing.get(type, () => db.selectFrom('boards').selectAll().where(sql<boolean>`${type} = ANY(task_types)`).execute()),
     async insert(definition: BoardDefinition, createdBy: string | null): Promise<boolean> {
       const inserted = await db

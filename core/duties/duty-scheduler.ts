@@ -21,12 +21,14 @@ export interface DutyScheduler {
   runOnce(now?: Date): Promise<DutyRunResult>;
   /** Runs now and then every `everyMs` (default a minute), never two runs at once; does not keep the process alive. */
   start(everyMs?: number): void;
+  /** Runs now, unless a run is under way or the timer is stopped (an activation: new duties need not wait a minute). */
+  runSoon(): void;
   /** Stops the timer and waits for a run in progress. */
   stop(): Promise<void>;
 }
 
 export interface DutySchedulerDeps {
-  services: Pick<Services, 'db' | 'org' | 'users' | 'tasks'>;
+  services: Pick<Services, 'db' | 'org' | 'users' | 'tasks'> & Partial<Pick<Services, 'onActivated'>>;
   log: Logger;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
@@ -68,6 +70,7 @@ export function createDutyScheduler(deps: DutySchedulerDeps): DutyScheduler {
   const repo = createDutyRepository(services.db.kysely);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  let listening = false;
   let activeSince: { versionId: number; since: Map<string, Date> } | undefined;
 
   /** When each duty of the active version became active (read once per version). */
@@ -163,14 +166,22 @@ export function createDutyScheduler(deps: DutySchedulerDeps): DutyScheduler {
       });
   }
 
+  function runSoon(): void {
+    if (timer) tick();
+  }
+
   return {
     runOnce,
     start(everyMs = 60_000) {
       if (timer) return;
+      // A new organisation version (here or on another process): its duties need not wait a minute.
+      if (!listening) services.onActivated?.(runSoon);
+      listening = true;
       timer = setInterval(tick, everyMs);
       timer.unref();
       tick();
     },
+    runSoon,
     async stop() {
       clearInterval(timer);
       timer = undefined;

@@ -14,7 +14,8 @@ import { blockSlices, sliceCount } from '../db/block-slices.ts';
 const LOCK_KEY = 727_100_001;
 const BATCH = 500;
 
-export function createEscalationScheduler(deps: { db: Db; org: OrgService; engine: EscalationEngine; announce: () => void; log: Logger; now?: () => Date }) {
+/** `onActivated`: registers a reaction to a new organisation version, so its rules act without waiting for the timer. */
+export function createEscalationScheduler(deps: { db: Db; org: OrgService; engine: EscalationEngine; announce: () => void; log: Logger; now?: () => Date; onActivated?: (react: () => void) => void }) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   const reported = new Set<number>();
@@ -60,19 +61,29 @@ export function createEscalationScheduler(deps: { db: Db; org: OrgService; engin
     });
   }
 
+  function background(): void {
+    if (running) return;
+    running = tick()
+      .catch((error: unknown) => deps.log.warn({ err: error }, 'escalation tick failed'))
+      .finally(() => (running = undefined));
+  }
+
+  function runSoon(): void {
+    if (timer) background();
+  }
+
   return {
     tick,
     start(everyMs = 30_000): void {
-      timer = setInterval(() => {
-        if (running) return;
-        running = tick()
-          .catch((error: unknown) => deps.log.warn({ err: error }, 'escalation tick failed'))
-          .finally(() => (running = undefined));
-      }, everyMs);
+      if (!timer) deps.onActivated?.(runSoon);
+      timer = setInterval(background, everyMs);
       timer.unref();
     },
+    /** Ticks now, unless a tick is under way or the timer is stopped (an activation: new rules act at once). */
+    runSoon,
     async stop(): Promise<void> {
       clearInterval(timer);
+      timer = undefined;
       await running;
     },
   };

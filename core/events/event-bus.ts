@@ -10,7 +10,7 @@ import type { Db } from '../db/create-db.ts';
 import type { Logger } from '../logger.ts';
 import type { TaskRow } from '../tasks/task.repository.ts';
 import { toTaskView, type TaskView } from '../tasks/task-view.ts';
-import { NOTIFY_CHANNEL, type EventType } from './event-log.ts';
+import { NOTIFY_CHANNEL, ORG_ACTIVATED, type EventType } from './event-log.ts';
 
 export interface DeliveredEvent {
   id: number;
@@ -46,8 +46,11 @@ const eventsWithCards = compiledOnce((db, values: { after: number; also: number[
     .selectAll('tasks')
     .select(['events.id as event_id', 'events.type as event_type', 'events.task_id as event_task_id', 'events.task_type', 'events.actor_id', 'events.recipient_id', 'events.created_at as event_created_at'])
     .where((eb) => (shape.includes('also') ? eb.or([eb('events.id', '>', values.after), sql<boolean>`events.id = ANY(${values.also}::bigint[])`]) : eb('events.id', '>', values.after)))
-    // A board's events: of its task types, and addressed to everyone (not one person's notification).
-    .$if(shape.includes('types'), (select) => select.where(sql<boolean>`events.task_type = ANY(${values.taskTypes}::text[])`).where('events.recipient_id', 'is', null))
+    // A board's events: of its task types or a new organisation version, and addressed to everyone
+    // (not one person's notification).
+    .$if(shape.includes('types'), (select) =>
+      select.where(sql<boolean>`(events.task_type = ANY(${values.taskTypes}::text[]) OR events.type = ${ORG_ACTIVATED})`).where('events.recipient_id', 'is', null),
+    )
     .orderBy('events.id')
     .limit(values.limit),
 );

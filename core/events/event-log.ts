@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.ts';
 export const EVENT_TYPES = [
   'task.created', 'task.updated', 'task.assigned', 'task.transitioned', 'task.reordered',
   'task.archived', 'task.restored', 'task.commented', 'task.approval_requested', 'task.approval_decided', 'task.linked', 'notification.created',
-  'access.changed',
+  'access.changed', 'org.activated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -18,6 +18,12 @@ export const NOTIFY_CHANNEL = 'dutyboard_events';
  * sockets again (an event row, so it reaches the other processes the way card events do).
  */
 export const ACCESS_CHANGED = 'access.changed' satisfies EventType;
+
+/**
+ * A new organisation version became active: every process applies it (boards for new task types,
+ * caches, schedulers) and live clients hear of it. Addressed to everyone, about no card.
+ */
+export const ORG_ACTIVATED = 'org.activated' satisfies EventType;
 
 export interface NewEvent {
   type: EventType;

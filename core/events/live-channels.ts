@@ -4,7 +4,7 @@ import type { WebSocket } from 'ws';
 import type { Actor } from '../auth/actor.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
-import { ACCESS_CHANGED } from './event-log.ts';
+import { ACCESS_CHANGED, ORG_ACTIVATED } from './event-log.ts';
 import type { DeliveredEvent } from './event-bus.ts';
 import type { LiveServerMessage } from './live-messages.ts';
 
@@ -75,7 +75,8 @@ export function createLiveChannels(deps: { services: Services; log: Logger; rech
     };
     const guarded = guard(ws, session.token, (actor) => actor.permissions.has('boards.view'), { code: 4403, reason: 'no longer allowed to view this board' });
     const unsubscribe = services.events.subscribe((events) => {
-      const mine = events.filter((event) => event.recipientId === null && event.taskType !== null && session.taskTypes.includes(event.taskType));
+      // Its cards' events, and a new organisation version (the client reloads what it shows).
+      const mine = events.filter((event) => event.recipientId === null && (event.type === ORG_ACTIVATED || (event.taskType !== null && session.taskTypes.includes(event.taskType))));
       if (mine.length === 0) return;
       if (replaying) return void queued.push(...mine);
       guarded.push(() => send(mine));

@@ -44,8 +44,10 @@ export type FolderSync =
 const ACTIVE_VERSION_TTL_MS = 250;
 
 /** `now`: stamps when a version became active (duties start from it; tests set it). */
-export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCatalogue; users: UsersRepository; log: Logger; now?: () => Date }) {
+/** `announce`: wakes the event readers after an activation, so the other processes apply it too. */
+export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCatalogue; users: UsersRepository; log: Logger; now?: () => Date; announce?: () => void }) {
   const versions = createVersionsRepository(deps.db);
+  const activatedHere = new Set<() => Promise<void>>();
   let cached: OrgModel | undefined;
 
   // Which version is active is asked several times per request; on a busy server once per quarter
@@ -56,15 +58,20 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
   let generation = 0;
   let checking: { generation: number; model: Promise<OrgModel | undefined> } | undefined;
   async function check(started: number): Promise<OrgModel | undefined> {
+    const askedAt = Date.now();
     const id = await versions.activeId();
     if (started !== generation) return current();
-    checkedAt = Date.now();
     if (id === null) return undefined;
     if (cached?.versionId !== id) {
       const row = await versions.get(id);
       if (!row) return cached;
-      if (started === generation) cached = new OrgModel(id, row.definition, deps.catalogue);
+      // An activation meanwhile (here, or heard of from another process): ask again rather than answer
+      // with the model cached before it.
+      if (started !== generation) return current();
+      cached = new OrgModel(id, row.definition, deps.catalogue);
     }
+    // Only now: until the new model is cached, callers must wait for this check, not take the old one.
+    checkedAt = askedAt;
     return cached;
   }
   function current(): Promise<OrgModel | undefined> {
@@ -77,6 +84,12 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
       }).catch(() => undefined);
     }
     return checking!.model;
+  }
+
+  /** The next question for the active version asks the database (an activation here or elsewhere). */
+  function forget(): void {
+    checkedAt = 0;
+    generation++;
   }
 
   const byVersion = new Map<number, OrgModel>();
@@ -169,9 +182,11 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
       createdAt: deps.now?.() ?? new Date(),
     });
     if (versionId === null) throw conflict();
-    checkedAt = 0;
-    generation++;
+    forget();
     deps.log.info({ versionId, origin: options.origin, authorId: options.authorId }, 'organisation version activated');
+    deps.announce?.();
+    // Applied here before the caller hears of it: a board for a new task type exists when it answers.
+    for (const apply of activatedHere) await apply();
     return { versionId, diff, unchanged: false };
   }
 
@@ -210,7 +225,19 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
     }
   }
 
-  return { current, active, modelOf, preview, activate, revert, syncFromFolder, versions };
+  return {
+    current,
+    active,
+    modelOf,
+    preview,
+    activate,
+    revert,
+    syncFromFolder,
+    forget,
+    /** Runs `apply` after each activation made through this service, before `activate` returns. */
+    onActivated: (apply: () => Promise<void>) => void activatedHere.add(apply),
+    versions,
+  };
 }
 
 export type OrgService = ReturnType<typeof createOrgService>;

@@ -1,6 +1,7 @@
 // Stored organisation versions: append-only; the newest is the active one.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { ORG_ACTIVATED } from '../events/event-log.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import type { OrgDiff } from './diff.ts';
 import type { OrgDefinition } from './format.schema.ts';
@@ -65,22 +66,26 @@ export function createVersionsRepository(db: Kysely<Database>) {
      */
     async append(version: NewVersion): Promise<number | null> {
       try {
-        const row = await db
-          .insertInto('org_versions')
-          .values({
-            previous_id: version.previousId,
-            org_id: version.orgId,
-            sources: JSON.stringify(version.sources),
-            definition: JSON.stringify(version.definition),
-            content_hash: version.contentHash,
-            diff: JSON.stringify(version.diff),
-            origin: version.origin,
-            author_id: version.authorId,
-            created_at: version.createdAt,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        return row.id;
+        return await db.transaction().execute(async (tx) => {
+          const row = await tx
+            .insertInto('org_versions')
+            .values({
+              previous_id: version.previousId,
+              org_id: version.orgId,
+              sources: JSON.stringify(version.sources),
+              definition: JSON.stringify(version.definition),
+              content_hash: version.contentHash,
+              diff: JSON.stringify(version.diff),
+              origin: version.origin,
+              author_id: version.authorId,
+              created_at: version.createdAt,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          // Committed with the version, so every process hears of it (event-bus.ts).
+          await tx.insertInto('events').values({ type: ORG_ACTIVATED, task_id: null, task_type: null, actor_id: version.authorId, recipient_id: null }).execute();
+          return row.id;
+        });
       } catch (error) {
         if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null;
         throw error;
