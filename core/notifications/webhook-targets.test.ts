@@ -1,5 +1,5 @@
 import type { LookupAddress } from 'node:dns';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createWebhookTargets, forbiddenAddress, ForbiddenTarget } from './webhook-targets.ts';
 
 const resolver = (table: Record<string, string[]>) => async (host: string): Promise<LookupAddress[]> => {
@@ -56,6 +56,18 @@ describe('webhook targets', () => {
     expect(await targets.refusalOf('https://93.184.216.34/in')).toBeUndefined();
     expect(await targets.refusalOf('https://hooks.example.com/in')).toBeUndefined();
     expect(await targets.refusalOf('https://not-yet.example.com/in')).toBeUndefined();
+  });
+
+  it('does not hang adding a webhook on a resolver that never answers: after 2 s the name counts as unresolved', async () => {
+    vi.useFakeTimers();
+    try {
+      const silent = createWebhookTargets({ resolve: () => new Promise<LookupAddress[]>(() => undefined) });
+      const refusal = silent.refusalOf('https://slow.example.com/in');
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(await refusal).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('allows exactly the hosts WEBHOOK_ALLOW_HOSTS names, whatever they resolve to', async () => {

@@ -57,6 +57,8 @@ const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/,
 
 export type Resolve = (hostname: string) => Promise<LookupAddress[]>;
 
+const CREATION_LOOKUP_MS = 2000;
+
 const systemResolve: Resolve = (hostname) =>
   new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
 
@@ -75,6 +77,15 @@ export function createWebhookTargets(options: { allowHosts?: readonly string[]; 
   const allowed = new Set((options.allowHosts ?? []).map((host) => host.trim().replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase()).filter(Boolean));
   const resolve = options.resolve ?? systemResolve;
   const isAllowed = (host: string) => allowed.has(host);
+  /** No answer in time counts as no answer: adding a webhook does not hang on a slow resolver. */
+  const resolveWithin = (host: string, ms: number) =>
+    new Promise<LookupAddress[]>((done) => {
+      const timer = setTimeout(() => done([]), ms);
+      resolve(host).then(
+        (addresses) => (clearTimeout(timer), done(addresses)),
+        () => (clearTimeout(timer), done([])),
+      );
+    });
 
   function refusal(host: string, address: string): string | undefined {
     const reason = forbiddenAddress(address);
@@ -96,7 +107,7 @@ export function createWebhookTargets(options: { allowHosts?: readonly string[]; 
       if (isAllowed(host)) return undefined;
       if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is this machine (loopback)`;
       if (isIP(host)) return refusal(host, host);
-      const addresses = await resolve(host).catch(() => []);
+      const addresses = await resolveWithin(host, CREATION_LOOKUP_MS);
       for (const { address } of addresses) {
         const refused = refusal(host, address);
         if (refused) return refused;
