@@ -7,12 +7,13 @@ import { moves } from './moves.ts';
 import { pgliteSoak } from './pglite-soak.ts';
 import { printTable, saveResult, type Bench, type BenchResult } from './result.ts';
 import { ruleBudget } from './rule-budget.ts';
+import { startBench } from './start.ts';
 import { signInBurst } from './sign-in-burst.ts';
 
 // The million-card scan goes last: PostgreSQL spends a while after it writing and vacuuming what it
 // left behind, which would land on the next benchmark's rounds (measured: event-path +2.6 ms right after
 // it, +1.5–1.7 ms on its own).
-const benches: Bench[] = [pgliteSoak, moves, boardLoad, boardRender, eventPath, ruleBudget, signInBurst, escalationScan];
+const benches: Bench[] = [startBench, pgliteSoak, moves, boardLoad, boardRender, eventPath, ruleBudget, signInBurst, escalationScan];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));

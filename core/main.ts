@@ -1,5 +1,4 @@
 // Entry point: config → logger → database → migrations → HTTP server, and a graceful stop on signals.
-import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config.ts';
 import { createDb } from './db/create-db.ts';
 import { migrateToLatest, MigrationError } from './db/migrate.ts';
@@ -14,11 +13,11 @@ import { createLogger } from './logger.ts';
 import { loadRolesAtStart } from './org/load-at-start.ts';
 import { warnAboutDemoPasswords } from './auth/seed-members.ts';
 import { closeOperationRegistry } from './rules/json-logic.ts';
+import { uiDir } from './paths.ts';
 import { createServices } from './services.ts';
 
 const SHUTDOWN_GRACE_MS = 4000;
 const HOUSEKEEPING_EVERY_MS = 5 * 60_000;
-const uiDir = fileURLToPath(new URL('../dist/ui', import.meta.url));
 
 function exitWithConfigError(error: ConfigError): never {
   process.stderr.write(`dutyboard: ${error.message}\n`);

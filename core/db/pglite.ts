@@ -1,12 +1,13 @@
 // Opens the embedded PostgreSQL (PGlite) the way a long-running product needs it: one instance per
 // process, the data folder created out of process, and the housekeeping a standalone backend lacks.
 import { fork } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type Kysely } from 'kysely';
 import { ConfigError } from '../config.ts';
+import { pgliteTemplate, serverScript } from '../paths.ts';
 import type { Database } from './schema.ts';
 
 /** Same type parsing as the pg driver gets in create-db.ts: int8 → number. */
@@ -17,7 +18,7 @@ export const PGLITE_PARSERS = { 20: (value: string) => Number(value) };
  * back; doing it in a short-lived child keeps the server itself near 300 MB.
  */
 async function initialiseDataDir(dataDir: string): Promise<void> {
-  const script = fileURLToPath(new URL('./pglite-init.ts', import.meta.url));
+  const script = serverScript('db/pglite-init');
   await new Promise<void>((resolve, reject) => {
     const child = fork(script, [dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('error', reject);
@@ -25,6 +26,22 @@ async function initialiseDataDir(dataDir: string): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`creating the embedded database in ${dataDir} failed (exit ${code})`)),
     );
   });
+}
+
+/** The installed PGlite's version: a dump loads only into the version that made it. */
+export function pgliteVersion(): string {
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  return (JSON.parse(readFileSync(entry.replace(/dist[\\/].*$/, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The template bin/prepare.mjs built, if it was built for the installed PGlite. */
+function usableTemplate(): string | undefined {
+  try {
+    const info = JSON.parse(readFileSync(pgliteTemplate.info, 'utf8')) as { pgliteVersion?: string };
+    return info.pgliteVersion === pgliteVersion() && existsSync(pgliteTemplate.data) ? pgliteTemplate.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
@@ -36,7 +53,12 @@ export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
       `Cannot create DATA_DIR ${dataDir}: ${(error as Error).message}. Fix: set DATA_DIR to a writable folder.`,
     );
   }
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialiseDataDir(dataDir);
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    // From the migrated template when there is one for this PGlite: no initdb, no migrations to run.
+    const template = usableTemplate();
+    if (template) return PGlite.create({ dataDir, loadDataDir: new Blob([readFileSync(template)]), parsers: PGLITE_PARSERS });
+    await initialiseDataDir(dataDir);
+  }
   return PGlite.create({ dataDir, parsers: PGLITE_PARSERS });
 }
 
