@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     db.housekeeping().catch((error: unknown) => log.warn({ err: error }, 'database housekeeping failed'));
   }, HOUSEKEEPING_EVERY_MS);
   log.info(
-    { url: server.url, port: server.port, database: db.kind, schemaVersion, startupMs: Date.now() - startedAt },
+    { url: server.url, port: server.port, hosts: site.hostNames, database: db.kind, schemaVersion, startupMs: Date.now() - startedAt },
     `Dutyboard is listening on ${server.url}`,
   );
   // After listening, so the password check does not delay the start.
