@@ -18,6 +18,7 @@ organization: {id: access, name: Access, member_can: []}
 roles:
   - {id: lead, name: Lead, can: [boards.view, tasks.create, tasks.move, tasks.edit]}
   - {id: admin, name: Admin, can: [org.view, people.manage, boards.view, tasks.create]}
+  - {id: viewer, name: Viewer, can: [boards.view]}
 members:
   - {email: admin@access.test, name: Admin, roles: [admin, lead]}
   - {email: a@access.test, name: A, roles: [lead]}
@@ -25,6 +26,7 @@ members:
   - {email: c@access.test, name: C, roles: [lead]}
   - {email: d@access.test, name: D, roles: [lead]}
   - {email: e@access.test, name: E, roles: [lead]}
+  - {email: f@access.test, name: F, roles: [viewer]}
 `;
 
 /** Resolves with the close, or with 'still open' once `ms` passed: the test says how soon is soon enough. */
@@ -89,6 +91,18 @@ describe.each(testDatabases)('live socket access on one process, $kind', (databa
     const { board, inbox } = await open(cookie);
     const response = await t.call('PUT', `/api/people/${await idOf('c@access.test')}/roles`, { cookie: admin, body: { roles: [] } });
     expect(response.status).toBe(200);
+    expect(await closedWithin(board, 2000)).toEqual({ code: 4403, reason: 'no longer allowed to view this board' });
+    expect(await closedWithin(inbox, 300)).toBe('still open');
+    await inbox.close();
+  });
+
+  it('closes board sockets at once when a new organisation version takes boards.view from their role', async () => {
+    const cookie = await t.signIn('f@access.test');
+    const { board, inbox } = await open(cookie);
+    const current = await t.services.org.active();
+    const withoutView = org.replace('{id: viewer, name: Viewer, can: [boards.view]}', '{id: viewer, name: Viewer, can: [org.view]}');
+    expect(withoutView).not.toBe(org);
+    await t.services.org.activate([{ name: 'access.yaml', text: withoutView }], { baseVersionId: current.versionId, authorId: null, origin: 'api' });
     expect(await closedWithin(board, 2000)).toEqual({ code: 4403, reason: 'no longer allowed to view this board' });
     expect(await closedWithin(inbox, 300)).toBe('still open');
     await inbox.close();

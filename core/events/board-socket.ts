@@ -52,6 +52,8 @@ export function attachBoardSockets(server: Server, services: Services, log: Logg
   const channels = createLiveChannels({ services, log, recheckMs: options.recheckMs ?? RECHECK_MS });
   const registry = createSocketRegistry();
   const presence = createPresence();
+  // A new organisation version (here or on another process) may take boards.view from a role.
+  services.onActivated(() => registry.recheckAll());
   // Sign-out, disabling and role changes on any process: forget the cached session here and check
   // that person's sockets again now.
   const unsubscribe = services.events.subscribe((events) => {

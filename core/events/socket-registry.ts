@@ -49,6 +49,10 @@ export function createSocketRegistry(limits = { perSession: SOCKETS_PER_SESSION,
     recheckPerson(userId: string): void {
       for (const socket of byPerson.get(userId) ?? []) socket.recheck();
     },
+    /** Every socket checks its access again (a new organisation version may have taken a permission away). */
+    recheckAll(): void {
+      for (const sockets of byPerson.values()) for (const socket of sockets) socket.recheck();
+    },
     count: (userId: string) => byPerson.get(userId)?.size ?? 0,
   };
 }
