@@ -7,7 +7,7 @@ import { createBoardService } from './board/board.service.ts';
 import { createEventBus } from './events/event-bus.ts';
 import { createEscalationEngine } from './escalation/escalation-engine.ts';
 import { createEscalationRepository } from './escalation/escalation.repository.ts';
-import { rulesWatching } from './escalation/applicable-rules.ts';
+import { mayWatch } from './escalation/applicable-rules.ts';
 import type { OrgModel } from './org/org-model.ts';
 import { createTaskRepository } from './tasks/task.repository.ts';
 import type { AfterChange } from './tasks/task-writer.ts';
@@ -39,7 +39,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   // The event path: every card write re-checks the card's escalations in the same transaction.
   const afterChange: AfterChange<{ model: OrgModel; now: Date }> = {
     prepare: async () => ({ model: await org.active(), now: now() }),
-    concerns: (card, { model }) => card.archived_at === null && (card.open_escalations > 0 || rulesWatching(model, card).length > 0),
+    concerns: (card, { model }) => card.archived_at === null && (card.open_escalations > 0 || mayWatch(model, card)),
     run: async (tx, card, { model, now }) => (card.archived_at === null ? engine.check(tx, card, model, now) : card),
   };
   const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, now });

@@ -209,6 +209,41 @@ describe.each(testDatabases)('escalations over the demo organisation on $kind', 
   });
 });
 
+describe.each(testDatabases)('escalations of cards with a person or nobody on $kind', (database) => {
+  // Monday 11:00 in Shanghai: inside the demo's business hours, so PT0M levels fire at once.
+  const monday = new Date('2026-03-02T03:00:00.000Z');
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(database, demoRoles(), { now: () => monday });
+  });
+  afterAll(() => t.dispose());
+
+  const claim = (assignTo?: { personId: string; roleId: null }) =>
+    t.services.tasks.create(null, { type: 'store.after-sales-case', title: '索赔 ¥800', fields: { case_type: 'lost_parcel', claim_amount: 800 }, ...(assignTo ? { assignTo } : {}) });
+
+  it('escalates an 800 CNY claim assigned straight to an agent, by the rules of the agent\'s role', async () => {
+    const [agent] = await t.services.users.holdersOf('after-sales-agent');
+    const card = await claim({ personId: agent!.id, roleId: null });
+    expect(card.roleId).toBe('store-manager'); // level 1 reassigned it
+    expect(await t.services.escalations.ledger({ taskId: card.id })).toEqual([
+      expect.objectContaining({ rule: 'after-sales-agent/claim-over-policy', level: 0, target_role: 'store-manager' }),
+    ]);
+  });
+
+  it('escalates an unassigned claim by the rules that name its task type', async () => {
+    const card = await claim();
+    expect(await t.services.escalations.ledger({ taskId: card.id })).toEqual([
+      expect.objectContaining({ rule: 'after-sales-agent/claim-over-policy', level: 0, target_role: 'store-manager' }),
+    ]);
+  });
+
+  it('leaves a person\'s card alone when none of their roles has a rule for it', async () => {
+    const [packer] = await t.services.users.holdersOf('packer-shipper');
+    const card = await claim({ personId: packer!.id, roleId: null });
+    expect(await t.services.escalations.ledger({ taskId: card.id })).toEqual([]);
+  });
+});
+
 describe.each(testDatabases)('escalations in business hours on $kind', (database) => {
   const org = `
 version: 1

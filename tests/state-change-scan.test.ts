@@ -1,6 +1,7 @@
 // The scheduler's SQL pass picks exactly the cards whose escalation state the engine would change now,
-// on every database: random cards (roles, types, statuses, fields, ages, open cycles) against rules
-// with and without applies_to, stop_when and enabled, checked against the engine's own rules in Node.
+// on every database: random cards (roles, types, statuses, fields, ages, open cycles; with a role, with
+// only a person, with neither) against rules with and without applies_to, stop_when and enabled,
+// checked against the engine's own rules in Node.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockSlices, sliceCount, tableBlocks } from '../core/db/block-slices.ts';
@@ -56,6 +57,8 @@ describe.each(testDatabases)('state-change scan on $kind', (database) => {
     db = await database.create();
     await migrateToLatest(db.kysely);
     const [user] = await db.kysely.insertInto('users').values({ email: 'u@example.test', display_name: 'U', password_hash: 'x' }).returning('id').execute();
+    // The assignee holds role a: a card of theirs without a role is watched by a's rules.
+    await db.kysely.insertInto('role_assignments').values({ user_id: user!.id, role_id: 'a' }).execute();
     const cards = fc.sample(cardArb, { numRuns: 300, seed: SEED });
     const rows = await db.kysely.insertInto('tasks').values(cards.map((c, i) => ({
       type: c.type, title: `c${i}`, status: c.status[0], category: c.status[1], position: `a${i}`, priority: 'normal', role_id: c.role,
@@ -77,7 +80,7 @@ describe.each(testDatabases)('state-change scan on $kind', (database) => {
       const when = statusApplies(definition, row.status) && holds(definition.when, data);
       const stop = definition.stop_when === undefined ? row.category === 'done' : holds(definition.stop_when, data);
       const open = cards[i]!.open.includes(key);
-      const watching = rulesWatching(model, row).some((w) => w.key === key);
+      const watching = rulesWatching(model, row, ['a']).some((w) => w.key === key);
       return open ? stop || !when : watching && when && !stop;
     })).map((row) => row.id);
   });

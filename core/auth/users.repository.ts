@@ -136,6 +136,9 @@ export function createUsersRepository(db: Kysely<Database>) {
     },
     holderIds,
     holdersOf: async (roleId: string): Promise<Person[]> => withRoles(db, await holderIds(roleId)),
+    /** The ids of a person's roles; `executor` lets a transaction ask (PGlite). */
+    roleIdsOf: async (userId: string, executor: Executor = db): Promise<string[]> =>
+      (await executor.selectFrom('role_assignments').select('role_id').where('user_id', '=', userId).orderBy('role_id').execute()).map((row) => row.role_id),
     /** People per role id, for the roles that are held at all. */
     async holderCounts(): Promise<Map<string, number>> {
       const rows = await db

@@ -1,5 +1,8 @@
-// Which escalations watch a card: those listed under the role the card sits with, switched on, whose
-// applies_to matches its type (and status, where given).
+// Which escalations watch a card: switched on, with an applies_to that matches its type (and status,
+// where given), listed under
+// - the role the card sits with, when it has one;
+// - each role of the person it is assigned to, when it has a person but no role;
+// - any role, when the card has neither and the rule names its task type (nobody's card is still seen).
 import type { Escalation } from '../org/format.schema.ts';
 import type { OrgModel } from '../org/org-model.ts';
 
@@ -10,14 +13,32 @@ export interface ApplicableRule {
   rule: Escalation;
 }
 
-export function rulesWatching(model: OrgModel, task: { role_id: string | null; type: string; status: string }): ApplicableRule[] {
-  if (task.role_id === null) return [];
-  const role = model.role(task.role_id);
-  if (!role) return [];
-  return role.escalations
-    .filter((rule) => rule.enabled !== false)
-    .filter((rule) => !rule.applies_to?.task_types || rule.applies_to.task_types.includes(task.type))
-    .map((rule) => ({ key: `${role.id}/${rule.id}`, role: role.id, rule }));
+export interface WatchableCard {
+  role_id: string | null;
+  assignee_id: string | null;
+  type: string;
+  status: string;
+}
+
+const forType = (rule: Escalation, type: string) => rule.enabled !== false && (!rule.applies_to?.task_types || rule.applies_to.task_types.includes(type));
+
+/** `assigneeRoles`: the roles of the card's assignee (read only for a card with a person and no role). */
+export function rulesWatching(model: OrgModel, task: WatchableCard, assigneeRoles: readonly string[] = []): ApplicableRule[] {
+  const unassigned = task.role_id === null && task.assignee_id === null;
+  const roles = task.role_id !== null ? [task.role_id] : unassigned ? model.definition.roles.map((role) => role.id) : assigneeRoles;
+  return roles.flatMap((id) => {
+    const role = model.role(id);
+    if (!role) return [];
+    return role.escalations
+      .filter((rule) => forType(rule, task.type) && (!unassigned || rule.applies_to?.task_types !== undefined))
+      .map((rule) => ({ key: `${role.id}/${rule.id}`, role: role.id, rule }));
+  });
+}
+
+/** Whether a rule may watch the card, without reading its assignee's roles (a person's card: any rule for its type). */
+export function mayWatch(model: OrgModel, task: WatchableCard): boolean {
+  if (task.role_id !== null || task.assignee_id === null) return rulesWatching(model, task).length > 0;
+  return model.definition.roles.some((role) => role.escalations.some((rule) => forType(rule, task.type)));
 }
 
 /** Whether a status still counts for the rule (the cycle's own filter, not the stop condition). */

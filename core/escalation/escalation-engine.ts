@@ -28,7 +28,7 @@ const CLOCK_PATHS = /"(task\.(age_hours|idle_hours|overdue_hours|business_age_ho
 export interface EngineDeps {
   escalations: EscalationRepository;
   tasks: TaskRepository;
-  users: Pick<UsersRepository, 'holderIds'>;
+  users: Pick<UsersRepository, 'holderIds' | 'roleIdsOf'>;
   modelOf: (versionId: number, tx: Transaction<Database>) => Promise<OrgModel | undefined>;
   /** The card's address in the product, for links in outgoing messages. */
   cardUrl: (taskId: number) => string;
@@ -57,7 +57,9 @@ export function createEscalationEngine(deps: EngineDeps) {
     // open_escalations counts the open cycles (kept below), so a card with none needs no query for them.
     const cycles = card.open_escalations === 0 ? [] : await deps.escalations.openCycles(tx, card.id);
     const open = new Map(cycles.map((cycle) => [cycle.rule, cycle]));
-    const watching = rulesWatching(model, card);
+    // A person's card without a role is watched by the rules of that person's roles.
+    const assigneeRoles = card.role_id === null && card.assignee_id !== null ? await deps.users.roleIdsOf(card.assignee_id, tx) : [];
+    const watching = rulesWatching(model, card, assigneeRoles);
     const keys = new Set([...watching.map((w) => w.key), ...open.keys()]);
     let current = card;
     let openCount = open.size;

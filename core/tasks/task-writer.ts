@@ -14,7 +14,7 @@ export type Changes = Record<string, [unknown, unknown]>;
 export type Record_ = (task: TaskRow, type: EventType, actor: Actor | null, action: string, changes: Changes, note?: string) => Promise<void>;
 
 /** The part of a card that decides whether the event path has anything to do with it. */
-export type WatchedCard = Pick<TaskRow, 'type' | 'status' | 'role_id' | 'archived_at' | 'open_escalations'>;
+export type WatchedCard = Pick<TaskRow, 'type' | 'status' | 'role_id' | 'assignee_id' | 'archived_at' | 'open_escalations'>;
 
 /** Runs after every change in the same transaction (the escalation engine's event path). */
 export interface AfterChange<Context> {
@@ -107,7 +107,7 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
 
 function pickWatched(values: object): Partial<WatchedCard> {
   const picked: Record<string, unknown> = {};
-  for (const key of ['type', 'status', 'role_id', 'archived_at', 'open_escalations'] as const) {
+  for (const key of ['type', 'status', 'role_id', 'assignee_id', 'archived_at', 'open_escalations'] as const) {
     if (key in values) picked[key] = (values as Record<string, unknown>)[key];
   }
   return picked as Partial<WatchedCard>;
