@@ -17,6 +17,7 @@ import { validateFields } from './fields.ts';
 import { archived, notFound, staleVersion } from './task-errors.ts';
 import { toTaskView, type TaskView } from './task-view.ts';
 import { createCardExtras } from './card-extras.ts';
+import { notifyPerson } from './personal-notices.ts';
 import { createLinksRepository } from './links.repository.ts';
 import { createTaskWriter, type AfterChange, type Changes } from './task-writer.ts';
 import { createApprovalService, type ApprovalView } from '../workflow/approval.service.ts';
@@ -143,6 +144,7 @@ export function createTaskService(deps: TaskServiceDeps) {
           ...assignment,
         });
         await record(row, 'task.created', actor, 'created', { status: [null, row.status], title: [null, row.title] });
+        await notifyPerson(tx, { userId: row.assignee_id, actorId: actor?.id ?? null, task: row, kind: 'assigned' });
         return row;
       });
       return toTaskView(created);
@@ -182,6 +184,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         const updated = await repo.updateVersioned(tx, row.id, expectedVersion, next);
         if (!updated) throw staleVersion((await repo.find(row.id, tx)) ?? row, expectedVersion);
         await record(updated, 'task.assigned', actor, 'assigned', diff(pick(row, ['assignee_id', 'role_id']), next));
+        if (updated.assignee_id !== row.assignee_id) await notifyPerson(tx, { userId: updated.assignee_id, actorId: actor.id, task: updated, kind: 'assigned' });
         return updated;
       });
       return toTaskView(assigned);

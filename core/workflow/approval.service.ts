@@ -16,6 +16,7 @@ import { canonicalJson } from '../org/canonical.ts';
 import type { OrgService } from '../org/org.service.ts';
 import { holdLimits, moveTask, type MovePlan } from '../tasks/move.ts';
 import { notFound, staleVersion } from '../tasks/task-errors.ts';
+import { notifyPerson } from '../tasks/personal-notices.ts';
 import type { TaskRepository, TaskRow } from '../tasks/task.repository.ts';
 import type { Record_, TaskWriter } from '../tasks/task-writer.ts';
 import { toTaskView } from '../tasks/task-view.ts';
@@ -160,14 +161,17 @@ export function createApprovalService(deps: {
         const note = own && !approval.self_approval ? ['own approval, not counted', comment].filter(Boolean).join(': ') : comment;
         await record(row, 'task.approval_decided', actor, approve ? 'approval_approved' : 'approval_rejected', {}, note ?? undefined);
         let task = row;
+        const tellRequester = (kind: 'approval.approved' | 'approval.rejected') => notifyPerson(tx, { userId: approval.requested_by, actorId: actor.id, task, kind });
         if (!approve) {
           await deps.approvals.close(tx, approvalId, 'rejected');
           if (rejectTo) {
             task = await applyUpdate(tx, row, { status: rejectTo, category: categoryOf(type, rejectTo)!, position: positionBetween(lastPosition, null) });
             await record(task, 'task.transitioned', actor, 'moved', { status: [row.status, rejectTo] }, 'request rejected');
           }
+          await tellRequester('approval.rejected');
         } else if (decisions.filter((d) => d.approve && counted(approval, d)).length >= approval.required) {
           task = await carryOut(tx, record, { approval, row, plan, actor });
+          if (plan) await tellRequester('approval.approved');
         }
         return { approval: approvalView((await deps.approvals.find(approvalId, tx))!), task: toTaskView(task) };
       });
