@@ -11,6 +11,7 @@ import { mayWatch } from './escalation/applicable-rules.ts';
 import type { OrgModel } from './org/org-model.ts';
 import { createTaskRepository } from './tasks/task.repository.ts';
 import type { AfterChange } from './tasks/task-writer.ts';
+import type { PersonCaps } from './tasks/person-caps.ts';
 import { createTaskService } from './tasks/task.service.ts';
 import type { Db } from './db/create-db.ts';
 import type { Logger } from './logger.ts';
@@ -21,7 +22,7 @@ import { createWebhookTargets } from './notifications/webhook-targets.ts';
 
 /** `now`: the clock for escalations and task timestamps (tests set it; the product uses the real one). */
 /** `webhookAllowHosts`: local or private hosts webhooks may reach all the same (WEBHOOK_ALLOW_HOSTS). */
-export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatalogue; now?: () => Date; publicUrl?: string; webhookAllowHosts?: readonly string[] }) {
+export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatalogue; now?: () => Date; publicUrl?: string; webhookAllowHosts?: readonly string[]; caps?: PersonCaps }) {
   const now = deps.now ?? (() => new Date());
   const catalogue = deps.catalogue ?? coreCatalogue();
   const users = createUsersRepository(deps.db.kysely);
@@ -31,7 +32,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const auth = createAuthService({ db: deps.db.kysely, users, org, now, announce: () => events.announce() });
   const people = createPeopleService({ users, org, auth });
   const boardRepository = createBoardRepository(deps.db.kysely);
-  const boards = createBoardService({ boards: boardRepository, org, users });
+  const boards = createBoardService({ boards: boardRepository, org, users, ...(deps.caps ? { caps: deps.caps } : {}) });
   const events = createEventBus(deps.db, deps.log.child({ module: 'events' }));
   const escalations = createEscalationRepository(deps.db.kysely);
   const taskRepository = createTaskRepository(deps.db.kysely);
@@ -42,7 +43,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     concerns: (card, { model }) => card.archived_at === null && (card.open_escalations > 0 || mayWatch(model, card)),
     run: async (tx, card, { model, now }) => (card.archived_at === null ? engine.check(tx, card, model, now) : card),
   };
-  const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, now });
+  const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, now, ...(deps.caps ? { caps: deps.caps } : {}) });
   const webhookTargets = createWebhookTargets({ allowHosts: deps.webhookAllowHosts ?? [] });
   const activation = createActivationReactions({ org, boards, boardRepository, events, log: deps.log.child({ module: 'org' }) });
   return {

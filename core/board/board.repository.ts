@@ -4,6 +4,7 @@ import type { BoardsTable, Database } from '../db/schema.ts';
 import { BOARD_CARD_SOURCE, type ComputedCardKey } from '../tasks/task-view.ts';
 import { createTtlCache } from '../ttl-cache.ts';
 import type { BoardDefinition, CardFilters } from './board.schema.ts';
+import { holdPersonCap } from '../tasks/person-caps.ts';
 
 export type BoardRow = Selectable<BoardsTable>;
 
@@ -81,8 +82,12 @@ export function createBoardRepository(db: Kysely<Database>) {
         .where((eb) => eb.or([eb('owner_id', '=', userId), eb('shared', '=', true)]))
         .orderBy('name')
         .execute(),
-    addView: (view: { board_id: string; owner_id: string; name: string; filters: CardFilters; shared: boolean }) =>
-      db.insertInto('saved_views').values({ ...view, filters: JSON.stringify(view.filters) }).returningAll().executeTakeFirstOrThrow(),
+    /** Refused (429) when the owner already keeps `cap` views. */
+    addView: (view: { board_id: string; owner_id: string; name: string; filters: CardFilters; shared: boolean }, cap: number) =>
+      db.transaction().execute(async (tx) => {
+        await holdPersonCap(tx, { kind: 'saved_views', userId: view.owner_id, limit: cap, now: new Date() });
+        return tx.insertInto('saved_views').values({ ...view, filters: JSON.stringify(view.filters) }).returningAll().executeTakeFirstOrThrow();
+      }),
     /** Only the owner removes a view; false when there is no such view of theirs. */
     async removeView(boardId: string, id: number, ownerId: string): Promise<boolean> {
       const result = await db.deleteFrom('saved_views').where('id', '=', id).where('board_id', '=', boardId).where('owner_id', '=', ownerId).executeTakeFirst();

@@ -6,6 +6,7 @@ import type { TaskTypeDefinition } from '../org/format.schema.ts';
 import type { OrgModel } from '../org/org-model.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
+import { PERSON_CAPS, type PersonCaps } from '../tasks/person-caps.ts';
 import type { BoardRepository, BoardRow } from './board.repository.ts';
 import { laneField, laneKeySql, orderLanes, type Lane } from './swimlanes.ts';
 import type { BoardDefinition, CardFilters } from './board.schema.ts';
@@ -69,7 +70,8 @@ function viewOf(row: { id: number; name: string; filters: Record<string, string>
   return { id: row.id, name: row.name, filters: row.filters, shared: row.shared, ownerId: row.owner_id };
 }
 
-export function createBoardService(deps: { boards: BoardRepository; org: OrgService; users: Pick<UsersRepository, 'displayNames'> }) {
+export function createBoardService(deps: { boards: BoardRepository; org: OrgService; users: Pick<UsersRepository, 'displayNames'>; caps?: PersonCaps }) {
+  const caps = deps.caps ?? PERSON_CAPS;
   /** The lanes of a board with swimlanes that its shown cards fall into, in order; none without. */
   async function lanes(board: BoardRow, filters: CardFilters, now: Date): Promise<Lane[]> {
     const key = laneKeySql(board.swimlanes);
@@ -103,7 +105,7 @@ export function createBoardService(deps: { boards: BoardRepository; org: OrgServ
     },
     async addView(boardId: string, actor: Actor, view: { name: string; filters: CardFilters; shared: boolean }) {
       checkFilters(await this.get(boardId), view.filters);
-      return viewOf(await deps.boards.addView({ board_id: boardId, owner_id: actor.id, name: view.name, filters: view.filters, shared: view.shared }));
+      return viewOf(await deps.boards.addView({ board_id: boardId, owner_id: actor.id, name: view.name, filters: view.filters, shared: view.shared }, caps.savedViews));
     },
     async removeView(boardId: string, viewId: number, actor: Actor) {
       if (!(await deps.boards.removeView(boardId, viewId, actor.id))) throw new AppError('NOT_FOUND', `You have no view ${viewId} on board "${boardId}".`);

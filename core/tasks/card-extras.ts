@@ -8,8 +8,11 @@ import type { TaskRepository } from './task.repository.ts';
 import type { TaskWriter } from './task-writer.ts';
 import type { TaskTypeDefinition } from '../org/format.schema.ts';
 import { refuseIfReadOnly } from '../workflow/edit-rules.ts';
+import { holdPersonCap, PERSON_CAPS, type PersonCaps } from './person-caps.ts';
 
-export function createCardExtras({ repo, links, write, typeOf }: { repo: TaskRepository; links: ReturnType<typeof createLinksRepository>; write: TaskWriter; typeOf: (id: string) => Promise<TaskTypeDefinition> }) {
+export function createCardExtras({ repo, links, write, typeOf, caps = PERSON_CAPS, now = () => new Date() }: {
+  repo: TaskRepository; links: ReturnType<typeof createLinksRepository>; write: TaskWriter; typeOf: (id: string) => Promise<TaskTypeDefinition>; caps?: PersonCaps; now?: () => Date;
+}) {
   /** The card, unless its state is read-only (links are part of the card; comments are not). */
   async function changeable(id: number) {
     const row = await repo.find(id);
@@ -28,6 +31,7 @@ export function createCardExtras({ repo, links, write, typeOf }: { repo: TaskRep
         throw new AppError('VALIDATION_FAILED', `Card ${input.toTaskId} cannot be linked here.`, { issues: [{ path: 'toTaskId', message: 'no such other card' }] });
       }
       return write(async (tx, record) => {
+        await holdPersonCap(tx, { kind: 'links', userId: actor.id, limit: caps.linksPerDay, now: now() });
         const link = await links.insert(tx, { task_id: id, kind: input.kind, target_task_id: input.toTaskId ?? null, url: input.url ?? null, title: input.title ?? null, created_by: actor.id });
         await record(row, 'task.linked', actor, 'linked', { link: [null, { kind: link.kind, to: link.target_task_id ?? link.url }] });
         return { id: link.id, kind: link.kind, toTaskId: link.target_task_id, url: link.url, title: link.title };
@@ -49,6 +53,7 @@ export function createCardExtras({ repo, links, write, typeOf }: { repo: TaskRep
       const row = await repo.find(id);
       if (!row) throw notFound(id);
       return write(async (tx, record) => {
+        await holdPersonCap(tx, { kind: 'comments', userId: actor.id, limit: caps.commentsPerDay, now: now() });
         const comment = await repo.addComment(tx, id, actor.id, body);
         await record(row, 'task.commented', actor, 'commented', {}, body.slice(0, 200));
         return { id: comment.id, body: comment.body, authorId: actor.id, createdAt: comment.created_at.toISOString() };

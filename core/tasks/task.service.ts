@@ -18,6 +18,7 @@ import { archived, notFound, staleVersion } from './task-errors.ts';
 import { toTaskView, type TaskView } from './task-view.ts';
 import { createCardExtras } from './card-extras.ts';
 import { notifyPerson } from './personal-notices.ts';
+import type { PersonCaps } from './person-caps.ts';
 import { createLinksRepository } from './links.repository.ts';
 import { createTaskWriter, type AfterChange, type Changes } from './task-writer.ts';
 import { createApprovalService, type ApprovalView } from '../workflow/approval.service.ts';
@@ -61,6 +62,8 @@ export interface TaskServiceDeps {
   /** Runs on every changed card inside its transaction (the escalation engine's event path). */
   afterChange?: AfterChange<unknown>;
   now?: () => Date;
+  /** Per-person caps on comments and links (tests lower them). */
+  caps?: PersonCaps;
 }
 
 
@@ -81,7 +84,9 @@ export function createTaskService(deps: TaskServiceDeps) {
   const { prepareAssignment, assignee } = createAssigner({ users: deps.users, repo, boards: deps.boards });
 
   const { write, writeCard, change } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
-  const extras = createCardExtras({ repo, links: createLinksRepository(deps.db.kysely), write, typeOf: async (id) => typeOf(await deps.org.active(), id) });
+  const extras = createCardExtras({
+    repo, links: createLinksRepository(deps.db.kysely), write, typeOf: async (id) => typeOf(await deps.org.active(), id), now, ...(deps.caps ? { caps: deps.caps } : {}),
+  });
   const approvals = createApprovalService({
     approvals: createApprovalsRepository(deps.db.kysely), tasks: repo, boards: deps.boards, users: deps.users, org: deps.org, write, now,
   });

@@ -8,6 +8,7 @@ import type { AppEnv } from '../../core/http/env.ts';
 import { readRoleSources } from '../../core/org/read-sources.ts';
 import type { SourceFile } from '../../core/org/yaml-source.ts';
 import { createServices, type Services } from '../../core/services.ts';
+import type { PersonCaps } from '../../core/tasks/person-caps.ts';
 import type { TestDb, TestDatabase } from './databases.ts';
 import { memoryLogger } from './silent-logger.ts';
 
@@ -32,12 +33,12 @@ export const demoRoles = (): SourceFile[] => readRoleSources('roles', 'roles');
 export async function createTestApp(
   database: TestDatabase,
   sources: SourceFile[] = demoRoles(),
-  options: { now?: () => Date; trustProxy?: number; webhookAllowHosts?: string[] } = {},
+  options: { now?: () => Date; trustProxy?: number; webhookAllowHosts?: string[]; caps?: PersonCaps } = {},
 ): Promise<TestApp> {
   const db = await database.create();
   const { schemaVersion } = await migrateToLatest(db.kysely);
   const { log, lines } = memoryLogger();
-  const services = createServices({ db, log, ...(options.now ? { now: options.now } : {}), ...(options.webhookAllowHosts ? { webhookAllowHosts: options.webhookAllowHosts } : {}) });
+  const services = createServices({ db, log, ...(options.now ? { now: options.now } : {}), ...(options.webhookAllowHosts ? { webhookAllowHosts: options.webhookAllowHosts } : {}), ...(options.caps ? { caps: options.caps } : {}) });
   await services.org.activate(sources, { baseVersionId: null, authorId: null, origin: 'roles-folder' });
   await seedMembers((await services.org.active()).definition.members, services.users);
   await services.boards.ensureTemplates();

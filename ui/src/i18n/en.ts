@@ -210,6 +210,7 @@ export const en = {
   'reason.approval_pending': 'the card waits for an approval; withdraw the request to change it.',
   'reason.changed_since_request': 'the card changed since approval was asked for; it cannot be approved as it is now.',
   'reason.own_request': 'this is your own request: withdraw it instead of rejecting it.',
+  'reason.person_cap': 'you have reached the most one person may add ({limit}); delete something or try again later.',
   'reason.guard_failed': 'the rule for this move cannot be checked right now (the roles file needs fixing); ask your team lead.',
   'reason.duplicate': 'something with the same name or key already exists.',
   'reason.missing_reference': 'it refers to something that no longer exists.',

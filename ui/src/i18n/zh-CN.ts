@@ -212,6 +212,7 @@ export const zhCN: Record<MessageKey, string> = {
   'reason.approval_pending': '卡片正在等待审批；撤回申请后才能修改。',
   'reason.changed_since_request': '提交审批后卡片已被修改，不能按现在的内容批准。',
   'reason.own_request': '这是你自己提交的申请：请撤回，而不是驳回。',
+  'reason.person_cap': '已达到每人可添加的上限（{limit}）；请先删除一些，或稍后再试。',
   'reason.guard_failed': '这一步的规则暂时无法检查（角色文件需要修正），请联系组长。',
   'reason.duplicate': '已有同名或同编号的内容。',
   'reason.missing_reference': '它引用的内容已经不存在了。',
