@@ -7,6 +7,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 
+const commaList = z.string().transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean));
+const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
+
 const envSchema = z.object({
   PORT: portSchema.default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -30,6 +33,8 @@ const envSchema = z.object({
     .refine((entries) => entries.every((entry) => splitHost(entry) !== null), 'expected host names separated by commas, each `name` or `name:port`')
     .default([]),
   DEMO_MEMBERS: z.enum(['auto', 'on', 'off']).default('auto'),
+  PLUGINS: commaList.refine((entries) => entries.every((entry) => /^(\.{1,2}\/|\/)/.test(entry) || PACKAGE_NAME.test(entry)), 'expected local paths (./…, /…) or package names, separated by commas').default([]),
+  PLUGINS_REQUIRED: commaList.default([]),
   WEBHOOK_ALLOW_HOSTS: z
     .string()
     .transform((value) => value.split(',').map((host) => host.trim()).filter(Boolean))
@@ -52,6 +57,8 @@ const FIXES: Record<keyof z.infer<typeof envSchema>, string> = {
   TRUST_PROXY: 'set TRUST_PROXY to the number of proxies of yours in front of Dutyboard (true means 1), or false when clients connect directly',
   ALLOWED_HOSTS: 'set ALLOWED_HOSTS to the other names the server is reached by, e.g. ALLOWED_HOSTS=board.internal,10.0.0.5:8787',
   DEMO_MEMBERS: 'set DEMO_MEMBERS to auto (only on a local server), on or off',
+  PLUGINS: 'list the plugins to load by local path or package name, comma-separated, e.g. PLUGINS=./plugins/examples/warehouse',
+  PLUGINS_REQUIRED: 'list the plugins (ids or PLUGINS entries) without which the server must not start, e.g. PLUGINS_REQUIRED=warehouse',
 };
 
 export interface Config {
@@ -74,6 +81,10 @@ export interface Config {
   demoMembers: boolean;
   /** Hosts webhooks may reach although they are on this machine or a private network. */
   webhookAllowHosts: string[];
+  /** Plugins to load (PLUGINS): local paths or package names. None by default: the examples are not for production. */
+  plugins: string[];
+  /** Plugins (ids or PLUGINS entries) whose failure stops the start with exit code 2. */
+  requiredPlugins: string[];
 }
 
 /** Thrown for a bad environment; main prints its one-line message and exits with code 2. */
@@ -107,5 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = Bo
     allowedHosts: e.ALLOWED_HOSTS,
     demoMembers: e.DEMO_MEMBERS === 'on' || (e.DEMO_MEMBERS === 'auto' && isLoopbackAddress(e.HOST) && isLocalUrl(publicUrl)),
     webhookAllowHosts: e.WEBHOOK_ALLOW_HOSTS,
+    plugins: e.PLUGINS,
+    requiredPlugins: e.PLUGINS_REQUIRED,
   };
 }

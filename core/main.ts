@@ -15,6 +15,7 @@ import { warnAboutDemoPasswords } from './auth/seed-members.ts';
 import { closeOperationRegistry } from './rules/json-logic.ts';
 import { uiDir } from './paths.ts';
 import { createServices } from './services.ts';
+import { loadPlugins, pluginSource, RequiredPluginError } from './plugins/loader.ts';
 
 const SHUTDOWN_GRACE_MS = 4000;
 const HOUSEKEEPING_EVERY_MS = 5 * 60_000;
@@ -60,7 +61,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const services = createServices({ db, log, publicUrl: config.publicUrl, webhookAllowHosts: config.webhookAllowHosts });
+  let plugins;
+  try {
+    plugins = await loadPlugins(config.plugins.map((entry) => pluginSource(entry)), { log: log.child({ module: 'plugins' }), required: config.requiredPlugins });
+  } catch (error) {
+    if (!(error instanceof RequiredPluginError)) throw error;
+    await db.close();
+    exitWithConfigError(new ConfigError(`${error.message}. Fix the plugin, or take it out of PLUGINS_REQUIRED.`));
+  }
+  const services = createServices({ db, log, publicUrl: config.publicUrl, webhookAllowHosts: config.webhookAllowHosts, plugins });
   try {
     await loadRolesAtStart(config.rolesDir, services, log, { demoMembers: config.demoMembers });
   } catch (error) {

@@ -15,16 +15,26 @@ import type { PersonCaps } from './tasks/person-caps.ts';
 import { createTaskService } from './tasks/task.service.ts';
 import type { Db } from './db/create-db.ts';
 import type { Logger } from './logger.ts';
-import { coreCatalogue, type OrgCatalogue } from './org/catalogue.ts';
+import { catalogueWith, type OrgCatalogue } from './org/catalogue.ts';
+import { registerCoreMetrics } from './kpis/core-metrics.ts';
+import { createMetricRegistry } from './kpis/metric-registry.ts';
+import type { LoadedPlugins } from './plugins/loader.ts';
+import { createHookRunner } from './plugins/hooks.ts';
 import { createActivationReactions } from './org/activation.ts';
 import { createOrgService } from './org/org.service.ts';
 import { createWebhookTargets } from './notifications/webhook-targets.ts';
 
 /** `now`: the clock for escalations and task timestamps (tests set it; the product uses the real one). */
 /** `webhookAllowHosts`: local or private hosts webhooks may reach all the same (WEBHOOK_ALLOW_HOSTS). */
-export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatalogue; now?: () => Date; publicUrl?: string; webhookAllowHosts?: readonly string[]; caps?: PersonCaps }) {
+/** `plugins`: what the loader loaded (core/plugins/loader.ts); `hookTimeBoxMs`: how long a beforeTransition hook may take. */
+export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatalogue; now?: () => Date; publicUrl?: string; webhookAllowHosts?: readonly string[]; caps?: PersonCaps; plugins?: LoadedPlugins; hookTimeBoxMs?: number }) {
   const now = deps.now ?? (() => new Date());
-  const catalogue = deps.catalogue ?? coreCatalogue();
+  const plugins = deps.plugins ?? { plugins: [], statuses: [] };
+  const catalogue = deps.catalogue ?? catalogueWith(plugins.plugins);
+  const metrics = registerCoreMetrics(createMetricRegistry());
+  for (const plugin of plugins.plugins) for (const [id, metric] of Object.entries(plugin.metrics ?? {})) metrics.register(id, metric);
+  const hooks = createHookRunner(plugins.plugins, deps.log.child({ module: 'plugins' }), deps.hookTimeBoxMs);
+  let detachHooks: (() => void) | undefined;
   const users = createUsersRepository(deps.db.kysely);
   // `events` is created below; an activation is announced only after start.
   const org = createOrgService({ db: deps.db.kysely, catalogue, users, log: deps.log.child({ module: 'org' }), now, announce: () => events.announce() });
@@ -43,12 +53,15 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     concerns: (card, { model }) => card.archived_at === null && (card.open_escalations > 0 || mayWatch(model, card)),
     run: async (tx, card, { model, now }) => (card.archived_at === null ? engine.check(tx, card, model, now) : card),
   };
-  const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, now, ...(deps.caps ? { caps: deps.caps } : {}) });
+  const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, beforeTransition: hooks.beforeTransition, now, ...(deps.caps ? { caps: deps.caps } : {}) });
   const webhookTargets = createWebhookTargets({ allowHosts: deps.webhookAllowHosts ?? [] });
   const activation = createActivationReactions({ org, boards, boardRepository, events, log: deps.log.child({ module: 'org' }) });
   return {
     db: deps.db,
     catalogue,
+    /** Core's metrics and the loaded plugins'. */
+    metrics,
+    plugins,
     users,
     org,
     auth,
@@ -63,8 +76,14 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     /** Runs `react` after every activation, made here or on another process (the schedulers). */
     onActivated: activation.onActivated,
     /** Background parts: the event reader (and its LISTEN connection on PostgreSQL). */
-    start: () => events.start(),
-    stop: () => events.stop(),
+    start: async () => {
+      await events.start();
+      detachHooks = hooks.attach(events);
+    },
+    stop: async () => {
+      detachHooks?.();
+      await events.stop();
+    },
   };
 }
 

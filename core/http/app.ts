@@ -13,6 +13,7 @@ import { orgRoutes } from '../org/org.routes.ts';
 import { tasksRoutes } from '../tasks/tasks.routes.ts';
 import { readsRoutes } from '../reads/reads.routes.ts';
 import { approvalsRoutes } from '../workflow/approvals.routes.ts';
+import { pluginsRoutes } from '../plugins/plugins.routes.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
@@ -51,9 +52,10 @@ export function apiRoutes({ services, schemaVersion, startedAt, trustProxy }: Ap
     .route('/', boardsRoutes(services.boards))
     .route('/', tasksRoutes(services.tasks))
     .route('/', readsRoutes(services))
-    .route('/', kpisRoutes(services))
+    .route('/', kpisRoutes(services, services.metrics))
     .route('/', approvalsRoutes(services.tasks))
     .route('/', webhooksRoutes(services.db.kysely, services.webhookTargets))
+    .route('/', pluginsRoutes(services.plugins.statuses))
     .route('/', escalationsRoutes(services.escalations, { db: services.db.kysely, org: services.org, now: services.now }));
 }
 

@@ -2,6 +2,7 @@
 import { CORE_PERMISSIONS, POWERFUL_CORE_PERMISSIONS } from '../auth/permissions.ts';
 import { CORE_METRICS } from '../kpis/core-metrics.ts';
 import { CORE_TASK_TYPES } from '../tasks/core-task-types.ts';
+import type { ParsedPlugin } from '../plugins/contract.ts';
 import type { TaskTypeDefinition } from './format.schema.ts';
 
 export interface OrgCatalogue {
@@ -21,5 +22,17 @@ export function coreCatalogue(): OrgCatalogue {
     metrics: new Set(Object.keys(CORE_METRICS)),
     taskTypes: new Map(CORE_TASK_TYPES.map((type) => [type.id, type])),
     reservedPrefixes: new Set(['core']),
+  };
+}
+
+/** Core's catalogue with the loaded plugins' task types, permissions and metrics, and their ids reserved. */
+export function catalogueWith(plugins: readonly ParsedPlugin[], base: OrgCatalogue = coreCatalogue()): OrgCatalogue {
+  const permissions = plugins.flatMap((plugin) => plugin.permissions ?? []);
+  return {
+    permissions: new Set([...base.permissions, ...permissions.map((permission) => permission.id)]),
+    powerfulPermissions: new Set([...base.powerfulPermissions, ...permissions.filter((permission) => permission.powerful).map((permission) => permission.id)]),
+    metrics: new Set([...base.metrics, ...plugins.flatMap((plugin) => Object.keys(plugin.metrics ?? {}))]),
+    taskTypes: new Map([...base.taskTypes, ...plugins.flatMap((plugin) => plugin.taskTypes.map((type) => [type.id, type] as const))]),
+    reservedPrefixes: new Set([...base.reservedPrefixes, ...plugins.map((plugin) => plugin.id)]),
   };
 }

@@ -7,7 +7,7 @@ import { OWN_DEPARTMENT } from './grants.ts';
 import { errorAt, type Located } from './located.ts';
 import type { MergedOrg } from './merge-files.ts';
 import type { OrgError, PathSegment } from './org-error.ts';
-import { suggest } from './suggest.ts';
+import { notLoadedPlugin, suggest } from './suggest.ts';
 import type { PartKind, Unreadable } from './unreadable.ts';
 
 interface Known {
@@ -22,7 +22,7 @@ function checkEntries(at: Located<unknown>, key: string, entries: readonly Grant
   const errors: OrgError[] = [];
   const ref = (sub: PathSegment[], what: string, id: string, list: string[], kind?: PartKind) => {
     if (kind && known.unreadable.has(kind, id)) return;
-    if (!list.includes(id)) errors.push(errorAt(at, [key, ...sub], 'unresolved_ref', `unknown ${what} "${id}"`, suggest(id, list)));
+    if (!list.includes(id)) errors.push(errorAt(at, [key, ...sub], 'unresolved_ref', `unknown ${what} "${id}"${notLoadedPlugin(id, list)}`, suggest(id, list)));
   };
   entries.forEach((entry, i) => {
     const permission = typeof entry === 'string' ? entry : entry.permission;

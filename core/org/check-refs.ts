@@ -10,7 +10,7 @@ import type { FieldDefinition, TaskTypeDefinition } from './format.schema.ts';
 import { errorAt, type Located } from './located.ts';
 import type { MergedOrg } from './merge-files.ts';
 import type { OrgError, PathSegment } from './org-error.ts';
-import { suggest } from './suggest.ts';
+import { notLoadedPlugin, suggest } from './suggest.ts';
 import type { PartKind, Unreadable } from './unreadable.ts';
 
 export function allTaskTypes(merged: MergedOrg, catalogue: OrgCatalogue): Map<string, TaskTypeDefinition> {
@@ -27,7 +27,7 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
   const ref = (at: Located<unknown>, sub: PathSegment[], what: string, id: string, known: Iterable<string>, kind?: PartKind) => {
     if (kind && unreadable.has(kind, id)) return;
     const list = [...known];
-    if (!list.includes(id)) errors.push(errorAt(at, sub, 'unresolved_ref', `unknown ${what} "${id}"`, suggest(id, kind ? [...list, ...unreadable.idsOf(kind)] : list)));
+    if (!list.includes(id)) errors.push(errorAt(at, sub, 'unresolved_ref', `unknown ${what} "${id}"${notLoadedPlugin(id, list)}`, suggest(id, kind ? [...list, ...unreadable.idsOf(kind)] : list)));
   };
 
   for (const at of merged.departments) {
@@ -172,7 +172,7 @@ function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue,
       if (transition.approval.reject_to !== undefined) stateRef(['workflow', 'transitions', i, 'approval', 'reject_to'], transition.approval.reject_to);
     }
     if (transition.requires && !catalogue.permissions.has(transition.requires)) {
-      errors.push(errorAt(at, ['workflow', 'transitions', i, 'requires'], 'unresolved_ref', `unknown permission "${transition.requires}"`, suggest(transition.requires, catalogue.permissions)));
+      errors.push(errorAt(at, ['workflow', 'transitions', i, 'requires'], 'unresolved_ref', `unknown permission "${transition.requires}"${notLoadedPlugin(transition.requires, catalogue.permissions)}`, suggest(transition.requires, catalogue.permissions)));
     }
     transition.required_fields?.forEach((field, j) => {
       if (!fieldIds.includes(field)) {

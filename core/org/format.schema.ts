@@ -174,7 +174,7 @@ const workflow = z.strictObject({
   ),
 });
 
-const taskType = z.strictObject({
+export const taskTypeSchema = z.strictObject({
   id: taskTypeId,
   name: displayName,
   description: z.string().optional(),
@@ -285,7 +285,7 @@ export const roleFileSchema = z.strictObject({
   policies: z.record(fieldId, policyValue).optional(),
   departments: z.array(department).optional(),
   roles: z.array(role).optional(),
-  task_types: z.array(taskType).optional(),
+  task_types: z.array(taskTypeSchema).optional(),
   members: z.array(member).optional(),
 });
 
@@ -297,7 +297,7 @@ export type Role = z.output<typeof role>;
 export type Duty = z.output<typeof duty>;
 export type Kpi = z.output<typeof kpi>;
 export type Escalation = z.output<typeof escalation>;
-export type TaskTypeDefinition = z.output<typeof taskType>;
+export type TaskTypeDefinition = z.output<typeof taskTypeSchema>;
 export type FieldDefinition = z.output<typeof fieldDefinition>;
 export type Member = z.output<typeof member>;
 export type DisplayName = z.output<typeof displayName>;

@@ -35,3 +35,14 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
   }
   return best?.name;
 }
+
+/**
+ * For a namespaced name none of whose namespace is known and that is no typo of a known name: that it
+ * would come from a plugin that is not loaded (`warehouse.receipt` → plugin "warehouse"); else ''.
+ */
+export function notLoadedPlugin(input: string, candidates: Iterable<string>): string {
+  const namespace = input.split('.')[0]!;
+  const known = [...candidates];
+  if (!input.includes('.') || known.some((name) => name.startsWith(`${namespace}.`)) || suggest(input, known)) return '';
+  return `: it would come from plugin "${namespace}", which is not loaded (list it in PLUGINS)`;
+}

@@ -26,6 +26,8 @@ import { createApprovalsRepository } from '../workflow/approvals.repository.ts';
 import { refuseIfReadOnly, refuseLockedFields } from '../workflow/edit-rules.ts';
 import type { TaskRepository, TaskRow } from './task.repository.ts';
 import { holdLimits, moveTask, type MoveInput } from './move.ts';
+import type { TransitionContext } from '../plugins/contract.ts';
+import type { VetoResult } from '../plugins/hooks.ts';
 
 export interface NewTask {
   type: string;
@@ -61,11 +63,19 @@ export interface TaskServiceDeps {
   afterCommit: () => void;
   /** Runs on every changed card inside its transaction (the escalation engine's event path). */
   afterChange?: AfterChange<unknown>;
+  /** Plugins' say before a card changes state (outside any transaction); a veto refuses the move. */
+  beforeTransition?: (ctx: TransitionContext) => Promise<VetoResult | undefined>;
   now?: () => Date;
   /** Per-person caps on comments and links (tests lower them). */
   caps?: PersonCaps;
 }
 
+
+async function refuseIfVetoed(ask: NonNullable<TaskServiceDeps['beforeTransition']>, row: TaskRow, to: string, actor: Actor): Promise<void> {
+  const task = { id: row.id, type: row.type, title: row.title, status: row.status, fields: { ...(row.fields as Record<string, unknown>) } };
+  const veto = await ask({ task, from: row.status, to, actor: { id: actor.id, email: actor.email } });
+  if (veto) throw new AppError('UNPROCESSABLE', `Plugin "${veto.plugin}" refused the move: ${veto.reason}`, { reason: 'plugin_veto', plugin: veto.plugin, message: veto.reason });
+}
 
 export function createTaskService(deps: TaskServiceDeps) {
   const repo = deps.repo;
@@ -204,6 +214,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       if (row.archived_at) throw archived(row);
       const model = await deps.org.active();
       const plan = await moveTask({ repo, boards: deps.boards, model, type: typeOf(model, row.type), row, actor, input, now: now(), lastInTarget });
+      if (plan.event === 'task.transitioned' && deps.beforeTransition) await refuseIfVetoed(deps.beforeTransition, row, input.to!, actor);
       let approval: ApprovalView | undefined;
       const rule = plan.approval;
       // Every move that needs approval is a request, an approver's own too (its record is the point).

@@ -9,6 +9,7 @@ import { readRoleSources } from '../../core/org/read-sources.ts';
 import type { SourceFile } from '../../core/org/yaml-source.ts';
 import { createServices, type Services } from '../../core/services.ts';
 import type { PersonCaps } from '../../core/tasks/person-caps.ts';
+import { loadPlugins, type PluginSource } from '../../core/plugins/loader.ts';
 import type { TestDb, TestDatabase } from './databases.ts';
 import { memoryLogger } from './silent-logger.ts';
 
@@ -28,17 +29,25 @@ export const demoRoles = (): SourceFile[] => readRoleSources('roles', 'roles');
 
 /**
  * `trustProxy`: as TRUST_PROXY, so tests can come from many addresses through X-Forwarded-For;
- * `webhookAllowHosts`: as WEBHOOK_ALLOW_HOSTS, for receivers listening on loopback.
+ * `webhookAllowHosts`: as WEBHOOK_ALLOW_HOSTS, for receivers listening on loopback;
+ * `plugins`: loaded as PLUGINS entries are (core/plugins/loader.ts); `hookTimeBoxMs`: a beforeTransition hook's time box.
  */
 export async function createTestApp(
   database: TestDatabase,
   sources: SourceFile[] = demoRoles(),
-  options: { now?: () => Date; trustProxy?: number; webhookAllowHosts?: string[]; caps?: PersonCaps } = {},
+  options: { now?: () => Date; trustProxy?: number; webhookAllowHosts?: string[]; caps?: PersonCaps; plugins?: PluginSource[]; hookTimeBoxMs?: number } = {},
 ): Promise<TestApp> {
   const db = await database.create();
   const { schemaVersion } = await migrateToLatest(db.kysely);
   const { log, lines } = memoryLogger();
-  const services = createServices({ db, log, ...(options.now ? { now: options.now } : {}), ...(options.webhookAllowHosts ? { webhookAllowHosts: options.webhookAllowHosts } : {}), ...(options.caps ? { caps: options.caps } : {}) });
+  const plugins = await loadPlugins(options.plugins ?? [], { log: log.child({ module: 'plugins' }) });
+  const services = createServices({
+    db, log, plugins,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.webhookAllowHosts ? { webhookAllowHosts: options.webhookAllowHosts } : {}),
+    ...(options.caps ? { caps: options.caps } : {}),
+    ...(options.hookTimeBoxMs ? { hookTimeBoxMs: options.hookTimeBoxMs } : {}),
+  });
   await services.org.activate(sources, { baseVersionId: null, authorId: null, origin: 'roles-folder' });
   await seedMembers((await services.org.active()).definition.members, services.users);
   await services.boards.ensureTemplates();

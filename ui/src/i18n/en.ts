@@ -203,6 +203,7 @@ export const en = {
   'reason.no_transition.allowed': ' (it can go to {states})',
   'reason.permission': 'moving it needs the permission “{permission}”.',
   'reason.guard': 'the rule says: {message}',
+  'reason.plugin_veto': 'the plugin “{plugin}” says: {message}',
   'reason.missing_fields': 'fill in {fields} first.',
   'reason.fieldName': '“{name}”',
   'reason.read_only': 'the card is in a finished state, where it can only be commented on; reopen it to change it.',

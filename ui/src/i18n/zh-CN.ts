@@ -205,6 +205,7 @@ export const zhCN: Record<MessageKey, string> = {
   'reason.no_transition.allowed': '（可以移到：{states}）',
   'reason.permission': '移动它需要「{permission}」权限。',
   'reason.guard': '规则不允许：{message}',
+  'reason.plugin_veto': '插件「{plugin}」不允许：{message}',
   'reason.missing_fields': '请先填写{fields}。',
   'reason.fieldName': '「{name}」',
   'reason.read_only': '卡片已处于完成状态，只能评论；如需修改请先重新打开。',

@@ -1,0 +1,125 @@
+// The plugin contract: what a plugin declares, validated with zod when it is defined and again when it
+// is loaded. Ids are namespaced by the plugin's id, so two plugins (or a plugin and core) cannot clash.
+import { z } from 'zod';
+import type { Metric } from '../kpis/metric-registry.ts';
+import { taskTypeSchema, type TaskTypeDefinition } from '../org/format.schema.ts';
+
+const PLUGIN_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const LOCAL_NAME = /^[a-z][a-z0-9_-]*$/;
+
+/** What a beforeTransition hook sees: the card as it is, and where it is asked to go. */
+export interface TransitionContext {
+  task: { id: number; type: string; title: string; status: string; fields: Record<string, unknown> };
+  from: string;
+  to: string;
+  actor: { id: string; email: string };
+}
+
+/** A committed change, as the event bus delivers it; after-commit hooks cannot undo it. */
+export interface CommittedChange {
+  eventId: number;
+  type: string;
+  taskId: number | null;
+  taskType: string | null;
+  actorId: string | null;
+  createdAt: string;
+}
+
+export type Veto = { veto: string };
+
+export interface PluginHooks {
+  /** Called before a card changes state; return `{veto: reason}` to refuse. Time-boxed: a throw or time-out vetoes. */
+  beforeTransition?(ctx: TransitionContext): Veto | undefined | void | Promise<Veto | undefined | void>;
+  /** Called after a change is committed; errors are logged, the change stays. */
+  afterCommit?(change: CommittedChange): void | Promise<void>;
+}
+
+export interface PluginPermission {
+  /** `<plugin id>.<action>`. */
+  id: string;
+  name: { 'zh-CN': string; en: string };
+  /** Power over other people or their work: refused in `member_can` unless explicitly acknowledged. */
+  powerful?: boolean;
+}
+
+export interface PluginOperation {
+  /** Registered as `<plugin id>.<name>`; a pure function of its arguments. */
+  name: string;
+  fn: (...args: unknown[]) => unknown;
+}
+
+export interface PluginManifest {
+  id: string;
+  name: { 'zh-CN': string; en: string };
+  version: string;
+  /** The core versions it works with: `^0.1`, `~0.1.2`, `>=0.1.0`, `0.1.0` or `*`. */
+  core: string;
+  dependsOn?: string[];
+  /** Same format as a roles file's task types; ids are `<plugin id>.<name>`. */
+  taskTypes?: z.input<typeof taskTypeSchema>[];
+  permissions?: PluginPermission[];
+  /** Metrics KPIs can name, keyed `<plugin id>.<name>`. */
+  metrics?: Record<string, Metric>;
+  operations?: PluginOperation[];
+  hooks?: PluginHooks;
+}
+
+const fn = <T>() => z.custom<T>((value) => typeof value === 'function', 'expected a function');
+const bilingual = z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) });
+const semver = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'expected a version like 1.0.0');
+
+const metricSchema = z.strictObject({ description: z.string().min(1), unit: z.string().min(1), compute: fn<Metric['compute']>() });
+
+export const manifestSchema = z
+  .strictObject({
+    id: z.string().regex(PLUGIN_ID, 'expected kebab-case, e.g. warehouse or front-desk'),
+    name: bilingual,
+    version: semver,
+    core: z.string().regex(/^(\*|(\^|~|>=)?\d+(\.\d+){0,2})$/, 'expected a range like ^0.1, ~0.1.2, >=0.1.0 or *'),
+    dependsOn: z.array(z.string().regex(PLUGIN_ID)).optional(),
+    taskTypes: z.array(taskTypeSchema).optional(),
+    permissions: z.array(z.strictObject({ id: z.string(), name: bilingual, powerful: z.boolean().optional() })).optional(),
+    metrics: z.record(z.string(), metricSchema).optional(),
+    operations: z.array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected lowercase letters, digits and "_"'), fn: fn<PluginOperation['fn']>() })).optional(),
+    hooks: z.strictObject({ beforeTransition: fn<NonNullable<PluginHooks['beforeTransition']>>().optional(), afterCommit: fn<NonNullable<PluginHooks['afterCommit']>>().optional() }).optional(),
+  })
+  .superRefine((plugin, ctx) => {
+    // Everything a plugin adds lives under its id: its task types, permissions and metrics.
+    const own = (path: (string | number)[], id: string, what: string) => {
+      const [prefix, rest] = [id.slice(0, id.indexOf('.')), id.slice(id.indexOf('.') + 1)];
+      if (prefix !== plugin.id || !LOCAL_NAME.test(rest)) ctx.addIssue({ code: 'custom', path, message: `${what} "${id}" must be "${plugin.id}.<name>"` });
+    };
+    plugin.taskTypes?.forEach((type, i) => own(['taskTypes', i, 'id'], type.id, 'task type'));
+    plugin.permissions?.forEach((permission, i) => own(['permissions', i, 'id'], permission.id, 'permission'));
+    for (const id of Object.keys(plugin.metrics ?? {})) own(['metrics', id], id, 'metric');
+  });
+
+/** A manifest as checked: task types with their defaults filled in. */
+export type ParsedPlugin = Omit<PluginManifest, 'taskTypes'> & { taskTypes: TaskTypeDefinition[] };
+
+/** A manifest that fails the contract; `pluginId` is the id it claims, when it has one. */
+export class PluginDefinitionError extends Error {
+  override readonly name = 'PluginDefinitionError';
+  constructor(
+    readonly pluginId: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Checks a manifest against the contract; the message names the plugin and the field. */
+export function parseManifest(raw: unknown): ParsedPlugin {
+  const parsed = manifestSchema.safeParse(raw);
+  if (parsed.success) return { ...(parsed.data as PluginManifest), taskTypes: parsed.data.taskTypes ?? [] } as ParsedPlugin;
+  const claimed = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.length ? issue.path.join('.') : '(manifest)';
+  throw new PluginDefinitionError(claimed, `plugin "${claimed ?? '?'}": ${field}: ${issue.message}`);
+}
+
+/** Declares a plugin: the default export of its module. Throws PluginDefinitionError when it breaks the contract. */
+export function definePlugin<const T extends PluginManifest>(manifest: T): T {
+  parseManifest(manifest);
+  return manifest;
+}

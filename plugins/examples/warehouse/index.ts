@@ -1,0 +1,70 @@
+// An example plugin (docs/writing-a-plugin.md walks through it): goods receipts that are counted
+// before they are shelved, who may shelve them, and how many were shelved in a period.
+import { definePlugin, type MetricContext } from '#plugin-api';
+
+const name = (zh: string, en: string) => ({ 'zh-CN': zh, en });
+
+/** Counted and expected quantities may differ by at most `tolerance` (a share of the expected). */
+function withinTolerance(...args: unknown[]): boolean {
+  const [counted, expected, tolerance] = args.map(Number) as [number, number, number];
+  if (!Number.isFinite(counted) || !Number.isFinite(expected)) return false;
+  return Math.abs(counted - expected) <= expected * (Number.isFinite(tolerance) ? tolerance : 0);
+}
+
+async function shelvedReceipts(ctx: MetricContext) {
+  let query = ctx.db
+    .selectFrom('tasks')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('type', '=', 'warehouse.receipt')
+    .where('status', '=', 'shelved')
+    .where('done_at', '>=', ctx.period.start)
+    .where('done_at', '<', ctx.period.end)
+    .where('role_id', '=', ctx.subject.roleId);
+  if (ctx.subject.personId) query = query.where('assignee_id', '=', ctx.subject.personId);
+  const { n } = await query.executeTakeFirstOrThrow();
+  return { value: Number(n), sample: Number(n) };
+}
+
+export default definePlugin({
+  id: 'warehouse',
+  name: name('仓库', 'Warehouse'),
+  version: '0.1.0',
+  core: '^0.1',
+  permissions: [{ id: 'warehouse.shelve', name: name('上架入库货物', 'Shelve received goods') }],
+  operations: [{ name: 'within_tolerance', fn: withinTolerance }],
+  taskTypes: [
+    {
+      id: 'warehouse.receipt',
+      name: name('入库单', 'Goods receipt'),
+      fields: [
+        { id: 'sku', name: name('货号', 'SKU'), type: 'text', required: true },
+        { id: 'expected', name: name('应收数量', 'Expected quantity'), type: 'number', min: 0 },
+        { id: 'counted', name: name('实收数量', 'Counted quantity'), type: 'number', min: 0 },
+      ],
+      workflow: {
+        initial: 'expected',
+        states: [
+          { id: 'expected', name: name('待收货', 'Expected'), category: 'todo' },
+          { id: 'received', name: name('已收货', 'Received'), category: 'active' },
+          { id: 'shelved', name: name('已上架', 'Shelved'), category: 'done' },
+        ],
+        transitions: [
+          { from: 'expected', to: 'received', required_fields: ['expected'] },
+          {
+            from: 'received',
+            to: 'shelved',
+            requires: 'warehouse.shelve',
+            required_fields: ['counted'],
+            // Up to 2 % short or over is shelved; more needs a recount first.
+            guard: { 'warehouse.within_tolerance': [{ var: 'task.fields.counted' }, { var: 'task.fields.expected' }, 0.02] },
+            guard_message: 'The counted quantity differs from the expected one by more than 2 %; count again.',
+          },
+          { from: 'received', to: 'expected' },
+        ],
+      },
+    },
+  ],
+  metrics: {
+    'warehouse.shelved': { description: 'Goods receipts shelved in the period', unit: 'receipts', compute: shelvedReceipts },
+  },
+});

@@ -1,0 +1,175 @@
+// The plugin host on every database: plugins listed like PLUGINS entries are loaded and checked, broken
+// ones (an invalid manifest, a workflow naming an unknown state, a missing dependency, a throwing or
+// hanging hook) are reported with their id while the server and the other plugins keep working, and the
+// warehouse example's cards, permission, guard and metric work end to end.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { CommittedChange } from '../core/plugins/api.ts';
+import { loadPlugins, pluginSource, RequiredPluginError, type PluginSource } from '../core/plugins/loader.ts';
+import { testDatabases } from './helpers/databases.ts';
+import { memoryLogger } from './helpers/silent-logger.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
+
+const depot = `
+version: 1
+organization: {id: depot, name: Depot}
+roles:
+  - id: keeper
+    name: Keeper
+    can: [org.view, boards.view, tasks.create, tasks.edit, tasks.move, tasks.assign, kpis.view, warehouse.shelve]
+    kpis: [{id: shelved, name: Shelved, metric: warehouse.shelved, target: {gte: 1}, period: week}]
+  - {id: clerk, name: Clerk, reports_to: keeper, can: [org.view, boards.view, tasks.create, tasks.edit, tasks.move]}
+members:
+  - {email: keeper@depot.test, name: Keeper, roles: [keeper]}
+  - {email: clerk@depot.test, name: Clerk, roles: [clerk]}
+`;
+
+const inline = (entry: string, manifest: unknown): PluginSource => ({ entry, load: async () => ({ default: manifest }) });
+const plugin = (id: string, extra: Record<string, unknown> = {}) => ({ id, name: { 'zh-CN': id, en: id }, version: '1.0.0', core: '^0.1', ...extra });
+
+const heard: CommittedChange[] = [];
+const broken: PluginSource[] = [
+  inline('test:broken-manifest', { id: 'broken-manifest', name: { en: 'No Chinese name' }, version: '1.0.0', core: '^0.1' }),
+  inline('test:bad-workflow', plugin('bad-workflow', {
+    taskTypes: [{ id: 'bad-workflow.job', name: 'Job', workflow: { initial: 'open', states: [{ id: 'open', name: 'Open', category: 'todo' }], transitions: [{ from: 'open', to: 'gone' }] } }],
+  })),
+  inline('test:needs-missing', plugin('needs-missing', { dependsOn: ['not-there'] })),
+  // Hooks that misbehave only for cards titled so, so the other tests' moves go through them too.
+  inline('test:thrower', plugin('thrower', { hooks: { beforeTransition: ({ task }: { task: { title: string } }) => { if (task.title.startsWith('throw')) throw new Error('stock system offline'); } } })),
+  inline('test:hanger', plugin('hanger', { hooks: { beforeTransition: ({ task }: { task: { title: string } }) => (task.title.startsWith('hang') ? new Promise(() => undefined) : undefined) } })),
+  inline('test:noisy', plugin('noisy', { hooks: { afterCommit: () => Promise.reject(new Error('audit log full')) } })),
+  inline('test:listener', plugin('listener', { dependsOn: ['warehouse'], hooks: { afterCommit: (change: CommittedChange) => void heard.push(change) } })),
+];
+
+describe.each(testDatabases)('plugins on $kind', (database) => {
+  let t: TestApp;
+  let keeper: string;
+  let clerk: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(database, [{ name: 'depot.yaml', text: depot }], { plugins: [pluginSource('./plugins/examples/warehouse'), ...broken], hookTimeBoxMs: 100 });
+    [keeper, clerk] = await Promise.all([t.signIn('keeper@depot.test'), t.signIn('clerk@depot.test')]);
+  });
+  afterAll(() => t.dispose());
+
+  interface Card { id: number; version: number; status: string }
+  const create = async (type: string, title: string, fields: Record<string, unknown> = {}): Promise<Card> => {
+    const response = await t.call('POST', '/api/tasks', { cookie: keeper, body: { type, title, fields, assignTo: { roleId: 'keeper' } } });
+    expect(response.status, await response.clone().text()).toBe(201);
+    return response.json();
+  };
+  const move = (cookie: string, card: Card, to: string) => t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie, body: { to, expectedVersion: card.version } });
+  const edit = async (card: Card, fields: Record<string, unknown>): Promise<Card> => (await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: keeper, body: { expectedVersion: card.version, fields } })).json();
+
+  it('lists every configured plugin as loaded or failed, each failure naming the plugin and the field', async () => {
+    expect((await t.call('GET', '/api/plugins')).status).toBe(401);
+    const response = await t.call('GET', '/api/plugins', { cookie: clerk });
+    expect(response.status).toBe(200);
+    const statuses = (await response.json()) as { id: string; status: string; error?: string; version: string | null }[];
+    const byId = Object.fromEntries(statuses.map((status) => [status.id, status]));
+    expect(Object.keys(byId).sort()).toEqual(['bad-workflow', 'broken-manifest', 'hanger', 'listener', 'needs-missing', 'noisy', 'thrower', 'warehouse']);
+    expect(byId.warehouse).toMatchObject({ status: 'loaded', version: '0.1.0', entry: './plugins/examples/warehouse' });
+    expect(byId['broken-manifest']).toMatchObject({ status: 'failed', error: expect.stringMatching(/^plugin "broken-manifest": name\.zh-CN: /) });
+    expect(byId['bad-workflow']).toMatchObject({ status: 'failed', error: 'plugin "bad-workflow": taskTypes.0.workflow.transitions.0.to: unknown state "gone"' });
+    expect(byId['needs-missing']).toMatchObject({ status: 'failed', error: 'plugin "needs-missing": dependsOn: plugin "not-there" is not loaded' });
+    expect(statuses.filter((status) => status.status === 'loaded').map((status) => status.id).sort()).toEqual(['hanger', 'listener', 'noisy', 'thrower', 'warehouse']);
+    expect(t.logLines().filter((line) => line.plugin === 'bad-workflow' && line.level === 50)).toHaveLength(1);
+  });
+
+  it('creates and moves a warehouse receipt; its guard refuses a count off by more than 2 % with the reason', async () => {
+    let card = await create('warehouse.receipt', '到货 A-100', { sku: 'A-100', expected: 100 });
+    expect(card.status).toBe('expected');
+    const received = await move(keeper, card, 'received');
+    expect(received.status, await received.clone().text()).toBe(200);
+    card = await edit((await received.json()).task, { counted: 90 });
+
+    const refused = await move(keeper, card, 'shelved');
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).error).toMatchObject({
+      message: 'The counted quantity differs from the expected one by more than 2 %; count again.',
+      details: { reason: 'guard' },
+    });
+    expect((await (await t.call('GET', `/api/tasks/${card.id}`, { cookie: keeper })).json()).status).toBe('received');
+
+    card = await edit(card, { counted: 99 });
+    // The plugin's permission, granted in the roles file, is what lets a person shelve.
+    expect((await move(clerk, card, 'shelved')).status).toBe(403);
+    const shelved = await move(keeper, card, 'shelved');
+    expect(shelved.status, await shelved.clone().text()).toBe(200);
+    expect((await shelved.json()).task.status).toBe('shelved');
+
+    const kpis = (await (await t.call('GET', '/api/kpis', { cookie: keeper })).json()) as { kpi: { metric: string }; value: number | null }[];
+    expect(kpis.filter((result) => result.kpi.metric === 'warehouse.shelved').map((result) => result.value)).toContain(1);
+  });
+
+  it('refuses a move when a beforeTransition hook throws, naming the plugin, and leaves the card as it was', async () => {
+    const card = await create('core.task', 'throw: check stock');
+    const refused = await move(keeper, card, 'in_progress');
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).error).toMatchObject({
+      message: 'Plugin "thrower" refused the move: failed: stock system offline',
+      details: { reason: 'plugin_veto', plugin: 'thrower' },
+    });
+    const after = await (await t.call('GET', `/api/tasks/${card.id}`, { cookie: keeper })).json();
+    expect(after).toMatchObject({ status: 'todo', version: card.version });
+  });
+
+  it('cuts a hanging beforeTransition hook off after its time box and refuses the move; other moves still pass', async () => {
+    const hanging = await create('core.task', 'hang: wait for scanner');
+    const refused = await move(keeper, hanging, 'in_progress');
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).error.details).toMatchObject({ reason: 'plugin_veto', plugin: 'hanger', message: 'did not answer within 100 ms' });
+    const plain = await create('core.task', 'sweep the floor');
+    expect((await move(keeper, plain, 'in_progress')).status).toBe(200);
+  });
+
+  it('keeps a committed change when an afterCommit hook fails, logs it with the plugin id, and other plugins still hear it', async () => {
+    const card = await create('core.task', 'count pallets');
+    const moved = await move(keeper, card, 'in_progress');
+    expect(moved.status).toBe(200);
+    await vi.waitFor(() => expect(heard.some((change) => change.taskId === card.id && change.type === 'task.transitioned')).toBe(true));
+    await vi.waitFor(() => expect(t.logLines().some((line) => line.plugin === 'noisy' && String(line.msg).includes('afterCommit'))).toBe(true));
+    expect((await (await t.call('GET', `/api/tasks/${card.id}`, { cookie: keeper })).json()).status).toBe('in_progress');
+  });
+
+  it('refuses a roles file naming a plugin that is not loaded, saying which plugin', async () => {
+    const other = await createTestApp(database, undefined, {});
+    try {
+      const attempt = other.services.org.activate([{ name: 'depot.yaml', text: depot }], { baseVersionId: (await other.services.org.active()).versionId, authorId: null, origin: 'roles-folder' });
+      await expect(attempt).rejects.toMatchObject({ code: 'ROLES_INVALID' });
+      const errors = ((await attempt.catch((error: { details: { errors: { message: string }[] } }) => error.details)) as { errors: { message: string }[] }).errors;
+      expect(errors.map((error) => error.message)).toEqual(expect.arrayContaining([
+        'unknown permission "warehouse.shelve": it would come from plugin "warehouse", which is not loaded (list it in PLUGINS)',
+        'unknown metric "warehouse.shelved": it would come from plugin "warehouse", which is not loaded (list it in PLUGINS)',
+      ]));
+    } finally {
+      await other.dispose();
+    }
+  });
+});
+
+describe('the plugin loader', () => {
+  const { log } = memoryLogger();
+
+  it('fails the second of two plugins with one id, and one that needs another core version, naming each', async () => {
+    const { statuses } = await loadPlugins([inline('a', plugin('twin')), inline('b', plugin('twin')), inline('c', plugin('future', { core: '^2.0' }))], { log });
+    expect(statuses.map((status) => [status.id, status.status, status.error])).toEqual([
+      ['twin', 'loaded', undefined],
+      ['twin', 'failed', 'plugin "twin": id: "twin" is also the id of a'],
+      ['future', 'failed', 'plugin "future": core: needs core ^2.0, this is 0.1.0'],
+    ]);
+  });
+
+  it('refuses task types, permissions and metrics outside the plugin\'s own namespace', async () => {
+    const { statuses } = await loadPlugins([inline('x', plugin('shop', { permissions: [{ id: 'tasks.delete', name: { 'zh-CN': '删', en: 'Delete' } }] }))], { log });
+    expect(statuses[0]).toMatchObject({ id: 'shop', status: 'failed', error: 'plugin "shop": permissions.0.id: permission "tasks.delete" must be "shop.<name>"' });
+  });
+
+  it('loads dependencies before the plugins that need them', async () => {
+    const { plugins } = await loadPlugins([inline('a', plugin('top', { dependsOn: ['base'] })), inline('b', plugin('base'))], { log });
+    expect(plugins.map((loaded) => loaded.id)).toEqual(['base', 'top']);
+  });
+
+  it('stops the start when a required plugin fails', async () => {
+    await expect(loadPlugins([inline('./gone', plugin('gone', { version: 'one' }))], { log, required: ['gone'] })).rejects.toThrow(RequiredPluginError);
+  });
+});
