@@ -85,4 +85,27 @@ describe('the shared board', () => {
     await other.page.getByRole('button', { name: '关闭' }).click();
     await expect.poll(() => cardOn(other.page, '一起看').locator('.viewing').count()).toBe(1);
   });
+
+  it('filters from "/" and the filter bar, and saves the filters as a view to come back to', async () => {
+    await wang('POST', '/api/tasks', { type: 'shop.copy', title: '搜索目标：春季上新', fields: { sku: 'SKU-S' }, labels: ['春季'] });
+    const { page, errors } = await shop.person(WANG);
+    await page.goto(`${shop.server.url}/boards/shop-copy`);
+    await cardOn(page, '搜索目标：春季上新').waitFor();
+    await page.locator('body').press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('board-search');
+    await page.keyboard.type('春季');
+    await expect.poll(() => page.locator('[data-testid="card"]').count()).toBe(1);
+    expect(page.url()).toContain('q=');
+
+    await page.getByRole('button', { name: '保存视图' }).click();
+    await page.getByLabel('视图名称').fill('春季');
+    await page.getByRole('button', { name: '保存视图' }).click();
+    await page.goto(`${shop.server.url}/boards/shop-copy`);
+    await expect.poll(() => page.locator('[data-testid="card"]').count()).toBeGreaterThan(1);
+    await page.getByTestId('saved-views').selectOption({ label: '春季' });
+    await expect.poll(() => page.locator('[data-testid="card"]').count()).toBe(1);
+    await page.getByTestId('filter-assignee').selectOption('me');
+    await expect.poll(() => page.locator('[data-testid="card"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
 });
