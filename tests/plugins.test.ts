@@ -4,6 +4,8 @@
 // warehouse example's cards, permission, guard and metric work end to end.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommittedChange } from '../core/plugins/api.ts';
+import { catalogueWith } from '../core/org/catalogue.ts';
+import { loadOrg } from '../core/org/load-org.ts';
 import { loadPlugins, pluginSource, RequiredPluginError, type PluginSource } from '../core/plugins/loader.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';
@@ -167,6 +169,14 @@ describe('the plugin loader', () => {
   it('loads dependencies before the plugins that need them', async () => {
     const { plugins } = await loadPlugins([inline('a', plugin('top', { dependsOn: ['base'] })), inline('b', plugin('base'))], { log });
     expect(plugins.map((loaded) => loaded.id)).toEqual(['base', 'top']);
+  });
+
+  it('keeps a plugin permission marked powerful out of member_can unless the roles file acknowledges it', async () => {
+    const { plugins } = await loadPlugins([inline('v', plugin('vault', { permissions: [{ id: 'vault.open', name: { 'zh-CN': '开库', en: 'Open the vault' }, powerful: true }] }))], { log });
+    const roles = (entry: string) => [{ name: 'v.yaml', text: `version: 1\norganization: {id: v, name: V, member_can: [${entry}]}\nroles: [{id: r, name: R}]\n` }];
+    const refused = loadOrg(roles('vault.open'), catalogueWith(plugins));
+    expect(refused.ok ? [] : refused.errors.map((error) => error.message)).toEqual([expect.stringContaining('"vault.open"')]);
+    expect(loadOrg(roles('{permission: vault.open, i_understand_everyone_gets_this: true}'), catalogueWith(plugins)).ok).toBe(true);
   });
 
   it('stops the start when a required plugin fails', async () => {

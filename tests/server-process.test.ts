@@ -33,6 +33,22 @@ describe('configuration errors', () => {
   });
 });
 
+describe('plugins at start', () => {
+  it('exits 2 naming the plugin when a required plugin fails to load', async () => {
+    const result = await runToExit({ DATA_DIR: dataDir, PLUGINS: './plugins/examples/warehouse,./plugins/examples/missing', PLUGINS_REQUIRED: './plugins/examples/missing' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^dutyboard: required plugin failed to load: plugin "\.\/plugins\/examples\/missing": .*Fix the plugin, or take it out of PLUGINS_REQUIRED\./m);
+  });
+
+  it('starts with an optional plugin failing, the others loaded', async () => {
+    const server = await startServer({ DATA_DIR: dataDir, PLUGINS: './plugins/examples/missing,./plugins/examples/warehouse' });
+    expect((await health(server.url)).status).toBe(200);
+    expect(server.output()).toMatch(/"plugin":"warehouse".*"msg":"plugin loaded"/);
+    expect(server.output()).toMatch(/"plugin":"\.\/plugins\/examples\/missing".*"msg":"plugin not loaded: /);
+    expect((await server.stop('SIGTERM')).code).toBe(0);
+  });
+});
+
 describe('the server on the embedded database', () => {
   it('starts, restarts on the same data, keeps committed data after SIGKILL, and stops on SIGTERM', async () => {
     const first = await startServer({ DATA_DIR: dataDir });
