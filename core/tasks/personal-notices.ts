@@ -1,5 +1,5 @@
-// Telling one person of something that concerns them, as watchers are told: a card assigned to them
-// (kind `assigned`) or their approval request decided (`approval.approved`, `approval.rejected`). An
+// Telling one person of something that concerns them, as watchers are told: a card someone assigned to
+// them (kind `assigned`) or their approval request decided (`approval.approved`, `approval.rejected`). An
 // inbox notification and a live `notification.created` event, written with the change; nobody is told
 // of their own doing.
 import type { Transaction } from 'kysely';

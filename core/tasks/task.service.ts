@@ -159,7 +159,8 @@ export function createTaskService(deps: TaskServiceDeps) {
           ...assignment,
         });
         await record(row, 'task.created', actor, 'created', { status: [null, row.status], title: [null, row.title] });
-        await notifyPerson(tx, { userId: row.assignee_id, actorId: actor?.id ?? null, task: row, kind: 'assigned' });
+        // Someone gave them this card; a duty card the scheduler makes is expected work, not news.
+        if (actor) await notifyPerson(tx, { userId: row.assignee_id, actorId: actor.id, task: row, kind: 'assigned' });
         return row;
       });
       return toTaskView(created);
