@@ -29,6 +29,9 @@ export async function migrateToLatest(
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableSchema: rows[0]!.schema,
+    // Numbers are handed out ahead to work that lands in any order (0017 may be applied before 0016
+    // exists): apply a missing earlier one instead of calling the history corrupt.
+    allowUnorderedMigrations: true,
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {
