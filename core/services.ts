@@ -1,5 +1,6 @@
 // The services behind the routes, created once per process and shared by HTTP, the CLI and tests.
 import { createAuthService } from './auth/auth.service.ts';
+import { createAccess } from './auth/access.ts';
 import { createPeopleService } from './auth/people.service.ts';
 import { createUsersRepository } from './auth/users.repository.ts';
 import { createBoardRepository } from './board/board.repository.ts';
@@ -41,6 +42,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   // `events` is created below; an access change is announced only after start.
   const auth = createAuthService({ db: deps.db.kysely, users, org, now, announce: () => events.announce() });
   const people = createPeopleService({ users, org, auth });
+  const access = createAccess({ users, org });
   const boardRepository = createBoardRepository(deps.db.kysely);
   const boards = createBoardService({ boards: boardRepository, org, users, ...(deps.caps ? { caps: deps.caps } : {}) });
   const events = createEventBus(deps.db, deps.log.child({ module: 'events' }));
@@ -53,7 +55,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     concerns: (card, { model }) => card.archived_at === null && (card.open_escalations > 0 || mayWatch(model, card)),
     run: async (tx, card, { model, now }) => (card.archived_at === null ? engine.check(tx, card, model, now) : card),
   };
-  const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, beforeTransition: hooks.beforeTransition, now, ...(deps.caps ? { caps: deps.caps } : {}) });
+  const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, access, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, beforeTransition: hooks.beforeTransition, now, ...(deps.caps ? { caps: deps.caps } : {}) });
   const webhookTargets = createWebhookTargets({ allowHosts: deps.webhookAllowHosts ?? [] });
   const activation = createActivationReactions({ org, boards, boardRepository, events, log: deps.log.child({ module: 'org' }) });
   return {
@@ -66,6 +68,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     org,
     auth,
     people,
+    access,
     boards,
     events,
     tasks,

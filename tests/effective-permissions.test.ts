@@ -1,10 +1,13 @@
 // Issue 16: the demo and example organisations dropped the permissions they repeated on every role
 // (now member_can's default); what each role may do is what it was. The fixtures were computed on main
-// at 318239e, before the change, with OrgModel.permissionsOf([role]).
+// at 318239e, before the change, with OrgModel.permissionsOf([role]). Issue 12 item 6 then scoped the
+// demo's approval and editing to departments on purpose: the names held stay the same, and the scopes
+// are exactly the ones listed below.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { coreCatalogue } from '../core/org/catalogue.ts';
 import { loadOrg } from '../core/org/load-org.ts';
+import { describeGrant } from '../core/org/grants.ts';
 import { OrgModel } from '../core/org/org-model.ts';
 import { readRoleSources } from '../core/org/read-sources.ts';
 
@@ -33,5 +36,25 @@ describe.each(organisations)('$name', ({ target, before }) => {
     const repeated = model.definition.roles.flatMap((role) =>
       role.can.filter((entry) => typeof entry === 'string' && model.memberCan.includes(entry)).map((entry) => `${role.id}: ${String(entry)}`));
     expect(repeated).toEqual([]);
+  });
+});
+
+describe('the demo organisation\'s scopes (issue 12 item 6)', () => {
+  const model = modelOf('roles');
+  const scoped = (role: string) => model.grantsOf([role]).map(describeGrant).filter((text) => text.includes('(')).sort();
+
+  it('scopes every member\'s editing, and each manager\'s approval, to their own department', () => {
+    const managers = ['cs-manager', 'data-analyst', 'finance-lead', 'hr-specialist', 'warehouse-keeper', 'product-manager', 'promotion-lead', 'ops-lead', 'design-lead'];
+    for (const role of managers) {
+      const department = model.role(role)!.department!;
+      expect(scoped(role), role).toEqual([`tasks.approve (departments ${department})`, `tasks.edit (departments ${department})`]);
+    }
+    expect(scoped('store-manager')).toEqual(['tasks.approve (departments store-operations)', 'tasks.approve (task types store.price-request)', 'tasks.edit (departments store-operations)']);
+    expect(scoped('after-sales-agent')).toEqual(['tasks.edit (departments customer-service)']);
+  });
+
+  it('keeps the operations director organisation-wide', () => {
+    const grants = model.grantsOf(['ops-director']).map(describeGrant);
+    expect(grants).toEqual(expect.arrayContaining(['tasks.edit', 'tasks.approve', 'tasks.assign', 'people.manage', 'roles.edit']));
   });
 });

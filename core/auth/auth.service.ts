@@ -2,7 +2,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
-import { isScoped } from '../org/grants.ts';
 import type { OrgModel } from '../org/org-model.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { Actor } from './actor.ts';
@@ -24,8 +23,8 @@ const SESSION_CACHE_MS = 2_000;
 /** A person as an actor under an organisation version (none active yet: no permissions). */
 export function actorIn(model: OrgModel | undefined, person: Pick<Actor, 'id' | 'email' | 'displayName' | 'roles'>): Actor {
   const grants = model ? model.grantsOf(person.roles) : [];
-  // Until every card check reads the scope, a scoped grant opens no route (it fails closed).
-  const permissions = new Set(grants.filter((grant) => !isScoped(grant)).map((grant) => grant.permission));
+  // A scoped grant opens the route; the card's own check (core/auth/access.ts) reads the scope.
+  const permissions = new Set(grants.map((grant) => grant.permission));
   return { id: person.id, email: person.email, displayName: person.displayName, roles: person.roles, permissions, grants };
 }
 

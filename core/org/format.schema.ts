@@ -17,13 +17,20 @@ const scopeKeys = {
   task_types: z.array(taskTypeId).min(1).optional(),
   departments: z.array(slug).min(1).optional(),
 };
-const scopedGrant = z.strictObject(scopeKeys);
+const scopedGrant = z
+  .strictObject(scopeKeys)
+  .describe('A permission scoped to cards of these task types and/or these departments (own: the role\'s department); given both, a card must match both');
 export const grantEntry = z.union([permissionName, scopedGrant]);
 /**
  * A permission every member holds. Powerful ones (power over others) need the acknowledgement, so a
  * reviewer cannot miss that everyone gets them; the loader checks that (it knows plugins' permissions).
  */
-const memberGrantEntry = z.union([permissionName, z.strictObject({ ...scopeKeys, i_understand_everyone_gets_this: z.literal(true).optional() })]);
+const memberGrantEntry = z.union([
+  permissionName,
+  z
+    .strictObject({ ...scopeKeys, i_understand_everyone_gets_this: z.literal(true).optional() })
+    .describe('A permission every member holds, optionally scoped (own: each member\'s departments); a powerful one needs i_understand_everyone_gets_this: true'),
+]);
 const localeTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag, e.g. zh-CN or en');
 
 /** A display name: plain text, or one per language: {zh-CN: 客服经理, en: CS manager}. */
@@ -100,7 +107,10 @@ const organization = z.strictObject({
   locale: localeTag.optional(),
   business_hours: businessHours.optional(),
   /** What every member may do whatever their roles; absent: DEFAULT_MEMBER_CAN; `[]`: nothing. */
-  member_can: z.array(memberGrantEntry).optional(),
+  member_can: z
+    .array(memberGrantEntry)
+    .optional()
+    .describe('What every member may do whatever their roles. Absent: org.view, boards.view, tasks.create, tasks.edit, tasks.move, kpis.view; []: nothing'),
 });
 
 export const FIELD_TYPES = [

@@ -29,7 +29,6 @@ export function toGrant(entry: GrantEntry, ownDepartments: readonly string[]): G
   };
 }
 
-export const isScoped = (grant: Grant) => grant.taskTypes !== undefined || grant.departments !== undefined;
 
 export function grantCoversCard(grant: Grant, card: CardScope): boolean {
   if (grant.taskTypes && !grant.taskTypes.includes(card.type)) return false;

@@ -1,5 +1,6 @@
 // What hangs off a card without changing it: links (to cards and pages) and comments. Each is in the
 // card's activity log and announced live, but does not bump the card's version.
+import type { Access } from '../auth/access.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
 import type { createLinksRepository, LinkKind } from './links.repository.ts';
@@ -10,20 +11,21 @@ import type { TaskTypeDefinition } from '../org/format.schema.ts';
 import { refuseIfReadOnly } from '../workflow/edit-rules.ts';
 import { holdPersonCap, PERSON_CAPS, type PersonCaps } from './person-caps.ts';
 
-export function createCardExtras({ repo, links, write, typeOf, caps = PERSON_CAPS, now = () => new Date() }: {
-  repo: TaskRepository; links: ReturnType<typeof createLinksRepository>; write: TaskWriter; typeOf: (id: string) => Promise<TaskTypeDefinition>; caps?: PersonCaps; now?: () => Date;
+export function createCardExtras({ repo, links, write, typeOf, access, caps = PERSON_CAPS, now = () => new Date() }: {
+  repo: TaskRepository; links: ReturnType<typeof createLinksRepository>; write: TaskWriter; typeOf: (id: string) => Promise<TaskTypeDefinition>; access: Access; caps?: PersonCaps; now?: () => Date;
 }) {
-  /** The card, unless its state is read-only (links are part of the card; comments are not). */
-  async function changeable(id: number) {
+  /** The card, if the actor may edit it and its state is not read-only (links are part of the card; comments are not). */
+  async function changeable(actor: Actor, id: number, doing: string) {
     const row = await repo.find(id);
     if (!row) throw notFound(id);
+    (await access.on(actor, row)).require('tasks.edit', doing);
     refuseIfReadOnly(await typeOf(row.type), row);
     return row;
   }
 
   return {
     async link(actor: Actor, id: number, input: { kind: LinkKind; toTaskId?: number; url?: string; title?: string }) {
-      const row = await changeable(id);
+      const row = await changeable(actor, id, 'link');
       if ((input.kind === 'url') !== (input.url !== undefined) || (input.kind !== 'url' && input.toTaskId === undefined)) {
         throw new AppError('VALIDATION_FAILED', 'A "url" link needs url; a link of another kind needs toTaskId.', { issues: [{ path: input.kind === 'url' ? 'url' : 'toTaskId', message: 'required for this kind' }] });
       }
@@ -39,7 +41,7 @@ export function createCardExtras({ repo, links, write, typeOf, caps = PERSON_CAP
     },
 
     async unlink(actor: Actor, id: number, linkId: number) {
-      const row = await changeable(id);
+      const row = await changeable(actor, id, 'unlink');
       await write(async (tx, record) => {
         const removed = await links.remove(tx, id, linkId);
         if (!removed) throw new AppError('NOT_FOUND', `Card ${id} has no link ${linkId}.`);

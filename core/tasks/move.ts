@@ -53,6 +53,8 @@ interface Context {
   approved?: boolean;
   /** The last position in the target column, when the caller read it with the card. */
   lastInTarget?: string | null;
+  /** The actor's permissions on this card, scope included (core/auth/access.ts). */
+  may?: (permission: string) => boolean;
 }
 
 async function wipChecks({ boards, repo, row, type }: Context, to: string): Promise<HeldLimit[]> {
@@ -98,14 +100,14 @@ async function placement({ repo, row, input, lastInTarget }: Context, status: st
 }
 
 export async function moveTask(context: Context): Promise<MovePlan> {
-  const { row, type, input, actor, model, now, approved = false } = context;
+  const { row, type, input, actor, model, now, approved = false, may } = context;
   const to = input.to ?? row.status;
   if (to === row.status) {
     const position = await placement(context, row.status);
     return { changes: { position }, limits: [], event: 'task.reordered', activity: { position: [row.position, position] }, warnings: [] };
   }
   const limits = await wipChecks(context, to);
-  const check = checkTransition({ type, task: ruleTask(row, now, model.calendar), to, actor, policy: model.policies, now, wip: limits.map((limit) => limit.check), approved });
+  const check = checkTransition({ type, task: ruleTask(row, now, model.calendar), to, actor, policy: model.policies, now, wip: limits.map((limit) => limit.check), approved, ...(may ? { may } : {}) });
   if (!check.ok) throw refusal(check);
   const position = await placement(context, to);
   return {

@@ -1,6 +1,7 @@
 // Every command on a card, one function each, used by the routes, the duty scheduler and tests alike.
 // Each commits its versioned UPDATE with an activity row and an event row; listeners hear after commit.
 import type { Transaction } from 'kysely';
+import type { Access } from '../auth/access.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import type { BoardRepository } from '../board/board.repository.ts';
@@ -57,6 +58,8 @@ export interface TaskServiceDeps {
   /** The process's one task repository (its card reads and writes are shared under load). */
   repo: TaskRepository;
   org: OrgService;
+  /** Whether an actor's (possibly scoped) permission reaches a card. */
+  access: Access;
   users: UsersRepository;
   boards: BoardRepository;
   /** Called after every commit that recorded events, so live listeners read them. */
@@ -95,10 +98,10 @@ export function createTaskService(deps: TaskServiceDeps) {
 
   const { write, writeCard, change } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
   const extras = createCardExtras({
-    repo, links: createLinksRepository(deps.db.kysely), write, typeOf: async (id) => typeOf(await deps.org.active(), id), now, ...(deps.caps ? { caps: deps.caps } : {}),
+    repo, links: createLinksRepository(deps.db.kysely), write, typeOf: async (id) => typeOf(await deps.org.active(), id), access: deps.access, now, ...(deps.caps ? { caps: deps.caps } : {}),
   });
   const approvals = createApprovalService({
-    approvals: createApprovalsRepository(deps.db.kysely), tasks: repo, boards: deps.boards, users: deps.users, org: deps.org, write, now,
+    approvals: createApprovalsRepository(deps.db.kysely), tasks: repo, boards: deps.boards, users: deps.users, org: deps.org, access: deps.access, write, now,
   });
 
   /** A card whose request waits for approval keeps what the approvers see; its requester can withdraw the request. */
@@ -134,9 +137,12 @@ export function createTaskService(deps: TaskServiceDeps) {
       const type = typeOf(model, input.type);
       const fields = validateFields(type, input.fields ?? {}, {});
       const initial = type.workflow.states.find((state) => state.id === type.workflow.initial)!;
-      // Handing a new card to someone else is assigning it: tasks.assign, as for an existing card.
-      if (actor && input.assignTo && !assignsSelf(actor, input.assignTo) && !actor.permissions.has('tasks.assign')) {
-        throw new AppError('FORBIDDEN', 'You need the "tasks.assign" permission to create a card for someone else; create it unassigned or for yourself.', { permission: 'tasks.assign' });
+      if (actor) {
+        // Judged on the card as it will be: its type, who it goes to, and who creates it.
+        const access = await deps.access.on(actor, { type: type.id, role_id: input.assignTo?.roleId ?? null, assignee_id: input.assignTo?.personId ?? null, created_by: actor.id });
+        access.require('tasks.create', 'create');
+        // Handing a new card to someone else is assigning it: tasks.assign, as for an existing card.
+        if (input.assignTo && !assignsSelf(actor, input.assignTo)) access.require('tasks.assign', 'hand to someone else');
       }
       const prepared = await prepareAssignment(model, type.id, input.assignTo);
       const created = await writeCard(async (tx, record) => {
@@ -169,6 +175,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     async update(actor: Actor, id: number, expectedVersion: number, edit: TaskEdit): Promise<TaskView> {
       const row = await current(id, expectedVersion);
       if (row.archived_at) throw archived(row);
+      (await deps.access.on(actor, row)).require('tasks.edit', 'edit');
       const type = typeOf(await deps.org.active(), row.type);
       const fields = edit.fields === undefined ? row.fields : validateFields(type, edit.fields, row.fields);
       const next = {
@@ -191,6 +198,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     async assign(actor: Actor, id: number, expectedVersion: number, assignTo: NonNullable<NewTask['assignTo']>): Promise<TaskView> {
       const row = await current(id, expectedVersion);
       if (row.archived_at) throw archived(row);
+      (await deps.access.on(actor, row)).require('tasks.assign', 'assign');
       const model = await deps.org.active();
       refuseIfReadOnly(typeOf(model, row.type), row);
       const prepared = await prepareAssignment(model, row.type, assignTo);
@@ -214,7 +222,9 @@ export function createTaskService(deps: TaskServiceDeps) {
       if (row.version !== expectedVersion) throw staleVersion(row, expectedVersion);
       if (row.archived_at) throw archived(row);
       const model = await deps.org.active();
-      const plan = await moveTask({ repo, boards: deps.boards, model, type: typeOf(model, row.type), row, actor, input, now: now(), lastInTarget });
+      const access = await deps.access.on(actor, row);
+      access.require('tasks.move', 'move');
+      const plan = await moveTask({ repo, boards: deps.boards, model, type: typeOf(model, row.type), row, actor, input, now: now(), lastInTarget, may: access.may });
       if (plan.event === 'task.transitioned' && deps.beforeTransition) await refuseIfVetoed(deps.beforeTransition, row, input.to!, actor);
       let approval: ApprovalView | undefined;
       const rule = plan.approval;
@@ -222,7 +232,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       if (rule) {
         const required = await approvals.required(rule, actor);
         const opened = await writeCard(async (tx, record) => {
-          const result = await approvals.open(tx, record, { row, to: input.to!, rule, required, actor, plan });
+          const result = await approvals.open(tx, record, { row, to: input.to!, rule, required, actor, plan, mayApprove: access.may('tasks.approve') });
           approval = result.approval;
           return result.task;
         });
@@ -237,6 +247,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     async setArchived(actor: Actor, id: number, expectedVersion: number, archive: boolean): Promise<TaskView> {
       const row = await current(id, expectedVersion);
       if (Boolean(row.archived_at) === archive) return toTaskView(row);
+      (await deps.access.on(actor, row)).require('tasks.edit', archive ? 'archive' : 'restore');
       const archivedAt = archive ? now() : null;
       const updated = await change(row, expectedVersion, { archived_at: archivedAt }, {
         event: archive ? 'task.archived' : 'task.restored', actor, action: archive ? 'archived' : 'restored', changes: { archived_at: [row.archived_at, archivedAt] },

@@ -5,6 +5,7 @@
 // reject state; while a request waits, the card cannot be edited unless its requester withdraws it.
 // Every step is in the card's activity log.
 import type { Transaction } from 'kysely';
+import type { Access } from '../auth/access.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import type { BoardRepository } from '../board/board.repository.ts';
@@ -33,7 +34,8 @@ export function approvalView(row: ApprovalRow) {
 
 export type ApprovalView = ReturnType<typeof approvalView>;
 
-const canDecide = (actor: Actor, role: string) => actor.roles.includes(role) && actor.permissions.has('tasks.approve');
+/** A holder of the approving role whose tasks.approve reaches this card (core/auth/access.ts). */
+const canDecide = (actor: Actor, role: string, mayApprove: boolean) => actor.roles.includes(role) && mayApprove;
 
 /** What an approver judges: the card's content as it is. */
 export const snapshotOf = (row: TaskRow): ApprovalSnapshot => ({ title: row.title, description: row.description, fields: row.fields });
@@ -43,7 +45,7 @@ const counted = (approval: ApprovalRow, decision: { user_id: string }) => approv
 
 export function createApprovalService(deps: {
   approvals: ApprovalsRepository; tasks: TaskRepository; boards: BoardRepository; users: UsersRepository;
-  org: OrgService; write: TaskWriter; now?: () => Date;
+  org: OrgService; access: Access; write: TaskWriter; now?: () => Date;
 }) {
   const now = deps.now ?? (() => new Date());
 
@@ -89,7 +91,7 @@ export function createApprovalService(deps: {
      * version moves on, so an edit made from the version before the request is refused. A requester
      * who may approve has their approval recorded; it carries out the move at once only where it counts.
      */
-    async open(tx: Transaction<Database>, record: Record_, input: { row: TaskRow; to: string; rule: ApprovalRule; required: number; actor: Actor; plan: MovePlan }) {
+    async open(tx: Transaction<Database>, record: Record_, input: { row: TaskRow; to: string; rule: ApprovalRule; required: number; actor: Actor; plan: MovePlan; mayApprove: boolean }) {
       if (await deps.approvals.pendingFor(input.row.id, tx)) {
         throw new AppError('CONFLICT', `Card ${input.row.id} already has a request waiting for approval.`);
       }
@@ -100,7 +102,7 @@ export function createApprovalService(deps: {
       });
       let task = await applyUpdate(tx, input.row, {});
       await record(task, 'task.approval_requested', input.actor, 'approval_requested', { status: [input.row.status, input.to] }, `needs ${input.required} approval(s) from ${input.rule.by}`);
-      if (canDecide(input.actor, input.rule.by)) {
+      if (canDecide(input.actor, input.rule.by, input.mayApprove)) {
         await deps.approvals.decide(tx, approval.id, input.actor.id, true, null);
         await record(task, 'task.approval_decided', input.actor, 'approval_approved', {}, approval.self_approval ? 'own approval' : 'own approval, not counted');
         if (approval.self_approval && input.required <= 1) task = await carryOut(tx, record, { approval, row: task, plan: input.plan, actor: input.actor });
@@ -108,7 +110,15 @@ export function createApprovalService(deps: {
       return { approval: approvalView((await deps.approvals.find(approval.id, tx))!), task };
     },
 
-    inbox: async (actor: Actor) => (actor.permissions.has('tasks.approve') ? deps.approvals.inbox(actor.roles, actor.id) : []),
+    /** Pending requests the actor may decide: of their roles, on cards their tasks.approve reaches. */
+    async inbox(actor: Actor) {
+      if (!actor.permissions.has('tasks.approve')) return [];
+      const items = await deps.approvals.inbox(actor.roles, actor.id);
+      const cards = await deps.tasks.findMany([...new Set(items.map((item) => item.task_id))]);
+      const reached = new Set<number>();
+      for (const card of cards) if ((await deps.access.on(actor, card)).may('tasks.approve')) reached.add(card.id);
+      return items.filter((item) => reached.has(item.task_id));
+    },
 
     /** One request with every decision on it. */
     async get(approvalId: number) {
@@ -127,15 +137,15 @@ export function createApprovalService(deps: {
     async decide(actor: Actor, approvalId: number, approve: boolean, comment: string | null) {
       const approval = await deps.approvals.find(approvalId);
       if (!approval) throw new AppError('NOT_FOUND', `There is no approval request ${approvalId}.`);
-      if (!canDecide(actor, approval.role_id)) {
-        throw new AppError('FORBIDDEN', `Only holders of the role "${approval.role_id}" with the "tasks.approve" permission decide this request.`, { role: approval.role_id });
+      const row = await deps.tasks.find(approval.task_id);
+      if (!row) throw notFound(approval.task_id);
+      if (!canDecide(actor, approval.role_id, (await deps.access.on(actor, row)).may('tasks.approve'))) {
+        throw new AppError('FORBIDDEN', `Only holders of the role "${approval.role_id}" whose "tasks.approve" permission reaches this card decide this request.`, { role: approval.role_id, permission: 'tasks.approve' });
       }
       const own = actor.id === approval.requested_by;
       if (own && !approve && !approval.self_approval) {
         throw new AppError('CONFLICT', `Approval request ${approvalId} is your own; withdraw it (POST /api/approvals/${approvalId}/withdraw) instead of rejecting it.`, { reason: 'own_request' });
       }
-      const row = await deps.tasks.find(approval.task_id);
-      if (!row) throw notFound(approval.task_id);
       // The approver approves what the request shows; a card changed since then is not what was asked.
       if (approve && canonicalJson(snapshotOf(row)) !== canonicalJson(approval.snapshot)) {
         throw new AppError('CONFLICT', `Card ${row.id} changed since approval request ${approvalId} was opened; it cannot be approved as it is now.`, {
