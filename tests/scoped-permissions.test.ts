@@ -3,6 +3,8 @@
 // else of its assignee's roles, else (unassigned) of its creator's roles. The demo organisation
 // scopes approval and editing to its departments.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coreCatalogue } from '../core/org/catalogue.ts';
+import { loadOrg } from '../core/org/load-org.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -174,5 +176,15 @@ describe.each(testDatabases)('scoped permissions in a roles file on $kind', (dat
     const access = await t.services.access.on(sue, (await t.services.tasks.repo.find(stockReport.id))!);
     expect(access.scope).toMatchObject({ type: 'core.report', departments: new Set(['stock']) });
     expect([access.may('tasks.edit'), access.may('tasks.assign'), access.may('tasks.approve')]).toEqual([true, true, false]);
+  });
+});
+
+describe('scoping in the roles loader', () => {
+  it('refuses a scope on a permission that is not about one card', () => {
+    const text = 'version: 1\norganization: {id: s, name: S}\ndepartments: [{id: d, name: D}]\nroles:\n  - {id: lead, name: Lead, department: d, can: [{permission: roles.edit, departments: [own]}, {permission: tasks.approve, departments: [own]}]}\n';
+    const result = loadOrg([{ name: 's.yaml', text }], coreCatalogue());
+    expect(result.ok).toBe(false);
+    expect(result.errors).toEqual([expect.objectContaining({ kind: 'schema', path: 'roles[0].can[0]', line: 5 })]);
+    expect(result.errors[0]!.message).toContain('"roles.edit" is not about one card');
   });
 });

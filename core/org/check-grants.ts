@@ -1,6 +1,7 @@
 // Checks the permissions a roles file hands out: in a role's `can` and in `organization.member_can`.
 // Every name and scope resolves; `own` needs a department; a powerful permission for every member
 // must be acknowledged in the file.
+import { CARD_PERMISSIONS, CORE_PERMISSIONS } from '../auth/permissions.ts';
 import type { OrgCatalogue } from './catalogue.ts';
 import type { GrantEntry } from './format.schema.ts';
 import { OWN_DEPARTMENT } from './grants.ts';
@@ -9,6 +10,8 @@ import type { MergedOrg } from './merge-files.ts';
 import type { OrgError, PathSegment } from './org-error.ts';
 import { notLoadedPlugin, suggest } from './suggest.ts';
 import type { PartKind, Unreadable } from './unreadable.ts';
+
+const CORE_PERMISSION_NAMES: ReadonlySet<string> = new Set(Object.keys(CORE_PERMISSIONS));
 
 interface Known {
   catalogue: OrgCatalogue;
@@ -36,6 +39,9 @@ function checkEntries(at: Located<unknown>, key: string, entries: readonly Grant
       }
     }
     if (typeof entry === 'string') return;
+    if ((entry.task_types || entry.departments) && known.catalogue.permissions.has(permission) && CORE_PERMISSION_NAMES.has(permission) && !CARD_PERMISSIONS.has(permission)) {
+      errors.push(errorAt(at, [key, i], 'schema', `"${permission}" is not about one card, so it cannot be scoped to task types or departments; scopable: ${[...CARD_PERMISSIONS].join(', ')} and plugin permissions`));
+    }
     entry.task_types?.forEach((type, j) => ref([i, 'task_types', j], 'task type', type, known.taskTypes, 'task_types'));
     entry.departments?.forEach((department, j) => {
       if (department !== OWN_DEPARTMENT) ref([i, 'departments', j], 'department (or own)', department, known.departments, 'departments');
