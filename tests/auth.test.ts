@@ -113,7 +113,8 @@ describe.each(testDatabases)('sign-in and people on $kind', (database) => {
     expect((await t.call('PUT', `/api/people/${person.id}/roles`, { cookie: director, body: { roles: ['cs-manager'] } })).status).toBe(200);
     expect((await (await t.call('GET', '/api/me', { cookie: newcomer })).json()).permissions).toContain('tasks.approve');
 
-    const disabled = await t.call('PATCH', `/api/people/${person.id}`, { cookie: hr, body: { disabled: true } });
+    // Now a customer-service manager, the newcomer holds approval the HR specialist lacks: the director disables them.
+    const disabled = await t.call('PATCH', `/api/people/${person.id}`, { cookie: director, body: { disabled: true } });
     expect((await disabled.json()).disabled).toBe(true);
     expect((await t.call('GET', '/api/me', { cookie: newcomer })).status).toBe(401);
     expect((await t.call('POST', '/api/auth/sign-in', { body: { email: 'new.hire@example.com', password: 'a-long-password' } })).status).toBe(401);
