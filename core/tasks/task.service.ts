@@ -175,7 +175,6 @@ export function createTaskService(deps: TaskServiceDeps) {
     async update(actor: Actor, id: number, expectedVersion: number, edit: TaskEdit): Promise<TaskView> {
       const row = await current(id, expectedVersion);
       if (row.archived_at) throw archived(row);
-      (await deps.access.on(actor, row)).require('tasks.edit', 'edit');
       const type = typeOf(await deps.org.active(), row.type);
       const fields = edit.fields === undefined ? row.fields : validateFields(type, edit.fields, row.fields);
       const next = {
@@ -191,6 +190,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       refuseIfReadOnly(type, row);
       refuseLockedFields(type, row, Object.keys(changes).filter((key) => key.startsWith('fields.')).map((key) => key.slice('fields.'.length)));
       await refuseWhilePending(row);
+      (await deps.access.on(actor, row)).require('tasks.edit', 'edit');
       const updated = await change(row, expectedVersion, { ...next, checklist: JSON.stringify(next.checklist), fields: JSON.stringify(fields) }, { event: 'task.updated', actor, action: 'updated', changes });
       return toTaskView(updated);
     },
