@@ -13,6 +13,7 @@ import { migrateToLatest } from '../core/db/migrate.ts';
 import { createApp } from '../core/http/app.ts';
 import { startHttpServer } from '../core/http/server.ts';
 import { createSite } from '../core/http/site.ts';
+import { sha256 } from '../core/org/canonical.ts';
 import { loadRolesAtStart } from '../core/org/load-at-start.ts';
 import { createServices } from '../core/services.ts';
 import { testDatabases } from './helpers/databases.ts';
@@ -144,6 +145,19 @@ describe.each(testDatabases)('request guards on $kind', (database) => {
     expect(await sessions.resolve(token, new Date(signedInAt.getTime() + 30 * DAY - 1000))).toBeDefined();
     expect(await sessions.resolve(token, new Date(signedInAt.getTime() + 30 * DAY))).toBeUndefined();
     expect(await sessions.resolve(token, new Date(signedInAt.getTime() + 31 * DAY))).toBeUndefined();
+  });
+
+  it('writes the cookie again with the session\'s renewed end when the app asks who is signed in', async () => {
+    const cookie = await t.signIn('a@guards.test');
+    const token = cookie.split('=')[1]!;
+    // The server renewed the session (sliding lifetime): the browser's cookie must not end before it.
+    const renewedEnd = new Date(Date.now() + 6 * DAY);
+    await t.db.kysely.updateTable('sessions').set({ expires_at: renewedEnd }).where('token_hash', '=', sha256(token)).execute();
+    const answer = await t.call('GET', '/api/session', { cookie });
+    const written = answer.headers.get('Set-Cookie') ?? '';
+    expect(written).toContain(`${cookie};`);
+    expect(written).toMatch(/HttpOnly/);
+    expect(Date.parse(/Expires=([^;]+)/.exec(written)?.[1] ?? '')).toBe(Math.floor(renewedEnd.getTime() / 1000) * 1000);
   });
 
   it('refuses the public demo password as anyone\'s new password', async () => {

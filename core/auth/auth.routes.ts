@@ -49,9 +49,14 @@ export function authRoutes(auth: AuthService, org: OrgService, trustedProxies = 
       await auth.changePassword({ actor: actorOf(c), sessionToken, currentPassword, newPassword, address: clientAddress(c, trustedProxies) });
       return c.body(null, 204);
     })
-    // The UI asks who is signed in without a 401 (a browser logs every 401 as a console error).
+    // The UI asks who is signed in without a 401 (a browser logs every 401 as a console error) each
+    // time it opens; the cookie is written again with the session's renewed end, so a person who
+    // works every day is not signed out by the browser when the first cookie's date passes.
     .get('/session', requires(PUBLIC), responds({ 200: z.object({ me: meSchema.nullable() }) }), async (c) => {
       const actor = c.get('actor');
+      const token = c.get('sessionToken');
+      const expiresAt = c.get('sessionExpiresAt');
+      if (token && expiresAt) writeSessionCookie(c, token, expiresAt);
       return c.json({ me: actor ? await describe(actor, org) : null }, 200);
     });
 }

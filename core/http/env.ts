@@ -10,5 +10,7 @@ export interface AppEnv {
     actor: Actor | null;
     /** The session token the request came with (for sign-out). */
     sessionToken: string | null;
+    /** When that session ends as the server last renewed it (the cookie is written again to match). */
+    sessionExpiresAt: Date | null;
   };
 }

@@ -23,6 +23,7 @@ export function session(auth: AuthService): MiddlewareHandler<AppEnv> {
     const resolved = token ? await auth.actorForToken(token) : null;
     c.set('actor', resolved?.actor ?? null);
     c.set('sessionToken', resolved ? token : null);
+    c.set('sessionExpiresAt', resolved?.expiresAt ?? null);
     if (token && !resolved) clearSessionCookie(c);
     await next();
   };
