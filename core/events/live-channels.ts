@@ -64,12 +64,15 @@ export function createLiveChannels(deps: { services: Services; log: Logger; rech
   /**
    * A board's card events. The event bus delivers every event once, late commits included (below ids
    * already sent), so live events go out as they come; only the replay of a reconnecting client can
-   * overlap them, and what the replay sent is not sent again.
+   * overlap them, before or after it ends, and what the replay sent is not sent again.
    */
   function serveBoard(ws: WebSocket, session: { token: string; taskTypes: string[]; since: number | undefined }): Guard {
     let replaying = true;
     const replayed = new Set<number>();
     const queued: DeliveredEvent[] = [];
+    // The replay reads committed events that the bus may deliver here only afterwards: each replayed
+    // event is held back once when it arrives live (the bus delivers every event once), then forgotten.
+    const notReplayed = (events: DeliveredEvent[]) => events.filter((event) => !replayed.delete(event.id));
     const send = (events: DeliveredEvent[]) => {
       for (const event of events) sendTo(ws, wire('event', event));
     };
@@ -77,9 +80,9 @@ export function createLiveChannels(deps: { services: Services; log: Logger; rech
     const unsubscribe = services.events.subscribe((events) => {
       // Its cards' events, and a new organisation version (the client reloads what it shows).
       const mine = events.filter((event) => event.recipientId === null && (event.type === ORG_ACTIVATED || (event.taskType !== null && session.taskTypes.includes(event.taskType))));
-      if (mine.length === 0) return;
       if (replaying) return void queued.push(...mine);
-      guarded.push(() => send(mine));
+      const fresh = notReplayed(mine);
+      if (fresh.length > 0) guarded.push(() => send(fresh));
     });
     ws.on('close', unsubscribe);
 
@@ -94,7 +97,7 @@ export function createLiveChannels(deps: { services: Services; log: Logger; rech
         }
       }
       replaying = false;
-      send(queued.filter((event) => !replayed.has(event.id)).sort((a, b) => a.id - b.id));
+      send(notReplayed(queued).sort((a, b) => a.id - b.id));
     };
     void replay().catch((error: unknown) => {
       log.warn({ err: error }, 'live replay failed');
