@@ -1,6 +1,8 @@
 // Who has which card open, per board, among this process's board sockets: each socket says what it
 // views; every socket of the board hears the whole list when it changes. Presence is a courtesy, so it
-// stays in memory and does not cross processes.
+// stays in memory and does not cross processes. A board's list goes out at most once per
+// `intervalMs` (the last change waits for the next turn), so a client flooding "viewing" messages
+// cannot make the server send that flood to everyone on the board.
 import type { WebSocket } from 'ws';
 import { clientMessageSchema, type LiveServerMessage, type Viewer } from './live-messages.ts';
 
@@ -11,13 +13,31 @@ interface Seat {
   taskId: number | null;
 }
 
-export function createPresence() {
+export const PRESENCE_INTERVAL_MS = 250;
+
+export function createPresence(options: { intervalMs?: number; now?: () => number } = {}) {
+  const intervalMs = options.intervalMs ?? PRESENCE_INTERVAL_MS;
+  const now = options.now ?? Date.now;
   const seats = new Map<WebSocket, Seat>();
+  const lastSent = new Map<string, number>();
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
   const viewersOf = (board: string): Viewer[] =>
     [...seats.values()].filter((seat) => seat.board === board && seat.taskId !== null).map((seat) => ({ taskId: seat.taskId!, personId: seat.personId, name: seat.name }));
 
   function broadcast(board: string): void {
+    if (pending.has(board)) return;
+    const wait = (lastSent.get(board) ?? -Infinity) + intervalMs - now();
+    if (wait > 0) {
+      const timer = setTimeout(() => {
+        pending.delete(board);
+        broadcast(board);
+      }, wait);
+      timer.unref?.();
+      pending.set(board, timer);
+      return;
+    }
+    lastSent.set(board, now());
     const message: LiveServerMessage = { type: 'presence', viewers: viewersOf(board) };
     const text = JSON.stringify(message);
     for (const [ws, seat] of seats) if (seat.board === board && ws.readyState === ws.OPEN) ws.send(text);
