@@ -1,13 +1,14 @@
 // The published OpenAPI document lists every API route with its access rule and input schemas.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessOf } from '../core/http/guard.ts';
+import { pluginSource } from '../core/plugins/loader.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 describe('GET /api/openapi.json', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(testDatabases[0]!);
+    t = await createTestApp(testDatabases[0]!, undefined, { plugins: [pluginSource('./plugins/examples/warehouse')] });
   });
   afterAll(() => t.dispose());
 
@@ -40,5 +41,10 @@ describe('GET /api/openapi.json', () => {
     expect(signIn.security).toEqual([]);
     expect(signIn.responses['401']).toBeUndefined();
     expect(doc.paths['/api/boards/{id}'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['id', 'q', 'overdue']));
+    // A plugin's route, from its own declaration.
+    const count = doc.paths['/api/plugins/warehouse/receipts/{id}/count'].post;
+    expect(count['x-access']).toBe('tasks.edit');
+    expect(count.requestBody.content['application/json'].schema.required).toEqual(['counted', 'expectedVersion']);
+    expect(count.responses['200'].content['application/json'].schema.required).toEqual(['id', 'version', 'counted']);
   });
 });

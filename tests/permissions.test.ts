@@ -1,12 +1,15 @@
 // Every API route declares who may call it, and the declaration holds: a permission matrix of
-// every route × a person without the permission (403) and with it (not 403).
+// every route × a person without the permission (403) and with it (not 403). A plugin's routes (the
+// warehouse example's) are in the same table and the same matrix.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORE_PERMISSIONS, DEFAULT_MEMBER_CAN } from '../core/auth/permissions.ts';
 import { accessOf, PUBLIC, SIGNED_IN, type Access } from '../core/http/guard.ts';
+import { pluginSource } from '../core/plugins/loader.ts';
+import warehouse from '../plugins/examples/warehouse/index.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
-const permissions = Object.keys(CORE_PERMISSIONS);
+const permissions = [...Object.keys(CORE_PERMISSIONS), ...warehouse.permissions.map((permission) => permission.id)];
 const roleFor = (permission: string) => `holds-${permission.replace('.', '-')}`;
 const emailFor = (permission: string) => `${roleFor(permission)}@test.local`;
 
@@ -43,7 +46,7 @@ describe.each(testDatabases)('permissions on $kind', (database) => {
   let t: TestApp;
   const cookies = new Map<string, string>();
   beforeAll(async () => {
-    t = await createTestApp(database, [{ name: 'matrix.yaml', text: matrixOrg }]);
+    t = await createTestApp(database, [{ name: 'matrix.yaml', text: matrixOrg }], { plugins: [pluginSource('./plugins/examples/warehouse')] });
     for (const permission of permissions) cookies.set(permission, await t.signIn(emailFor(permission)));
   });
   afterAll(() => t.dispose());
@@ -56,6 +59,9 @@ describe.each(testDatabases)('permissions on $kind', (database) => {
     expect(routes.length).toBeGreaterThanOrEqual(14);
     const undeclared = routes.filter((route) => route.access.length !== 1).map((route) => `${route.method} ${route.path}`);
     expect(undeclared).toEqual([]);
+    expect(routes.filter((route) => route.path.startsWith('/api/plugins/warehouse/')).map((route) => `${route.method} ${route.path} ${route.access[0]}`)).toEqual([
+      'POST /api/plugins/warehouse/receipts/:id/count tasks.edit',
+    ]);
   });
 
   it('uses only known permissions', () => {

@@ -3,6 +3,8 @@
 // hanging hook) are reported with their id while the server and the other plugins keep working, and the
 // warehouse example's cards, permission, guard and metric work end to end.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import type { PluginRequest } from '../core/plugins/api.ts';
 import type { CommittedChange } from '../core/plugins/api.ts';
 import { catalogueWith } from '../core/org/catalogue.ts';
 import { loadOrg } from '../core/org/load-org.ts';
@@ -39,6 +41,9 @@ const broken: PluginSource[] = [
   inline('test:thrower', plugin('thrower', { hooks: { beforeTransition: ({ task }: { task: { title: string } }) => { if (task.title.startsWith('throw')) throw new Error('stock system offline'); } } })),
   inline('test:hanger', plugin('hanger', { hooks: { beforeTransition: ({ task }: { task: { title: string } }) => (task.title.startsWith('hang') ? new Promise(() => undefined) : undefined) } })),
   inline('test:noisy', plugin('noisy', { hooks: { afterCommit: () => Promise.reject(new Error('audit log full')) } })),
+  inline('test:bad-route', plugin('bad-route', { routes: [{ method: 'GET', path: '/x', permission: 'bad-route.nope', output: z.object({}), handle: () => ({}) }] })),
+  // A route that reaches for core's cards table instead of going through the card API.
+  inline('test:snoop', plugin('snoop', { routes: [{ method: 'GET', path: '/cards', permission: 'boards.view', output: z.array(z.unknown()), handle: ({ tables }: PluginRequest) => tables.selectFrom('tasks').selectAll().execute() }] })),
   inline('test:listener', plugin('listener', { dependsOn: ['warehouse'], hooks: { afterCommit: (change: CommittedChange) => void heard.push(change) } })),
 ];
 
@@ -68,12 +73,13 @@ describe.each(testDatabases)('plugins on $kind', (database) => {
     expect(response.status).toBe(200);
     const statuses = (await response.json()) as { id: string; status: string; error?: string; version: string | null }[];
     const byId = Object.fromEntries(statuses.map((status) => [status.id, status]));
-    expect(Object.keys(byId).sort()).toEqual(['bad-workflow', 'broken-manifest', 'hanger', 'listener', 'needs-missing', 'noisy', 'thrower', 'warehouse']);
+    expect(Object.keys(byId).sort()).toEqual(['bad-route', 'bad-workflow', 'broken-manifest', 'hanger', 'listener', 'needs-missing', 'noisy', 'snoop', 'thrower', 'warehouse']);
     expect(byId.warehouse).toMatchObject({ status: 'loaded', version: '0.1.0', entry: './plugins/examples/warehouse' });
     expect(byId['broken-manifest']).toMatchObject({ status: 'failed', error: expect.stringMatching(/^plugin "broken-manifest": name\.zh-CN: /) });
     expect(byId['bad-workflow']).toMatchObject({ status: 'failed', error: 'plugin "bad-workflow": taskTypes.0.workflow.transitions.0.to: unknown state "gone"' });
     expect(byId['needs-missing']).toMatchObject({ status: 'failed', error: 'plugin "needs-missing": dependsOn: plugin "not-there" is not loaded' });
-    expect(statuses.filter((status) => status.status === 'loaded').map((status) => status.id).sort()).toEqual(['hanger', 'listener', 'noisy', 'thrower', 'warehouse']);
+    expect(byId['bad-route']).toMatchObject({ status: 'failed', error: 'plugin "bad-route": routes.0.permission: unknown permission "bad-route.nope"' });
+    expect(statuses.filter((status) => status.status === 'loaded').map((status) => status.id).sort()).toEqual(['hanger', 'listener', 'noisy', 'snoop', 'thrower', 'warehouse']);
     expect(t.logLines().filter((line) => line.plugin === 'bad-workflow' && line.level === 50)).toHaveLength(1);
   });
 
@@ -101,6 +107,33 @@ describe.each(testDatabases)('plugins on $kind', (database) => {
 
     const kpis = (await (await t.call('GET', '/api/kpis', { cookie: keeper })).json()) as { kpi: { metric: string }; value: number | null }[];
     expect(kpis.filter((result) => result.kpi.metric === 'warehouse.shelved').map((result) => result.value)).toContain(1);
+  });
+
+  it('serves the warehouse route under /api/plugins/warehouse: validated input, its permission, and card writes through core', async () => {
+    const card = await create('warehouse.receipt', '到货 C-300', { sku: 'C-300', expected: 10 });
+    const url = `/api/plugins/warehouse/receipts/${card.id}/count`;
+    expect((await t.call('POST', url, { body: { counted: 9, expectedVersion: card.version } })).status).toBe(401);
+    const invalid = await t.call('POST', url, { cookie: keeper, body: { counted: -1, expectedVersion: card.version } });
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).error).toMatchObject({ code: 'VALIDATION_FAILED', details: { issues: [expect.objectContaining({ path: 'counted' })] } });
+    const counted = await t.call('POST', url, { cookie: keeper, body: { counted: 9, expectedVersion: card.version } });
+    expect(counted.status, await counted.clone().text()).toBe(200);
+    expect(await counted.json()).toEqual({ id: card.id, version: card.version + 1, counted: 9 });
+    const stored = await (await t.call('GET', `/api/tasks/${card.id}`, { cookie: keeper })).json();
+    expect(stored).toMatchObject({ version: card.version + 1, fields: { counted: 9 } });
+    // The card writer's rules hold through the plugin: a stale version is refused with the card as it is.
+    const stale = await t.call('POST', url, { cookie: keeper, body: { counted: 8, expectedVersion: card.version } });
+    expect(stale.status).toBe(409);
+    const plain = await create('core.task', 'not a receipt');
+    expect((await t.call('POST', `/api/plugins/warehouse/receipts/${plain.id}/count`, { cookie: keeper, body: { counted: 1, expectedVersion: plain.version } })).status).toBe(404);
+  });
+
+  it('fences a plugin route to its own tables: reading core\'s cards fails that request, logged with the plugin id', async () => {
+    const response = await t.call('GET', '/api/plugins/snoop/cards', { cookie: keeper });
+    expect(response.status).toBe(500);
+    expect((await response.json()).error).toMatchObject({ code: 'INTERNAL', details: { plugin: 'snoop' } });
+    expect(t.logLines().some((line) => line.plugin === 'snoop' && (line.err as { message?: string } | undefined)?.message?.includes('may use only its own tables (snoop_…), not "tasks"'))).toBe(true);
+    expect((await t.call('GET', '/api/plugins', { cookie: keeper })).status).toBe(200);
   });
 
   it('refuses a move when a beforeTransition hook throws, naming the plugin, and leaves the card as it was', async () => {

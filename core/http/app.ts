@@ -14,6 +14,7 @@ import { tasksRoutes } from '../tasks/tasks.routes.ts';
 import { readsRoutes } from '../reads/reads.routes.ts';
 import { approvalsRoutes } from '../workflow/approvals.routes.ts';
 import { pluginsRoutes } from '../plugins/plugins.routes.ts';
+import { pluginRoutes } from '../plugins/mount-routes.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
@@ -56,6 +57,7 @@ export function apiRoutes({ services, schemaVersion, startedAt, trustProxy }: Ap
     .route('/', approvalsRoutes(services.tasks))
     .route('/', webhooksRoutes(services.db.kysely, services.webhookTargets))
     .route('/', pluginsRoutes(services.plugins.statuses))
+    .route('/plugins', pluginRoutes(services.plugins.plugins, { tasks: services.tasks, access: services.access, db: services.db.kysely }))
     .route('/', escalationsRoutes(services.escalations, { db: services.db.kysely, org: services.org, now: services.now }));
 }
 

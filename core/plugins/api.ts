@@ -1,6 +1,12 @@
 // The one module a plugin imports (as `#plugin-api`): the contract and the types its parts use.
 // Everything else in core is internal and may change without notice.
+export { z } from 'zod';
+export { AppError } from '../errors.ts';
 export { definePlugin, PluginDefinitionError } from './contract.ts';
+export { defineRoute } from './plugin-routes.ts';
 export type { CommittedChange, PluginHooks, PluginManifest, PluginOperation, PluginPermission, TransitionContext, Veto } from './contract.ts';
+export type { PluginCards, PluginNewCard, PluginRequest, PluginRoute } from './plugin-routes.ts';
+export type { PluginTables, PluginTablesDb } from './own-tables.ts';
+export type { TaskView } from '../tasks/task-view.ts';
 export type { Metric, MetricContext, MetricValue } from '../kpis/metric-registry.ts';
 export type { TaskTypeDefinition } from '../org/format.schema.ts';

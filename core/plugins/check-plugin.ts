@@ -2,6 +2,7 @@
 // that compile, permissions that exist, and whether this core is in the plugin's range.
 import { analyzeRule } from '../rules/json-logic.ts';
 import type { ParsedPlugin } from './contract.ts';
+import { checkRoutes } from './plugin-routes.ts';
 
 /** `^0.1`, `~0.1.2`, `>=0.1.0`, `0.1.0` or `*` against a version like 0.1.0 (pre-releases aside). */
 export function inRange(version: string, range: string): boolean {
@@ -20,8 +21,12 @@ export function inRange(version: string, range: string): boolean {
   return wanted.slice(0, fixed).every((part, i) => have[i] === part);
 }
 
-/** The first problem of a plugin's task types, as "field: message", or undefined. */
+/** The first problem of a plugin's task types and routes, as "field: message", or undefined. */
 export function checkPlugin(plugin: ParsedPlugin, permissions: ReadonlySet<string>): string | undefined {
+  return checkTaskTypes(plugin, permissions) ?? checkRoutes(plugin.routes ?? [], permissions);
+}
+
+function checkTaskTypes(plugin: ParsedPlugin, permissions: ReadonlySet<string>): string | undefined {
   for (const [t, type] of plugin.taskTypes.entries()) {
     const at = `taskTypes.${t}`;
     const states = type.workflow.states.map((state) => state.id);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Metric } from '../kpis/metric-registry.ts';
 import { taskTypeSchema, type TaskTypeDefinition } from '../org/format.schema.ts';
+import { routeSchema, type PluginRoute } from './plugin-routes.ts';
 
 const PLUGIN_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const LOCAL_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -62,6 +63,8 @@ export interface PluginManifest {
   metrics?: Record<string, Metric>;
   operations?: PluginOperation[];
   hooks?: PluginHooks;
+  /** HTTP routes under /api/plugins/<id> (core/plugins/plugin-routes.ts). */
+  routes?: PluginRoute[];
 }
 
 const fn = <T>() => z.custom<T>((value) => typeof value === 'function', 'expected a function');
@@ -82,6 +85,7 @@ export const manifestSchema = z
     metrics: z.record(z.string(), metricSchema).optional(),
     operations: z.array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected lowercase letters, digits and "_"'), fn: fn<PluginOperation['fn']>() })).optional(),
     hooks: z.strictObject({ beforeTransition: fn<NonNullable<PluginHooks['beforeTransition']>>().optional(), afterCommit: fn<NonNullable<PluginHooks['afterCommit']>>().optional() }).optional(),
+    routes: z.array(routeSchema).optional(),
   })
   .superRefine((plugin, ctx) => {
     // Everything a plugin adds lives under its id: its task types, permissions and metrics.

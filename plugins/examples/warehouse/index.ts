@@ -1,6 +1,6 @@
 // An example plugin (docs/writing-a-plugin.md walks through it): goods receipts that are counted
 // before they are shelved, who may shelve them, and how many were shelved in a period.
-import { definePlugin, type MetricContext } from '#plugin-api';
+import { AppError, defineRoute, definePlugin, z, type MetricContext } from '#plugin-api';
 
 const name = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 
@@ -24,6 +24,21 @@ async function shelvedReceipts(ctx: MetricContext) {
   const { n } = await query.executeTakeFirstOrThrow();
   return { value: Number(n), sample: Number(n) };
 }
+
+// POST /api/plugins/warehouse/receipts/:id/count: a scanner posts what it counted; the card takes it.
+const count = defineRoute({
+  method: 'POST',
+  path: '/receipts/:id/count',
+  permission: 'tasks.edit',
+  params: z.object({ id: z.coerce.number().int().positive() }),
+  body: z.object({ counted: z.number().int().min(0), expectedVersion: z.number().int().positive() }),
+  output: z.object({ id: z.number(), version: z.number(), counted: z.number() }),
+  async handle({ params, body, cards }) {
+    if ((await cards.get(params.id)).type !== 'warehouse.receipt') throw new AppError('NOT_FOUND', `Card ${params.id} is not a goods receipt.`);
+    const card = await cards.edit(params.id, body.expectedVersion, { fields: { counted: body.counted } });
+    return { id: card.id, version: card.version, counted: body.counted };
+  },
+});
 
 export default definePlugin({
   id: 'warehouse',
@@ -64,6 +79,7 @@ export default definePlugin({
       },
     },
   ],
+  routes: [count],
   metrics: {
     'warehouse.shelved': { description: 'Goods receipts shelved in the period', unit: 'receipts', compute: shelvedReceipts },
   },
