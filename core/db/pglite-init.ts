@@ -1,7 +1,9 @@
-// Child process: creates an embedded database folder and exits (see initialiseDataDir in pglite.ts).
+// Child process: creates an embedded database folder, from the migrated template when one is given,
+// and exits (see initialiseDataDir in pglite.ts).
+import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 
-const dataDir = process.argv[2];
-if (!dataDir) throw new Error('usage: pglite-init <data-dir>');
-const pglite = await PGlite.create({ dataDir });
+const [dataDir, template] = process.argv.slice(2);
+if (!dataDir) throw new Error('usage: pglite-init <data-dir> [template.tar.gz]');
+const pglite = await PGlite.create({ dataDir, ...(template ? { loadDataDir: new Blob([readFileSync(template)]) } : {}) });
 await pglite.close();

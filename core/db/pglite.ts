@@ -15,12 +15,15 @@ export const PGLITE_PARSERS = { 20: (value: string) => Number(value) };
 
 /**
  * initdb inside PGlite leaves ~800 MB of WebAssembly memory behind that the process never gets
- * back; doing it in a short-lived child keeps the server itself near 300 MB.
+ * back, and unpacking the template ~130 MB; doing either in a short-lived child keeps the server
+ * itself near 300 MB.
  */
-async function initialiseDataDir(dataDir: string): Promise<void> {
+async function initialiseDataDir(dataDir: string, template: string | undefined): Promise<void> {
   const script = serverScript('db/pglite-init');
   await new Promise<void>((resolve, reject) => {
-    const child = fork(script, [dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Run from the sources (tests, `node --import tsx`), the child needs tsx to load TypeScript.
+    const execArgv = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = fork(script, template ? [dataDir, template] : [dataDir], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('error', reject);
     child.on('exit', (code) =>
       code === 0 ? resolve() : reject(new Error(`creating the embedded database in ${dataDir} failed (exit ${code})`)),
@@ -55,9 +58,7 @@ export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
   }
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     // From the migrated template when there is one for this PGlite: no initdb, no migrations to run.
-    const template = usableTemplate();
-    if (template) return PGlite.create({ dataDir, loadDataDir: new Blob([readFileSync(template)]), parsers: PGLITE_PARSERS });
-    await initialiseDataDir(dataDir);
+    await initialiseDataDir(dataDir, usableTemplate());
   }
   return PGlite.create({ dataDir, parsers: PGLITE_PARSERS });
 }
