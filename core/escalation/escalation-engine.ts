@@ -23,7 +23,7 @@ import { scannedInSql } from './state-change-scan.ts';
 
 /** Rules reading the clock can turn true without a write; such cards are looked at this often. */
 const CLOCK_RECHECK_MS = 15 * 60_000;
-const CLOCK_PATHS = /"(task\.(age_hours|idle_hours|overdue_hours|business_age_hours)|now)"/;
+const CLOCK_PATHS = /"(task\.(age_hours|idle_hours|overdue_hours|business_age_hours|business_days_ended)|now)"/;
 
 export interface EngineDeps {
   escalations: EscalationRepository;

@@ -79,7 +79,7 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
 
   errors.push(...checkGrants(merged, catalogue, taskTypes.keys()));
   errors.push(...checkReportingForest(merged));
-  for (const at of merged.taskTypes) errors.push(...checkTaskType(at, catalogue, () => [...roleIds], unreadable));
+  for (const at of merged.taskTypes) errors.push(...checkTaskType(at, catalogue, () => [...roleIds], unreadable), ...checkDueFrom(at, merged));
   for (const at of merged.members) at.value.roles.forEach((role, i) => ref(at, ['roles', i], 'role', role, roleIds, 'roles'));
   return errors;
 }
@@ -181,4 +181,27 @@ function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue,
     });
   });
   return errors;
+}
+
+/** `due_from` names a date or date-time field of its own type, and a numeric policy when it reads one. */
+function checkDueFrom(at: Located<TaskTypeDefinition>, merged: MergedOrg): OrgError[] {
+  const due = at.value.due_from;
+  if (!due) return [];
+  const errors: OrgError[] = [];
+  const problem = dueFieldProblem(at.value);
+  if (problem) errors.push(errorAt(at, ['due_from', 'field'], problem.startsWith('unknown') ? 'unresolved_ref' : 'schema', problem, suggest(due.field, at.value.fields.map((f) => f.id))));
+  if (typeof due.hours === 'object' && !merged.unreadable.has('policies', due.hours.policy)) {
+    const policy = merged.policies.get(due.hours.policy);
+    if (!policy) errors.push(errorAt(at, ['due_from', 'hours', 'policy'], 'unresolved_ref', `unknown policy "${due.hours.policy}"`, suggest(due.hours.policy, merged.policies.keys())));
+    else if (typeof policy.value !== 'number' || policy.value <= 0) errors.push(errorAt(at, ['due_from', 'hours', 'policy'], 'schema', `policy "${due.hours.policy}" must be a number of hours above 0 to set a due time`));
+  }
+  return errors;
+}
+
+/** Why a task type's `due_from.field` cannot give a due time, or undefined when it can. */
+export function dueFieldProblem(type: TaskTypeDefinition): string | undefined {
+  if (!type.due_from) return undefined;
+  const field = type.fields.find((f) => f.id === type.due_from!.field);
+  if (!field) return `unknown field "${type.due_from.field}"`;
+  return field.type === 'datetime' || field.type === 'date' ? undefined : `field "${field.id}" is a ${field.type} field; a due time is counted from a date or datetime field`;
 }

@@ -12,7 +12,7 @@ import { suggest } from './suggest.ts';
 /** What `task.<name>` offers in a rule context (ROLES-FORMAT "Escalations"). */
 export const TASK_CONTEXT_KEYS = [
   'id', 'type', 'status', 'priority', 'title', 'fields', 'assignee', 'role', 'labels', 'created_at', 'due_at',
-  'age_hours', 'idle_hours', 'overdue_hours', 'business_age_hours', 'escalation_level',
+  'age_hours', 'idle_hours', 'overdue_hours', 'business_age_hours', 'business_days_ended', 'escalation_level',
 ];
 export const ACTOR_CONTEXT_KEYS = ['id', 'roles', 'permissions'];
 

@@ -184,12 +184,19 @@ const workflow = z.strictObject({
   ),
 });
 
+/** A card's due time derived from one of its date-time fields: that moment plus `hours`, a number or a policy's. */
+const dueFrom = z.strictObject({
+  field: fieldId,
+  hours: z.union([z.number().positive(), z.strictObject({ policy: fieldId })]),
+});
+
 export const taskTypeSchema = z.strictObject({
   id: taskTypeId,
   name: displayName,
   description: z.string().optional(),
   fields: z.array(fieldDefinition).default([]),
   workflow,
+  due_from: dueFrom.optional(),
 });
 
 const PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const;

@@ -1,5 +1,6 @@
 // Load-time checks a schema cannot make: workflows that name only their own states and fields, guards
 // that compile, permissions that exist, and whether this core is in the plugin's range.
+import { dueFieldProblem } from '../org/check-refs.ts';
 import { analyzeRule } from '../rules/json-logic.ts';
 import type { ParsedPlugin } from './contract.ts';
 import { checkRoutes } from './plugin-routes.ts';
@@ -34,6 +35,8 @@ function checkTaskTypes(plugin: ParsedPlugin, permissions: ReadonlySet<string>):
     const dup = states.find((id, i) => states.indexOf(id) !== i);
     if (dup) return `${at}.workflow.states: state "${dup}" is defined twice`;
     if (!states.includes(type.workflow.initial)) return `${at}.workflow.initial: unknown state "${type.workflow.initial}"`;
+    const dueProblem = dueFieldProblem(type);
+    if (dueProblem) return `${at}.due_from.field: ${dueProblem}`;
     for (const [i, transition] of type.workflow.transitions.entries()) {
       const where = `${at}.workflow.transitions.${i}`;
       for (const end of ['from', 'to'] as const) if (!states.includes(transition[end])) return `${where}.${end}: unknown state "${transition[end]}"`;

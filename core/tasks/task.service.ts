@@ -14,6 +14,7 @@ import type { OrgService } from '../org/org.service.ts';
 import { suggest } from '../org/suggest.ts';
 import { createAssigner, type AssignTo } from './assignment.ts';
 import type { Checklist } from './checklist.ts';
+import { changesDueSource, derivedDue } from './derived-due.ts';
 import { validateFields } from './fields.ts';
 import { archived, notFound, staleVersion } from './task-errors.ts';
 import { toTaskView, type TaskView } from './task-view.ts';
@@ -157,7 +158,8 @@ export function createTaskService(deps: TaskServiceDeps) {
           fields: JSON.stringify(fields),
           labels: input.labels ?? [],
           checklist: JSON.stringify(input.checklist ?? []),
-          due_at: input.dueAt ?? null,
+          // A due time given wins over one derived from the card's fields (due_from).
+          due_at: input.dueAt !== undefined ? input.dueAt : (derivedDue(type, fields, model.policies) ?? null),
           position: positionBetween(await repo.lastPosition(type.id, initial.id, tx), null),
           created_by: actor?.id ?? null,
           started_at: initial.category === 'active' ? now() : null,
@@ -175,8 +177,10 @@ export function createTaskService(deps: TaskServiceDeps) {
     async update(actor: Actor, id: number, expectedVersion: number, edit: TaskEdit): Promise<TaskView> {
       const row = await current(id, expectedVersion);
       if (row.archived_at) throw archived(row);
-      const type = typeOf(await deps.org.active(), row.type);
+      const model = await deps.org.active();
+      const type = typeOf(model, row.type);
       const fields = edit.fields === undefined ? row.fields : validateFields(type, edit.fields, row.fields);
+      const derived = edit.dueAt === undefined && changesDueSource(type, row.fields, fields) ? { due_at: derivedDue(type, fields, model.policies) ?? null } : {};
       const next = {
         title: edit.title ?? row.title,
         description: edit.description ?? row.description,
@@ -184,6 +188,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         labels: edit.labels ?? row.labels,
         checklist: edit.checklist ?? row.checklist,
         due_at: edit.dueAt === undefined ? row.due_at : edit.dueAt,
+        ...derived,
       };
       const changes = diff({ ...pick(row, ['title', 'description', 'priority', 'labels', 'checklist', 'due_at']), ...prefixed(row.fields) }, { ...next, ...prefixed(fields) });
       if (Object.keys(changes).length === 0) return toTaskView(row);

@@ -135,6 +135,29 @@ describe('adding business time', () => {
   });
 });
 
+describe('business days ended', () => {
+  it('counts a day as ended at its closing time: same-day work is late only after it (当天事当天毕)', () => {
+    const came = local('2026-09-17T10:00'); // Thursday
+    expect(calendar.businessDaysEndedBetween(came, local('2026-09-17T17:59'))).toBe(0);
+    expect(calendar.businessDaysEndedBetween(came, local('2026-09-17T18:00'))).toBe(1);
+    expect(calendar.businessDaysEndedBetween(came, local('2026-09-18T18:00'))).toBe(2);
+  });
+
+  it('gives what comes in after hours, on a weekend or a holiday until the next business day closes', () => {
+    expect(calendar.businessDaysEndedBetween(local('2026-09-18T19:00'), local('2026-09-19T23:00'))).toBe(0); // Friday evening to Saturday
+    expect(calendar.businessDaysEndedBetween(local('2026-09-18T19:00'), local('2026-09-20T18:00'))).toBe(1); // the make-up Sunday closes
+    expect(calendar.businessDaysEndedBetween(local('2026-09-30T20:00'), local('2026-10-08T17:00'))).toBe(0); // National Day week off
+    expect(calendar.businessDaysEndedBetween(local('2026-09-30T20:00'), local('2026-10-08T18:00'))).toBe(1);
+  });
+
+  it('counts local midnights when the organisation sets no business_hours', () => {
+    const wall = businessCalendar(undefined, ZONE);
+    expect(wall.businessDaysEndedBetween(local('2026-09-17T10:00'), local('2026-09-17T23:59'))).toBe(0);
+    expect(wall.businessDaysEndedBetween(local('2026-09-17T10:00'), local('2026-09-18T00:00'))).toBe(1);
+    expect(wall.businessDaysEndedBetween(local('2026-09-18T00:00'), local('2026-09-17T10:00'))).toBe(0);
+  });
+});
+
 describe('calendars', () => {
   it('count every moment when the organisation sets no business_hours', () => {
     const wall = calendarOf({ timezone: ZONE, business_hours: undefined });

@@ -21,6 +21,8 @@ export interface BusinessCalendar {
   addBusinessTime(start: Date, ms: number): Date;
   /** `instant` when it lies within business hours, else the next opening. */
   nextBusinessMoment(instant: Date): Date;
+  /** Business days whose closing time lies in (from, to]; without business hours, local midnights. */
+  businessDaysEndedBetween(from: Date, to: Date): number;
 }
 
 const WEEKDAYS: readonly string[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -136,6 +138,15 @@ export function businessCalendar(hours: BusinessHours | undefined, timeZone: str
       });
     },
     nextBusinessMoment: (instant) => walk(instant.getTime(), (open) => new Date(open)),
+    businessDaysEndedBetween(fromInstant, toInstant) {
+      const [start, end] = [fromInstant.getTime(), toInstant.getTime()];
+      let ended = 0;
+      for (let day = localDayNumber(fromInstant, timeZone), last = localDayNumber(toInstant, timeZone); day <= last; day++) {
+        const window = windowOf(day);
+        if (window && window.close > start && window.close <= end) ended += 1;
+      }
+      return ended;
+    },
   };
 }
 
@@ -154,6 +165,8 @@ function wallClock(timeZone: string): BusinessCalendar {
       return new Date(start.getTime() + ms);
     },
     nextBusinessMoment: (instant) => new Date(instant),
+    // Each local day ends at the next one's midnight.
+    businessDaysEndedBetween: (from, to) => Math.max(0, localDayNumber(to, timeZone) - localDayNumber(from, timeZone)),
   };
 }
 

@@ -2,7 +2,7 @@
 // from the clock, so rules never read the clock themselves.
 import type { TasksTable } from '../db/schema.ts';
 import type { Selectable } from 'kysely';
-import type { BusinessCalendar } from '../time/business-hours.ts';
+import { businessCalendar, type BusinessCalendar } from '../time/business-hours.ts';
 
 export interface RuleTask {
   id: number;
@@ -21,11 +21,16 @@ export interface RuleTask {
   overdue_hours: number;
   /** Age counted in the organisation's business hours only. */
   business_age_hours: number;
+  /** Business days that ended since creation: 0 until the close of the day it came in (or of the next business day, when it came in outside hours). */
+  business_days_ended: number;
 }
 
 const hoursBetween = (from: Date, to: Date) => Math.max(0, (to.getTime() - from.getTime()) / 3_600_000);
 
-export function ruleTask(task: Selectable<TasksTable>, now: Date, calendar?: BusinessCalendar): RuleTask {
+/** Without an organisation's calendar, business time is wall time in UTC. */
+const WALL_CLOCK = businessCalendar(undefined, 'UTC');
+
+export function ruleTask(task: Selectable<TasksTable>, now: Date, calendar: BusinessCalendar = WALL_CLOCK): RuleTask {
   return {
     id: task.id,
     type: task.type,
@@ -41,6 +46,7 @@ export function ruleTask(task: Selectable<TasksTable>, now: Date, calendar?: Bus
     age_hours: hoursBetween(task.created_at, now),
     idle_hours: hoursBetween(task.updated_at, now),
     overdue_hours: task.due_at ? hoursBetween(task.due_at, now) : 0,
-    business_age_hours: calendar ? calendar.businessMsBetween(task.created_at, now) / 3_600_000 : hoursBetween(task.created_at, now),
+    business_age_hours: calendar.businessMsBetween(task.created_at, now) / 3_600_000,
+    business_days_ended: calendar.businessDaysEndedBetween(task.created_at, now),
   };
 }

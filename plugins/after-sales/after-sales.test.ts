@@ -11,7 +11,7 @@ import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 const SHOP = `
 version: 1
 organization: {id: shop, name: 小店, timezone: Asia/Shanghai}
-policies: {max_claim_cny: 200, max_discount_pct: 10}
+policies: {max_claim_cny: 200, max_discount_pct: 10, ship_within_hours: 24}
 roles:
   - {id: store-manager, name: 店长, can: [tasks.assign, tasks.close, after-sales.approve]}
   - {id: cs-manager, name: 客服经理, reports_to: store-manager, can: [tasks.assign, tasks.close]}
@@ -49,7 +49,7 @@ describe.each(testDatabases)('after-sales plugin on $kind', (database) => {
   });
   afterAll(() => t.dispose());
 
-  interface Card { id: number; version: number; status: string; fields: Record<string, unknown> }
+  interface Card { id: number; version: number; status: string; fields: Record<string, unknown>; dueAt: string | null }
   const create = async (who: string, type: string, title: string, fields: Record<string, unknown>, role = 'after-sales-agent'): Promise<Card> => {
     const response = await t.call('POST', '/api/tasks', { cookie: cookies[who], body: { type, title, fields, assignTo: { roleId: role, personId: ids[who] } } });
     expect(response.status, await response.clone().text()).toBe(201);
@@ -132,8 +132,13 @@ describe.each(testDatabases)('after-sales plugin on $kind', (database) => {
     expect((await moved('boss', beyond, 'approved')).status).toBe('approved');
   });
 
-  it('refuses to ship an order whose address and phone are not verified', async () => {
+  it('makes a shipment due policy.ship_within_hours after payment, and refuses to ship one whose address and phone are not verified', async () => {
     const shipment = await create('dee', 'after-sales.shipment', '订单 TB-2026-0304 发货', { order_no: 'TB-2026-0304', paid_at: '2026-03-02T10:00:00+08:00' }, 'pre-sales-agent');
+    expect((await get(shipment)).dueAt).toBe(new Date('2026-03-03T10:00:00+08:00').toISOString());
+    // Payment time corrected: the due time follows, unless a due time is set with the change.
+    expect((await (await edit('dee', shipment, { paid_at: '2026-03-02T08:30:00+08:00' })).json()).dueAt).toBe(new Date('2026-03-03T08:30:00+08:00').toISOString());
+    const own = await t.call('PATCH', `/api/tasks/${shipment.id}`, { cookie: cookies.dee, body: { expectedVersion: (await get(shipment)).version, fields: { paid_at: '2026-03-02T09:00:00+08:00' }, dueAt: '2026-03-02T18:00:00+08:00' } });
+    expect((await own.json()).dueAt).toBe(new Date('2026-03-02T18:00:00+08:00').toISOString());
     expect(await refusal(await move('dee', shipment, 'to_ship'))).toMatchObject({ status: 422, message: expect.stringContaining('核实收货地址') });
     expect((await edit('dee', shipment, { address_verified: true })).status).toBe(200);
     await moved('dee', shipment, 'to_ship');

@@ -22,6 +22,8 @@ export const shipmentType: TaskType = {
     { id: 'courier', name: name('快递公司', 'Courier'), type: 'text', max_length: 64 },
     { id: 'tracking_no', name: name('运单号', 'Tracking no.'), type: 'text', max_length: 64 },
   ],
+  // Due when the policy says it must have shipped, counted from payment: the on-time KPI and the escalations read it.
+  due_from: { field: 'paid_at', hours: { policy: 'ship_within_hours' } },
   workflow: {
     initial: 'to_verify',
     states: [

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { ALL, bind, cheap, jsonParam, mark, no, state, text, type S, type Val } from './sql-parts.ts';
 
 /** The keys of ruleTask() this compiler knows; a test checks the list against ruleTask itself. */
-export const KNOWN_TASK_KEYS = ['id', 'type', 'status', 'priority', 'title', 'fields', 'assignee', 'role', 'labels', 'created_at', 'due_at', 'age_hours', 'idle_hours', 'overdue_hours', 'business_age_hours'];
+export const KNOWN_TASK_KEYS = ['id', 'type', 'status', 'priority', 'title', 'fields', 'assignee', 'role', 'labels', 'created_at', 'due_at', 'age_hours', 'idle_hours', 'overdue_hours', 'business_age_hours', 'business_days_ended'];
 
 /** A per-row value: a column of the scan's inner select when compiling for one, else the expression itself. */
 const input = (key: string, expr: () => S): S => (state.inputs ? mark(state.inputs.column(`${key}@${state.nowMs}`, expr)) : expr());
