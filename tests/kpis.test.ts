@@ -102,9 +102,10 @@ describe.each(testDatabases)('KPIs on $kind', (database) => {
       'vacant-output (vacant) 0/0 met',
     ]);
     expect(results[0]).toEqual({
-      kpi: { id: 'w-on-time', name: 'On time', metric: 'core.on_time_rate', unit: 'ratio', target: { gte: 0.6 }, period: 'month' },
+      kpi: { id: 'w-on-time', name: 'On time', metric: 'core.on_time_rate', unit: 'ratio', target: { gte: 0.6 }, policies: {}, period: 'month', per: null },
       role: 'writer',
       person: null,
+      entity: null,
       period: { start: '2026-02-28T16:00:00.000Z', end: '2026-03-31T16:00:00.000Z' },
       value: 0.5,
       sample: 6,

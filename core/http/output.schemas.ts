@@ -127,11 +127,26 @@ export const inboxItemSchema = z.object({
   mode: z.string(), required: z.number().int(), requestedBy: z.string().nullable(), snapshot: approvalSnapshotSchema, createdAt: isoTime,
 });
 
+const targetBounds = z
+  .object({ gte: z.number(), gt: z.number(), lte: z.number(), lt: z.number(), eq: z.number() })
+  .partial()
+  .describe('Bounds in the metric\'s unit (a ratio: 1 = 100 %), policies read; a range has a lower and an upper one');
+const kpiEntitySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('card'), taskType: z.string(), taskId: z.number().int(), title: z.string() }),
+  z.object({ kind: z.literal('field'), taskType: z.string(), field: z.string(), value: z.string() }),
+]);
+
 export const kpiResultSchema = z.object({
-  kpi: z.object({ id: z.string(), name: displayName, metric: z.string(), unit: z.string(), target: z.record(z.string(), z.number()), period: z.string() }),
+  kpi: z.object({
+    id: z.string(), name: displayName, metric: z.string(), unit: z.string(), target: targetBounds,
+    policies: z.object({ gte: z.string(), gt: z.string(), lte: z.string(), lt: z.string(), eq: z.string() }).partial().describe('The policy each bound was read from'),
+    period: z.string(),
+    per: z.object({ task_type: z.string(), field: z.string().optional(), from: z.string().optional(), to: z.string().optional() }).nullable(),
+  }),
   role: z.string(),
   person: z.object({ id: z.string(), displayName: z.string() }).nullable(),
-  period: z.object({ start: isoTime, end: isoTime }),
+  entity: kpiEntitySchema.nullable().describe('The card or field value a per-entity KPI measured; null otherwise'),
+  period: z.object({ start: isoTime, end: isoTime }).describe('The calendar period, or a per-entity KPI\'s entity\'s own period'),
   value: z.number().nullable(),
   sample: z.number().int(),
   status: z.enum(['met', 'missed', 'no_data']),

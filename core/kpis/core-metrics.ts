@@ -2,6 +2,7 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database, Priority } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import type { KpiEntity } from './kpi-entities.ts';
 import { createMetricRegistry, type Metric, type MetricContext, type MetricRegistry } from './metric-registry.ts';
 
 /** Scope keys the core metrics understand; any other key is a mistake in the roles file. */
@@ -44,15 +45,29 @@ export function parseScope(scope: Readonly<Record<string, unknown>>): CardFilter
   return filters;
 }
 
-type Cards = SelectQueryBuilder<Database, 'tasks', object>;
+export type Cards = SelectQueryBuilder<Database, 'tasks', object>;
 
-/** The subject's cards, narrowed by the scope: a person's are those assigned to them, a role's those routed to it. */
-function cardsOf(ctx: MetricContext): Cards {
+/** The cards a per-entity KPI measures: those linked to the entity card (either way), or those carrying the field value. */
+function entityCards(query: Cards, entity: KpiEntity): Cards {
+  if (entity.kind === 'field') return query.where('type', '=', entity.taskType).where(sql`fields->>${entity.field}`, '=', entity.value);
+  const linked = sql<number>`(select target_task_id from task_links where task_id = ${entity.taskId} and target_task_id is not null
+    union select task_id from task_links where target_task_id = ${entity.taskId})`;
+  return query.where('id', 'in', linked);
+}
+
+/**
+ * The cards a metric measures, narrowed by the scope: an entity's (per-entity KPIs), else the subject's —
+ * a person's are those assigned to them, a role's those routed to it. Plugins' metrics start from it too.
+ */
+export function cardsOf(ctx: MetricContext): Cards {
   const filters = parseScope(ctx.scope);
   let query: Cards = ctx.db.selectFrom('tasks');
-  query = ctx.subject.personId === undefined
-    ? query.where('role_id', '=', ctx.subject.roleId)
-    : query.where('assignee_id', '=', ctx.subject.personId);
+  if (ctx.entity) query = entityCards(query, ctx.entity);
+  else {
+    query = ctx.subject.personId === undefined
+      ? query.where('role_id', '=', ctx.subject.roleId)
+      : query.where('assignee_id', '=', ctx.subject.personId);
+  }
   if (filters.types) query = query.where('type', 'in', filters.types);
   if (filters.priorities) query = query.where('priority', 'in', filters.priorities);
   // A list of labels matches a card carrying any of them.

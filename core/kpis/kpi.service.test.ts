@@ -1,4 +1,4 @@
-// KPI evaluation's pure parts: a value against its target, and period bounds in the org's time zone.
+// KPI evaluation's pure parts: a value against its target (one bound or a range), and period bounds in the org's time zone.
 import { describe, expect, it } from 'vitest';
 import { kpiPeriod, statusOf } from './kpi.service.ts';
 
@@ -10,6 +10,12 @@ describe('KPI status and periods', () => {
     expect([statusOf(0.95, { gte: 0.95 }), statusOf(0.94, { gte: 0.95 }), statusOf(0, { lte: 0 }), statusOf(1, { lte: 0 })]).toEqual(['met', 'missed', 'met', 'missed']);
     expect([statusOf(1, { gt: 1 }), statusOf(2, { gt: 1 }), statusOf(1, { lt: 1 }), statusOf(0.5, { lt: 1 })]).toEqual(['missed', 'met', 'missed', 'met']);
     expect([statusOf(0.1 + 0.2, { eq: 0.3 }), statusOf(0.31, { eq: 0.3 }), statusOf(null, { gte: 0 })]).toEqual(['met', 'missed', 'no_data']);
+  });
+
+  it('a range is met only between both bounds', () => {
+    const band = { gte: 0.03, lte: 0.1 };
+    expect([statusOf(0.02, band), statusOf(0.03, band), statusOf(0.1, band), statusOf(0.11, band), statusOf(null, band)]).toEqual(['missed', 'met', 'met', 'missed', 'no_data']);
+    expect([statusOf(1, { gt: 1, lt: 2 }), statusOf(1.5, { gt: 1, lt: 2 }), statusOf(2, { gt: 1, lt: 2 })]).toEqual(['missed', 'met', 'missed']);
   });
 
   it('bounds periods in the organisation\'s time zone; weeks start on Monday; previous is the one before', () => {

@@ -1,13 +1,16 @@
-// Evaluates the active organisation's KPIs: per role and per holder, for one period, against each target.
+// Evaluates the active organisation's KPIs for one period against each target (policies read): per role
+// and per holder, or per entity (`per:`) over each entity's own period.
 import type { Kysely } from 'kysely';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
-import type { DisplayName, Kpi, Role } from '../org/format.schema.ts';
+import type { DisplayName, Kpi, KpiPer, OrgDefinition, Role } from '../org/format.schema.ts';
 import type { OrgService } from '../org/org.service.ts';
 import { suggest } from '../org/suggest.ts';
 import { periodBounds } from '../time/zoned.ts';
-import type { MetricRegistry, MetricSubject, MetricValue } from './metric-registry.ts';
+import { kpiEntities, type KpiEntity, type Period } from './kpi-entities.ts';
+import { meetsTarget, resolveTarget, type ResolvedTarget, type TargetOp } from './kpi-target.ts';
+import type { Metric, MetricContext, MetricRegistry, MetricSubject, MetricValue } from './metric-registry.ts';
 
 export type KpiStatus = 'met' | 'missed' | 'no_data';
 export type PeriodChoice = 'current' | 'previous';
@@ -20,9 +23,22 @@ export interface KpiQuery {
 }
 
 export interface KpiResult {
-  kpi: { id: string; name: DisplayName; metric: string; unit: string; target: Kpi['target']; period: Kpi['period'] };
+  kpi: {
+    id: string;
+    name: DisplayName;
+    metric: string;
+    unit: string;
+    /** In the metric's unit (a ratio's percentages as 0–1), policies read. */
+    target: ResolvedTarget;
+    /** The policy each bound was read from. */
+    policies: Partial<Record<TargetOp, string>>;
+    period: Kpi['period'];
+    per: KpiPer | null;
+  };
   role: string;
   person: { id: string; displayName: string } | null;
+  /** The entity of a per-entity KPI (null for the others, and when the period has no entity). */
+  entity: KpiEntity | null;
   period: { start: string; end: string };
   value: number | null;
   sample: number;
@@ -37,21 +53,10 @@ export interface KpiServiceDeps {
   now?: () => Date;
 }
 
-const COMPARE = {
-  gte: (value: number, bound: number) => value >= bound,
-  lte: (value: number, bound: number) => value <= bound,
-  gt: (value: number, bound: number) => value > bound,
-  lt: (value: number, bound: number) => value < bound,
-  // Rates are fractions computed in floating point: 0.1 + 0.2 must still equal 0.3.
-  eq: (value: number, bound: number) => Math.abs(value - bound) <= 1e-9 * Math.max(1, Math.abs(bound)),
-} as const;
-
-/** met / missed by the KPI's one comparison; no_data when the metric had nothing to measure. */
-export function statusOf(value: number | null, target: Kpi['target']): KpiStatus {
+/** met / missed by every bound of the target (one comparison, or both ends of a range); no_data when the metric had nothing to measure. */
+export function statusOf(value: number | null, target: ResolvedTarget): KpiStatus {
   if (value === null) return 'no_data';
-  const op = (Object.keys(COMPARE) as (keyof typeof COMPARE)[]).find((key) => target[key] !== undefined);
-  if (op === undefined) throw new Error('A KPI target has exactly one comparison (the roles schema guarantees it).');
-  return COMPARE[op](value, target[op]!) ? 'met' : 'missed';
+  return meetsTarget(value, target) ? 'met' : 'missed';
 }
 
 /** Bounds of the period of this kind that contains `at`, or of the one just before it. */
@@ -63,20 +68,30 @@ export function kpiPeriod(period: Kpi['period'], at: Date, choice: PeriodChoice,
 export function createKpiService(deps: KpiServiceDeps) {
   const now = deps.now ?? (() => new Date());
 
-  async function measure(role: Role, kpi: Kpi, subject: MetricSubject, period: { start: Date; end: Date }, clock: Date): Promise<MetricValue> {
+  function metricOf(role: Role, kpi: Kpi): Metric {
     const metric = deps.metrics.get(kpi.metric);
-    const where = `KPI "${kpi.id}" of role "${role.id}"`;
-    if (!metric) {
-      // The roles file was checked against a catalogue that had this metric; its plugin is gone now.
-      throw new AppError('UNPROCESSABLE', `${where} uses metric "${kpi.metric}", which no loaded module provides.`, { kpi: kpi.id, role: role.id, metric: kpi.metric });
-    }
+    // The roles file was checked against a catalogue that had this metric; its plugin is gone now.
+    if (!metric) throw new AppError('UNPROCESSABLE', `KPI "${kpi.id}" of role "${role.id}" uses metric "${kpi.metric}", which no loaded module provides.`, { kpi: kpi.id, role: role.id, metric: kpi.metric });
+    return metric;
+  }
+
+  async function measure(role: Role, kpi: Kpi, ctx: Omit<MetricContext, 'db' | 'scope'>): Promise<MetricValue> {
     try {
-      return await metric.compute({ db: deps.db, period, now: clock, subject, scope: kpi.scope ?? {} });
+      return await metricOf(role, kpi).compute({ db: deps.db, scope: kpi.scope ?? {}, ...ctx });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const details = typeof error.details === 'object' && error.details !== null ? error.details : {};
-      throw new AppError(error.code, `${where}: ${error.message}`, { ...details, kpi: kpi.id, role: role.id, metric: kpi.metric });
+      throw new AppError(error.code, `KPI "${kpi.id}" of role "${role.id}": ${error.message}`, { ...details, kpi: kpi.id, role: role.id, metric: kpi.metric });
     }
+  }
+
+  /** The KPI as results show it, its target read from the policies in force. */
+  function viewOf(role: Role, kpi: Kpi, policies: OrgDefinition['policies']): KpiResult['kpi'] {
+    const { unit } = metricOf(role, kpi);
+    const { target, policies: read, problems } = resolveTarget(kpi, unit, policies);
+    // Validation resolved the same target; a plugin that changed its metric's unit since can make it fail.
+    if (problems.length) throw new AppError('UNPROCESSABLE', `KPI "${kpi.id}" of role "${role.id}": target.${problems[0]!.path.join('.')}: ${problems[0]!.message}`, { kpi: kpi.id, role: role.id });
+    return { id: kpi.id, name: kpi.name, metric: kpi.metric, unit, target, policies: read, period: kpi.period, per: kpi.per ?? null };
   }
 
   return {
@@ -95,8 +110,12 @@ export function createKpiService(deps: KpiServiceDeps) {
         roles = roles.filter((r) => r.id === role.id);
       }
 
-      // Holders first: every measurement below must be awaited together, or an early failure goes unhandled.
+      // Holders and entities first: every measurement below must be awaited together, or an early failure goes unhandled.
       const holdersByRole = await Promise.all(roles.map((role) => deps.users.holdersOf(role.id)));
+      const entitiesOf = (kpi: Kpi, period: Period) => kpiEntities(deps.db, kpi.per!, period, timeZone, model.taskType(kpi.per!.task_type));
+      const perEntity = await Promise.all(roles.map((role) => Promise.all(role.kpis.map((kpi) => {
+        return kpi.per ? entitiesOf(kpi, kpiPeriod(kpi.period, at, query.period ?? 'current', timeZone)) : undefined;
+      }))));
       const jobs: Promise<KpiResult>[] = [];
       for (const [index, role] of roles.entries()) {
         const holders = holdersByRole[index]!;
@@ -104,25 +123,29 @@ export function createKpiService(deps: KpiServiceDeps) {
           { subject: { roleId: role.id }, person: null },
           ...holders.map((holder) => ({ subject: { roleId: role.id, personId: holder.id }, person: { id: holder.id, displayName: holder.displayName } })),
         ];
-        for (const kpi of role.kpis) {
-          const period = kpiPeriod(kpi.period, at, query.period ?? 'current', timeZone);
-          const kpiView = { id: kpi.id, name: kpi.name, metric: kpi.metric, unit: deps.metrics.get(kpi.metric)?.unit ?? '', target: kpi.target, period: kpi.period };
-          for (const { subject, person } of subjects) {
-            jobs.push(
-              measure(role, kpi, subject, period, clock).then(({ value, sample }) => ({
-                kpi: kpiView,
-                role: role.id,
-                person,
-                period: { start: period.start.toISOString(), end: period.end.toISOString() },
-                value,
-                sample,
-                status: statusOf(value, kpi.target),
-              })),
-            );
+        for (const [k, kpi] of role.kpis.entries()) {
+          const calendar = kpiPeriod(kpi.period, at, query.period ?? 'current', timeZone);
+          const view = viewOf(role, kpi, model.definition.policies);
+          const result = (person: KpiResult['person'], entity: KpiEntity | null, period: Period, { value, sample }: MetricValue): KpiResult => ({
+            kpi: view, role: role.id, person, entity,
+            period: { start: period.start.toISOString(), end: period.end.toISOString() },
+            value, sample, status: statusOf(value, view.target),
+          });
+          const entities = perEntity[index]![k];
+          if (entities === undefined) {
+            for (const { subject, person } of subjects) jobs.push(measure(role, kpi, { period: calendar, now: clock, subject }).then((value) => result(person, null, calendar, value)));
+          } else if (entities.length === 0) {
+            // A period with no campaign (say) still shows the KPI: nothing to measure.
+            jobs.push(Promise.resolve(result(null, null, calendar, { value: null, sample: 0 })));
+          } else {
+            // The entity, not a person, is what a per-entity KPI measures: one result each, for the role.
+            for (const { entity, period } of entities) {
+              jobs.push(measure(role, kpi, { period, now: clock, subject: { roleId: role.id }, entity }).then((value) => result(null, entity, period, value)));
+            }
           }
         }
       }
-      // Promise.all keeps the order: roles as the roles file lists them, the role before its people.
+      // Promise.all keeps the order: roles as the roles file lists them, the role before its people, entities in order.
       return Promise.all(jobs);
     },
   };

@@ -52,6 +52,6 @@ describe('metric registry', () => {
     expect(registry.ids()).toEqual(ids);
     for (const id of ids) expect(registry.get(id)).toMatchObject({ description: expect.any(String), unit: expect.any(String) });
     expect(Object.keys(CORE_METRICS)).toEqual(ids);
-    expect([...coreCatalogue().metrics]).toEqual(ids);
+    expect([...coreCatalogue().metrics.keys()]).toEqual(ids);
   });
 });

@@ -1,8 +1,9 @@
 // The metrics KPIs can measure: core's and each plugin's, registered once at start-up under a namespaced id.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { KpiEntity } from './kpi-entities.ts';
 
-/** Whose work a metric measures: a role's cards, or one person's. */
+/** Whose work a metric measures: a role's cards, or one person's (never a person's for a per-entity KPI). */
 export interface MetricSubject {
   roleId: string;
   personId?: string;
@@ -10,13 +11,19 @@ export interface MetricSubject {
 
 export interface MetricContext {
   db: Kysely<Database>;
-  /** Start inclusive, end exclusive, in the organisation's time zone. */
+  /** Start inclusive, end exclusive, in the organisation's time zone; a per-entity KPI's entity's own period. */
   period: { start: Date; end: Date };
   /** The evaluation's clock; a period still running is measured up to here. */
   now: Date;
   subject: MetricSubject;
   /** The KPI's `scope` from the roles file, as written; each metric says which keys it understands. */
   scope: Readonly<Record<string, unknown>>;
+  /**
+   * For a KPI with `per:`, the entity measured: a card (measure its own numbers, or the work linked to
+   * it) or a field value (measure the cards of `taskType` carrying it). The entity, not the subject,
+   * then says which cards count.
+   */
+  entity?: KpiEntity;
 }
 
 export interface MetricValue {
@@ -28,7 +35,10 @@ export interface MetricValue {
 
 export interface Metric {
   description: string;
-  /** What the value counts: ratio, cards, hours… shown beside it. */
+  /**
+   * What the value counts: cards, hours, CNY… shown beside it. `ratio` is a share or rate with 1 = 100 %
+   * (shown as a percentage; its targets may be written as percentages or read `_pct` policies).
+   */
   unit: string;
   compute(ctx: MetricContext): Promise<MetricValue>;
 }

@@ -9,7 +9,8 @@ export interface OrgCatalogue {
   permissions: ReadonlySet<string>;
   /** Permissions that give power over others (core's and those a plugin marks so): kept out of defaults. */
   powerfulPermissions: ReadonlySet<string>;
-  metrics: ReadonlySet<string>;
+  /** Metric ids and their units (a KPI target is checked against its metric's unit). */
+  metrics: ReadonlyMap<string, { unit: string }>;
   taskTypes: ReadonlyMap<string, TaskTypeDefinition>;
   /** Task-type prefixes a roles file may not use: `core` and every loaded plugin's id. */
   reservedPrefixes: ReadonlySet<string>;
@@ -19,7 +20,7 @@ export function coreCatalogue(): OrgCatalogue {
   return {
     permissions: new Set(Object.keys(CORE_PERMISSIONS)),
     powerfulPermissions: POWERFUL_CORE_PERMISSIONS,
-    metrics: new Set(Object.keys(CORE_METRICS)),
+    metrics: new Map(Object.entries(CORE_METRICS)),
     taskTypes: new Map(CORE_TASK_TYPES.map((type) => [type.id, type])),
     reservedPrefixes: new Set(['core']),
   };
@@ -31,7 +32,7 @@ export function catalogueWith(plugins: readonly ParsedPlugin[], base: OrgCatalog
   return {
     permissions: new Set([...base.permissions, ...permissions.map((permission) => permission.id)]),
     powerfulPermissions: new Set([...base.powerfulPermissions, ...permissions.filter((permission) => permission.powerful).map((permission) => permission.id)]),
-    metrics: new Set([...base.metrics, ...plugins.flatMap((plugin) => Object.keys(plugin.metrics ?? {}))]),
+    metrics: new Map([...base.metrics, ...plugins.flatMap((plugin) => Object.entries(plugin.metrics ?? {}))]),
     taskTypes: new Map([...base.taskTypes, ...plugins.flatMap((plugin) => plugin.taskTypes.map((type) => [type.id, type] as const))]),
     reservedPrefixes: new Set([...base.reservedPrefixes, ...plugins.map((plugin) => plugin.id)]),
   };

@@ -2,10 +2,10 @@
 // department heads belong to their department, and declared task types are well-formed. A reference to
 // something a file defines but that could not be read (merged.unreadable) is not reported.
 import { toFieldIssues } from '../http/validate.ts';
-import { parseScope } from '../kpis/core-metrics.ts';
 import { fieldValueSchema } from '../tasks/field-schema.ts';
 import type { OrgCatalogue } from './catalogue.ts';
 import { checkGrants } from './check-grants.ts';
+import { checkKpis } from './check-kpis.ts';
 import type { FieldDefinition, TaskTypeDefinition } from './format.schema.ts';
 import { errorAt, type Located } from './located.ts';
 import type { MergedOrg } from './merge-files.ts';
@@ -47,15 +47,6 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
     role.duties.forEach((duty, i) => {
       if (duty.task_type) ref(at, ['duties', i, 'task_type'], 'task type', duty.task_type, taskTypes.keys(), 'task_types');
     });
-    role.kpis.forEach((kpi, i) => {
-      ref(at, ['kpis', i, 'metric'], 'metric', kpi.metric, catalogue.metrics);
-      if (!kpi.scope) return;
-      try {
-        parseScope(kpi.scope).types?.forEach((type) => ref(at, ['kpis', i, 'scope', 'task_type'], 'task type', type, taskTypes.keys(), 'task_types'));
-      } catch (error) {
-        errors.push(errorAt(at, ['kpis', i, 'scope'], 'schema', (error as Error).message));
-      }
-    });
     role.escalations.forEach((escalation, i) => {
       const types = escalation.applies_to?.task_types ?? [];
       types.forEach((type, j) => ref(at, ['escalations', i, 'applies_to', 'task_types', j], 'task type', type, taskTypes.keys(), 'task_types'));
@@ -77,6 +68,7 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
     });
   }
 
+  errors.push(...checkKpis(merged, catalogue, taskTypes));
   errors.push(...checkGrants(merged, catalogue, taskTypes.keys()));
   errors.push(...checkReportingForest(merged));
   for (const at of merged.taskTypes) errors.push(...checkTaskType(at, catalogue, () => [...roleIds], unreadable), ...checkDueFrom(at, merged));

@@ -230,10 +230,43 @@ const duty = z
     }
   });
 
+/** A percentage written as text, e.g. 85% or 2.5%: YAML reads `{gte: 85%}` as the string "85%". */
+export const PERCENT_TEXT = /^(-?\d+(?:\.\d+)?) ?%$/;
+
+/** One bound of a KPI target: a number in the metric's unit, a percentage, or the value of a policy. */
+const targetBound = z.union([
+  z.number(),
+  z.string().regex(PERCENT_TEXT, 'expected a number, a percentage such as 85%, or {policy: <key>}'),
+  z.strictObject({ policy: fieldId }).describe('The value of a policy; a policy whose key ends in _pct holds a percentage (0-100)'),
+]);
+
+const TARGET_SHAPE = 'expected exactly one of gte, lte, gt, lt, eq, or a range: one of gte/gt with one of lte/lt';
+
+/** One comparison, or a range (a lower bound and an upper bound). */
 const comparison = z
-  .strictObject({ gte: z.number(), lte: z.number(), gt: z.number(), lt: z.number(), eq: z.number() })
+  .strictObject({ gte: targetBound, lte: targetBound, gt: targetBound, lt: targetBound, eq: targetBound })
   .partial()
-  .refine((target) => Object.keys(target).length === 1, 'expected exactly one of gte, lte, gt, lt, eq');
+  .refine((target) => {
+    const has = (key: keyof typeof target) => target[key] !== undefined;
+    const count = Object.keys(target).length;
+    if (count === 1) return true;
+    // A range: exactly one lower bound and exactly one upper bound.
+    return count === 2 && has('gte') !== has('gt') && has('lte') !== has('lt');
+  }, TARGET_SHAPE);
+
+/**
+ * A KPI measured per entity rather than per role and person: per card of `task_type` (over the card's own
+ * dates when `from` and `to` name its date fields), or per value of the card type's `field`.
+ */
+const kpiPer = z
+  .strictObject({ task_type: taskTypeId, field: fieldId.optional(), from: fieldId.optional(), to: fieldId.optional() })
+  .superRefine((per, ctx) => {
+    if (per.field !== undefined && (per.from !== undefined || per.to !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['field'], message: 'give "field" (one entity per value) or "from"/"to" (one per card, over its dates), not both' });
+    } else if ((per.from === undefined) !== (per.to === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [per.from === undefined ? 'to' : 'from'], message: 'give "from" and "to" together: the date fields that open and close each card\'s period' });
+    }
+  });
 
 const kpi = z.strictObject({
   id: slug,
@@ -242,6 +275,7 @@ const kpi = z.strictObject({
   target: comparison,
   period: z.enum(['week', 'month', 'quarter', 'year']),
   scope: z.record(z.string(), z.unknown()).optional(),
+  per: kpiPer.optional(),
 });
 
 export const ESCALATION_ACTION = /^(notify|reassign|raise_priority|label:[^\s:]+|move:[a-z][a-z0-9_]*)$/;
@@ -313,6 +347,8 @@ export type Department = z.output<typeof department>;
 export type Role = z.output<typeof role>;
 export type Duty = z.output<typeof duty>;
 export type Kpi = z.output<typeof kpi>;
+export type KpiPer = z.output<typeof kpiPer>;
+export type KpiTargetBound = z.output<typeof targetBound>;
 export type Escalation = z.output<typeof escalation>;
 export type TaskTypeDefinition = z.output<typeof taskTypeSchema>;
 export type FieldDefinition = z.output<typeof fieldDefinition>;

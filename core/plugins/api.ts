@@ -10,3 +10,6 @@ export type { PluginTables, PluginTablesDb } from './own-tables.ts';
 export type { TaskView } from '../tasks/task-view.ts';
 export type { Metric, MetricContext, MetricValue } from '../kpis/metric-registry.ts';
 export type { TaskTypeDefinition } from '../org/format.schema.ts';
+export type { KpiEntity } from '../kpis/kpi-entities.ts';
+/** The cards a metric measures (the KPI's entity's, else its subject's), narrowed by the KPI's scope. */
+export { cardsOf } from '../kpis/core-metrics.ts';
