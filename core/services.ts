@@ -21,6 +21,7 @@ import { registerCoreMetrics } from './kpis/core-metrics.ts';
 import { createMetricRegistry } from './kpis/metric-registry.ts';
 import type { LoadedPlugins } from './plugins/loader.ts';
 import { createHookRunner } from './plugins/hooks.ts';
+import { createHookContext } from './plugins/hook-context.ts';
 import { createActivationReactions } from './org/activation.ts';
 import { createOrgService } from './org/org.service.ts';
 import { createWebhookTargets } from './notifications/webhook-targets.ts';
@@ -34,7 +35,9 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const catalogue = deps.catalogue ?? catalogueWith(plugins.plugins);
   const metrics = registerCoreMetrics(createMetricRegistry());
   for (const plugin of plugins.plugins) for (const [id, metric] of Object.entries(plugin.metrics ?? {})) metrics.register(id, metric);
-  const hooks = createHookRunner(plugins.plugins, deps.log.child({ module: 'plugins' }), deps.hookTimeBoxMs);
+  // Hooks make cards through the task service, made below (they run only after start).
+  const pluginContext = createHookContext({ db: deps.db, tasks: () => tasks, now });
+  const hooks = createHookRunner(plugins.plugins, deps.log.child({ module: 'plugins' }), pluginContext, deps.hookTimeBoxMs);
   let detachHooks: (() => void) | undefined;
   const users = createUsersRepository(deps.db.kysely);
   // `events` is created below; an activation is announced only after start.

@@ -115,13 +115,12 @@ export function createBoardService(deps: { boards: BoardRepository; org: OrgServ
       if (!board) throw new AppError('NOT_FOUND', `There is no board "${id}".`);
       return board;
     },
-    /** Gives every task type of the organisation (and core's) a board, if it has none yet. */
+    /** Gives every task type (core's, the loaded plugins' and the organisation's) a board, if it has none yet. */
     async ensureTemplates(): Promise<string[]> {
       const model = await deps.org.active();
       const existing = await deps.boards.list();
       const created: string[] = [];
-      const types = [model.taskType('core.task')!, model.taskType('core.report')!, ...model.definition.task_types];
-      for (const type of types) {
+      for (const type of model.taskTypes()) {
         if (existing.some((board) => board.task_types.includes(type.id))) continue;
         if (await deps.boards.insert(boardTemplate(type), null)) created.push(type.id);
       }

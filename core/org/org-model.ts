@@ -59,6 +59,11 @@ export class OrgModel {
     return this.#taskTypes.get(id);
   }
 
+  /** Every task type cards can have: core's, the loaded plugins' and the roles file's. */
+  taskTypes(): TaskTypeDefinition[] {
+    return [...this.#taskTypes.values()];
+  }
+
   departmentOf(roleId: string): Department | undefined {
     const departmentId = this.role(roleId)?.department;
     return departmentId === undefined ? undefined : this.department(departmentId);

@@ -28,11 +28,52 @@ export interface CommittedChange {
 
 export type Veto = { veto: string };
 
+/** A card as hooks read it. */
+export interface HookCard {
+  id: number;
+  type: string;
+  title: string;
+  status: string;
+  category: string;
+  fields: Record<string, unknown>;
+  assigneeId: string | null;
+  roleId: string | null;
+  dueAt: string | null;
+  createdAt: string;
+  archived: boolean;
+}
+
+/** A card a hook makes, as the system (no person made it, like a duty card). */
+export interface HookNewCard {
+  type: string;
+  title: string;
+  description?: string;
+  fields?: Record<string, unknown>;
+  dueAt?: Date;
+  assignTo?: { personId?: string | null; roleId?: string | null };
+}
+
+/** What hooks may do besides answering: read cards, and make new ones through core's one card writer. */
+export interface HookCards {
+  get(id: number): Promise<HookCard | undefined>;
+  /** Cards that are not archived, of one type, in any of `statuses` (all when absent), whose fields contain `fields`; oldest first, at most `limit` (100). */
+  find(query: { type: string; statuses?: string[]; fields?: Record<string, unknown>; limit?: number }): Promise<HookCard[]>;
+  /** With `key`, at most one card ever carries it: a second create with the same key makes nothing and returns undefined. */
+  create(card: HookNewCard, options?: { key?: string }): Promise<HookCard | undefined>;
+}
+
+/** The second argument of every hook. */
+export interface HookContext {
+  cards: HookCards;
+  /** The product's clock (tests inject one). */
+  now(): Date;
+}
+
 export interface PluginHooks {
   /** Called before a card changes state; return `{veto: reason}` to refuse. Time-boxed: a throw or time-out vetoes. */
-  beforeTransition?(ctx: TransitionContext): Veto | undefined | void | Promise<Veto | undefined | void>;
+  beforeTransition?(ctx: TransitionContext, plugin: HookContext): Veto | undefined | void | Promise<Veto | undefined | void>;
   /** Called after a change is committed; errors are logged, the change stays. */
-  afterCommit?(change: CommittedChange): void | Promise<void>;
+  afterCommit?(change: CommittedChange, plugin: HookContext): void | Promise<void>;
 }
 
 export interface PluginPermission {

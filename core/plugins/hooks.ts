@@ -3,7 +3,7 @@
 // a failure is logged and changes nothing.
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
-import type { ParsedPlugin, TransitionContext } from './contract.ts';
+import type { ParsedPlugin, HookContext, TransitionContext } from './contract.ts';
 
 export const HOOK_TIME_BOX_MS = 500;
 
@@ -18,13 +18,14 @@ export interface HookRunner {
   attach(events: Pick<EventBus, 'subscribe'>): () => void;
 }
 
-export function createHookRunner(plugins: readonly ParsedPlugin[], log: Logger, timeBoxMs = HOOK_TIME_BOX_MS): HookRunner {
+/** `context`: what hooks may read and make (core/plugins/hook-context.ts). */
+export function createHookRunner(plugins: readonly ParsedPlugin[], log: Logger, context: HookContext, timeBoxMs = HOOK_TIME_BOX_MS): HookRunner {
   const guarded = plugins.filter((plugin) => plugin.hooks?.beforeTransition);
   const listening = plugins.filter((plugin) => plugin.hooks?.afterCommit);
   return {
     async beforeTransition(ctx) {
       for (const plugin of guarded) {
-        const reason = await askWithin(timeBoxMs, () => plugin.hooks!.beforeTransition!(ctx));
+        const reason = await askWithin(timeBoxMs, () => plugin.hooks!.beforeTransition!(ctx, context));
         if (reason === undefined) continue;
         log.warn({ plugin: plugin.id, taskId: ctx.task.id, from: ctx.from, to: ctx.to }, `plugin vetoed a transition: ${reason}`);
         return { plugin: plugin.id, reason };
@@ -39,7 +40,7 @@ export function createHookRunner(plugins: readonly ParsedPlugin[], log: Logger, 
           for (const plugin of listening) {
             const failed = (error: unknown) => log.error({ plugin: plugin.id, err: error, eventId: event.id }, 'plugin afterCommit hook failed; the change stays');
             try {
-              void Promise.resolve(plugin.hooks!.afterCommit!(change)).catch(failed);
+              void Promise.resolve(plugin.hooks!.afterCommit!(change, context)).catch(failed);
             } catch (error) {
               failed(error);
             }

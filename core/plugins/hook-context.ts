@@ -1,0 +1,34 @@
+// What plugin hooks get besides the event: cards to read, and a way to make cards through core's one
+// card writer as the system. A `key` makes a card at most once (the unique key duty cards use), so two
+// processes hearing the same event, or a hook run twice, make one card.
+import { isUniqueViolation } from '../duties/duty-scheduler.ts';
+import type { Db } from '../db/create-db.ts';
+import type { TaskService } from '../tasks/task.service.ts';
+import type { HookContext } from './contract.ts';
+import { createHookCardsRepository } from './hook-cards.repository.ts';
+
+/** `tasks` is asked for lazily: the task service is made after the hooks it calls. */
+export function createHookContext(deps: { db: Db; tasks: () => TaskService; now: () => Date }): HookContext {
+  const cards = createHookCardsRepository(deps.db.kysely);
+  return {
+    now: deps.now,
+    cards: {
+      get: cards.get,
+      find: cards.find,
+      async create(card, options = {}) {
+        const { assignTo, dueAt, ...rest } = card;
+        try {
+          const view = await deps.tasks().create(
+            null,
+            { ...rest, ...(dueAt ? { dueAt } : {}), ...(assignTo ? { assignTo } : {}) },
+            options.key === undefined ? {} : { dutyKey: options.key },
+          );
+          return cards.get(view.id);
+        } catch (error) {
+          if (options.key !== undefined && isUniqueViolation(error)) return undefined;
+          throw error;
+        }
+      },
+    },
+  };
+}
