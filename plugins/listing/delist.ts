@@ -1,7 +1,7 @@
 // The delist card (下架): seed 003 仓库管理 — "避免店铺出售状态的产品实际无货情况的出现,缺货产品及时下架".
 // A product on sale with no stock gets one, for its listing owner; the warehouse can open one by hand
 // too (the demo organisation's former stock alert, migrations/0022).
-import type { PluginCard, PluginContext, TaskTypeDefinition } from '#plugin-api';
+import type { HookCard, HookContext, TaskTypeDefinition } from '#plugin-api';
 import { name } from './names.ts';
 
 export const DELIST = 'listing.delist';
@@ -35,7 +35,7 @@ export const delistType: TaskTypeDefinition = {
  * One open delist card per product out of stock. Its key counts the product's delist cards, so two
  * hooks hearing the same change (or two processes) make one card, and the next shortage a new one.
  */
-export async function openDelistCard(product: PluginCard, plugin: PluginContext): Promise<PluginCard | undefined> {
+export async function openDelistCard(product: HookCard, plugin: HookContext): Promise<HookCard | undefined> {
   const earlier = await plugin.cards.find({ type: DELIST, fields: { product_id: product.id } });
   if (earlier.some((card) => card.category !== 'done')) return undefined;
   const sku = String(product.fields.sku ?? '');

@@ -1,7 +1,7 @@
 // What must hold before a product goes on sale (上架): a price, stock, a title the platform accepts and
 // approved copy (seed 003: "编辑好各个产品的标题,宝贝描述后,核实价格及库存信息后,全部上架"), and no
 // sixth hero product (seed 003: "首先确定3-5款主打产品"). The first that fails is the refusal's reason.
-import type { PluginContext, TransitionContext, Veto } from '#plugin-api';
+import type { HookContext, TransitionContext, Veto } from '#plugin-api';
 import { HERO_MAX } from './heroes.ts';
 import { both, name, type Bilingual } from './names.ts';
 import { LISTED, PRODUCT } from './product.ts';
@@ -33,7 +33,7 @@ export function productRefusal(fields: Fields): Bilingual | undefined {
 }
 
 /** The beforeTransition hook: checks a product moving to "listed". */
-export async function checkGoLive({ task, to }: TransitionContext, plugin: PluginContext): Promise<Veto | undefined> {
+export async function checkGoLive({ task, to }: TransitionContext, plugin: HookContext): Promise<Veto | undefined> {
   if (task.type !== PRODUCT || to !== LISTED) return undefined;
   const refusal = productRefusal(task.fields);
   if (refusal) return { veto: both(refusal) };

@@ -1,7 +1,7 @@
 // The launch timeline (上新计划): seed 003 gives the product page four weeks with the designer and the
 // copywriter (时间:4 个星期内 人员:美工,文案), and the order of the work (运营规划 1-4). Starting a
 // launch makes one card per week, due at the end of its week, for the product's listing owner.
-import type { PluginCard, PluginContext, TaskTypeDefinition } from '#plugin-api';
+import type { HookCard, HookContext, TaskTypeDefinition } from '#plugin-api';
 import { name } from './names.ts';
 
 export const LAUNCH_STEP = 'listing.launch-step';
@@ -42,8 +42,8 @@ export const launchStepType: TaskTypeDefinition = {
 export const LAUNCHING = new Set(['in_production', 'ready']);
 
 /** The four week cards, once per product (keyed), due 7, 14, 21 and 28 days after `startedAt`. */
-export async function startTimeline(product: PluginCard, plugin: PluginContext, startedAt: Date): Promise<PluginCard[]> {
-  const made: PluginCard[] = [];
+export async function startTimeline(product: HookCard, plugin: HookContext, startedAt: Date): Promise<HookCard[]> {
+  const made: HookCard[] = [];
   for (const [i, step] of LAUNCH_WEEKS.entries()) {
     const card = await plugin.cards.create(
       {

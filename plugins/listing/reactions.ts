@@ -1,13 +1,13 @@
 // What follows a committed change: a product being launched gets its four-week timeline, a product on
 // sale gets its recurring work, and one on sale without stock a delist card; a finished recurring
 // card makes the next. Everything is keyed, so hearing a change twice makes nothing twice.
-import type { CommittedChange, PluginContext } from '#plugin-api';
+import type { CommittedChange, HookContext } from '#plugin-api';
 import { openDelistCard } from './delist.ts';
 import { LAUNCHING, startTimeline } from './launch.ts';
 import { LISTED, PRODUCT } from './product.ts';
 import { ROUTINES, routineOf, scheduleRoutine } from './routines.ts';
 
-export async function react(change: CommittedChange, plugin: PluginContext): Promise<void> {
+export async function react(change: CommittedChange, plugin: HookContext): Promise<void> {
   if (change.taskId === null) return;
   if (change.taskType === PRODUCT) {
     const product = await plugin.cards.get(change.taskId);

@@ -2,7 +2,7 @@
 // 产品上下架时间的合理性" — a title search review every month and a listing-time test every week. Each
 // product on sale has one open card of each; finishing it makes the next, due a period later, while the
 // product is still on sale. The key names the product and the period, so a period gets one card.
-import type { PluginCard, PluginContext, TaskTypeDefinition } from '#plugin-api';
+import type { HookCard, HookContext, TaskTypeDefinition } from '#plugin-api';
 import { name, type Bilingual } from './names.ts';
 
 const DAY_MS = 86_400_000;
@@ -58,7 +58,7 @@ export const routineTypes: TaskTypeDefinition[] = ROUTINES.map((routine) => ({
 export const routineOf = (type: string | null): Routine | undefined => ROUTINES.find((routine) => routine.type === type);
 
 /** The routine's next card for a product on sale, unless one is open; due a period after `from` (never in the past). */
-export async function scheduleRoutine(routine: Routine, product: PluginCard, plugin: PluginContext, from: Date): Promise<PluginCard | undefined> {
+export async function scheduleRoutine(routine: Routine, product: HookCard, plugin: HookContext, from: Date): Promise<HookCard | undefined> {
   const open = await plugin.cards.find({ type: routine.type, statuses: ['todo'], fields: { product_id: product.id }, limit: 1 });
   if (open.length) return undefined;
   const start = Math.max(from.getTime(), plugin.now().getTime());

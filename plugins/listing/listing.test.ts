@@ -4,9 +4,9 @@
 // four-week launch timeline; and the recurring title and listing-time work per product on sale.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { pluginSource } from '../core/plugins/loader.ts';
-import { testDatabases } from './helpers/databases.ts';
-import { createTestApp, type TestApp } from './helpers/test-app.ts';
+import { pluginSource } from '../../core/plugins/loader.ts';
+import { testDatabases } from '../../tests/helpers/databases.ts';
+import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 
 const shop = `
 version: 1
