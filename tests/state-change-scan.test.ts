@@ -33,7 +33,7 @@ const ROLES = {
   ],
 };
 const definition = { organization: { id: 'o', name: 'O' }, departments: [], task_types: [], policies: { cap: 100 }, roles: Object.entries(ROLES).map(([id, escalations]) => ({ id, name: id, can: [], escalations })) };
-const model = new OrgModel(1, definition as unknown as OrgDefinition, { taskTypes: new Map() } as unknown as OrgCatalogue);
+const model = new OrgModel(1, definition as unknown as OrgDefinition, { taskTypes: new Map(), escalations: new Map() } as unknown as OrgCatalogue);
 const KEYS = ['a/old', 'a/big', 'a/business', 'a/off', 'b/late', 'b/unowned', 'gone/rule'];
 const STATUSES = [['todo', 'todo'], ['in_progress', 'active'], ['blocked', 'blocked'], ['done', 'done']] as const;
 
@@ -73,8 +73,7 @@ describe.each(testDatabases)('state-change scan on $kind', (database) => {
     const compiled = new Set(planStateChangeScan(model, NOW).compiled);
     const holds = (expression: unknown, data: unknown) => { try { return isTruthy(evaluateRule(expression, data)); } catch { return false; } };
     expected = rows.filter((row, i) => row.archived_at === null && KEYS.filter((key) => compiled.has(key)).some((key) => {
-      const [role, id] = key.split('/');
-      const definition = model.role(role!)?.escalations.find((r) => r.id === id);
+      const definition = model.escalation(key)?.rule;
       if (!definition) return false;
       const data = { task: ruleTask(row, NOW), policy: model.policies, now: NOW.toISOString() };
       const when = statusApplies(definition, row.status) && holds(definition.when, data);

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import { addDuration } from '../duties/cadence.ts';
 import type { Database } from '../db/schema.ts';
-import type { Escalation } from '../org/format.schema.ts';
+import type { EscalationRule } from '../org/escalation-rules.ts';
 import type { OrgModel } from '../org/org-model.ts';
 import { RULE_BUDGET, WorkPool } from '../rules/rule-budget.ts';
 import { ruleTask } from '../workflow/rule-context.ts';
@@ -28,9 +28,9 @@ const SLICE_MS = 10;
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function dryRunRule(db: Kysely<Database>, model: OrgModel, key: string, rule: Escalation, now: Date): Promise<DryRunResult[]> {
-  const role = key.split('/')[0]!;
-  let query = db.selectFrom('tasks').selectAll().where('role_id', '=', role).where('archived_at', 'is', null).where('category', '!=', 'done');
+/** A role's rule runs on the role's cards; a plugin's default, on its task types' cards wherever they sit. */
+export async function dryRunRule(db: Kysely<Database>, model: OrgModel, { role, rule }: Pick<EscalationRule, 'role' | 'rule'>, now: Date): Promise<DryRunResult[]> {
+  let query = db.selectFrom('tasks').selectAll().$if(role !== null, (q) => q.where('role_id', '=', role)).where('archived_at', 'is', null).where('category', '!=', 'done');
   if (rule.applies_to?.task_types) query = query.where('type', 'in', rule.applies_to.task_types);
   const cards = await query.orderBy('id').limit(LIMIT).execute();
   const firstDue = (from: Date) => addDuration(from, rule.levels[0]!.after, model.definition.organization.timezone);

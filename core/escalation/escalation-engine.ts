@@ -35,10 +35,6 @@ export interface EngineDeps {
   log: Logger;
 }
 
-function ruleOf(model: OrgModel | undefined, key: string): Escalation | undefined {
-  const [role, id] = key.split('/');
-  return model?.role(role!)?.escalations.find((rule) => rule.id === id);
-}
 
 export function createEscalationEngine(deps: EngineDeps) {
   /** A rule that throws counts as false, and the failure goes to the run log. */
@@ -69,8 +65,11 @@ export function createEscalationEngine(deps: EngineDeps) {
     for (const key of keys) {
       const cycle = open.get(key);
       const cycleModel = cycle ? await deps.modelOf(cycle.org_version_id, tx) : model;
-      const rule = ruleOf(cycleModel, key) ?? ruleOf(model, key);
-      if (!rule) continue;
+      const inForce = cycleModel?.escalation(key) ?? model.escalation(key);
+      if (!inForce) continue;
+      const { rule } = inForce;
+      // Up the reporting line from the role it is listed under; a plugin's default, from the card's role.
+      const cardRole = inForce.role ?? current.role_id ?? assigneeRoles[0] ?? null;
       const fired = cycle ? await deps.escalations.firedLevels(tx, card.id, key, cycle.cycle) : [];
       const task = { ...ruleTask(current, now, model.calendar), escalation_level: fired.length };
       const context = { task, policy: model.policies, now: now.toISOString() };
@@ -97,7 +96,7 @@ export function createEscalationEngine(deps: EngineDeps) {
       if (!active) continue;
       if (!cycle) openCount += 1;
       if (!cycle) await deps.escalations.log(tx, { task_id: card.id, rule: key, outcome: 'started', inputs: at.inputs, reason: `when is true (cycle ${active.cycle})`, at: now });
-      current = await fireDueLevels(tx, current, { key, rule, cycle: active, model: cycleModel ?? model, fired, now, later });
+      current = await fireDueLevels(tx, current, { key, rule, cardRole, cycle: active, model: cycleModel ?? model, fired, now, later });
     }
     // Assigned inside `later`, which the compiler's flow analysis does not follow.
     const next = nextCheck as Date | null;
@@ -110,7 +109,7 @@ export function createEscalationEngine(deps: EngineDeps) {
   async function fireDueLevels(
     tx: Transaction<Database>,
     card: TaskRow,
-    input: { key: string; rule: Escalation; cycle: { cycle: number; started_at: Date }; model: OrgModel; fired: { level: number; target_role: string | null }[]; now: Date; later: (at: Date) => void },
+    input: { key: string; rule: Escalation; cardRole: string | null; cycle: { cycle: number; started_at: Date }; model: OrgModel; fired: { level: number; target_role: string | null }[]; now: Date; later: (at: Date) => void },
   ): Promise<TaskRow> {
     const timeZone = input.model.definition.organization.timezone;
     let previousRole = input.fired.at(-1)?.target_role ?? null;
@@ -125,7 +124,7 @@ export function createEscalationEngine(deps: EngineDeps) {
         input.later(due);
         break;
       }
-      const target = await resolveLevelTarget(input.model, { to: definition.to, cardRole: input.key.split('/')[0]!, previousRole }, async (role) => (await deps.users.holderIds(role, tx)).length > 0);
+      const target = await resolveLevelTarget(input.model, { to: definition.to, cardRole: input.cardRole, previousRole }, async (role) => (await deps.users.holderIds(role, tx)).length > 0);
       const inserted = await deps.escalations.fire(tx, {
         task_id: card.id, rule: input.key, cycle: input.cycle.cycle, level, target_role: target.role, skipped_roles: target.skipped, actions: definition.then, fired_at: input.now,
       });

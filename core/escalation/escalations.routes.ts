@@ -31,13 +31,12 @@ export function escalationsRoutes(escalations: EscalationRepository, deps: { db:
       const rows = await escalations.runs({ ...(task ? { taskId: task } : {}), ...(rule ? { rule } : {}) });
       return c.json(rows.map((r) => ({ id: r.id, taskId: r.task_id, rule: r.rule, outcome: r.outcome, level: r.level, inputs: r.inputs, reason: r.reason, at: r.at.toISOString() })), 200);
     })
-    .post('/escalations/dry-run', requires('escalations.view'), responds({ 200: z.array(dryRunRow) }), jsonBody(z.object({ rule: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'expected "<role id>/<escalation id>"') })), async (c) => {
+    .post('/escalations/dry-run', requires('escalations.view'), responds({ 200: z.array(dryRunRow) }), jsonBody(z.object({ rule: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'expected "<role id>/<escalation id>" or "<plugin id>/<escalation id>"') })), async (c) => {
       const key = c.req.valid('json').rule;
       const model = await deps.org.active();
-      const [role, id] = key.split('/');
-      const rule = model.role(role!)?.escalations.find((e) => e.id === id);
+      const rule = model.escalation(key);
       if (!rule) throw new AppError('NOT_FOUND', `There is no escalation "${key}" in the active organisation.`);
-      return c.json(await dryRunRule(deps.db, model, key, rule, deps.now?.() ?? new Date()), 200);
+      return c.json(await dryRunRule(deps.db, model, rule, deps.now?.() ?? new Date()), 200);
     })
     .get('/escalations', requires('escalations.view'), responds({ 200: z.array(firing) }), queryParams(ledgerQuery), async (c) => {
       const { task, rule, role } = c.req.valid('query');

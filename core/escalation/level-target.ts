@@ -9,12 +9,13 @@ export interface LevelTarget {
 
 export async function resolveLevelTarget(
   model: OrgModel,
-  input: { to: string; cardRole: string; previousRole: string | null },
+  input: { to: string; cardRole: string | null; previousRole: string | null },
   isHeld: (role: string) => Promise<boolean>,
 ): Promise<LevelTarget> {
   let role: string | undefined;
-  if (input.to === 'reports_to') role = model.role(input.previousRole ?? input.cardRole)?.reports_to;
-  else if (input.to === 'department_head') role = model.departmentHeadOf(input.cardRole)?.id;
+  const from = input.previousRole ?? input.cardRole;
+  if (input.to === 'reports_to') role = from === null ? undefined : model.role(from)?.reports_to;
+  else if (input.to === 'department_head') role = input.cardRole === null ? undefined : model.departmentHeadOf(input.cardRole)?.id;
   else role = input.to;
   const skipped: string[] = [];
   while (role !== undefined) {

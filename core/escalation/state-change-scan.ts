@@ -41,29 +41,26 @@ export function planStateChangeScan(model: OrgModel, now: Date): StateChangeScan
   const compiled: string[] = [];
   const refused: { key: string; reason: string }[] = [];
 
-  for (const role of model.definition.roles) {
-    for (const rule of role.escalations) {
-      const key = `${role.id}/${rule.id}`;
-      const when = compile(rule.when);
-      const stop = rule.stop_when === undefined ? { sql: sql<boolean>`(tasks.category = 'done')` } : compile(rule.stop_when);
-      if ('unsupported' in when || 'unsupported' in stop) {
-        refused.push({ key, reason: 'unsupported' in when ? when.unsupported : (stop as { unsupported: string }).unsupported });
-        continue;
-      }
-      compiled.push(key);
-      // As the engine: outside applies_to.statuses `when` counts as false; a cycle ends whoever watches the card now.
-      const holds = rule.applies_to?.statuses ? sql<boolean>`(tasks.status IN (${list(rule.applies_to.statuses)}) AND ${when.sql})` : when.sql;
-      // As rulesWatching: the role's cards, its holders' cards without a role, and (for a rule naming
-      // task types) cards with neither role nor person.
-      const types = rule.applies_to?.task_types;
-      const sitsWith = sql`(tasks.role_id = ${role.id} OR (tasks.role_id IS NULL AND tasks.assignee_id IN (SELECT user_id FROM role_assignments WHERE role_id = ${role.id}))${
-        types ? sql` OR (tasks.role_id IS NULL AND tasks.assignee_id IS NULL)` : sql``})`;
-      const watches = types ? sql`${sitsWith} AND tasks.type IN (${list(types)})` : sitsWith;
-      const open = sql`COALESCE(${key} = ANY(open_cycles.rules), false)`;
-      // A switched-off rule starts nothing, but the engine still ends a cycle it left open.
-      if (rule.enabled !== false) clauses.push(sql<boolean>`(${watches} AND NOT ${open} AND ${holds} AND NOT ${stop.sql})`);
-      clauses.push(sql<boolean>`(${open} AND (${stop.sql} OR NOT ${holds}))`);
+  for (const { key, role, rule } of model.escalations) {
+    const when = compile(rule.when);
+    const stop = rule.stop_when === undefined ? { sql: sql<boolean>`(tasks.category = 'done')` } : compile(rule.stop_when);
+    if ('unsupported' in when || 'unsupported' in stop) {
+      refused.push({ key, reason: 'unsupported' in when ? when.unsupported : (stop as { unsupported: string }).unsupported });
+      continue;
     }
+    compiled.push(key);
+    // As the engine: outside applies_to.statuses `when` counts as false; a cycle ends whoever watches the card now.
+    const holds = rule.applies_to?.statuses ? sql<boolean>`(tasks.status IN (${list(rule.applies_to.statuses)}) AND ${when.sql})` : when.sql;
+    // As rulesWatching: a plugin's default, its task types' cards; a role's, the role's cards, its holders'
+    // cards without a role, and (for a rule naming task types) cards with neither role nor person.
+    const types = rule.applies_to?.task_types;
+    const sitsWith = role === null ? sql`true` : sql`(tasks.role_id = ${role} OR (tasks.role_id IS NULL AND tasks.assignee_id IN (SELECT user_id FROM role_assignments WHERE role_id = ${role}))${
+      types ? sql` OR (tasks.role_id IS NULL AND tasks.assignee_id IS NULL)` : sql``})`;
+    const watches = types ? sql`${sitsWith} AND tasks.type IN (${list(types)})` : sitsWith;
+    const open = sql`COALESCE(${key} = ANY(open_cycles.rules), false)`;
+    // A switched-off rule starts nothing, but the engine still ends a cycle it left open.
+    if (rule.enabled !== false) clauses.push(sql<boolean>`(${watches} AND NOT ${open} AND ${holds} AND NOT ${stop.sql})`);
+    clauses.push(sql<boolean>`(${open} AND (${stop.sql} OR NOT ${holds}))`);
   }
 
   return {

@@ -3,7 +3,13 @@ import { CORE_PERMISSIONS, POWERFUL_CORE_PERMISSIONS } from '../auth/permissions
 import { CORE_METRICS } from '../kpis/core-metrics.ts';
 import { CORE_TASK_TYPES } from '../tasks/core-task-types.ts';
 import type { ParsedPlugin } from '../plugins/contract.ts';
-import type { TaskTypeDefinition } from './format.schema.ts';
+import type { Escalation, TaskTypeDefinition } from './format.schema.ts';
+
+/** A loaded plugin's default escalation. */
+export interface PluginEscalation {
+  plugin: string;
+  rule: Escalation;
+}
 
 export interface OrgCatalogue {
   permissions: ReadonlySet<string>;
@@ -14,6 +20,8 @@ export interface OrgCatalogue {
   taskTypes: ReadonlyMap<string, TaskTypeDefinition>;
   /** Task-type prefixes a roles file may not use: `core` and every loaded plugin's id. */
   reservedPrefixes: ReadonlySet<string>;
+  /** Loaded plugins' default escalations by id (a roles file escalation with that id overrides one). */
+  escalations: ReadonlyMap<string, PluginEscalation>;
 }
 
 export function coreCatalogue(): OrgCatalogue {
@@ -23,6 +31,7 @@ export function coreCatalogue(): OrgCatalogue {
     metrics: new Map(Object.entries(CORE_METRICS)),
     taskTypes: new Map(CORE_TASK_TYPES.map((type) => [type.id, type])),
     reservedPrefixes: new Set(['core']),
+    escalations: new Map(),
   };
 }
 
@@ -35,5 +44,6 @@ export function catalogueWith(plugins: readonly ParsedPlugin[], base: OrgCatalog
     metrics: new Map([...base.metrics, ...plugins.flatMap((plugin) => Object.entries(plugin.metrics ?? {}))]),
     taskTypes: new Map([...base.taskTypes, ...plugins.flatMap((plugin) => plugin.taskTypes.map((type) => [type.id, type] as const))]),
     reservedPrefixes: new Set([...base.reservedPrefixes, ...plugins.map((plugin) => plugin.id)]),
+    escalations: new Map([...base.escalations, ...plugins.flatMap((plugin) => plugin.escalations.map((rule) => [rule.id, { plugin: plugin.id, rule }] as const))]),
   };
 }

@@ -7,6 +7,7 @@ import type { OrgCatalogue } from './catalogue.ts';
 import { checkGrants } from './check-grants.ts';
 import { checkKpis } from './check-kpis.ts';
 import type { FieldDefinition, TaskTypeDefinition } from './format.schema.ts';
+import { overridden } from './escalation-rules.ts';
 import { errorAt, type Located } from './located.ts';
 import type { MergedOrg } from './merge-files.ts';
 import type { OrgError, PathSegment } from './org-error.ts';
@@ -47,7 +48,11 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
     role.duties.forEach((duty, i) => {
       if (duty.task_type) ref(at, ['duties', i, 'task_type'], 'task type', duty.task_type, taskTypes.keys(), 'task_types');
     });
-    role.escalations.forEach((escalation, i) => {
+    role.escalations.forEach((entry, i) => {
+      // An override is checked as it will run: the plugin's default with the entry's keys in place.
+      const pluginDefault = catalogue.escalations.get(entry.id);
+      const escalation = pluginDefault ? overridden(pluginDefault.rule, entry) : entry;
+      if (pluginDefault && escalation.enabled === false) return; // switched off: it names nothing that must exist
       const types = escalation.applies_to?.task_types ?? [];
       types.forEach((type, j) => ref(at, ['escalations', i, 'applies_to', 'task_types', j], 'task type', type, taskTypes.keys(), 'task_types'));
       // The states of a task type that could not be read are unknown: statuses are then not checked.
@@ -55,8 +60,9 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
       const states = statesOf(types.length ? types : [...taskTypes.keys()], taskTypes);
       const stateRef = (sub: PathSegment[], status: string) => statesKnown && ref(at, sub, 'status', status, states);
       escalation.applies_to?.statuses?.forEach((status, j) => stateRef(['escalations', i, 'applies_to', 'statuses', j], status));
-      escalation.levels.forEach((level, j) => {
-        if (level.to === 'department_head' && role.department === undefined) {
+      (escalation.levels ?? []).forEach((level, j) => {
+        // A plugin's default climbs from the card's role, not from the role the override is listed under.
+        if (level.to === 'department_head' && role.department === undefined && !pluginDefault) {
           errors.push(errorAt(at, ['escalations', i, 'levels', j, 'to'], 'unresolved_ref', `role "${role.id}" has no department, so it has no department_head`));
         } else if (level.to !== 'reports_to' && level.to !== 'department_head') {
           ref(at, ['escalations', i, 'levels', j, 'to'], 'role (or reports_to / department_head)', level.to, roleIds, 'roles');

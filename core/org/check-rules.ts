@@ -4,6 +4,7 @@ import { allowedOperations, analyzeRule, DISABLED_OPERATIONS, evaluateRule, isTr
 import { RULE_BUDGET, WorkPool } from '../rules/rule-budget.ts';
 import type { OrgCatalogue } from './catalogue.ts';
 import { allTaskTypes } from './check-refs.ts';
+import { overridden } from './escalation-rules.ts';
 import { errorAt, type Located } from './located.ts';
 import type { MergedOrg } from './merge-files.ts';
 import type { OrgError, PathSegment } from './org-error.ts';
@@ -124,7 +125,13 @@ export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError
   }
 
   for (const at of merged.roles) {
-    at.value.escalations.forEach((escalation, i) => {
+    at.value.escalations.forEach((entry, i) => {
+      // An override is checked as it will run (the plugin's default with the entry's keys in place), its
+      // fixtures only when it gives its own: the plugin's are checked when it loads.
+      const pluginDefault = catalogue.escalations.get(entry.id);
+      const escalation = pluginDefault ? { ...overridden(pluginDefault.rule, entry), tests: entry.tests } : entry;
+      if (escalation.when === undefined) return; // an override of no loaded plugin's default: check-plugin-escalations.ts
+      if (pluginDefault && escalation.enabled === false) return; // a switched-off default reads nothing of this organisation's
       const types = escalation.applies_to?.task_types;
       // Without applies_to an escalation may watch any type, including ones that could not be read.
       const fields = types ? fieldsOf(types) : unreadable.has('task_types') ? undefined : fieldsOf([...taskTypes.keys()]);

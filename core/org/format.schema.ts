@@ -280,7 +280,7 @@ const kpi = z.strictObject({
 
 export const ESCALATION_ACTION = /^(notify|reassign|raise_priority|label:[^\s:]+|move:[a-z][a-z0-9_]*)$/;
 
-const escalation = z.strictObject({
+export const escalationSchema = z.strictObject({
   id: slug,
   title: z.string().min(1).optional(),
   enabled: z.boolean().optional(),
@@ -304,6 +304,12 @@ const escalation = z.strictObject({
   tests: ruleTests,
 });
 
+/**
+ * An escalation as a role lists it. With the id of a loaded plugin's default escalation it overrides that
+ * default (the keys given replace the plugin's), so `when` and `levels` may then be left out.
+ */
+const escalationEntry = escalationSchema.partial({ when: true, levels: true });
+
 const role = z.strictObject({
   id: slug,
   name: displayName,
@@ -314,7 +320,7 @@ const role = z.strictObject({
   can: z.array(grantEntry).default([]),
   duties: z.array(duty).default([]),
   kpis: z.array(kpi).default([]),
-  escalations: z.array(escalation).default([]),
+  escalations: z.array(escalationEntry).default([]),
   /** At most this many open cards of a task type per holder when cards are assigned to the role. */
   personal_wip: z.record(taskTypeId, z.number().int().positive()).optional(),
 });
@@ -349,7 +355,8 @@ export type Duty = z.output<typeof duty>;
 export type Kpi = z.output<typeof kpi>;
 export type KpiPer = z.output<typeof kpiPer>;
 export type KpiTargetBound = z.output<typeof targetBound>;
-export type Escalation = z.output<typeof escalation>;
+export type Escalation = z.output<typeof escalationSchema>;
+export type EscalationEntry = z.output<typeof escalationEntry>;
 export type TaskTypeDefinition = z.output<typeof taskTypeSchema>;
 export type FieldDefinition = z.output<typeof fieldDefinition>;
 export type Member = z.output<typeof member>;

@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { OrgDiff } from './diff.ts';
 import { dryRunRule } from '../escalation/dry-run.ts';
-import type { Escalation, OrgDefinition } from './format.schema.ts';
+import type { EscalationRule } from './escalation-rules.ts';
+import type { EscalationEntry, OrgDefinition } from './format.schema.ts';
 import type { OrgModel } from './org-model.ts';
 
 const SAMPLE = 50;
@@ -22,11 +23,11 @@ export interface EscalationImpact extends TasksAffected {
   wouldFireNow: number[];
 }
 
-function openCards(db: Kysely<Database>, filter: { role: string; types?: string[]; statuses?: string[] }) {
+function openCards(db: Kysely<Database>, filter: { role: string | null; types?: string[]; statuses?: string[] }) {
   let query = db
     .selectFrom('tasks')
     .select('id')
-    .where('role_id', '=', filter.role)
+    .$if(filter.role !== null, (q) => q.where('role_id', '=', filter.role))
     .where('category', '!=', 'done')
     .where('archived_at', 'is', null);
   if (filter.types) query = query.where('type', 'in', filter.types);
@@ -36,9 +37,15 @@ function openCards(db: Kysely<Database>, filter: { role: string; types?: string[
 
 const summary = (rows: { id: number }[]): TasksAffected => ({ openCards: rows.length, taskIds: rows.slice(0, SAMPLE).map((r) => r.id) });
 
-function escalationOf(definition: OrgDefinition | null, key: string): Escalation | undefined {
+function entryOf(definition: OrgDefinition | null, key: string): EscalationEntry | undefined {
   const [role, id] = key.split('/');
   return definition?.roles.find((r) => r.id === role)?.escalations.find((e) => e.id === id);
+}
+
+/** The rule in force that a listed entry `<role>/<id>` stands for: the role's own, or the plugin default it overrides. */
+function inForce(model: OrgModel, key: string): EscalationRule | undefined {
+  const id = key.split('/')[1];
+  return model.escalation(key) ?? model.escalations.find((rule) => rule.role === null && rule.rule.id === id);
 }
 
 export async function rolesLosingCards(db: Kysely<Database>, diff: OrgDiff): Promise<({ role: string } & TasksAffected)[]> {
@@ -53,15 +60,17 @@ export async function rolesLosingCards(db: Kysely<Database>, diff: OrgDiff): Pro
 export async function escalationImpact(db: Kysely<Database>, diff: OrgDiff, before: OrgDefinition | null, proposed: OrgModel, now = new Date()): Promise<EscalationImpact[]> {
   const after = proposed.definition;
   const result: EscalationImpact[] = [];
+  const listed = (definition: OrgDefinition | null, key: string) => ({ role: key.split('/')[0]!, rule: entryOf(definition, key) });
   const changes = [
-    ...diff.escalations.added.map((key) => ({ key, change: 'added' as const, rule: escalationOf(after, key) })),
-    ...diff.escalations.removed.map((key) => ({ key, change: 'removed' as const, rule: escalationOf(before, key) })),
-    ...diff.escalations.changed.map((key) => ({ key, change: 'changed' as const, rule: escalationOf(after, key) })),
+    ...diff.escalations.added.map((key) => ({ ...(inForce(proposed, key) ?? listed(after, key)), key, change: 'added' as const })),
+    ...diff.escalations.removed.map((key) => ({ ...listed(before, key), key, change: 'removed' as const })),
+    ...diff.escalations.changed.map((key) => ({ ...(inForce(proposed, key) ?? listed(after, key)), key, change: 'changed' as const })),
   ];
-  for (const { key, change, rule } of changes) {
-    const rows = await openCards(db, { role: key.split('/')[0]!, ...(rule?.applies_to?.task_types ? { types: rule.applies_to.task_types } : {}), ...(rule?.applies_to?.statuses ? { statuses: rule.applies_to.statuses } : {}) });
+  for (const { key, change, role, rule } of changes) {
+    const rows = await openCards(db, { role, ...(rule?.applies_to?.task_types ? { types: rule.applies_to.task_types } : {}), ...(rule?.applies_to?.statuses ? { statuses: rule.applies_to.statuses } : {}) });
     if (!rows.length) continue;
-    const wouldFireNow = change === 'removed' || !rule ? [] : (await dryRunRule(db, proposed, key, rule, now)).filter((r) => r.firesNow).map((r) => r.taskId);
+    const inForceNow = change === 'removed' ? undefined : inForce(proposed, key);
+    const wouldFireNow = inForceNow ? (await dryRunRule(db, proposed, inForceNow, now)).filter((r) => r.firesNow).map((r) => r.taskId) : [];
     result.push({ escalation: key, change, ...summary(rows), wouldFireNow });
   }
   return result;

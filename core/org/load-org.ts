@@ -2,6 +2,7 @@
 // in one pass: a file with schema errors still gives its valid parts to the later checks, and what
 // could not be read is never reported as missing. Only an organisation with no error is returned.
 import type { OrgCatalogue } from './catalogue.ts';
+import { checkPluginEscalations } from './check-plugin-escalations.ts';
 import { checkRefs } from './check-refs.ts';
 import { checkRules } from './check-rules.ts';
 import type { OrgDefinition } from './format.schema.ts';
@@ -38,7 +39,7 @@ export function loadOrg(sources: SourceFile[], catalogue: OrgCatalogue): LoadRes
   }
 
   const { merged, errors: mergeErrors } = mergeFiles(parts, unreadable);
-  errors.push(...mergeErrors, ...checkRefs(merged, catalogue), ...checkRules(merged, catalogue));
+  errors.push(...mergeErrors, ...checkRefs(merged, catalogue), ...checkRules(merged, catalogue), ...checkPluginEscalations(merged, catalogue));
   if (errors.length || !merged.organization) return { ok: false, errors: errors.sort(byPosition) };
 
   return {

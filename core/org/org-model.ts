@@ -2,6 +2,7 @@
 import { calendarOf, type BusinessCalendar } from '../time/business-hours.ts';
 import { DEFAULT_MEMBER_CAN } from '../auth/permissions.ts';
 import type { OrgCatalogue } from './catalogue.ts';
+import { escalationRules, type EscalationRule } from './escalation-rules.ts';
 import type { Department, GrantEntry, OrgDefinition, Role, TaskTypeDefinition } from './format.schema.ts';
 import { toGrant, type Grant } from './grants.ts';
 
@@ -21,6 +22,9 @@ export class OrgModel {
   readonly #roles: Map<string, Role>;
   readonly #departments: Map<string, Department>;
   readonly #taskTypes: Map<string, TaskTypeDefinition>;
+  /** Every escalation in force: the roles' own and the loaded plugins' defaults (overridden where the file says so). */
+  readonly escalations: readonly EscalationRule[];
+  readonly #escalations: Map<string, EscalationRule>;
 
   constructor(
     readonly versionId: number,
@@ -31,6 +35,13 @@ export class OrgModel {
     this.#roles = new Map(this.definition.roles.map((role) => [role.id, role]));
     this.#departments = new Map(this.definition.departments.map((department) => [department.id, department]));
     this.#taskTypes = new Map([...catalogue.taskTypes, ...this.definition.task_types.map((type) => [type.id, type] as const)]);
+    this.escalations = deepFreeze(escalationRules(this.definition.roles, catalogue.escalations));
+    this.#escalations = new Map(this.escalations.map((rule) => [rule.key, rule]));
+  }
+
+  /** An escalation in force by its ledger key (`<role>/<id>` or `<plugin>/<id>`). */
+  escalation(key: string): EscalationRule | undefined {
+    return this.#escalations.get(key);
   }
 
   get id(): string {

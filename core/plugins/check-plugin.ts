@@ -1,7 +1,8 @@
 // Load-time checks a schema cannot make: workflows that name only their own states and fields, guards
-// that compile, permissions that exist, and whether this core is in the plugin's range.
+// and escalation conditions that compile, permissions that exist, and whether this core is in the plugin's range.
 import { dueFieldProblem } from '../org/check-refs.ts';
-import { analyzeRule } from '../rules/json-logic.ts';
+import { analyzeRule, evaluateRule, isTruthy } from '../rules/json-logic.ts';
+import { RULE_BUDGET, WorkPool } from '../rules/rule-budget.ts';
 import type { ParsedPlugin } from './contract.ts';
 import { checkRoutes } from './plugin-routes.ts';
 
@@ -22,9 +23,9 @@ export function inRange(version: string, range: string): boolean {
   return wanted.slice(0, fixed).every((part, i) => have[i] === part);
 }
 
-/** The first problem of a plugin's task types and routes, as "field: message", or undefined. */
+/** The first problem of a plugin's task types, default escalations and routes, as "field: message", or undefined. */
 export function checkPlugin(plugin: ParsedPlugin, permissions: ReadonlySet<string>): string | undefined {
-  return checkTaskTypes(plugin, permissions) ?? checkRoutes(plugin.routes ?? [], permissions);
+  return checkTaskTypes(plugin, permissions) ?? checkEscalations(plugin) ?? checkRoutes(plugin.routes ?? [], permissions);
 }
 
 function checkTaskTypes(plugin: ParsedPlugin, permissions: ReadonlySet<string>): string | undefined {
@@ -47,6 +48,47 @@ function checkTaskTypes(plugin: ParsedPlugin, permissions: ReadonlySet<string>):
         const issue = analyzeRule(transition.guard).issues[0];
         if (issue) return `${where}.guard: ${issue.message}`;
       }
+    }
+  }
+  return undefined;
+}
+
+/** A rule's first problem: an operation that is not allowed or a field its task types lack. */
+function ruleProblem(rule: unknown, fields: ReadonlySet<string>): string | undefined {
+  const analysis = analyzeRule(rule);
+  if (analysis.issues[0]) return analysis.issues[0].message;
+  const unknownField = analysis.varPaths.map(({ path }) => path.split('.')).find(([root, key, field]) => root === 'task' && key === 'fields' && field !== undefined && !fields.has(field));
+  return unknownField ? `unknown field "${unknownField[2]}" in {"var": "${unknownField.join('.')}"}` : undefined;
+}
+
+/** Default escalations: their task types, statuses and `move:` states are the plugin's own, and their rules compile and pass their tests. */
+function checkEscalations(plugin: ParsedPlugin): string | undefined {
+  const pool = new WorkPool({ steps: 2 * RULE_BUDGET.steps, built: 2 * RULE_BUDGET.built }, `plugin "${plugin.id}"'s escalation tests`);
+  for (const [e, escalation] of plugin.escalations.entries()) {
+    const at = `escalations.${e}`;
+    const types = (escalation.applies_to?.task_types ?? []).map((id) => ({ id, type: plugin.taskTypes.find((type) => type.id === id) }));
+    const missing = types.findIndex(({ type }) => !type);
+    if (missing >= 0) return `${at}.applies_to.task_types.${missing}: unknown task type "${types[missing]!.id}" (not one of this plugin's)`;
+    const states = new Set(types.flatMap(({ type }) => type!.workflow.states.map((state) => state.id)));
+    const fields = new Set(types.flatMap(({ type }) => type!.fields.map((field) => field.id)));
+    const status = escalation.applies_to?.statuses?.findIndex((id) => !states.has(id)) ?? -1;
+    if (status >= 0) return `${at}.applies_to.statuses.${status}: unknown state "${escalation.applies_to!.statuses![status]}"`;
+    for (const [l, level] of escalation.levels.entries()) {
+      const move = level.then.findIndex((action) => action.startsWith('move:') && !states.has(action.slice(5)));
+      if (move >= 0) return `${at}.levels.${l}.then.${move}: unknown state "${level.then[move]!.slice(5)}"`;
+    }
+    for (const key of ['when', 'stop_when'] as const) {
+      const problem = escalation[key] === undefined ? undefined : ruleProblem(escalation[key], fields);
+      if (problem) return `${at}.${key}: ${problem}`;
+    }
+    for (const [i, fixture] of (escalation.tests ?? []).entries()) {
+      let answer: boolean;
+      try {
+        answer = isTruthy(evaluateRule(escalation.when, { now: new Date().toISOString(), ...fixture.given }, pool));
+      } catch (error) {
+        return `${at}.tests.${i}: "when" failed on this fixture: ${(error as Error).message}`;
+      }
+      if (answer !== fixture.expect) return `${at}.tests.${i}: "when" gave ${answer} for this fixture, the test expects ${fixture.expect}`;
     }
   }
   return undefined;

@@ -2,7 +2,7 @@
 // is loaded. Ids are namespaced by the plugin's id, so two plugins (or a plugin and core) cannot clash.
 import { z } from 'zod';
 import type { Metric } from '../kpis/metric-registry.ts';
-import { taskTypeSchema, type TaskTypeDefinition } from '../org/format.schema.ts';
+import { escalationSchema, taskTypeSchema, type Escalation, type TaskTypeDefinition } from '../org/format.schema.ts';
 import { routeSchema, type PluginRoute } from './plugin-routes.ts';
 
 const PLUGIN_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -106,6 +106,12 @@ export interface PluginManifest {
   hooks?: PluginHooks;
   /** HTTP routes under /api/plugins/<id> (core/plugins/plugin-routes.ts). */
   routes?: PluginRoute[];
+  /**
+   * Default escalations, same format as a roles file's; active while the plugin is loaded. Each applies to
+   * the plugin's own task types (`applies_to.task_types` is required) and watches their cards wherever they sit.
+   * A roles file overrides one by giving an escalation the same id (its keys replace these), `enabled: false` turns it off.
+   */
+  escalations?: z.input<typeof escalationSchema>[];
 }
 
 const fn = <T>() => z.custom<T>((value) => typeof value === 'function', 'expected a function');
@@ -125,6 +131,7 @@ export const manifestSchema = z
     permissions: z.array(z.strictObject({ id: z.string(), name: bilingual, powerful: z.boolean().optional() })).optional(),
     metrics: z.record(z.string(), metricSchema).optional(),
     operations: z.array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected lowercase letters, digits and "_"'), fn: fn<PluginOperation['fn']>() })).optional(),
+    escalations: z.array(escalationSchema).optional(),
     hooks: z.strictObject({ beforeTransition: fn<NonNullable<PluginHooks['beforeTransition']>>().optional(), afterCommit: fn<NonNullable<PluginHooks['afterCommit']>>().optional() }).optional(),
     routes: z.array(routeSchema).optional(),
   })
@@ -137,10 +144,17 @@ export const manifestSchema = z
     plugin.taskTypes?.forEach((type, i) => own(['taskTypes', i, 'id'], type.id, 'task type'));
     plugin.permissions?.forEach((permission, i) => own(['permissions', i, 'id'], permission.id, 'permission'));
     for (const id of Object.keys(plugin.metrics ?? {})) own(['metrics', id], id, 'metric');
+    plugin.escalations?.forEach((escalation, i) => {
+      const at = ['escalations', i];
+      if (plugin.escalations!.findIndex((other) => other.id === escalation.id) !== i) ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `escalation "${escalation.id}" is declared twice` });
+      const types = escalation.applies_to?.task_types;
+      if (!types) ctx.addIssue({ code: 'custom', path: [...at, 'applies_to', 'task_types'], message: 'a plugin\'s escalation names the task types it watches (its own)' });
+      types?.forEach((type, j) => own([...at, 'applies_to', 'task_types', j], type, 'task type'));
+    });
   });
 
-/** A manifest as checked: task types with their defaults filled in. */
-export type ParsedPlugin = Omit<PluginManifest, 'taskTypes'> & { taskTypes: TaskTypeDefinition[] };
+/** A manifest as checked: task types and escalations with their defaults filled in. */
+export type ParsedPlugin = Omit<PluginManifest, 'taskTypes' | 'escalations'> & { taskTypes: TaskTypeDefinition[]; escalations: Escalation[] };
 
 /** A manifest that fails the contract; `pluginId` is the id it claims, when it has one. */
 export class PluginDefinitionError extends Error {
@@ -156,7 +170,7 @@ export class PluginDefinitionError extends Error {
 /** Checks a manifest against the contract; the message names the plugin and the field. */
 export function parseManifest(raw: unknown): ParsedPlugin {
   const parsed = manifestSchema.safeParse(raw);
-  if (parsed.success) return { ...(parsed.data as PluginManifest), taskTypes: parsed.data.taskTypes ?? [] } as ParsedPlugin;
+  if (parsed.success) return { ...(parsed.data as PluginManifest), taskTypes: parsed.data.taskTypes ?? [], escalations: parsed.data.escalations ?? [] } as ParsedPlugin;
   const claimed = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.length ? issue.path.join('.') : '(manifest)';

@@ -95,7 +95,7 @@ export async function loadPlugins(sources: PluginSource[], options: { log: Logge
       return !fail(candidate.status, errorText(id, error));
     }
     const permissions = new Set([...Object.keys(CORE_PERMISSIONS), ...[candidate.plugin, ...ordered].flatMap((p) => (p.permissions ?? []).map((x) => x.id))]);
-    const problem = checkPlugin(candidate.plugin, permissions);
+    const problem = checkPlugin(candidate.plugin, permissions) ?? escalationClash(candidate.plugin, ordered);
     if (problem) return !fail(candidate.status, `plugin "${id}": ${problem}`);
     ordered.push(candidate.plugin);
     return true;
@@ -110,6 +110,15 @@ export async function loadPlugins(sources: PluginSource[], options: { log: Logge
   const missing = statuses.filter((status) => status.status === 'failed' && (required.has(status.id) || required.has(status.entry)));
   if (missing.length) throw new RequiredPluginError(`required plugin failed to load: ${missing.map((status) => status.error).join('; ')}`);
   return { plugins: ordered, statuses };
+}
+
+/** Escalation ids are one namespace across an organisation and its plugins: a roles file overrides them by id. */
+function escalationClash(plugin: ParsedPlugin, loaded: readonly ParsedPlugin[]): string | undefined {
+  for (const [i, escalation] of plugin.escalations.entries()) {
+    const other = loaded.find((p) => p.escalations.some((e) => e.id === escalation.id));
+    if (other) return `escalations.${i}.id: escalation "${escalation.id}" is also declared by plugin "${other.id}"`;
+  }
+  return undefined;
 }
 
 function errorText(id: string, error: unknown): string {

@@ -79,6 +79,17 @@ export default definePlugin({
       },
     },
   ],
+  escalations: [
+    {
+      // A receipt left received for a day goes up the line from wherever it sits.
+      id: 'receipt-not-shelved',
+      title: 'Received but not shelved within a day',
+      applies_to: { task_types: ['warehouse.receipt'], statuses: ['received'] },
+      when: { '>': [{ var: 'task.idle_hours' }, 24] },
+      levels: [{ after: 'PT0M', to: 'reports_to', then: ['notify'] }, { after: 'PT8H', to: 'reports_to', then: ['raise_priority'] }],
+      tests: [{ given: { task: { idle_hours: 30 } }, expect: true }, { given: { task: { idle_hours: 2 } }, expect: false }],
+    },
+  ],
   routes: [count],
   metrics: {
     'warehouse.shelved': { description: 'Goods receipts shelved in the period', unit: 'receipts', compute: shelvedReceipts },
