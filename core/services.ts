@@ -19,6 +19,7 @@ import type { Logger } from './logger.ts';
 import { catalogueWith, type OrgCatalogue } from './org/catalogue.ts';
 import { registerCoreMetrics } from './kpis/core-metrics.ts';
 import { createMetricRegistry } from './kpis/metric-registry.ts';
+import { createKpiService } from './kpis/kpi.service.ts';
 import type { LoadedPlugins } from './plugins/loader.ts';
 import { createHookRunner } from './plugins/hooks.ts';
 import { createHookContext } from './plugins/hook-context.ts';
@@ -59,13 +60,14 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     run: async (tx, card, { model, now }) => (card.archived_at === null ? engine.check(tx, card, model, now) : card),
   };
   const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, access, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, beforeTransition: hooks.beforeTransition, now, ...(deps.caps ? { caps: deps.caps } : {}) });
+  const kpis = createKpiService({ db: deps.db.kysely, org, users, metrics });
   const webhookTargets = createWebhookTargets({ allowHosts: deps.webhookAllowHosts ?? [] });
   const activation = createActivationReactions({ org, boards, boardRepository, events, log: deps.log.child({ module: 'org' }) });
   return {
     db: deps.db,
     catalogue,
-    /** Core's metrics and the loaded plugins'. */
-    metrics,
+    /** KPIs measured by core's metrics and the loaded plugins'. */
+    kpis,
     plugins,
     users,
     org,

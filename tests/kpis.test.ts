@@ -137,7 +137,7 @@ describe.each(testDatabases)('KPIs on $kind', (database) => {
 
   describe('GET /api/kpis', () => {
     beforeAll(() => {
-      t.app.route('/api', kpisRoutes(t.services));
+      t.app.route('/api', kpisRoutes(t.services.kpis));
     });
     const cookies = new Map<string, Promise<string>>();
     const cookie = (who: string) => cookies.get(who) ?? cookies.set(who, t.signIn(`${who}@test.local`)).get(who)!;

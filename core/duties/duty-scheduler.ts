@@ -2,10 +2,13 @@
 // unique duty key, not this process, guarantees "once": two processes or a restart mid-run only skip.
 // A period whose deadline (its `due`, else its end) had passed when the duty became active gets no
 // card: a new organisation does not start with a year of overdue reports.
+import type { UsersRepository } from '../auth/users.repository.ts';
+import type { Db } from '../db/create-db.ts';
 import type { Logger } from '../logger.ts';
 import type { Duty, Role } from '../org/format.schema.ts';
 import type { OrgModel } from '../org/org-model.ts';
-import type { Services } from '../services.ts';
+import type { OrgService } from '../org/org.service.ts';
+import type { TaskService } from '../tasks/task.service.ts';
 import { currentOccurrence, type Occurrence } from './cadence.ts';
 import { createDutyRepository } from './duty.repository.ts';
 
@@ -28,7 +31,14 @@ export interface DutyScheduler {
 }
 
 export interface DutySchedulerDeps {
-  services: Pick<Services, 'db' | 'org' | 'users' | 'tasks'> & Partial<Pick<Services, 'onActivated'>>;
+  services: {
+    db: Db;
+    org: Pick<OrgService, 'current'>;
+    users: Pick<UsersRepository, 'holdersOf'>;
+    tasks: Pick<TaskService, 'create'>;
+    /** Runs `react` after every activation (core/org/activation.ts); without it, new duties wait for the next tick. */
+    onActivated?: (react: () => void) => void;
+  };
   log: Logger;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;

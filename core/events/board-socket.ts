@@ -5,14 +5,15 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { AuthService } from '../auth/auth.service.ts';
+import type { BoardService } from '../board/board.service.ts';
 import { SESSION_COOKIE } from '../http/session.ts';
 import type { Logger } from '../logger.ts';
-import type { Services } from '../services.ts';
 import { parse as parseCookie } from 'hono/utils/cookie';
 import { createSite, type Site } from '../http/site.ts';
 import { AppError } from '../errors.ts';
 import { ACCESS_CHANGED } from './event-log.ts';
-import { createLiveChannels, RECHECK_MS, type Guard } from './live-channels.ts';
+import { createLiveChannels, RECHECK_MS, type Guard, type LiveChannelServices } from './live-channels.ts';
 import { createSocketRegistry, SOCKETS_PER_PERSON, SOCKETS_PER_SESSION } from './socket-registry.ts';
 import { createPresence } from './presence.ts';
 
@@ -39,6 +40,14 @@ export interface BoardSocketOptions {
   recheckMs?: number;
 }
 
+/** What admitting a socket reads, besides what its channel sends (live-channels.ts). */
+export interface BoardSocketServices extends LiveChannelServices {
+  auth: Pick<AuthService, 'actorForToken' | 'forget'>;
+  boards: Pick<BoardService, 'get'>;
+  /** Runs `react` after every activation, here or on another process (core/org/activation.ts). */
+  onActivated(react: () => void): void;
+}
+
 /** The site of a server started without one (tests): its own loopback address is all that is ours. */
 function siteOfServer(server: Server): Site {
   const address = server.address();
@@ -46,7 +55,7 @@ function siteOfServer(server: Server): Site {
   return createSite({ publicUrl: `http://localhost:${port}`, bindHost: '127.0.0.1', port });
 }
 
-export function attachBoardSockets(server: Server, services: Services, log: Logger, options: BoardSocketOptions = {}): { close(): void } {
+export function attachBoardSockets(server: Server, services: BoardSocketServices, log: Logger, options: BoardSocketOptions = {}): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
   let site = options.site;
   const channels = createLiveChannels({ services, log, recheckMs: options.recheckMs ?? RECHECK_MS });

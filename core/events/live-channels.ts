@@ -2,10 +2,10 @@
 // missed), or a person's own inbox notifications; each only while the session and permission hold.
 import type { WebSocket } from 'ws';
 import type { Actor } from '../auth/actor.ts';
+import type { AuthService } from '../auth/auth.service.ts';
 import type { Logger } from '../logger.ts';
-import type { Services } from '../services.ts';
 import { ACCESS_CHANGED, ORG_ACTIVATED } from './event-log.ts';
-import type { DeliveredEvent } from './event-bus.ts';
+import type { DeliveredEvent, EventBus } from './event-bus.ts';
 import type { LiveServerMessage } from './live-messages.ts';
 
 export const REPLAY_LIMIT = 500;
@@ -23,7 +23,13 @@ export interface Guard {
   recheck(): void;
 }
 
-export function createLiveChannels(deps: { services: Services; log: Logger; recheckMs: number }) {
+/** What the channels read: a socket's session, and the events to send. */
+export interface LiveChannelServices {
+  auth: Pick<AuthService, 'actorForToken'>;
+  events: Pick<EventBus, 'subscribe' | 'since' | 'lastId'>;
+}
+
+export function createLiveChannels(deps: { services: LiveChannelServices; log: Logger; recheckMs: number }) {
   const { services, log } = deps;
 
   /**

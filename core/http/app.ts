@@ -3,8 +3,21 @@ import { Hono } from 'hono';
 import { responds } from './output.ts';
 import { anyObject } from './output.schemas.ts';
 import { authRoutes } from '../auth/auth.routes.ts';
+import type { Access } from '../auth/access.ts';
+import type { AuthService } from '../auth/auth.service.ts';
 import { peopleRoutes } from '../auth/people.routes.ts';
+import type { PeopleService } from '../auth/people.service.ts';
+import type { UsersRepository } from '../auth/users.repository.ts';
+import type { BoardService } from '../board/board.service.ts';
+import type { Db } from '../db/create-db.ts';
+import type { EscalationRepository } from '../escalation/escalation.repository.ts';
+import type { KpiService } from '../kpis/kpi.service.ts';
 import type { Logger } from '../logger.ts';
+import type { WebhookTargets } from '../notifications/webhook-targets.ts';
+import type { OrgCatalogue } from '../org/catalogue.ts';
+import type { OrgService } from '../org/org.service.ts';
+import type { LoadedPlugins } from '../plugins/loader.ts';
+import type { TaskService } from '../tasks/task.service.ts';
 import { boardsRoutes } from '../board/boards.routes.ts';
 import { escalationsRoutes } from '../escalation/escalations.routes.ts';
 import { kpisRoutes } from '../kpis/kpis.routes.ts';
@@ -15,7 +28,6 @@ import { readsRoutes } from '../reads/reads.routes.ts';
 import { approvalsRoutes } from '../workflow/approvals.routes.ts';
 import { pluginsRoutes } from '../plugins/plugins.routes.ts';
 import { pluginRoutes } from '../plugins/mount-routes.ts';
-import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
 import { PUBLIC, requires } from './guard.ts';
@@ -30,8 +42,26 @@ import { mountUi } from './ui.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** What the routes are built on; the composition root (core/services.ts) makes them. */
+export interface ApiServices {
+  db: Db;
+  catalogue: OrgCatalogue;
+  plugins: LoadedPlugins;
+  users: UsersRepository;
+  access: Access;
+  org: OrgService;
+  auth: AuthService;
+  people: PeopleService;
+  boards: BoardService;
+  tasks: TaskService;
+  kpis: Pick<KpiService, 'evaluate'>;
+  escalations: EscalationRepository;
+  webhookTargets: WebhookTargets;
+  now: () => Date;
+}
+
 export interface AppDeps {
-  services: Services;
+  services: ApiServices;
   log: Logger;
   schemaVersion: string | null;
   startedAt: number;
@@ -52,8 +82,8 @@ export function apiRoutes({ services, schemaVersion, startedAt, trustProxy }: Ap
     .route('/', orgRoutes(services.org))
     .route('/', boardsRoutes(services.boards))
     .route('/', tasksRoutes(services.tasks))
-    .route('/', readsRoutes(services))
-    .route('/', kpisRoutes(services, services.metrics))
+    .route('/', readsRoutes({ db: services.db.kysely, org: services.org, catalogue: services.catalogue, tasks: services.tasks, now: services.now }))
+    .route('/', kpisRoutes(services.kpis))
     .route('/', approvalsRoutes(services.tasks))
     .route('/', webhooksRoutes(services.db.kysely, services.webhookTargets))
     .route('/', pluginsRoutes(services.plugins.statuses))

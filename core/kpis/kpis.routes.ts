@@ -7,10 +7,7 @@ import { isoDateTime } from '../input.schemas.ts';
 import type { AppEnv } from '../http/env.ts';
 import { requires } from '../http/guard.ts';
 import { queryParams } from '../http/validate.ts';
-import type { Services } from '../services.ts';
-import { coreMetricRegistry } from './core-metrics.ts';
-import { createKpiService } from './kpi.service.ts';
-import type { MetricRegistry } from './metric-registry.ts';
+import type { KpiService } from './kpi.service.ts';
 
 const kpiQuery = z.object({
   period: z.enum(['current', 'previous']).default('current'),
@@ -18,9 +15,7 @@ const kpiQuery = z.object({
   role: z.string().min(1).max(64).optional(),
 });
 
-/** `metrics` defaults to core's; once plugins register metrics, pass the shared registry. */
-export function kpisRoutes(services: Pick<Services, 'db' | 'org' | 'users'>, metrics: MetricRegistry = coreMetricRegistry()) {
-  const kpis = createKpiService({ db: services.db.kysely, org: services.org, users: services.users, metrics });
+export function kpisRoutes(kpis: Pick<KpiService, 'evaluate'>) {
   return new Hono<AppEnv>().get('/kpis', requires('kpis.view'), responds({ 200: z.array(kpiResultSchema) }), queryParams(kpiQuery), async (c) => {
     const query = c.req.valid('query');
     const results = await kpis.evaluate({

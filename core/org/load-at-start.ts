@@ -2,14 +2,15 @@
 // or keep the last good one when it is broken.
 import { existsSync } from 'node:fs';
 import { seedMembers } from '../auth/seed-members.ts';
+import type { UsersRepository } from '../auth/users.repository.ts';
 import { ConfigError } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import type { Services } from '../services.ts';
 import { formatOrgError } from './org-error.ts';
+import type { OrgService } from './org.service.ts';
 import { readRoleSources } from './read-sources.ts';
 
 /** `demoMembers`: whether the roles file's members may be created with the public demo password. */
-export async function loadRolesAtStart(rolesDir: string, services: Services, log: Logger, options: { demoMembers: boolean }): Promise<void> {
+export async function loadRolesAtStart(rolesDir: string, services: { org: Pick<OrgService, 'current' | 'syncFromFolder' | 'active'>; users: UsersRepository }, log: Logger, options: { demoMembers: boolean }): Promise<void> {
   const kept = await services.org.current();
   if (!existsSync(rolesDir)) {
     if (kept) return log.warn({ rolesDir, versionId: kept.versionId }, 'no roles folder; running on the stored organisation');

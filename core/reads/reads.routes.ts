@@ -5,16 +5,15 @@ import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires, SIGNED_IN } from '../http/guard.ts';
 import { responds } from '../http/output.ts';
 import { pathParams } from '../http/validate.ts';
-import type { Services } from '../services.ts';
-import { cardDetail } from './card-detail.ts';
+import { cardDetail, type CardDetailDeps } from './card-detail.ts';
 import { myWork } from './my-work.ts';
 import { cardDetailSchema, directorySchema, myWorkSchema, taskTypeSchema } from './reads.schemas.ts';
 import { directory, taskTypes } from './task-types.ts';
+import type { OrgCatalogue } from '../org/catalogue.ts';
 
 const id = z.object({ id: z.coerce.number().int().positive() });
 
-export function readsRoutes(services: Pick<Services, 'db' | 'org' | 'catalogue' | 'tasks' | 'now'>) {
-  const deps = { db: services.db.kysely, org: services.org, catalogue: services.catalogue, tasks: services.tasks, now: services.now };
+export function readsRoutes(deps: CardDetailDeps & { catalogue: OrgCatalogue }) {
   return new Hono<AppEnv>()
     .get('/task-types', requires('boards.view'), responds({ 200: z.array(taskTypeSchema) }), async (c) => c.json(await taskTypes(deps), 200))
     .get('/directory', requires('boards.view'), responds({ 200: directorySchema }), async (c) => c.json(await directory(deps), 200))
