@@ -72,7 +72,7 @@ export function compileNode(node: unknown): Val {
   }
   const vals = raw.map(compileNode);
   switch (op) {
-    case 'missing': return missing(vals);
+    case 'missing': return missing(vals, (key) => compileNode({ var: key }));
     case 'in': return vals.length === 2 ? inOp(vals[0]!, vals[1]!) : no(`"in" with ${vals.length} arguments`);
     case '!': case '!!': {
       if (vals.length !== 1) no(`"${op}" with ${vals.length} arguments`);

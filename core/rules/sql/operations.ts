@@ -1,6 +1,5 @@
 // in, missing, arithmetic and and/or/if, with json-logic's own argument handling.
 import { sql } from 'kysely';
-import { compileNode } from '../json-logic-sql.ts';
 import { ALL, bind, constBounds, FALSE, jsonParam, lit, nextAlias, no, num, text, TRUE, type Bounds, type Cond, type Kind, type S, type Val } from './sql-parts.ts';
 import { cmp, pairwise, withBound } from './compare.ts';
 import { branch, dyn, guard, ignoreExtra, ofKind, throwsOf, truthy } from './values.ts';
@@ -29,10 +28,11 @@ export function inOp(a: Val, b: Val): Val {
   });
   return { k: 'bool', s: guard([a, b], s), throws: throwsOf(a) || throwsOf(b) || (a.k === 'const' && typeof a.v === 'object' && a.v !== null) };
 }
-export function missing(vals: Val[]): Val {
+/** `varOf` compiles `{var: key}` (json-logic-sql.ts passes its compiler, which imports this file). */
+export function missing(vals: Val[], varOf: (key: unknown) => Val): Val {
   const args = vals.map((v) => (v.k === 'const' ? v.v : no('computed `missing` keys')));
   const checks = (Array.isArray(args[0]) ? args[0] : args).map((key): [unknown, S] => {
-    const v = compileNode({ var: key });
+    const v = varOf(key);
     return [key, v.k === 'const' ? lit(v.v === null || v.v === '') : v.k === 'str' ? sql`(${v.s} IS NULL OR ${v.s} = '')` : v.k === 'json' ? sql`(${v.s} IN ('null'::jsonb, '""'::jsonb))` : FALSE];
   });
   const s = checks.length ? sql`(${sql.join(checks.map(([key, m]) => sql`CASE WHEN ${m} THEN ${jsonParam([key])} ELSE '[]'::jsonb END`), sql` || `)})` : sql`'[]'::jsonb`;

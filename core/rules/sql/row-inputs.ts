@@ -1,8 +1,10 @@
 // Per-row inputs that several rules of one scan read (the derived hours, a top-level field), computed
 // once per row by the scan's inner select instead of at every reference: each `fields -> key` copies
 // the jsonb, and the hours are a dozen float operations.
-import { sql } from 'kysely';
-import type { S } from './sql-parts.ts';
+import { sql, type RawBuilder } from 'kysely';
+
+/** A SQL fragment (sql-parts.ts's `S`, which imports this file). */
+type S = RawBuilder<unknown>;
 
 export class RowInputs {
   readonly #columns = new Map<string, { name: string; expr: S }>();
