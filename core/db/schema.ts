@@ -1,10 +1,11 @@
 // The database's tables as Kysely types: the one source that queries, routes and the UI types flow from.
 import type { ColumnType, Generated } from 'kysely';
-import type { WebhookEvent } from '../notifications/webhook-formats.ts';
-import type { OrgDiff } from '../org/diff.ts';
-import type { DisplayName, OrgDefinition } from '../org/format.schema.ts';
-import type { SourceFile } from '../org/yaml-source.ts';
-import type { Checklist } from '../tasks/checklist.ts';
+
+/**
+ * What the jsonb columns hold whose shape a domain module defines. Each module adds its own here
+ * (`declare module '../db/schema.ts' { interface JsonShapes { … } }`), so this layer imports none of them.
+ */
+export interface JsonShapes {}
 
 export interface InstanceTable {
   /** Always 1: the table holds exactly one row describing this installation. */
@@ -49,10 +50,10 @@ export interface OrgVersionsTable {
   id: Generated<number>;
   previous_id: number | null;
   org_id: string;
-  sources: JsonColumn<SourceFile[]>;
-  definition: JsonColumn<OrgDefinition>;
+  sources: JsonColumn<JsonShapes['sourceFile'][]>;
+  definition: JsonColumn<JsonShapes['orgDefinition']>;
   content_hash: string;
-  diff: JsonColumn<OrgDiff>;
+  diff: JsonColumn<JsonShapes['orgDiff']>;
   /** How the version came to be: loaded from the roles folder, activated through the API, or a revert. */
   origin: 'roles-folder' | 'api' | 'revert';
   author_id: string | null;
@@ -80,7 +81,7 @@ export interface TasksTable {
   fields: JsonColumn<Record<string, unknown>>;
   labels: ColumnType<string[], string[] | undefined, string[]>;
   /** The card's own checklist (JSON text on write, like `fields`; a new card's is empty). */
-  checklist: ColumnType<Checklist, string | undefined, string>;
+  checklist: ColumnType<JsonShapes['checklist'], string | undefined, string>;
   assignee_id: string | null;
   role_id: string | null;
   due_at: Date | null;
@@ -126,7 +127,7 @@ export interface TaskWatchersTable {
 
 export interface BoardColumn {
   id: string;
-  name: DisplayName;
+  name: JsonShapes['displayName'];
   states: string[];
   wip_limit?: number;
   wip_mode?: 'block' | 'warn';
@@ -134,7 +135,7 @@ export interface BoardColumn {
 
 export interface BoardsTable {
   id: string;
-  name: JsonColumn<DisplayName>;
+  name: JsonColumn<JsonShapes['displayName']>;
   task_types: string[];
   columns: JsonColumn<BoardColumn[]>;
   swimlanes: Generated<string>;
@@ -273,7 +274,7 @@ export interface WebhookOutboxTable {
   id: ColumnType<number, never, never>;
   webhook_id: number;
   dedup_key: string;
-  payload: JsonColumn<WebhookEvent>;
+  payload: JsonColumn<JsonShapes['webhookEvent']>;
   state: Generated<WebhookDeliveryState>;
   attempts: Generated<number>;
   next_attempt_at: Generated<Date>;

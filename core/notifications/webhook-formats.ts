@@ -186,3 +186,10 @@ export function refusalOf(format: WebhookFormat, status: number, body: string): 
   const shown = Number(code);
   return `${format} refused (error code ${Number.isSafeInteger(shown) ? shown : '?'})`;
 }
+
+/** The shape of its jsonb column(s), for core/db/schema.ts. */
+declare module '../db/schema.ts' {
+  interface JsonShapes {
+    webhookEvent: WebhookEvent;
+  }
+}

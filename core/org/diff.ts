@@ -74,3 +74,10 @@ export function formatDiff(diff: OrgDiff): string {
     ...diff[section].changed.map((id) => `~ ${section} ${id}`),
   ]).join('\n');
 }
+
+/** The shape of its jsonb column(s), for core/db/schema.ts. */
+declare module '../db/schema.ts' {
+  interface JsonShapes {
+    orgDiff: OrgDiff;
+  }
+}

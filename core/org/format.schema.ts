@@ -390,3 +390,11 @@ export function roleFileJsonSchema(): Record<string, unknown> {
     title: 'Dutyboard roles file',
   };
 }
+
+/** The shape of its jsonb column(s), for core/db/schema.ts. */
+declare module '../db/schema.ts' {
+  interface JsonShapes {
+    orgDefinition: OrgDefinition;
+    displayName: DisplayName;
+  }
+}

@@ -135,3 +135,10 @@ export function locate(parsed: ParsedFile, path: readonly PathSegment[], key?: s
   const { line, col } = parsed.lines.linePos(offset);
   return { line, column: col };
 }
+
+/** The shape of its jsonb column(s), for core/db/schema.ts. */
+declare module '../db/schema.ts' {
+  interface JsonShapes {
+    sourceFile: SourceFile;
+  }
+}

@@ -5,3 +5,10 @@ import { z } from 'zod';
 export const checklistSchema = z.array(z.strictObject({ text: z.string().trim().min(1).max(500), done: z.boolean() })).max(200);
 
 export type Checklist = z.infer<typeof checklistSchema>;
+
+/** The shape of its jsonb column(s), for core/db/schema.ts. */
+declare module '../db/schema.ts' {
+  interface JsonShapes {
+    checklist: Checklist;
+  }
+}
