@@ -19,6 +19,16 @@ export function findUnstorable(text: string): { index: number; message: string }
 /** Deeper than any route's input needs; deeper input would overflow the recursion of whatever reads it next. */
 export const MAX_INPUT_DEPTH = 32;
 
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** A schema's refusal as one line per field, the way every error names what and where. */
+export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message.replace(/^Invalid input: /, '') }));
+}
+
 /**
  * The first problem in a parsed request that no route schema states but all share: text the database
  * cannot store (in any string or object key) or nesting deeper than MAX_INPUT_DEPTH. Walked with an

@@ -3,16 +3,7 @@ import type { ValidationTargets } from 'hono';
 import { validator } from 'hono/validator';
 import type { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { inputProblemAt } from '../input.schemas.ts';
-
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
-
-export function toFieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message.replace(/^Invalid input: /, '') }));
-}
+import { inputProblemAt, toFieldIssues } from '../input.schemas.ts';
 
 /** Marks a validator with what it checks, so the OpenAPI document can be built from the route table. */
 export const INPUT = Symbol('input');

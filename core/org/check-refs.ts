@@ -1,7 +1,7 @@
 // Graph checks of a merged organisation: every reference resolves, reporting lines form a forest,
 // department heads belong to their department, and declared task types are well-formed. A reference to
 // something a file defines but that could not be read (merged.unreadable) is not reported.
-import { toFieldIssues } from '../http/validate.ts';
+import { toFieldIssues } from '../input.schemas.ts';
 import { fieldValueSchema } from '../tasks/field-schema.ts';
 import type { OrgCatalogue } from './catalogue.ts';
 import { checkGrants } from './check-grants.ts';

@@ -1,7 +1,7 @@
 // Validates a write to a card's custom fields: the patch merged over what is stored (null clears a
 // field), defaults filled in, then the whole checked, so required fields hold on every write.
 import { AppError } from '../errors.ts';
-import { toFieldIssues } from '../http/validate.ts';
+import { toFieldIssues } from '../input.schemas.ts';
 import type { TaskTypeDefinition } from '../org/format.schema.ts';
 import { fieldsSchema, withDefaults } from './field-schema.ts';
 
