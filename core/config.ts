@@ -1,7 +1,7 @@
 // The only reader of process.env: validates the environment once and names the fix when it is wrong.
 import path from 'node:path';
 import { z } from 'zod';
-import { isLocalUrl, isLoopbackAddress, splitHost } from './http/site.ts';
+import { isLocalUrl, isLoopbackAddress, splitHost } from './host-names.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

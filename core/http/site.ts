@@ -1,6 +1,7 @@
 // Which addresses are this server's own: the host names it answers to (against DNS rebinding) and the
 // origins whose pages may change things or open live sockets (against cross-site requests).
 // Nothing here throws on what a client sends: a malformed Origin or Host is simply not ours.
+import { isLoopbackAddress, parseUrl, splitHost } from '../host-names.ts';
 
 export interface SiteOptions {
   /** Where people open Dutyboard (PUBLIC_URL). */
@@ -30,29 +31,6 @@ export interface Site {
 }
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
-
-export function isLoopbackAddress(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
-}
-
-function parseUrl(url: string): URL | null {
-  return URL.canParse(url) ? new URL(url) : null;
-}
-
-/** Is this URL one only this machine can reach (http://localhost:8787 and the like)? */
-export function isLocalUrl(url: string): boolean {
-  const parsed = parseUrl(url);
-  return parsed !== null && isLoopbackAddress(parsed.hostname);
-}
-
-const HOST = /^([a-z0-9][a-z0-9.-]*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/i;
-
-/** `name` or `name:port` (IPv6 in brackets) → lower-case name and port ('' when none); null if malformed. */
-export function splitHost(host: string): { name: string; port: string } | null {
-  const match = HOST.exec(host);
-  return match ? { name: match[1]!.toLowerCase(), port: match[2] ?? '' } : null;
-}
 
 /** The site of an app with no configuration of its own (tests): localhost on any port. */
 export const localSite = (): Site => createSite({ publicUrl: 'http://localhost', bindHost: '127.0.0.1' });
