@@ -1,0 +1,142 @@
+// The layering rules `npm run lint:deps` checks (CI runs it after the type-check). The layers, top down:
+//   the composition root (core/main.ts and core/services.ts): wires everything, imported by nothing;
+//   http: core/http/, every *.routes.ts, and the live sockets' door (core/events/board-socket.ts);
+//   services and the rest of each module's domain code;
+//   repositories: *.repository.ts;
+//   db: core/db/ (core/db/schema.ts names no domain type: modules add their jsonb shapes to JsonShapes);
+//   foundation, usable from any layer: config, errors, logger, paths, host names, input schemas, the TTL cache.
+// Plugins reach core only through #plugin-api (core/plugins/api.ts); core never reaches a plugin.
+// Type-only imports count too: a type that crosses a layer upward is a dependency all the same.
+
+const ROOT = '^core/(main|services)\\.ts$';
+const HTTP = ['^core/http/', '\\.routes\\.ts$', '^core/events/board-socket\\.ts$'];
+// Response schemas and list cursors describe the API; the services build what they describe, so they
+// sit beside the domain's own schemas rather than in the http layer.
+const API_DEFINITIONS = '^core/http/(output\\.schemas|page)\\.ts$';
+const FOUNDATION = '^core/(config|errors|logger|paths|host-names|input\\.schemas|ttl-cache)\\.ts$';
+const TEST_CODE = ['\\.test\\.tsx?$', '^tests/', '^bench/'];
+
+// The exceptions, each with its reason; keep them to a handful.
+// The card write path is being rewritten (issue 14, "one card write path"): task.repository.ts builds the
+// card batches, which import its row types back (type-only). Goes when TaskRow and Recorded get a file of their own.
+const CYCLE_EXCEPTION = '^core/tasks/(task\\.repository|card-batches|watchers)\\.ts$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Modules import each other in one direction only; a cycle makes both load, test and change together.',
+      severity: 'error',
+      from: {},
+      to: { circular: true, viaSomeNot: CYCLE_EXCEPTION },
+    },
+    {
+      name: 'composition-root-imported-by-none',
+      comment: 'Only the entry (core/main.ts) uses the root; modules get what they need as parameters, typed by the modules that provide it. Tests and benchmarks may build it.',
+      severity: 'error',
+      from: { path: '^(core|plugins|ui|migrations)/', pathNot: '^core/main\\.ts$' },
+      to: { path: ROOT },
+    },
+    {
+      name: 'core-never-imports-plugins',
+      comment: 'Core is a generic engine: plugins are loaded by configuration, never imported.',
+      severity: 'error',
+      from: { path: '^core/' },
+      to: { path: '^plugins/' },
+    },
+    {
+      name: 'plugins-use-only-plugin-api',
+      comment: 'A plugin sees core through the contract (#plugin-api, core/plugins/api.ts) only; the rest of core may change without notice.',
+      severity: 'error',
+      from: { path: '^plugins/' },
+      to: { path: '^(core|migrations|ui|tests|bench)/', pathNot: '^core/plugins/api\\.ts$' },
+    },
+    {
+      name: 'plugins-import-plugin-api-by-name',
+      comment: "Plugins write `import … from '#plugin-api'`, not a relative path into core.",
+      severity: 'error',
+      from: { path: '^plugins/' },
+      to: { path: '^core/plugins/api\\.ts$', dependencyTypesNot: ['aliased-subpath-import'] },
+    },
+    {
+      name: 'db-below-the-domain',
+      comment: 'The database layer knows tables, not domain modules (not even their types); it may use the foundation and the migrations.',
+      severity: 'error',
+      from: { path: '^core/db/' },
+      to: { path: '^core/', pathNot: ['^core/db/', FOUNDATION] },
+    },
+    {
+      name: 'migrations-stand-alone',
+      comment: 'A migration is history: it must not change when core code does, so it imports nothing from core.',
+      severity: 'error',
+      from: { path: '^migrations/' },
+      to: { path: '^(core|plugins|ui)/' },
+    },
+    {
+      name: 'repositories-below-services',
+      comment: 'Repositories serve services; they never call a service, a route or the http layer.',
+      severity: 'error',
+      from: { path: '\\.repository\\.ts$' },
+      to: { path: ['\\.service\\.ts$', ...HTTP], pathNot: API_DEFINITIONS },
+    },
+    {
+      name: 'domain-below-http',
+      comment: 'Services and domain code do not know HTTP: routes call them, not the other way round.',
+      severity: 'error',
+      from: { path: '^core/', pathNot: [...HTTP, ROOT] },
+      to: { path: HTTP, pathNot: API_DEFINITIONS },
+    },
+    {
+      name: 'foundation-imports-no-module',
+      comment: 'Configuration, errors, logging and the shared schemas sit under every module, so they import none.',
+      severity: 'error',
+      from: { path: FOUNDATION },
+      to: { path: '^(core/[^/]+/|plugins/|ui/)' },
+    },
+    {
+      name: 'ui-reads-only-the-api-contract',
+      comment: 'The UI knows the server through core/http/contract.ts, and only its types (nothing of the server is bundled).',
+      severity: 'error',
+      from: { path: '^ui/' },
+      to: { path: '^(core|migrations|tests|bench)/', pathNot: '^core/http/contract\\.ts$' },
+    },
+    {
+      name: 'ui-contract-types-only',
+      comment: 'A value import of the contract would bundle server code into the browser.',
+      severity: 'error',
+      from: { path: '^ui/' },
+      to: { path: '^core/http/contract\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'server-never-imports-ui',
+      severity: 'error',
+      from: { path: '^(core|migrations)/' },
+      to: { path: '^ui/' },
+    },
+    {
+      name: 'no-test-code-in-the-product',
+      severity: 'error',
+      from: { path: '^(core|plugins|ui|migrations)/', pathNot: TEST_CODE },
+      to: { path: TEST_CODE },
+    },
+    {
+      name: 'product-runs-on-dependencies',
+      comment: 'What the server runs is installed by `npm ci --omit=dev` too: no devDependency outside tests and types.',
+      severity: 'error',
+      from: { path: '^(core|plugins|migrations)/', pathNot: TEST_CODE },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist)/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.d.ts'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
