@@ -28,8 +28,7 @@ import { createApprovalsRepository } from '../workflow/approvals.repository.ts';
 import { refuseIfReadOnly, refuseLockedFields } from '../workflow/edit-rules.ts';
 import type { TaskRepository, TaskRow } from './task.repository.ts';
 import { holdLimits, moveTask, type MoveInput } from './move.ts';
-import type { TransitionContext } from '../plugins/contract.ts';
-import type { VetoResult } from '../plugins/hooks.ts';
+import { askBeforeTransition, vetoText, type AskBeforeTransition } from '../workflow/transition-veto.ts';
 
 export interface NewTask {
   type: string;
@@ -68,17 +67,16 @@ export interface TaskServiceDeps {
   /** Runs on every changed card inside its transaction (the escalation engine's event path). */
   afterChange?: AfterChange<unknown>;
   /** Plugins' say before a card changes state (outside any transaction); a veto refuses the move. */
-  beforeTransition?: (ctx: TransitionContext) => Promise<VetoResult | undefined>;
+  beforeTransition?: AskBeforeTransition;
   now?: () => Date;
   /** Per-person caps on comments and links (tests lower them). */
   caps?: PersonCaps;
 }
 
 
-async function refuseIfVetoed(ask: NonNullable<TaskServiceDeps['beforeTransition']>, row: TaskRow, to: string, actor: Actor): Promise<void> {
-  const task = { id: row.id, type: row.type, title: row.title, status: row.status, fields: { ...(row.fields as Record<string, unknown>) } };
-  const veto = await ask({ task, from: row.status, to, actor: { id: actor.id, email: actor.email } });
-  if (veto) throw new AppError('UNPROCESSABLE', `Plugin "${veto.plugin}" refused the move: ${veto.reason}`, { reason: 'plugin_veto', plugin: veto.plugin, message: veto.reason });
+async function refuseIfVetoed(ask: AskBeforeTransition, row: TaskRow, to: string, actor: Actor): Promise<void> {
+  const veto = await askBeforeTransition(ask, row, to, actor);
+  if (veto) throw new AppError('UNPROCESSABLE', vetoText(veto), { reason: 'plugin_veto', plugin: veto.plugin, message: veto.reason });
 }
 
 export function createTaskService(deps: TaskServiceDeps) {
@@ -103,6 +101,7 @@ export function createTaskService(deps: TaskServiceDeps) {
   });
   const approvals = createApprovalService({
     approvals: createApprovalsRepository(deps.db.kysely), tasks: repo, boards: deps.boards, users: deps.users, org: deps.org, access: deps.access, write, now,
+    ...(deps.beforeTransition ? { beforeTransition: deps.beforeTransition } : {}),
   });
 
   /** A card whose request waits for approval keeps what the approvers see; its requester can withdraw the request. */

@@ -23,6 +23,7 @@ import type { Record_, TaskWriter } from '../tasks/task-writer.ts';
 import { toTaskView } from '../tasks/task-view.ts';
 import type { ApprovalsRepository, ApprovalRow } from './approvals.repository.ts';
 import { categoryOf } from './state-machine.ts';
+import { askBeforeTransition, vetoText, type AskBeforeTransition } from './transition-veto.ts';
 
 export function approvalView(row: ApprovalRow) {
   return {
@@ -46,6 +47,8 @@ const counted = (approval: ApprovalRow, decision: { user_id: string }) => approv
 export function createApprovalService(deps: {
   approvals: ApprovalsRepository; tasks: TaskRepository; boards: BoardRepository; users: UsersRepository;
   org: OrgService; access: Access; write: TaskWriter; now?: () => Date;
+  /** Plugins' say before the approved move is carried out: a veto leaves the request approved and the card where it is. */
+  beforeTransition?: AskBeforeTransition;
 }) {
   const now = deps.now ?? (() => new Date());
 
@@ -158,6 +161,8 @@ export function createApprovalService(deps: {
       const plan = approve && row.status === approval.from_status
         ? await moveTask({ repo: deps.tasks, boards: deps.boards, model, type, row, actor, input: { to: approval.to_status }, now: now(), approved: true })
         : undefined;
+      // Asked before the transaction, as for a direct move; it counts only if this decision settles the request.
+      const veto = plan?.event === 'task.transitioned' && deps.beforeTransition ? await askBeforeTransition(deps.beforeTransition, row, approval.to_status, actor) : undefined;
       const rejectTo = !approve && approval.reject_to && row.status === approval.from_status ? approval.reject_to : undefined;
       const lastPosition = rejectTo ? await deps.tasks.lastPosition(row.type, rejectTo) : null;
 
@@ -180,6 +185,13 @@ export function createApprovalService(deps: {
           }
           await tellRequester('approval.rejected');
         } else if (decisions.filter((d) => d.approve && counted(approval, d)).length >= approval.required) {
+          if (veto) {
+            // The approvers' answer stands; the plugin's refusal is on the card for everyone to see.
+            await deps.approvals.close(tx, approvalId, 'approved');
+            await record(row, 'task.approval_decided', actor, 'move_vetoed', {}, vetoText(veto));
+            await tellRequester('approval.approved');
+            return { approval: approvalView((await deps.approvals.find(approvalId, tx))!), task: toTaskView(task), vetoed: veto };
+          }
           task = await carryOut(tx, record, { approval, row, plan, actor });
           if (plan) await tellRequester('approval.approved');
         }

@@ -29,7 +29,7 @@ export function approvalsRoutes(tasks: TaskService) {
     .post('/approvals/:id/withdraw', requires('boards.view'), responds({ 200: approvalViewSchema }), pathParams(id), async (c) =>
       c.json(await tasks.approvals.withdraw(actorOf(c), c.req.valid('param').id), 200),
     )
-    .post('/approvals/:id/decision', requires('tasks.approve'), responds({ 200: z.object({ approval: approvalViewSchema, task: taskViewSchema }) }), pathParams(id), jsonBody(z.object({ approve: z.boolean(), comment: z.string().trim().max(2000).optional() })), async (c) => {
+    .post('/approvals/:id/decision', requires('tasks.approve'), responds({ 200: z.object({ approval: approvalViewSchema, task: taskViewSchema, vetoed: z.object({ plugin: z.string(), reason: z.string() }).optional() }) }), pathParams(id), jsonBody(z.object({ approve: z.boolean(), comment: z.string().trim().max(2000).optional() })), async (c) => {
       const { approve, comment } = c.req.valid('json');
       return c.json(await tasks.approvals.decide(actorOf(c), c.req.valid('param').id, approve, comment ?? null), 200);
     });

@@ -117,6 +117,7 @@ export function Activity(props: { detail: CardDetail; store: CardDetailStore }) 
               <ul class="changes">
                 <For each={Object.entries(entry.changes)}>{([field, [from, to]]) => <li><span class="change-field">{field.replace(/^fields\./, '')}</span>: <del>{show(from)}</del> → <ins>{show(to)}</ins></li>}</For>
               </ul>
+              <Show when={entry.note}>{(note) => <p class="activity-note">{note()}</p>}</Show>
             </li>
           )}
         </For>

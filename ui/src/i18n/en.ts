@@ -138,6 +138,7 @@ export const en = {
   'activity.moved': 'moved',
   'activity.assigned': 'assigned',
   'activity.commented': 'commented',
+  'activity.move_vetoed': 'approved the request, but a plugin refused the move',
   'activity.other': '{action}',
   'activity.someone': 'Someone',
 

@@ -140,6 +140,7 @@ export const zhCN: Record<MessageKey, string> = {
   'activity.moved': '移动了',
   'activity.assigned': '分配了',
   'activity.commented': '评论了',
+  'activity.move_vetoed': '批准了申请，但插件拒绝了移动',
   'activity.other': '{action}',
   'activity.someone': '有人',
 
