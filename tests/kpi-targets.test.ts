@@ -24,6 +24,8 @@ policies:
   conversion_min_pct: 3
   conversion_max_pct: 10
   return_min_pct: 200
+  revenue_target_cny: 1500
+  achievement_min_pct: 90
 roles:
   - {id: lead, name: Lead, can: [org.view, kpis.view]}
   - id: planner
@@ -44,6 +46,7 @@ roles:
         period: quarter
         per: {task_type: fair.event, from: starts_on, to: ends_on}
       - {id: event-work, name: Work done per event, metric: core.throughput, target: {gte: 1}, period: month, per: {task_type: fair.event}}
+      - {id: achievement, name: Revenue achievement, metric: fair.revenue_share, target: {gte: {policy: achievement_min_pct}}, period: month}
       - {id: weekly-share, name: Weekly on time, metric: core.on_time_rate, target: {gte: 50%, lte: 100%}, period: week}
 members:
   - {email: lead@fair.test, name: Lead, roles: [lead]}
@@ -178,10 +181,18 @@ describe.each(testDatabases)('KPI targets on $kind', (database) => {
     expect(of(results, 'channel-conversion').every((text) => text.endsWith('-/0 no_data'))).toBe(true);
   });
 
-  it('follows a policy changed in a new version of the roles file', async () => {
+  it('hands a metric the policies: revenue against the policy target, 1500 of 1500 CNY over five events', async () => {
+    expect(of(await march(), 'achievement')).toEqual(['achievement (planner) 1/5 met', 'achievement Ann 1/5 met', 'achievement Bob 1/5 met']);
+    expect(of(await evaluate('at=2026-03-20T12:00:00%2B08:00&period=previous'), 'achievement')).toEqual(['achievement (planner) -/0 no_data', 'achievement Ann -/0 no_data', 'achievement Bob -/0 no_data']);
+  });
+
+  it('follows policies changed in a new version of the roles file', async () => {
     const base = (await t.services.org.active()).versionId;
-    await t.services.org.activate([{ name: 'fair.yaml', text: ORG.replace('return_min_pct: 200', 'return_min_pct: 90') }], { baseVersionId: base, authorId: null, origin: 'api' });
-    expect(of(await march(), 'event-return')).toEqual(['event-return Spring fair 2/1 met', 'event-return March fair 1/1 met', 'event-return Free fair -/0 no_data']);
+    const text = ORG.replace('return_min_pct: 200', 'return_min_pct: 90').replace('revenue_target_cny: 1500', 'revenue_target_cny: 2000');
+    await t.services.org.activate([{ name: 'fair.yaml', text }], { baseVersionId: base, authorId: null, origin: 'api' });
+    const results = await march();
+    expect(of(results, 'event-return')).toEqual(['event-return Spring fair 2/1 met', 'event-return March fair 1/1 met', 'event-return Free fair -/0 no_data']);
+    expect(of(results, 'achievement')[0]).toBe('achievement (planner) 0.75/5 missed');
   });
 });
 

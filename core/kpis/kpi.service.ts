@@ -77,7 +77,7 @@ export function createKpiService(deps: KpiServiceDeps) {
 
   async function measure(role: Role, kpi: Kpi, ctx: Omit<MetricContext, 'db' | 'scope'>): Promise<MetricValue> {
     try {
-      return await metricOf(role, kpi).compute({ db: deps.db, scope: kpi.scope ?? {}, ...ctx });
+      return await metricOf(role, kpi).compute({ ...ctx, db: deps.db, scope: kpi.scope ?? {} });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const details = typeof error.details === 'object' && error.details !== null ? error.details : {};
@@ -99,6 +99,7 @@ export function createKpiService(deps: KpiServiceDeps) {
       const model = await deps.org.active();
       const clock = now();
       const at = query.at ?? clock;
+      const { policies } = model.definition;
       const timeZone = model.definition.organization.timezone;
       let roles = model.definition.roles.filter((role) => role.kpis.length > 0);
       if (query.roleId !== undefined) {
@@ -125,7 +126,7 @@ export function createKpiService(deps: KpiServiceDeps) {
         ];
         for (const [k, kpi] of role.kpis.entries()) {
           const calendar = kpiPeriod(kpi.period, at, query.period ?? 'current', timeZone);
-          const view = viewOf(role, kpi, model.definition.policies);
+          const view = viewOf(role, kpi, policies);
           const result = (person: KpiResult['person'], entity: KpiEntity | null, period: Period, { value, sample }: MetricValue): KpiResult => ({
             kpi: view, role: role.id, person, entity,
             period: { start: period.start.toISOString(), end: period.end.toISOString() },
@@ -133,14 +134,14 @@ export function createKpiService(deps: KpiServiceDeps) {
           });
           const entities = perEntity[index]![k];
           if (entities === undefined) {
-            for (const { subject, person } of subjects) jobs.push(measure(role, kpi, { period: calendar, now: clock, subject }).then((value) => result(person, null, calendar, value)));
+            for (const { subject, person } of subjects) jobs.push(measure(role, kpi, { period: calendar, now: clock, subject, policies }).then((value) => result(person, null, calendar, value)));
           } else if (entities.length === 0) {
             // A period with no campaign (say) still shows the KPI: nothing to measure.
             jobs.push(Promise.resolve(result(null, null, calendar, { value: null, sample: 0 })));
           } else {
             // The entity, not a person, is what a per-entity KPI measures: one result each, for the role.
             for (const { entity, period } of entities) {
-              jobs.push(measure(role, kpi, { period, now: clock, subject: { roleId: role.id }, entity }).then((value) => result(null, entity, period, value)));
+              jobs.push(measure(role, kpi, { period, now: clock, subject: { roleId: role.id }, entity, policies }).then((value) => result(null, entity, period, value)));
             }
           }
         }

@@ -18,6 +18,8 @@ export interface MetricContext {
   subject: MetricSubject;
   /** The KPI's `scope` from the roles file, as written; each metric says which keys it understands. */
   scope: Readonly<Record<string, unknown>>;
+  /** The organisation's policies in force, e.g. a sales target an achievement rate divides by. */
+  policies: Readonly<Record<string, number | string | boolean>>;
   /**
    * For a KPI with `per:`, the entity measured: a card (measure its own numbers, or the work linked to
    * it) or a field value (measure the cards of `taskType` carrying it). The entity, not the subject,
