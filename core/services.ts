@@ -26,6 +26,7 @@ import { createHookContext } from './plugins/hook-context.ts';
 import { createActivationReactions } from './org/activation.ts';
 import { createOrgService } from './org/org.service.ts';
 import { createWebhookTargets } from './notifications/webhook-targets.ts';
+import { createWebhooksRepository } from './notifications/webhooks.repository.ts';
 
 /** `now`: the clock for escalations and task timestamps (tests set it; the product uses the real one). */
 /** `webhookAllowHosts`: local or private hosts webhooks may reach all the same (WEBHOOK_ALLOW_HOSTS). */
@@ -61,6 +62,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   };
   const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, access, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, beforeTransition: hooks.beforeTransition, now, ...(deps.caps ? { caps: deps.caps } : {}) });
   const kpis = createKpiService({ db: deps.db.kysely, org, users, metrics });
+  const webhooks = createWebhooksRepository(deps.db.kysely);
   const webhookTargets = createWebhookTargets({ allowHosts: deps.webhookAllowHosts ?? [] });
   const activation = createActivationReactions({ org, boards, boardRepository, events, log: deps.log.child({ module: 'org' }) });
   return {
@@ -80,6 +82,7 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     escalations,
     engine,
     now,
+    webhooks,
     webhookTargets,
     /** Runs `react` after every activation, made here or on another process (the schedulers). */
     onActivated: activation.onActivated,

@@ -275,7 +275,7 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
       const app = new Hono<AppEnv>();
       app.use(...requestContext(logger.log));
       app.use('/api/*', session(t.services.auth));
-      app.route('/api', webhooksRoutes(t.db.kysely, targets));
+      app.route('/api', webhooksRoutes(t.services.webhooks, targets));
       app.onError(onError);
       return app;
     };
@@ -284,7 +284,7 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
 
     it('guards every route with roles.edit as its first handler', async () => {
       const firsts = new Map<string, unknown>();
-      for (const route of webhooksRoutes(t.db.kysely, targets).routes) if (!firsts.has(`${route.method} ${route.path}`)) firsts.set(`${route.method} ${route.path}`, route.handler);
+      for (const route of webhooksRoutes(t.services.webhooks, targets).routes) if (!firsts.has(`${route.method} ${route.path}`)) firsts.set(`${route.method} ${route.path}`, route.handler);
       expect([...firsts.keys()].sort()).toEqual(['DELETE /webhooks/:id', 'GET /webhooks', 'GET /webhooks/outbox', 'POST /webhooks']);
       for (const handler of firsts.values()) expect(accessOf(handler)).toBe('roles.edit');
       for (const [method, path] of [['GET', '/api/webhooks'], ['POST', '/api/webhooks'], ['DELETE', '/api/webhooks/1'], ['GET', '/api/webhooks/outbox']] as const) {

@@ -14,6 +14,7 @@ import type { EscalationRepository } from '../escalation/escalation.repository.t
 import type { KpiService } from '../kpis/kpi.service.ts';
 import type { Logger } from '../logger.ts';
 import type { WebhookTargets } from '../notifications/webhook-targets.ts';
+import type { WebhooksRepository } from '../notifications/webhooks.repository.ts';
 import type { OrgCatalogue } from '../org/catalogue.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { LoadedPlugins } from '../plugins/loader.ts';
@@ -56,6 +57,7 @@ export interface ApiServices {
   tasks: TaskService;
   kpis: Pick<KpiService, 'evaluate'>;
   escalations: EscalationRepository;
+  webhooks: WebhooksRepository;
   webhookTargets: WebhookTargets;
   now: () => Date;
 }
@@ -85,7 +87,7 @@ export function apiRoutes({ services, schemaVersion, startedAt, trustProxy }: Ap
     .route('/', readsRoutes({ db: services.db.kysely, org: services.org, catalogue: services.catalogue, tasks: services.tasks, now: services.now }))
     .route('/', kpisRoutes(services.kpis))
     .route('/', approvalsRoutes(services.tasks))
-    .route('/', webhooksRoutes(services.db.kysely, services.webhookTargets))
+    .route('/', webhooksRoutes(services.webhooks, services.webhookTargets))
     .route('/', pluginsRoutes(services.plugins.statuses))
     .route('/plugins', pluginRoutes(services.plugins.plugins, { tasks: services.tasks, access: services.access, db: services.db.kysely }))
     .route('/', escalationsRoutes(services.escalations, { db: services.db.kysely, org: services.org, now: services.now }));

@@ -1,15 +1,16 @@
 // The organisation's outgoing webhooks over HTTP: list, add, remove, and the delivery outbox to watch.
 import { Hono } from 'hono';
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { rowIdText } from '../input.schemas.ts';
-import type { Database, WebhooksTable } from '../db/schema.ts';
+import type { WebhooksTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
 import { requires } from '../http/guard.ts';
 import { responds } from '../http/output.ts';
 import { jsonBody, pathParams, queryParams } from '../http/validate.ts';
 import type { WebhookTargets } from './webhook-targets.ts';
+import type { WebhooksRepository } from './webhooks.repository.ts';
 
 const PERMISSION = 'roles.edit';
 const formats = ['generic', 'dingtalk', 'wecom', 'feishu'] as const;
@@ -55,10 +56,10 @@ function toView(row: Selectable<WebhooksTable>) {
 }
 
 /** `targets`: where webhooks may point (nowhere local or private unless WEBHOOK_ALLOW_HOSTS names it). */
-export function webhooksRoutes(db: Kysely<Database>, targets: WebhookTargets) {
+export function webhooksRoutes(webhooks: WebhooksRepository, targets: WebhookTargets) {
   return new Hono<AppEnv>()
     .get('/webhooks', requires(PERMISSION), responds({ 200: z.array(webhookView) }), async (c) => {
-      const rows = await db.selectFrom('webhooks').selectAll().orderBy('id').execute();
+      const rows = await webhooks.list();
       return c.json(rows.map(toView), 200);
     })
     .post('/webhooks', requires(PERMISSION), responds({ 201: webhookView }), jsonBody(newWebhook), async (c) => {
@@ -68,25 +69,17 @@ export function webhooksRoutes(db: Kysely<Database>, targets: WebhookTargets) {
         const message = `may not point to this machine or its private network: ${refused} (WEBHOOK_ALLOW_HOSTS can name a host that should be reachable)`;
         throw new AppError('VALIDATION_FAILED', `The webhook URL ${message}.`, { issues: [{ path: 'url', message }] });
       }
-      const row = await db
-        .insertInto('webhooks')
-        .values({ name: input.name, url: input.url, format: input.format, secret: input.secret ?? null, enabled: input.enabled })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await webhooks.add({ name: input.name, url: input.url, format: input.format, secret: input.secret ?? null, enabled: input.enabled });
       return c.json(toView(row), 201);
     })
     .delete('/webhooks/:id', requires(PERMISSION), responds({ 204: null }), pathParams(idParam), async (c) => {
       const { id } = c.req.valid('param');
-      // Its queued and past deliveries go with it (ON DELETE CASCADE): there is nowhere left to send them.
-      const deleted = await db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
-      if (!deleted.numDeletedRows) throw new AppError('NOT_FOUND', `No webhook ${id}.`);
+      if (!(await webhooks.remove(id))) throw new AppError('NOT_FOUND', `No webhook ${id}.`);
       return c.body(null, 204);
     })
     .get('/webhooks/outbox', requires(PERMISSION), responds({ 200: z.array(deliveryView) }), queryParams(z.object({ state: z.enum(states).optional() })), async (c) => {
       const { state } = c.req.valid('query');
-      let query = db.selectFrom('webhook_outbox').selectAll();
-      if (state) query = query.where('state', '=', state);
-      const rows = await query.orderBy('id', 'desc').limit(200).execute();
+      const rows = await webhooks.outbox(state);
       return c.json(
         rows.map((r) => ({
           id: r.id, webhookId: r.webhook_id, dedupKey: r.dedup_key, state: r.state, attempts: r.attempts, nextAttemptAt: r.next_attempt_at.toISOString(),
