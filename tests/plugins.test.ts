@@ -15,16 +15,18 @@ import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 const depot = `
 version: 1
-organization: {id: depot, name: Depot}
+organization: {id: depot, name: Depot, member_can: [boards.view]}
 roles:
   - id: keeper
     name: Keeper
     can: [org.view, boards.view, tasks.create, tasks.edit, tasks.move, tasks.assign, kpis.view, warehouse.shelve]
     kpis: [{id: shelved, name: Shelved, metric: warehouse.shelved, target: {gte: 1}, period: week}]
   - {id: clerk, name: Clerk, reports_to: keeper, can: [org.view, boards.view, tasks.create, tasks.edit, tasks.move]}
+  - {id: porter, name: Porter, reports_to: keeper, can: [boards.view, tasks.move]}
 members:
   - {email: keeper@depot.test, name: Keeper, roles: [keeper]}
   - {email: clerk@depot.test, name: Clerk, roles: [clerk]}
+  - {email: porter@depot.test, name: Porter, roles: [porter]}
 `;
 
 const inline = (entry: string, manifest: unknown): PluginSource => ({ entry, load: async () => ({ default: manifest }) });
@@ -81,6 +83,15 @@ describe.each(testDatabases)('plugins on $kind', (database) => {
     expect(byId['bad-route']).toMatchObject({ status: 'failed', error: 'plugin "bad-route": routes.0.permission: unknown permission "bad-route.nope"' });
     expect(statuses.filter((status) => status.status === 'loaded').map((status) => status.id).sort()).toEqual(['hanger', 'listener', 'noisy', 'snoop', 'thrower', 'warehouse']);
     expect(t.logLines().filter((line) => line.plugin === 'bad-workflow' && line.level === 50)).toHaveLength(1);
+  });
+
+  it('tells anyone signed in which plugins loaded (the UI shows their slots), and only org.view holders why one failed', async () => {
+    const response = await t.call('GET', '/api/plugins', { cookie: await t.signIn('porter@depot.test') });
+    expect(response.status).toBe(200);
+    const statuses = (await response.json()) as { id: string; status: string; error?: string }[];
+    expect(statuses.find((status) => status.id === 'warehouse')).toMatchObject({ status: 'loaded', entry: './plugins/examples/warehouse' });
+    expect(statuses.find((status) => status.id === 'bad-workflow')).toEqual(expect.objectContaining({ status: 'failed' }));
+    expect(statuses.filter((status) => 'error' in status)).toEqual([]);
   });
 
   it('creates and moves a warehouse receipt; its guard refuses a count off by more than 2 % with the reason', async () => {
