@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { configuredPlugins, REGISTRY_FILE, uiModuleOf } from './plugin-ui-registry.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -45,9 +46,14 @@ const notTest = (file) => !/\.test\.tsx?$/.test(file);
 
 export async function prepare({ log = (line) => process.stderr.write(`prepare: ${line}\n`) } = {}) {
   const lock = ['package-lock.json'];
-  // The UI: whatever ui/ holds, the Vite config (whichever name it has) and the installed versions.
+  // The UI: whatever ui/ holds (but the plugin registry the build writes), the Vite config (whichever name
+  // it has), the installed versions, and the configured plugins (PLUGINS) with the files of their UI.
   const viteConfigs = readdirSync(root).filter((name) => /^vite\.config\.[cm]?[jt]s$/.test(name));
-  await step('UI', path.join(dist, 'ui-build.hash'), hashOf(['ui', ...viteConfigs, ...lock]), async () => {
+  const plugins = configuredPlugins();
+  const pluginUi = plugins.map((entry) => uiModuleOf(entry)?.source).filter(Boolean).map((source) => path.relative(root, source));
+  const registry = path.relative(root, REGISTRY_FILE);
+  const uiSources = createHash('sha256').update(hashOf(['ui', ...viteConfigs, ...lock, ...pluginUi], (file) => file !== registry)).update(plugins.join('\n')).digest('hex');
+  await step('UI', path.join(dist, 'ui-build.hash'), uiSources, async () => {
     const { build } = await import('vite');
     // The config's paths are relative to the working directory, as for `vite build`.
     const cwd = process.cwd();

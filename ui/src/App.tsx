@@ -1,5 +1,6 @@
-// The application shell: top bar (navigation, inbox with its live unread count, language, the person and
-// sign-out) around every signed-in screen; anyone not signed in is sent to the sign-in page.
+// The application shell: top bar (navigation with plugins' entries, inbox with its live unread count,
+// language, the person and sign-out) around every signed-in screen, and the notice of plugins that are not
+// working for those who manage the organisation; anyone not signed in is sent to the sign-in page.
 import { A, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
 import { createEffect, For, Show } from 'solid-js';
 import { Icon } from './components/Icon.tsx';
@@ -8,6 +9,9 @@ import { api, unwrap, whenSignedOut } from './data/api.ts';
 import { inbox } from './data/inbox.ts';
 import { session } from './data/session.ts';
 import { LOCALES, locale, nameOf, setLocale, t, type Locale } from './i18n/i18n.ts';
+import { text } from './plugins/api.ts';
+import { PluginNotice } from './plugins/PluginNotice.tsx';
+import { plugins } from './plugins/plugin-slots.ts';
 
 function LiveInbox() {
   inbox.connect();
@@ -48,6 +52,9 @@ export function Shell(props: RouteSectionProps) {
             <Show when={canApprove()}>
               <A href="/approvals">{t('nav.approvals')}</A>
             </Show>
+            <For each={plugins.filling('navigation')}>
+              {(contribution) => <A href={`/plugins/${contribution.plugin}`} data-plugin={contribution.plugin}>{text(contribution.ui.navigation!.label)}</A>}
+            </For>
             <span class="nav-later" aria-disabled="true">{t('nav.org')}</span>
           </nav>
         </Show>
@@ -80,6 +87,7 @@ export function Shell(props: RouteSectionProps) {
         </div>
       </header>
       <main id="main" tabindex="-1">
+        <PluginNotice />
         <Show when={onSignIn() || session.me()} fallback={<p class="loading">{t('app.loading')}</p>}>
           {props.children}
         </Show>

@@ -15,6 +15,7 @@ const CardPage = lazy(() => import('./routes/Card.tsx'));
 const MePage = lazy(() => import('./routes/Me.tsx'));
 const InboxPage = lazy(() => import('./routes/Inbox.tsx'));
 const ApprovalsPage = lazy(() => import('./routes/Approvals.tsx'));
+const PluginPage = lazy(() => import('./plugins/PluginPage.tsx'));
 const NotFound = lazy(() => import('./routes/NotFound.tsx'));
 
 document.documentElement.lang = locale();
@@ -28,6 +29,7 @@ render(
       <Route path="/me" component={MePage} />
       <Route path="/inbox" component={InboxPage} />
       <Route path="/approvals" component={ApprovalsPage} />
+      <Route path="/plugins/:id" component={PluginPage} />
       <Route path="*" component={NotFound} />
     </Router>
   ),

@@ -1,10 +1,12 @@
-// A card on the board: type, title, assignee, due date (overdue in red), priority, labels, escalation
-// level and checklist progress. It is a focusable button: Enter opens it, Space picks it up to move.
+// A card on the board: type (or that its type is not loaded), title, assignee, due date (overdue in red),
+// priority, labels, escalation level, checklist progress and what plugins show on it. It is a focusable
+// button: Enter opens it, Space picks it up to move.
 import { Show, For } from 'solid-js';
 import type { BoardCard } from '../../../core/http/contract.ts';
 import type { Catalogue } from '../data/session.ts';
 import { formatDate } from '../i18n/format.ts';
 import { nameOf, t } from '../i18n/i18n.ts';
+import { PluginSlot } from '../plugins/PluginSlot.tsx';
 import { Avatar } from './Avatar.tsx';
 import { Icon } from './Icon.tsx';
 
@@ -19,7 +21,9 @@ export function CardFace(props: { card: BoardCard; catalogue: Catalogue | undefi
   return (
     <div class="card-face" classList={{ carried: props.carried, [`priority-${props.card.priority}`]: true }} data-priority={props.card.priority}>
       <div class="card-top">
-        <span class="card-type">{nameOf(type()?.name) || props.card.type}</span>
+        <Show when={props.catalogue && !type()} fallback={<span class="card-type">{nameOf(type()?.name) || props.card.type}</span>}>
+          <span class="card-type unknown-type" title={t('card.unknownTypeTitle', { type: props.card.type })}>{t('card.unknownType')} · {props.card.type}</span>
+        </Show>
         <Show when={props.card.priority !== 'normal'}>
           <span class={`chip chip-priority-${props.card.priority}`}>{t(`priority.${props.card.priority}`)}</span>
         </Show>
@@ -49,6 +53,7 @@ export function CardFace(props: { card: BoardCard; catalogue: Catalogue | undefi
             <span class="visually-hidden">{t('card.checklist', { done: props.card.checklistDone, total: props.card.checklistTotal })}</span>
           </span>
         </Show>
+        <PluginSlot slot="cardFace" types={[props.card.type]} props={{ card: props.card }} class="card-plugin" />
         <span class="spacer" />
         <Show when={props.viewers.length > 0}>
           <span class="viewing" title={t('board.viewing', { names: props.viewers.join(', ') })}><Icon name="eye" size={14} /> <span class="visually-hidden">{t('board.viewing', { names: props.viewers.join(', ') })}</span></span>

@@ -1,6 +1,6 @@
 // A card's detail as a side panel on the board (a full page on a phone, and at /cards/:id): who else
-// has it open, its status and the moves available now (unavailable ones saying why), watch, the editor
-// and every section of its history.
+// has it open, its status and the moves available now (unavailable ones saying why), watch, what plugins
+// show, the editor and every section of its history. A card whose type is not loaded stays readable.
 import { createEffect, For, on, Show } from 'solid-js';
 import type { BoardCard, CardDetail, TaskView } from '../../../core/http/contract.ts';
 import { ApiError, unwrap } from '../data/api.ts';
@@ -8,6 +8,7 @@ import { createCardDetail } from '../data/card-detail.ts';
 import { session } from '../data/session.ts';
 import { errorMessage, type NameLookup } from '../i18n/error-message.ts';
 import { nameOf, t } from '../i18n/i18n.ts';
+import { PluginSlot } from '../plugins/PluginSlot.tsx';
 import { CardEditor } from './CardEditor.tsx';
 import { Activity, Approvals, Checklist, Comments, Escalations, Links } from './CardSections.tsx';
 import { toast } from './Toasts.tsx';
@@ -62,6 +63,14 @@ export default function CardPanel(props: CardPanelProps) {
                 <Show when={props.onOpenFull}><button type="button" class="button-quiet" onClick={() => props.onOpenFull?.()}>{t('panel.openFull')}</button></Show>
                 <Show when={props.onClose}><button type="button" class="button-quiet" onClick={() => props.onClose?.()} aria-label={t('panel.close')}>✕</button></Show>
               </header>
+              <Show when={session.catalogue() && !type()}>
+                <section class="section unknown-type-note">
+                  <p role="note">{t('panel.unknownType', { type: detail().task.type })}</p>
+                  <dl class="raw-fields">
+                    <For each={Object.entries(detail().task.fields)}>{([key, value]) => <><dt>{key}</dt><dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd></>}</For>
+                  </dl>
+                </section>
+              </Show>
               <Show when={props.viewers.length > 0}>
                 <p class="presence" role="status" data-testid="presence">{t('panel.viewingToo', { names: props.viewers.join('、') })}</p>
               </Show>
@@ -80,6 +89,7 @@ export default function CardPanel(props: CardPanelProps) {
                   </For>
                 </ul>
               </section>
+              <PluginSlot slot="cardPanel" types={[detail().task.type]} props={{ card: detail().task }} class="section plugin-section" />
               <CardEditor task={detail().task} type={type()} names={props.names} save={(version, changes) => store.edit(version, changes) as Promise<TaskView>} saved={(task) => store.showTask(task)} />
               <Checklist detail={detail()} store={store} />
               <Comments detail={detail()} store={store} />

@@ -15,6 +15,7 @@ import { createKeyboardMove } from '../dnd/keyboard-move.ts';
 import { justDropped, startPointerDrag } from '../dnd/pointer-drag.ts';
 import { errorMessage } from '../i18n/error-message.ts';
 import { nameOf, t } from '../i18n/i18n.ts';
+import { PluginSlot } from '../plugins/PluginSlot.tsx';
 
 const CardPanel = lazy(() => import('../components/CardPanel.tsx'));
 const CreateCard = lazy(() => import('../components/CreateCard.tsx'));
@@ -116,6 +117,7 @@ export function BoardPage() {
           <>
             <div class="board-head">
               <h1>{nameOf(board().name)}</h1>
+              <PluginSlot slot="boardToolbar" types={board().taskTypes} props={{ board: board() }} class="board-tool" />
               <Show when={!store().online()}>
                 <span class="offline" role="status">{t('board.live.offline')}</span>
               </Show>

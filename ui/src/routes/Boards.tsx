@@ -1,8 +1,9 @@
-// The list of boards: the way into the shared board a team works from.
+// The list of boards: the way into the shared board a team works from; below it, plugins' widgets.
 import { A } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
 import { api, unwrap } from '../data/api.ts';
 import { nameOf, t } from '../i18n/i18n.ts';
+import { PluginWidgets } from '../plugins/PluginWidgets.tsx';
 
 export function BoardsPage() {
   const [boards] = createResource(() => unwrap(api.boards.$get()));
@@ -25,6 +26,7 @@ export function BoardsPage() {
           </ul>
         </Show>
       </Show>
+      <PluginWidgets />
     </section>
   );
 }
