@@ -40,10 +40,11 @@ export interface Card {
   status: string;
 }
 
-export async function openShop(): Promise<Shop> {
+/** The test shop's server; `rolesDir` and `env` (PLUGINS…) set up another world for a test that needs one. */
+export async function openShop(options: { rolesDir?: string; env?: Record<string, string> } = {}): Promise<Shop> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dutyboard-browser-'));
   // Generous: a first start initialises the database, slow on a busy machine.
-  const server = await startServer({ DATA_DIR: dataDir, ROLES_DIR: 'tests/browser/roles' }, 120_000);
+  const server = await startServer({ DATA_DIR: dataDir, ROLES_DIR: options.rolesDir ?? 'tests/browser/roles', ...options.env }, 120_000);
   const browser = await launchBrowser();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const contexts: BrowserContext[] = [];
