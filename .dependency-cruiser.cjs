@@ -5,7 +5,8 @@
 //   repositories: *.repository.ts;
 //   db: core/db/ (core/db/schema.ts names no domain type: modules add their jsonb shapes to JsonShapes);
 //   foundation, usable from any layer: config, errors, logger, paths, host names, input schemas, the TTL cache.
-// Plugins reach core only through #plugin-api (core/plugins/api.ts); core never reaches a plugin.
+// Plugins reach core only through #plugin-api (core/plugins/api.ts), and their UI modules (ui.tsx) the web
+// app only through #plugin-ui (ui/src/plugins/api.ts); core never reaches a plugin.
 // Type-only imports count too: a type that crosses a layer upward is a dependency all the same.
 
 const ROOT = '^core/(main|services)\\.ts$';
@@ -16,6 +17,9 @@ const HTTP = ['^core/http/', '\\.routes\\.ts$', '^core/events/board-socket\\.ts$
 const API_DEFINITIONS = '^core/http/(output\\.schemas|page)\\.ts$';
 const FOUNDATION = '^core/(config|errors|logger|paths|host-names|input\\.schemas|ttl-cache)\\.ts$';
 const TEST_CODE = ['\\.test\\.tsx?$', '^tests/', '^bench/'];
+const PLUGIN_APIS = '^(core/plugins/api\\.ts|ui/src/plugins/api\\.ts)$';
+// A plugin's UI module: its folder's ui.tsx or ui/, or a file plugin's x.ui.tsx.
+const PLUGIN_UI = '^plugins/.*(/ui\\.tsx|/ui/|\\.ui\\.tsx)';
 
 // The exceptions, each with its reason; keep them to a handful.
 // The card write path is being rewritten (issue 14, "one card write path"): task.repository.ts builds the
@@ -47,17 +51,24 @@ module.exports = {
     },
     {
       name: 'plugins-use-only-plugin-api',
-      comment: "A plugin sees core through the contract (#plugin-api, core/plugins/api.ts) only; the rest of core may change without notice. Its tests may use core's test helpers.",
+      comment: "A plugin sees core through the contract (#plugin-api, core/plugins/api.ts) and the web app through #plugin-ui (ui/src/plugins/api.ts) only; the rest may change without notice. Its tests may use core's test helpers.",
       severity: 'error',
       from: { path: '^plugins/', pathNot: TEST_CODE },
-      to: { path: '^(core|migrations|ui|tests|bench)/', pathNot: '^core/plugins/api\\.ts$' },
+      to: { path: '^(core|migrations|ui|tests|bench)/', pathNot: PLUGIN_APIS },
     },
     {
       name: 'plugins-import-plugin-api-by-name',
-      comment: "Plugins write `import … from '#plugin-api'`, not a relative path into core.",
+      comment: "Plugins write `import … from '#plugin-api'` (or '#plugin-ui'), not a relative path into core or the UI.",
       severity: 'error',
       from: { path: '^plugins/' },
-      to: { path: '^core/plugins/api\\.ts$', dependencyTypesNot: ['aliased-subpath-import'] },
+      to: { path: PLUGIN_APIS, dependencyTypesNot: ['aliased-subpath-import'] },
+    },
+    {
+      name: 'plugin-manifest-without-ui',
+      comment: 'The server imports a plugin with Node alone: only its UI module (ui.tsx) may use Solid or #plugin-ui.',
+      severity: 'error',
+      from: { path: '^plugins/', pathNot: [PLUGIN_UI, ...TEST_CODE] },
+      to: { path: ['^ui/', '^(node_modules/)?solid-js', PLUGIN_UI] },
     },
     {
       name: 'db-below-the-domain',
@@ -130,7 +141,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|dist)/' },
+    // The plugin UI registry is written from PLUGINS at build time (bin/plugin-ui-registry.mjs), like dist/.
+    exclude: { path: ['^(node_modules|dist)/', '^ui/src/plugins/registry\\.generated\\.js$'] },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: {

@@ -20,7 +20,7 @@ interface Violation {
 async function violationsOf(files: Record<string, string>): Promise<string[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'layers-'));
   folders.push(dir);
-  const all = { ...files, 'package.json': JSON.stringify({ type: 'module', imports: { '#plugin-api': './core/plugins/api.ts' } }), 'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true } }) };
+  const all = { ...files, 'package.json': JSON.stringify({ type: 'module', imports: { '#plugin-api': './core/plugins/api.ts', '#plugin-ui': './ui/src/plugins/api.ts' } }), 'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true } }) };
   for (const [name, text] of Object.entries(all)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
@@ -59,6 +59,22 @@ describe('the layering rules', () => {
         expect.stringMatching(/^no-circular: core\/org\/(model|org\.service)\.ts → /),
       ]),
     );
+  });
+
+  it('keep a plugin manifest free of the UI: only its UI module (ui.tsx, ui/) imports #plugin-ui', async () => {
+    const violations = await violationsOf({
+      'core/plugins/api.ts': 'export const definePlugin = 1;\n',
+      'ui/src/plugins/api.ts': 'export const definePluginUi = 1;\n',
+      'plugins/shop/index.ts': "import '#plugin-api';\nimport './ui.tsx';\n",
+      'plugins/shop/ui.tsx': "import '#plugin-ui';\n",
+      'plugins/depot/index.ts': "import '#plugin-ui';\n",
+      'plugins/depot/ui/index.tsx': "import '#plugin-ui';\nimport '../../../ui/src/plugins/api.ts';\n",
+    });
+    expect(violations).toEqual([
+      'plugin-manifest-without-ui: plugins/depot/index.ts → ui/src/plugins/api.ts',
+      'plugin-manifest-without-ui: plugins/shop/index.ts → plugins/shop/ui.tsx',
+      'plugins-import-plugin-api-by-name: plugins/depot/ui/index.tsx → ui/src/plugins/api.ts',
+    ]);
   });
 
   it('accept the same modules once each depends downward only', async () => {
