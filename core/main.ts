@@ -16,6 +16,7 @@ import { closeOperationRegistry } from './rules/json-logic.ts';
 import { uiDir } from './paths.ts';
 import { createServices } from './services.ts';
 import { loadPlugins, pluginSource, RequiredPluginError } from './plugins/loader.ts';
+import { seedPluginDemos } from './plugins/demo-data.ts';
 
 const SHUTDOWN_GRACE_MS = 4000;
 const HOUSEKEEPING_EVERY_MS = 5 * 60_000;
@@ -70,8 +71,9 @@ async function main(): Promise<void> {
     exitWithConfigError(new ConfigError(`${error.message}. Fix the plugin, or take it out of PLUGINS_REQUIRED.`));
   }
   const services = createServices({ db, log, publicUrl: config.publicUrl, webhookAllowHosts: config.webhookAllowHosts, plugins });
+  let seededMembers = 0;
   try {
-    await loadRolesAtStart(config.rolesDir, services, log, { demoMembers: config.demoMembers });
+    ({ seededMembers } = await loadRolesAtStart(config.rolesDir, services, log, { demoMembers: config.demoMembers }));
   } catch (error) {
     await db.close();
     if (error instanceof ConfigError) exitWithConfigError(error);
@@ -80,6 +82,8 @@ async function main(): Promise<void> {
   closeOperationRegistry();
   await services.boards.ensureTemplates();
   await services.start();
+  // A new demo database: the plugins' first cards, after start so their hooks hear them.
+  if (seededMembers > 0) await seedPluginDemos({ ...services, plugins: plugins.plugins, log: log.child({ module: 'plugins' }) });
   // Every process runs it: the unique key per duty, person and period makes each card exactly once.
   const duties = createDutyScheduler({ services, log: log.child({ module: 'duties' }) });
   duties.start();

@@ -9,11 +9,17 @@ import { formatOrgError } from './org-error.ts';
 import type { OrgService } from './org.service.ts';
 import { readRoleSources } from './read-sources.ts';
 
-/** `demoMembers`: whether the roles file's members may be created with the public demo password. */
-export async function loadRolesAtStart(rolesDir: string, services: { org: Pick<OrgService, 'current' | 'syncFromFolder' | 'active'>; users: UsersRepository }, log: Logger, options: { demoMembers: boolean }): Promise<void> {
+/**
+ * `demoMembers`: whether the roles file's members may be created with the public demo password.
+ * Returns how many demo members this start created (more than 0 only on an empty database).
+ */
+export async function loadRolesAtStart(rolesDir: string, services: { org: Pick<OrgService, 'current' | 'syncFromFolder' | 'active'>; users: UsersRepository }, log: Logger, options: { demoMembers: boolean }): Promise<{ seededMembers: number }> {
   const kept = await services.org.current();
   if (!existsSync(rolesDir)) {
-    if (kept) return log.warn({ rolesDir, versionId: kept.versionId }, 'no roles folder; running on the stored organisation');
+    if (kept) {
+      log.warn({ rolesDir, versionId: kept.versionId }, 'no roles folder; running on the stored organisation');
+      return { seededMembers: 0 };
+    }
     throw new ConfigError(`No roles folder at ${rolesDir} and no organisation stored yet. Fix: set ROLES_DIR to the folder with your roles YAML.`);
   }
   const result = await services.org.syncFromFolder(readRoleSources(rolesDir, rolesDir));
@@ -38,8 +44,9 @@ export async function loadRolesAtStart(rolesDir: string, services: { org: Pick<O
     if (members.length > 0 && (await services.users.count()) === 0) {
       log.warn({ members: members.length }, 'the roles file lists demo members, but they are created only on a server that listens on loopback with a local PUBLIC_URL (they would share a public password); set DEMO_MEMBERS=on to create them anyway');
     }
-    return;
+    return { seededMembers: 0 };
   }
   const seeded = await seedMembers(members, services.users);
   if (seeded) log.info({ seeded }, 'demo members created from the roles file');
+  return { seededMembers: seeded };
 }

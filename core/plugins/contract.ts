@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Metric } from '../kpis/metric-registry.ts';
 import { escalationSchema, taskTypeSchema, type Escalation, type TaskTypeDefinition } from '../org/format.schema.ts';
-import { routeSchema, type PluginRoute } from './plugin-routes.ts';
+import { routeSchema, type PluginCards, type PluginRoute } from './plugin-routes.ts';
 
 const PLUGIN_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const LOCAL_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -69,6 +69,12 @@ export interface HookContext {
   now(): Date;
 }
 
+/** What a plugin's demo gets: cards as one of the demo members (undefined when nobody has that email). */
+export interface DemoContext {
+  as(email: string): PluginCards | undefined;
+  now(): Date;
+}
+
 export interface PluginHooks {
   /** Called before a card changes state; return `{veto: reason}` to refuse. Time-boxed: a throw or time-out vetoes. */
   beforeTransition?(ctx: TransitionContext, plugin: HookContext): Veto | undefined | void | Promise<Veto | undefined | void>;
@@ -112,6 +118,8 @@ export interface PluginManifest {
    * A roles file overrides one by giving an escalation the same id (its keys replace these), `enabled: false` turns it off.
    */
   escalations?: z.input<typeof escalationSchema>[];
+  /** Demo cards for a new demo database, made as its demo members (core/plugins/demo-data.ts). */
+  demo?(ctx: DemoContext): Promise<void>;
 }
 
 const fn = <T>() => z.custom<T>((value) => typeof value === 'function', 'expected a function');
@@ -134,6 +142,7 @@ export const manifestSchema = z
     escalations: z.array(escalationSchema).optional(),
     hooks: z.strictObject({ beforeTransition: fn<NonNullable<PluginHooks['beforeTransition']>>().optional(), afterCommit: fn<NonNullable<PluginHooks['afterCommit']>>().optional() }).optional(),
     routes: z.array(routeSchema).optional(),
+    demo: fn<NonNullable<PluginManifest['demo']>>().optional(),
   })
   .superRefine((plugin, ctx) => {
     // Everything a plugin adds lives under its id: its task types, permissions and metrics.

@@ -3,6 +3,7 @@
 // work per product, and the 3-5 hero-product rule (docs/plugins/listing.md).
 import { definePlugin } from '#plugin-api';
 import { delistType } from './delist.ts';
+import { demo } from './demo.ts';
 import { checkGoLive } from './go-live.ts';
 import { heroProducts } from './heroes.ts';
 import { launchStepType } from './launch.ts';
@@ -21,4 +22,5 @@ export default definePlugin({
   operations: [{ name: 'title_bytes', fn: titleBytesOperation }],
   metrics: { 'listing.hero_products': heroProducts },
   hooks: { beforeTransition: checkGoLive, afterCommit: react },
+  demo,
 });

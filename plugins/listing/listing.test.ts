@@ -4,9 +4,11 @@
 // four-week launch timeline; and the recurring title and listing-time work per product on sale.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { seedPluginDemos } from '../../core/plugins/demo-data.ts';
 import { pluginSource } from '../../core/plugins/loader.ts';
 import { testDatabases } from '../../tests/helpers/databases.ts';
-import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
+import { memoryLogger } from '../../tests/helpers/silent-logger.ts';
+import { createTestApp, demoRoles, type TestApp } from '../../tests/helpers/test-app.ts';
 
 const shop = `
 version: 1
@@ -176,5 +178,29 @@ describe.each(testDatabases)('the listing plugin on $kind', (database) => {
     await vi.waitFor(async () => expect(await cardsOf('listing.launch-step', later.id)).toHaveLength(4), { timeout: 5000 });
     expect(await cardsOf('listing.listing-test', card.id)).toHaveLength(2);
     expect(await cardsOf('listing.title-review', card.id)).toHaveLength(1);
+  });
+});
+
+describe.each(testDatabases)('the listing demo board on $kind', (database) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(database, demoRoles(), { plugins: [pluginSource('./plugins/listing')] });
+  });
+  afterAll(() => t.dispose());
+
+  it('fills an empty demo database with a clothing range at every step, made through the go-live checks and the plugin\'s reactions', async () => {
+    await seedPluginDemos({ ...t.services, plugins: t.services.plugins.plugins, log: memoryLogger().log });
+    const cards = await t.services.db.kysely.selectFrom('tasks').select(['type', 'status', 'title', 'fields', 'role_id']).orderBy('id').execute();
+    const products = cards.filter((card) => card.type === 'listing.product');
+    const count = (rows: typeof cards) => rows.reduce<Record<string, number>>((n, row) => ({ ...n, [row.status]: (n[row.status] ?? 0) + 1 }), {});
+    expect(count(products)).toEqual({ listed: 5, delisted: 1, ready: 1, in_production: 2, planning: 2 });
+    expect(products.every((card) => card.role_id === 'designer')).toBe(true);
+    expect(products.filter((card) => card.status === 'listed' && card.fields.hero === true)).toHaveLength(4);
+    await vi.waitFor(async () => {
+      const all = await t.services.db.kysely.selectFrom('tasks').select(['type', 'status', 'fields']).execute();
+      expect(all.filter((card) => card.type === 'listing.delist').map((card) => card.fields.sku)).toEqual(['YS-S2605']);
+      expect(all.filter((card) => card.type === 'listing.launch-step')).toHaveLength(4 * 9); // every product past planning
+      expect(all.filter((card) => card.type === 'listing.listing-test')).toHaveLength(6); // each product that went on sale
+    }, { timeout: 10_000 });
   });
 });
