@@ -8,6 +8,7 @@ import { createBoardService } from './board/board.service.ts';
 import { createEventBus } from './events/event-bus.ts';
 import { createEscalationEngine } from './escalation/escalation-engine.ts';
 import { createEscalationRepository } from './escalation/escalation.repository.ts';
+import { createDryRun } from './escalation/dry-run.ts';
 import { mayWatch } from './escalation/applicable-rules.ts';
 import type { OrgModel } from './org/org-model.ts';
 import { createTaskRepository } from './tasks/task.repository.ts';
@@ -80,6 +81,8 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
     events,
     tasks,
     escalations,
+    /** An escalation rule run on the open cards it watches, changing nothing. */
+    dryRun: createDryRun(deps.db.kysely),
     engine,
     now,
     webhooks,

@@ -28,6 +28,10 @@ const SLICE_MS = 10;
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The dry run on one database, for the routes (the composition root binds it; routes hold no database handle). */
+export const createDryRun = (db: Kysely<Database>) => (model: OrgModel, rule: Pick<EscalationRule, 'role' | 'rule'>, now: Date) => dryRunRule(db, model, rule, now);
+export type DryRun = ReturnType<typeof createDryRun>;
+
 /** A role's rule runs on the role's cards; a plugin's default, on its task types' cards wherever they sit. */
 export async function dryRunRule(db: Kysely<Database>, model: OrgModel, { role, rule }: Pick<EscalationRule, 'role' | 'rule'>, now: Date): Promise<DryRunResult[]> {
   let query = db.selectFrom('tasks').selectAll().$if(role !== null, (q) => q.where('role_id', '=', role)).where('archived_at', 'is', null).where('category', '!=', 'done');

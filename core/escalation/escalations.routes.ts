@@ -5,13 +5,11 @@ import { rowIdText } from '../input.schemas.ts';
 import type { AppEnv } from '../http/env.ts';
 import { actorOf, requires, SIGNED_IN } from '../http/guard.ts';
 import { responds } from '../http/output.ts';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { jsonBody, pathParams, queryParams } from '../http/validate.ts';
 import { pageQuery } from '../http/page.ts';
 import type { OrgService } from '../org/org.service.ts';
-import { dryRunRule } from './dry-run.ts';
+import type { DryRun } from './dry-run.ts';
 import type { EscalationRepository } from './escalation.repository.ts';
 
 const firing = z.object({
@@ -24,7 +22,7 @@ const ledgerQuery = z.object({ task: rowIdText.optional(), rule: z.string().opti
 const run = z.object({ id: z.number().int(), taskId: z.number().int(), rule: z.string(), outcome: z.string(), level: z.number().int().nullable(), inputs: z.record(z.string(), z.unknown()), reason: z.string(), at: z.string() });
 const dryRunRow = z.object({ taskId: z.number().int(), title: z.string(), when: z.boolean(), stop: z.boolean(), firesNow: z.boolean(), falseParts: z.array(z.string()) });
 
-export function escalationsRoutes(escalations: EscalationRepository, deps: { db: Kysely<Database>; org: OrgService; now?: () => Date }) {
+export function escalationsRoutes(escalations: EscalationRepository, deps: { dryRun: DryRun; org: OrgService; now?: () => Date }) {
   return new Hono<AppEnv>()
     .get('/escalations/runs', requires('escalations.view'), responds({ 200: z.array(run) }), queryParams(ledgerQuery), async (c) => {
       const { task, rule } = c.req.valid('query');
@@ -36,7 +34,7 @@ export function escalationsRoutes(escalations: EscalationRepository, deps: { db:
       const model = await deps.org.active();
       const rule = model.escalation(key);
       if (!rule) throw new AppError('NOT_FOUND', `There is no escalation "${key}" in the active organisation.`);
-      return c.json(await dryRunRule(deps.db, model, rule, deps.now?.() ?? new Date()), 200);
+      return c.json(await deps.dryRun(model, rule, deps.now?.() ?? new Date()), 200);
     })
     .get('/escalations', requires('escalations.view'), responds({ 200: z.array(firing) }), queryParams(ledgerQuery), async (c) => {
       const { task, rule, role } = c.req.valid('query');

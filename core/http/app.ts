@@ -10,6 +10,7 @@ import type { PeopleService } from '../auth/people.service.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import type { BoardService } from '../board/board.service.ts';
 import type { Db } from '../db/create-db.ts';
+import type { DryRun } from '../escalation/dry-run.ts';
 import type { EscalationRepository } from '../escalation/escalation.repository.ts';
 import type { KpiService } from '../kpis/kpi.service.ts';
 import type { Logger } from '../logger.ts';
@@ -57,6 +58,7 @@ export interface ApiServices {
   tasks: TaskService;
   kpis: Pick<KpiService, 'evaluate'>;
   escalations: EscalationRepository;
+  dryRun: DryRun;
   webhooks: WebhooksRepository;
   webhookTargets: WebhookTargets;
   now: () => Date;
@@ -90,7 +92,7 @@ export function apiRoutes({ services, schemaVersion, startedAt, trustProxy }: Ap
     .route('/', webhooksRoutes(services.webhooks, services.webhookTargets))
     .route('/', pluginsRoutes(services.plugins.statuses))
     .route('/plugins', pluginRoutes(services.plugins.plugins, { tasks: services.tasks, access: services.access, db: services.db.kysely }))
-    .route('/', escalationsRoutes(services.escalations, { db: services.db.kysely, org: services.org, now: services.now }));
+    .route('/', escalationsRoutes(services.escalations, { dryRun: services.dryRun, org: services.org, now: services.now }));
 }
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;
