@@ -45,6 +45,7 @@ roles:
         target: {gte: {policy: return_min_pct}}
         period: quarter
         per: {task_type: fair.event, from: starts_on, to: ends_on}
+      - {id: region-conversion, name: Conversion per region, metric: fair.conversion, target: {gte: 3%}, period: month, per: {task_type: fair.event, field: region}}
       - {id: event-work, name: Work done per event, metric: core.throughput, target: {gte: 1}, period: month, per: {task_type: fair.event}}
       - {id: achievement, name: Revenue achievement, metric: fair.revenue_share, target: {gte: {policy: achievement_min_pct}}, period: month}
       - {id: weekly-share, name: Weekly on time, metric: core.on_time_rate, target: {gte: 50%, lte: 100%}, period: week}
@@ -71,9 +72,9 @@ const CARDS: Card[] = [
   { who: 'ann', created: '03-05T09:00', started: '03-05T10:00', done: '03-05T14:00', due: '03-06T18:00' },
   { who: 'bob', created: '03-06T09:00', started: '03-06T10:00', done: '03-07T06:00', due: '03-06T18:00' },
   // Events: own dates, a channel, money and traffic.
-  event('Spring fair', { starts_on: '2026-03-01', ends_on: '2026-03-10', channel: 'web', revenue: 900, cost: 300, visitors: 200, orders: 10 }), // return 200 %, 5 %
-  event('March fair', { starts_on: '2026-03-15', ends_on: '2026-04-05', channel: 'shop', revenue: 500, cost: 250, visitors: 100, orders: 20 }), // 100 %, 20 %
-  event('Free fair', { starts_on: '2026-03-20', ends_on: '2026-03-21', channel: 'app', revenue: 0, cost: 0, visitors: 100, orders: 1 }), // no cost, 1 %
+  event('Spring fair', { starts_on: '2026-03-01', ends_on: '2026-03-10', channel: 'web', region: 'north', revenue: 900, cost: 300, visitors: 200, orders: 10 }), // return 200 %, 5 %
+  event('March fair', { starts_on: '2026-03-15', ends_on: '2026-04-05', channel: 'shop', region: 'south', revenue: 500, cost: 250, visitors: 100, orders: 20 }), // 100 %, 20 %
+  event('Free fair', { starts_on: '2026-03-20', ends_on: '2026-03-21', channel: 'app', region: 'west', revenue: 0, cost: 0, visitors: 100, orders: 1 }), // no cost, 1 %
   event('Last summer', { starts_on: '2025-06-01', ends_on: '2025-06-30', revenue: 100, cost: 10 }), // another quarter
   event('Undated', { starts_on: '2026-03-01' }), // no end: no period of its own
 ];
@@ -154,6 +155,10 @@ describe.each(testDatabases)('KPI targets on $kind', (database) => {
       entity: { kind: 'field', taskType: 'fair.event', field: 'channel', value: 'web' },
       period: { start: '2026-02-28T16:00:00.000Z', end: '2026-03-31T16:00:00.000Z' },
     });
+  });
+
+  it('measures per value a text field carries: the values of the cards, in order', async () => {
+    expect(of(await march(), 'region-conversion')).toEqual(['region-conversion north 0.05/1 met', 'region-conversion south 0.2/1 met', 'region-conversion west 0.01/1 missed']);
   });
 
   it('measures a plugin metric per card over the card\'s own dates: the quarter\'s events, met, missed, no data', async () => {
