@@ -32,6 +32,25 @@ export const delistType: TaskTypeDefinition = {
 };
 
 /**
+ * Seed 003: the warehouse tells the listing side, which delists. A delist card left open two hours goes to
+ * the listing owner's lead. An organisation adds the owner's own notice by overriding the levels with its
+ * listing role (the demo: roles/visual-marketing.yaml).
+ */
+export const outOfStockWhileListed = {
+  id: 'listed-out-of-stock',
+  title: '缺货商品仍在售 (Out of stock while still listed)',
+  applies_to: { task_types: [DELIST], statuses: ['open'] },
+  when: { and: [{ '<=': [{ var: 'task.fields.stock' }, 0] }, { '!==': [{ var: 'task.fields.listed' }, false] }] },
+  levels: [{ after: 'PT2H', to: 'reports_to', then: ['notify', 'raise_priority'] }],
+  tests: [
+    { given: { task: { fields: { sku: 'A-100', stock: 0, listed: true } } }, expect: true },
+    { given: { task: { fields: { sku: 'A-100', stock: -2 } } }, expect: true },
+    { given: { task: { fields: { sku: 'A-100', stock: 0, listed: false } } }, expect: false },
+    { given: { task: { fields: { sku: 'A-100', stock: 5, listed: true } } }, expect: false },
+  ],
+};
+
+/**
  * One open delist card per product out of stock. Its key counts the product's delist cards, so two
  * hooks hearing the same change (or two processes) make one card, and the next shortage a new one.
  */

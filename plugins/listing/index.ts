@@ -2,7 +2,7 @@
 // delist cards when stock runs out, the four-week launch timeline, recurring title and listing-time
 // work per product, and the 3-5 hero-product rule (docs/plugins/listing.md).
 import { definePlugin } from '#plugin-api';
-import { delistType } from './delist.ts';
+import { delistType, outOfStockWhileListed } from './delist.ts';
 import { demo } from './demo.ts';
 import { checkGoLive } from './go-live.ts';
 import { heroProducts } from './heroes.ts';
@@ -20,6 +20,7 @@ export default definePlugin({
   core: '^0.1',
   taskTypes: [productType, delistType, launchStepType, ...routineTypes],
   operations: [{ name: 'title_bytes', fn: titleBytesOperation }],
+  escalations: [outOfStockWhileListed],
   metrics: { 'listing.hero_products': heroProducts },
   hooks: { beforeTransition: checkGoLive, afterCommit: react },
   demo,

@@ -4,6 +4,7 @@
 // four-week launch timeline; and the recurring title and listing-time work per product on sale.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createEscalationScheduler } from '../../core/escalation/escalation-scheduler.ts';
 import { seedPluginDemos } from '../../core/plugins/demo-data.ts';
 import { pluginSource } from '../../core/plugins/loader.ts';
 import { testDatabases } from '../../tests/helpers/databases.ts';
@@ -23,10 +24,8 @@ roles:
     name: 美工
     reports_to: design-lead
     escalations:
-      - id: delist-now
-        title: 缺货商品仍在售
-        applies_to: {task_types: [listing.delist], statuses: [open]}
-        when: {"<=": [{var: task.fields.stock}, 0]}
+      # The plugin's default goes to the owner's lead after 2 h; the shop tells the owner at once too.
+      - id: listed-out-of-stock
         levels:
           - {after: PT0M, to: designer, then: [notify]}
           - {after: PT2H, to: reports_to, then: [notify, raise_priority]}
@@ -118,9 +117,15 @@ describe.each(testDatabases)('the listing plugin on $kind', (database) => {
     const [delist] = await cardsOf('listing.delist', card.id);
     expect(delist).toMatchObject({ status: 'open', role_id: 'designer', fields: { sku: 'SG-02', stock: 0, listed: true, product_id: card.id } });
     expect(delist!.assignee_id).toBe(ownerId);
-    expect(await t.services.escalations.ledger({ taskId: delist!.id })).toEqual([expect.objectContaining({ level: 0, target_role: 'designer', rule: 'designer/delist-now' })]);
+    const ledger = async () => (await t.services.escalations.ledger({ taskId: delist!.id })).map((firing) => [firing.rule, firing.level, firing.target_role]);
+    expect(await ledger()).toEqual([['listing/listed-out-of-stock', 0, 'designer']]);
     const inbox = await (await t.call('GET', '/api/notifications', { cookie: owner })).json();
     expect(inbox.items).toEqual(expect.arrayContaining([expect.objectContaining({ taskId: delist!.id, kind: 'escalation' })]));
+    // Still open two hours on: the plugin's default level, to the owner's lead, more urgent.
+    clock = new Date(clock.getTime() + 2 * 3_600_000 + 60_000);
+    await createEscalationScheduler({ db: t.services.db, org: t.services.org, engine: t.services.engine, announce: t.services.events.announce, log: memoryLogger().log }).tick(clock);
+    expect(await ledger()).toEqual([['listing/listed-out-of-stock', 1, 'design-lead'], ['listing/listed-out-of-stock', 0, 'designer']]);
+    expect((await get(delist!.id)).priority).toBe('high');
 
     // Restocked: the card closes; out again later, a second card.
     const open = await get(delist!.id);
