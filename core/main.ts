@@ -64,7 +64,7 @@ async function main(): Promise<void> {
 
   let plugins;
   try {
-    plugins = await loadPlugins(config.plugins.map((entry) => pluginSource(entry)), { log: log.child({ module: 'plugins' }), required: config.requiredPlugins });
+    plugins = await loadPlugins(config.plugins.map((entry) => pluginSource(entry)), { log: log.child({ module: 'plugins' }), db: db.kysely, required: config.requiredPlugins });
   } catch (error) {
     if (!(error instanceof RequiredPluginError)) throw error;
     await db.close();

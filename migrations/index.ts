@@ -17,6 +17,7 @@ import * as m0014 from './0014_sign_in_attempts.ts';
 import * as m0015 from './0015_webhook_errors_without_bodies.ts';
 import * as m0016 from './0016_approval_snapshots.ts';
 import * as m0017 from './0017_roles_folder_imports.ts';
+import * as m0018 from './0018_plugin_migrations.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '0001_instance': m0001,
@@ -36,4 +37,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0015_webhook_errors_without_bodies': m0015,
   '0016_approval_snapshots': m0016,
   '0017_roles_folder_imports': m0017,
+  '0018_plugin_migrations': m0018,
 };

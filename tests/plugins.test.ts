@@ -4,7 +4,9 @@
 // warehouse example's cards, permission, guard and metric work end to end.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import type { PluginRequest } from '../core/plugins/api.ts';
+import { sql } from 'kysely';
+import type { PluginMigrationDb, PluginRequest } from '../core/plugins/api.ts';
+import { migratePlugin } from '../core/plugins/plugin-migrations.ts';
 import type { CommittedChange } from '../core/plugins/api.ts';
 import { catalogueWith } from '../core/org/catalogue.ts';
 import { loadOrg } from '../core/org/load-org.ts';
@@ -23,6 +25,14 @@ roles:
     kpis: [{id: shelved, name: Shelved, metric: warehouse.shelved, target: {gte: 1}, period: week}]
   - {id: clerk, name: Clerk, reports_to: keeper, can: [org.view, boards.view, tasks.create, tasks.edit, tasks.move]}
   - {id: porter, name: Porter, reports_to: keeper, can: [boards.view, tasks.move]}
+task_types:
+  - id: depot.return
+    name: Return
+    fields: [{id: sku, name: SKU, type: warehouse.sku}]
+    workflow:
+      initial: open
+      states: [{id: open, name: Open, category: todo}, {id: done, name: Done, category: done}]
+      transitions: [{from: open, to: done}]
 members:
   - {email: keeper@depot.test, name: Keeper, roles: [keeper]}
   - {email: clerk@depot.test, name: Clerk, roles: [clerk]}
@@ -46,6 +56,13 @@ const broken: PluginSource[] = [
   inline('test:bad-route', plugin('bad-route', { routes: [{ method: 'GET', path: '/x', permission: 'bad-route.nope', output: z.object({}), handle: () => ({}) }] })),
   // A route that reaches for core's cards table instead of going through the card API.
   inline('test:snoop', plugin('snoop', { routes: [{ method: 'GET', path: '/cards', permission: 'boards.view', output: z.array(z.unknown()), handle: ({ tables }: PluginRequest) => tables.selectFrom('tasks').selectAll().execute() }] })),
+  // Migrations: the second of two fails (nothing of either stays), one reaches for a core table, one depends on a failed one.
+  inline('test:half', plugin('half', { migrations: {
+    '0001_a': { up: (db: PluginMigrationDb) => db.schema.createTable('half_a').addColumn('id', 'integer').execute() },
+    '0002_b': { up: async (db: PluginMigrationDb) => { await db.schema.createTable('half_b').addColumn('id', 'integer').execute(); throw new Error('disk on fire'); } },
+  } })),
+  inline('test:grabby', plugin('grabby', { migrations: { '0001_x': { up: (db: PluginMigrationDb) => db.schema.alterTable('tasks').addColumn('grabby', 'text').execute() } } })),
+  inline('test:after-half', plugin('after-half', { dependsOn: ['half'] })),
   inline('test:listener', plugin('listener', { dependsOn: ['warehouse'], hooks: { afterCommit: (change: CommittedChange) => void heard.push(change) } })),
 ];
 
@@ -75,7 +92,7 @@ describe.each(testDatabases)('plugins on $kind', (database) => {
     expect(response.status).toBe(200);
     const statuses = (await response.json()) as { id: string; status: string; error?: string; version: string | null }[];
     const byId = Object.fromEntries(statuses.map((status) => [status.id, status]));
-    expect(Object.keys(byId).sort()).toEqual(['bad-route', 'bad-workflow', 'broken-manifest', 'hanger', 'listener', 'needs-missing', 'noisy', 'snoop', 'thrower', 'warehouse']);
+    expect(Object.keys(byId).sort()).toEqual(['after-half', 'bad-route', 'bad-workflow', 'broken-manifest', 'grabby', 'half', 'hanger', 'listener', 'needs-missing', 'noisy', 'snoop', 'thrower', 'warehouse']);
     expect(byId.warehouse).toMatchObject({ status: 'loaded', version: '0.1.0', entry: './plugins/examples/warehouse' });
     expect(byId['broken-manifest']).toMatchObject({ status: 'failed', error: expect.stringMatching(/^plugin "broken-manifest": name\.zh-CN: /) });
     expect(byId['bad-workflow']).toMatchObject({ status: 'failed', error: 'plugin "bad-workflow": taskTypes.0.workflow.transitions.0.to: unknown state "gone"' });
@@ -92,6 +109,32 @@ describe.each(testDatabases)('plugins on $kind', (database) => {
     expect(statuses.find((status) => status.id === 'warehouse')).toMatchObject({ status: 'loaded', entry: './plugins/examples/warehouse' });
     expect(statuses.find((status) => status.id === 'bad-workflow')).toEqual(expect.objectContaining({ status: 'failed' }));
     expect(statuses.filter((status) => 'error' in status)).toEqual([]);
+  it('applies a plugin\'s migrations in its own table; a failing one fails only that plugin (and its dependants) and leaves nothing behind', async () => {
+    const statuses = (await (await t.call('GET', '/api/plugins', { cookie: clerk })).json()) as { id: string; status: string; error?: string }[];
+    const byId = Object.fromEntries(statuses.map((status) => [status.id, status]));
+    expect(byId.half).toMatchObject({ status: 'failed', error: 'plugin "half": migrations.0002_b: disk on fire' });
+    expect(byId.grabby).toMatchObject({ status: 'failed', error: 'plugin "grabby": migrations.0001_x: plugin "grabby" may use only its own tables (grabby_…), not "tasks"' });
+    expect(byId['after-half']).toMatchObject({ status: 'failed', error: 'plugin "after-half": dependsOn: plugin "half" is not loaded' });
+    const db = t.db.kysely;
+    const tables = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND (table_name LIKE 'half%' OR table_name LIKE 'warehouse%')`.execute(db);
+    expect(tables.rows.map((row) => row.name)).toEqual(['warehouse_counts']);
+    const columns = await sql<{ name: string }>`SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'tasks' AND column_name = 'grabby'`.execute(db);
+    expect(columns.rows).toEqual([]);
+    expect(await db.selectFrom('plugin_migrations').select(['plugin_id', 'name']).orderBy('plugin_id').execute()).toEqual([{ plugin_id: 'warehouse', name: '0001_counts' }]);
+    // A second start applies nothing again.
+    expect(await migratePlugin(db, t.services.plugins.plugins.find((loaded) => loaded.id === 'warehouse')!)).toEqual([]);
+  });
+
+  it('keeps every count posted to the warehouse route in its own table', async () => {
+    let card = await create('warehouse.receipt', '到货 D-400', { sku: 'D-400', expected: 5 });
+    for (const counted of [4, 5]) {
+      const response = await t.call('POST', `/api/plugins/warehouse/receipts/${card.id}/count`, { cookie: clerk, body: { counted, expectedVersion: card.version } });
+      expect(response.status).toBe(200);
+      card = { ...card, version: (await response.json()).version };
+    }
+    const history = await (await t.call('GET', `/api/plugins/warehouse/receipts/${card.id}/counts`, { cookie: keeper })).json();
+    expect(history.map((entry: { counted: number }) => entry.counted)).toEqual([4, 5]);
+    expect(history[0]).toMatchObject({ countedBy: expect.any(String), at: expect.stringMatching(/^\d{4}-/) });
   });
 
   it('creates and moves a warehouse receipt; its guard refuses a count off by more than 2 % with the reason', async () => {
@@ -147,6 +190,24 @@ describe.each(testDatabases)('plugins on $kind', (database) => {
     expect((await t.call('GET', '/api/plugins', { cookie: keeper })).status).toBe(200);
   });
 
+  it('checks a plugin field type on every write, in the plugin\'s task types and the roles file\'s, with core\'s error shape', async () => {
+    for (const type of ['warehouse.receipt', 'depot.return']) {
+      const refused = await t.call('POST', '/api/tasks', { cookie: keeper, body: { type, title: 'bad sku', fields: { sku: 'a100' }, assignTo: { roleId: 'keeper' } } });
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).error).toEqual({
+        code: 'VALIDATION_FAILED',
+        message: 'Invalid fields: fields.sku: expected a SKU like A-100',
+        details: { issues: [{ path: 'fields.sku', message: 'expected a SKU like A-100' }] },
+      });
+    }
+    const card = await create('depot.return', 'returned pallet', { sku: 'B-200' });
+    const edited = await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: keeper, body: { expectedVersion: card.version, fields: { sku: 'B200' } } });
+    expect(edited.status).toBe(400);
+    expect((await (await t.call('GET', `/api/tasks/${card.id}`, { cookie: keeper })).json()).fields).toEqual({ sku: 'B-200' });
+    const types = (await (await t.call('GET', '/api/task-types', { cookie: keeper })).json()) as { id: string; fields: { id: string; type: string }[] }[];
+    expect(types.find((type) => type.id === 'depot.return')!.fields).toEqual([expect.objectContaining({ id: 'sku', type: 'warehouse.sku' })]);
+  });
+
   it('refuses a move when a beforeTransition hook throws, naming the plugin, and leaves the card as it was', async () => {
     const card = await create('core.task', 'throw: check stock');
     const refused = await move(keeper, card, 'in_progress');
@@ -186,6 +247,7 @@ describe.each(testDatabases)('plugins on $kind', (database) => {
       expect(errors.map((error) => error.message)).toEqual(expect.arrayContaining([
         'unknown permission "warehouse.shelve": it would come from plugin "warehouse", which is not loaded (list it in PLUGINS)',
         'unknown metric "warehouse.shelved": it would come from plugin "warehouse", which is not loaded (list it in PLUGINS)',
+        'unknown field type "warehouse.sku": it would come from plugin "warehouse", which is not loaded (list it in PLUGINS)',
       ]));
     } finally {
       await other.dispose();
@@ -208,6 +270,18 @@ describe('the plugin loader', () => {
   it('refuses task types, permissions and metrics outside the plugin\'s own namespace', async () => {
     const { statuses } = await loadPlugins([inline('x', plugin('shop', { permissions: [{ id: 'tasks.delete', name: { 'zh-CN': '删', en: 'Delete' } }] }))], { log });
     expect(statuses[0]).toMatchObject({ id: 'shop', status: 'failed', error: 'plugin "shop": permissions.0.id: permission "tasks.delete" must be "shop.<name>"' });
+  });
+
+  it('fails a plugin whose task type names a field type no loaded plugin adds, or that adds one outside its namespace', async () => {
+    const job = (type: string) => ({ id: 'typo.job', name: 'Job', fields: [{ id: 'code', name: 'Code', type }], workflow: { initial: 'open', states: [{ id: 'open', name: 'Open', category: 'todo' }], transitions: [] } });
+    const { statuses } = await loadPlugins([
+      inline('a', plugin('typo', { taskTypes: [job('typo.nope')] })),
+      inline('b', plugin('poacher', { fieldTypes: [{ id: 'warehouse.sku', name: { 'zh-CN': '货号', en: 'SKU' }, schema: z.string() }] })),
+    ], { log });
+    expect(statuses.map((status) => status.error)).toEqual([
+      'plugin "typo": taskTypes.0.fields.0.type: unknown field type "typo.nope"',
+      'plugin "poacher": fieldTypes.0.id: field type "warehouse.sku" must be "poacher.<name>"',
+    ]);
   });
 
   it('loads dependencies before the plugins that need them', async () => {

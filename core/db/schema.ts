@@ -67,6 +67,13 @@ export interface RolesFolderImportsTable {
   imported_at: Generated<Date>;
 }
 
+/** One applied migration of one plugin (core/plugins/plugin-migrations.ts). */
+export interface PluginMigrationsTable {
+  plugin_id: string;
+  name: string;
+  applied_at: Generated<Date>;
+}
+
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 export type StateCategory = 'todo' | 'active' | 'blocked' | 'done';
 
@@ -294,6 +301,7 @@ export interface Database {
   sign_in_attempts: SignInAttemptsTable;
   org_versions: OrgVersionsTable;
   roles_folder_imports: RolesFolderImportsTable;
+  plugin_migrations: PluginMigrationsTable;
   tasks: TasksTable;
   task_activity: TaskActivityTable;
   task_comments: TaskCommentsTable;

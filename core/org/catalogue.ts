@@ -3,6 +3,7 @@ import { CORE_PERMISSIONS, POWERFUL_CORE_PERMISSIONS } from '../auth/permissions
 import { CORE_METRICS } from '../kpis/core-metrics.ts';
 import { CORE_TASK_TYPES } from '../tasks/core-task-types.ts';
 import type { ParsedPlugin } from '../plugins/contract.ts';
+import type { FieldTypeRegistry } from '../plugins/plugin-field-types.ts';
 import type { Escalation, TaskTypeDefinition } from './format.schema.ts';
 
 /** A loaded plugin's default escalation. */
@@ -18,6 +19,8 @@ export interface OrgCatalogue {
   /** Metric ids and their units (a KPI target is checked against its metric's unit). */
   metrics: ReadonlyMap<string, { unit: string }>;
   taskTypes: ReadonlyMap<string, TaskTypeDefinition>;
+  /** Field types the loaded plugins add (`<plugin id>.<name>`). */
+  fieldTypes: FieldTypeRegistry;
   /** Task-type prefixes a roles file may not use: `core` and every loaded plugin's id. */
   reservedPrefixes: ReadonlySet<string>;
   /** Loaded plugins' default escalations by id (a roles file escalation with that id overrides one). */
@@ -30,12 +33,13 @@ export function coreCatalogue(): OrgCatalogue {
     powerfulPermissions: POWERFUL_CORE_PERMISSIONS,
     metrics: new Map(Object.entries(CORE_METRICS)),
     taskTypes: new Map(CORE_TASK_TYPES.map((type) => [type.id, type])),
+    fieldTypes: new Map(),
     reservedPrefixes: new Set(['core']),
     escalations: new Map(),
   };
 }
 
-/** Core's catalogue with the loaded plugins' task types, permissions and metrics, and their ids reserved. */
+/** Core's catalogue with the loaded plugins' task types, field types, permissions and metrics, and their ids reserved. */
 export function catalogueWith(plugins: readonly ParsedPlugin[], base: OrgCatalogue = coreCatalogue()): OrgCatalogue {
   const permissions = plugins.flatMap((plugin) => plugin.permissions ?? []);
   return {
@@ -43,6 +47,7 @@ export function catalogueWith(plugins: readonly ParsedPlugin[], base: OrgCatalog
     powerfulPermissions: new Set([...base.powerfulPermissions, ...permissions.filter((permission) => permission.powerful).map((permission) => permission.id)]),
     metrics: new Map([...base.metrics, ...plugins.flatMap((plugin) => Object.entries(plugin.metrics ?? {}))]),
     taskTypes: new Map([...base.taskTypes, ...plugins.flatMap((plugin) => plugin.taskTypes.map((type) => [type.id, type] as const))]),
+    fieldTypes: new Map([...base.fieldTypes, ...plugins.flatMap((plugin) => (plugin.fieldTypes ?? []).map((type) => [type.id, type] as const))]),
     reservedPrefixes: new Set([...base.reservedPrefixes, ...plugins.map((plugin) => plugin.id)]),
     escalations: new Map([...base.escalations, ...plugins.flatMap((plugin) => plugin.escalations.map((rule) => [rule.id, { plugin: plugin.id, rule }] as const))]),
   };

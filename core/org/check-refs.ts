@@ -135,9 +135,15 @@ function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue,
       errors.push(errorAt(at, ['fields', i], 'schema', `a ${field.type} field needs "options"`));
     }
     if (field.type === 'money' && !field.currency) errors.push(errorAt(at, ['fields', i], 'schema', 'a money field needs "currency", e.g. CNY'));
+    const pluginType = field.type.includes('.');
+    if (pluginType && !catalogue.fieldTypes.has(field.type)) {
+      const known = [...catalogue.fieldTypes.keys()];
+      errors.push(errorAt(at, ['fields', i, 'type'], 'unresolved_ref', `unknown field type "${field.type}"${notLoadedPlugin(field.type, known)}`, suggest(field.type, known)));
+      return;
+    }
     // A default every new card would get must itself be a value of the field (else no card could be made).
     const hasOptions = (field.type !== 'enum' && field.type !== 'multi_enum') || field.options;
-    const fits = field.default === undefined || !hasOptions ? undefined : fieldValueSchema(field).safeParse(field.default);
+    const fits = field.default === undefined || !hasOptions ? undefined : fieldValueSchema(field, catalogue.fieldTypes).safeParse(field.default);
     if (fits && !fits.success) {
       const problem = toFieldIssues(fits.error).map((issue) => (issue.path === '(root)' ? issue.message : `${issue.path}: ${issue.message}`)).join('; ');
       errors.push(errorAt(at, ['fields', i, 'default'], 'schema', `the default is not a valid ${field.type} value: ${problem}`));

@@ -117,12 +117,18 @@ export const FIELD_TYPES = [
   'text', 'long_text', 'number', 'money', 'percent', 'date', 'datetime', 'enum', 'multi_enum',
   'person', 'role', 'url', 'checklist', 'boolean',
 ] as const;
+export type CoreFieldType = (typeof FIELD_TYPES)[number];
+/** A field type a plugin adds, named `<plugin id>.<name>` (core/plugins/plugin-field-types.ts). */
+export type PluginFieldTypeId = `${string}.${string}`;
+export const pluginFieldTypeId = z
+  .string()
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z][a-z0-9_-]*$/) as unknown as z.ZodType<PluginFieldTypeId>;
 export const STATE_CATEGORIES = ['todo', 'active', 'blocked', 'done'] as const;
 
 const fieldDefinition = z.strictObject({
   id: fieldId,
   name: displayName,
-  type: z.enum(FIELD_TYPES),
+  type: z.union([z.enum(FIELD_TYPES), pluginFieldTypeId]),
   required: z.boolean().optional(),
   default: z.unknown().optional(),
   options: z.array(z.string().min(1)).min(1).optional(),

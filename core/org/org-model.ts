@@ -3,6 +3,7 @@ import { calendarOf, type BusinessCalendar } from '../time/business-hours.ts';
 import { DEFAULT_MEMBER_CAN } from '../auth/permissions.ts';
 import type { OrgCatalogue } from './catalogue.ts';
 import { escalationRules, type EscalationRule } from './escalation-rules.ts';
+import type { FieldTypeRegistry } from '../plugins/plugin-field-types.ts';
 import type { Department, GrantEntry, OrgDefinition, Role, TaskTypeDefinition } from './format.schema.ts';
 import { toGrant, type Grant } from './grants.ts';
 
@@ -25,6 +26,8 @@ export class OrgModel {
   /** Every escalation in force: the roles' own and the loaded plugins' defaults (overridden where the file says so). */
   readonly escalations: readonly EscalationRule[];
   readonly #escalations: Map<string, EscalationRule>;
+  /** The loaded plugins' field types, for validating fields of those types. */
+  readonly fieldTypes: FieldTypeRegistry;
 
   constructor(
     readonly versionId: number,
@@ -37,6 +40,7 @@ export class OrgModel {
     this.#taskTypes = new Map([...catalogue.taskTypes, ...this.definition.task_types.map((type) => [type.id, type] as const)]);
     this.escalations = deepFreeze(escalationRules(this.definition.roles, catalogue.escalations));
     this.#escalations = new Map(this.escalations.map((rule) => [rule.key, rule]));
+    this.fieldTypes = catalogue.fieldTypes;
   }
 
   /** An escalation in force by its ledger key (`<role>/<id>` or `<plugin>/<id>`). */

@@ -23,14 +23,19 @@ export function inRange(version: string, range: string): boolean {
   return wanted.slice(0, fixed).every((part, i) => have[i] === part);
 }
 
-/** The first problem of a plugin's task types, default escalations and routes, as "field: message", or undefined. */
-export function checkPlugin(plugin: ParsedPlugin, permissions: ReadonlySet<string>): string | undefined {
-  return checkTaskTypes(plugin, permissions) ?? checkEscalations(plugin) ?? checkRoutes(plugin.routes ?? [], permissions);
+/**
+ * The first problem of a plugin's task types, default escalations and routes, as "field: message", or
+ * undefined. `permissions` and `fieldTypes`: what it may name (core's, its own and those of plugins loaded before it).
+ */
+export function checkPlugin(plugin: ParsedPlugin, permissions: ReadonlySet<string>, fieldTypes: ReadonlySet<string> = new Set()): string | undefined {
+  return checkTaskTypes(plugin, permissions, fieldTypes) ?? checkEscalations(plugin) ?? checkRoutes(plugin.routes ?? [], permissions);
 }
 
-function checkTaskTypes(plugin: ParsedPlugin, permissions: ReadonlySet<string>): string | undefined {
+function checkTaskTypes(plugin: ParsedPlugin, permissions: ReadonlySet<string>, fieldTypes: ReadonlySet<string>): string | undefined {
   for (const [t, type] of plugin.taskTypes.entries()) {
     const at = `taskTypes.${t}`;
+    const unknownType = type.fields.findIndex((field) => field.type.includes('.') && !fieldTypes.has(field.type));
+    if (unknownType >= 0) return `${at}.fields.${unknownType}.type: unknown field type "${type.fields[unknownType]!.type}"`;
     const states = type.workflow.states.map((state) => state.id);
     const fields = type.fields.map((field) => field.id);
     const dup = states.find((id, i) => states.indexOf(id) !== i);

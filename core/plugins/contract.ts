@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Metric } from '../kpis/metric-registry.ts';
 import { escalationSchema, taskTypeSchema, type Escalation, type TaskTypeDefinition } from '../org/format.schema.ts';
 import { routeSchema, type PluginCards, type PluginRoute } from './plugin-routes.ts';
+import type { PluginMigration } from './plugin-migrations.ts';
+import { fieldTypeSchema, type PluginFieldType } from './plugin-field-types.ts';
 
 const PLUGIN_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const LOCAL_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -120,6 +122,10 @@ export interface PluginManifest {
   escalations?: z.input<typeof escalationSchema>[];
   /** Demo cards for a new demo database, made as its demo members (core/plugins/demo-data.ts). */
   demo?(ctx: DemoContext): Promise<void>;
+  /** Its own schema steps, applied at start in name order (core/plugins/plugin-migrations.ts). */
+  migrations?: Record<string, PluginMigration>;
+  /** Field types task types can use as `<plugin id>.<name>` (core/plugins/plugin-field-types.ts). */
+  fieldTypes?: PluginFieldType[];
 }
 
 const fn = <T>() => z.custom<T>((value) => typeof value === 'function', 'expected a function');
@@ -143,6 +149,8 @@ export const manifestSchema = z
     hooks: z.strictObject({ beforeTransition: fn<NonNullable<PluginHooks['beforeTransition']>>().optional(), afterCommit: fn<NonNullable<PluginHooks['afterCommit']>>().optional() }).optional(),
     routes: z.array(routeSchema).optional(),
     demo: fn<NonNullable<PluginManifest['demo']>>().optional(),
+    fieldTypes: z.array(fieldTypeSchema).optional(),
+    migrations: z.record(z.string().regex(/^\d{4}_[a-z0-9_]+$/, 'expected a name like 0001_bins'), z.strictObject({ up: fn<PluginMigration['up']>() })).optional(),
   })
   .superRefine((plugin, ctx) => {
     // Everything a plugin adds lives under its id: its task types, permissions and metrics.
@@ -160,6 +168,7 @@ export const manifestSchema = z
       if (!types) ctx.addIssue({ code: 'custom', path: [...at, 'applies_to', 'task_types'], message: 'a plugin\'s escalation names the task types it watches (its own)' });
       types?.forEach((type, j) => own([...at, 'applies_to', 'task_types', j], type, 'task type'));
     });
+    plugin.fieldTypes?.forEach((type, i) => own(['fieldTypes', i, 'id'], type.id, 'field type'));
   });
 
 /** A manifest as checked: task types and escalations with their defaults filled in. */

@@ -1,14 +1,17 @@
 // Loads the configured plugins: imports each, checks it against the contract and the core, orders them
-// by their dependencies, and registers their JsonLogic operations. A plugin that fails is reported
-// (GET /api/plugins) and left out while the rest run; a required one stops the start.
+// by their dependencies, registers their JsonLogic operations and applies their migrations. A plugin
+// that fails is reported (GET /api/plugins) and left out while the rest run; a required one stops the start.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Kysely } from 'kysely';
 import { CORE_PERMISSIONS } from '../auth/permissions.ts';
+import type { Database } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { registerOperation } from '../rules/json-logic.ts';
 import { checkPlugin, inRange } from './check-plugin.ts';
 import { parseManifest, PluginDefinitionError, type ParsedPlugin } from './contract.ts';
+import { migratePlugin } from './plugin-migrations.ts';
 
 /** Where a plugin comes from: its PLUGINS entry and how to import it. */
 export interface PluginSource {
@@ -48,7 +51,8 @@ export function pluginSource(entry: string, cwd = process.cwd()): PluginSource {
 
 const noPlugins = (): LoadedPlugins => ({ plugins: [], statuses: [] });
 
-export async function loadPlugins(sources: PluginSource[], options: { log: Logger; required?: readonly string[]; coreVersion?: string }): Promise<LoadedPlugins> {
+/** `db`: where the plugins' migrations are applied (left out, none are: the loader's own tests). */
+export async function loadPlugins(sources: PluginSource[], options: { log: Logger; db?: Kysely<Database>; required?: readonly string[]; coreVersion?: string }): Promise<LoadedPlugins> {
   if (sources.length === 0) return noPlugins();
   const coreVersion = options.coreVersion ?? CORE_VERSION;
   const statuses: PluginStatus[] = [];
@@ -95,12 +99,31 @@ export async function loadPlugins(sources: PluginSource[], options: { log: Logge
       return !fail(candidate.status, errorText(id, error));
     }
     const permissions = new Set([...Object.keys(CORE_PERMISSIONS), ...[candidate.plugin, ...ordered].flatMap((p) => (p.permissions ?? []).map((x) => x.id))]);
-    const problem = checkPlugin(candidate.plugin, permissions) ?? escalationClash(candidate.plugin, ordered);
+    const fieldTypes = new Set([candidate.plugin, ...ordered].flatMap((p) => (p.fieldTypes ?? []).map((type) => type.id)));
+    const problem = checkPlugin(candidate.plugin, permissions, fieldTypes) ?? escalationClash(candidate.plugin, ordered);
     if (problem) return !fail(candidate.status, `plugin "${id}": ${problem}`);
     ordered.push(candidate.plugin);
     return true;
   };
   for (const id of candidates.keys()) visit(id);
+
+  // In dependency order, so a plugin whose dependency's migrations failed fails too.
+  const migrated: ParsedPlugin[] = [];
+  for (const plugin of ordered) {
+    const status = candidates.get(plugin.id)!.status;
+    const lost = plugin.dependsOn?.find((dependency) => !migrated.some((p) => p.id === dependency));
+    if (lost) {
+      fail(status, `plugin "${plugin.id}": dependsOn: plugin "${lost}" is not loaded`);
+      continue;
+    }
+    try {
+      const applied = options.db ? await migratePlugin(options.db, plugin) : [];
+      if (applied.length) options.log.info({ plugin: plugin.id, migrations: applied }, 'plugin migrations applied');
+      migrated.push(plugin);
+    } catch (error) {
+      fail(status, errorText(plugin.id, error));
+    }
+  }
 
   for (const status of statuses) {
     if (status.status === 'failed') options.log.error({ plugin: status.id, entry: status.entry }, `plugin not loaded: ${status.error}`);
@@ -109,7 +132,7 @@ export async function loadPlugins(sources: PluginSource[], options: { log: Logge
   const required = new Set(options.required ?? []);
   const missing = statuses.filter((status) => status.status === 'failed' && (required.has(status.id) || required.has(status.entry)));
   if (missing.length) throw new RequiredPluginError(`required plugin failed to load: ${missing.map((status) => status.error).join('; ')}`);
-  return { plugins: ordered, statuses };
+  return { plugins: migrated, statuses };
 }
 
 /** Escalation ids are one namespace across an organisation and its plugins: a roles file overrides them by id. */

@@ -12,12 +12,16 @@ import {
   type TableNode,
   type UnknownRow,
 } from 'kysely';
+import type { Database } from '../db/schema.ts';
 
 /** Rows of a plugin's tables as its code sees them: it knows their columns, core does not. */
 export type PluginTables = Record<string, Record<string, unknown>>;
 
 /** The statements a plugin's routes use on its tables (transactions stay with core: one connection on PGlite). */
 export type PluginTablesDb = Pick<Kysely<PluginTables>, 'selectFrom' | 'insertInto' | 'updateTable' | 'deleteFrom'>;
+
+/** What a plugin's migration gets: the schema builder and statements, on its own tables, in the migration's transaction. */
+export type PluginMigrationDb = Kysely<PluginTables>;
 
 /** `front-desk` → `front_desk_`: what every table of the plugin starts with. */
 export const tablePrefix = (pluginId: string): string => `${pluginId.replaceAll('-', '_')}_`;
@@ -57,6 +61,6 @@ function ownTablesPlugin(pluginId: string): KyselyPlugin {
 }
 
 /** `db` fenced to the plugin's own tables (for migrations: the migration's transaction). */
-export function ownTables<DB>(db: Kysely<DB>, pluginId: string): Kysely<PluginTables> {
+export function ownTables(db: Kysely<Database>, pluginId: string): Kysely<PluginTables> {
   return (db as unknown as Kysely<PluginTables>).withPlugin(ownTablesPlugin(pluginId));
 }

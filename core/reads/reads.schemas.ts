@@ -1,7 +1,7 @@
 // The shapes of the UI's reads (core/reads), declared like every other answer (core/http/output.schemas.ts).
 import { z } from 'zod';
 import { activitySchema, approvalViewSchema, commentSchema, linkSchema, taskViewSchema } from '../http/output.schemas.ts';
-import { displayName, FIELD_TYPES, STATE_CATEGORIES } from '../org/format.schema.ts';
+import { displayName, FIELD_TYPES, pluginFieldTypeId, STATE_CATEGORIES } from '../org/format.schema.ts';
 
 const isoTime = z.string().datetime({ offset: true });
 const cursor = z.number().int().nullable();
@@ -12,7 +12,7 @@ export const taskTypeSchema = z.object({
   description: z.string().nullable(),
   fields: z.array(
     z.object({
-      id: z.string(), name: displayName, type: z.enum(FIELD_TYPES), required: z.boolean(), default: z.unknown(),
+      id: z.string(), name: displayName, type: z.union([z.enum(FIELD_TYPES), pluginFieldTypeId]), required: z.boolean(), default: z.unknown(),
       options: z.array(z.string()).nullable(), currency: z.string().nullable(), min: z.number().nullable(), max: z.number().nullable(),
       maxLength: z.number().int().nullable(), description: z.string().nullable(),
     }),

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isoDate, isoDateTime } from '../input.schemas.ts';
 import type { FieldDefinition, TaskTypeDefinition } from '../org/format.schema.ts';
+import type { FieldTypeRegistry } from '../plugins/plugin-field-types.ts';
 import { checklistSchema } from './checklist.ts';
 
 const bounded = (schema: z.ZodNumber, field: FieldDefinition) => {
@@ -12,8 +13,10 @@ const bounded = (schema: z.ZodNumber, field: FieldDefinition) => {
   return result;
 };
 
-/** What a value of the field may be (without null: clearing is decided by `required`). */
-export function fieldValueSchema(field: FieldDefinition): z.ZodType {
+const NO_PLUGIN_TYPES: FieldTypeRegistry = new Map();
+
+/** What a value of the field may be (without null: clearing is decided by `required`); `plugins`: their field types. */
+export function fieldValueSchema(field: FieldDefinition, plugins: FieldTypeRegistry = NO_PLUGIN_TYPES): z.ZodType {
   switch (field.type) {
     case 'text':
       return z.string().max(field.max_length ?? 500);
@@ -47,14 +50,17 @@ export function fieldValueSchema(field: FieldDefinition): z.ZodType {
       return checklistSchema;
     case 'boolean':
       return z.boolean();
+    default:
+      // A plugin's type; when its plugin is gone, no value can be written (reads still show the stored one).
+      return plugins.get(field.type)?.schema ?? z.never({ error: `field type "${field.type}" is not loaded (plugin "${field.type.split('.')[0]}")` });
   }
 }
 
 /** Fields as stored: known keys only; null clears a field; required ones must have a value. */
-export function fieldsSchema(type: TaskTypeDefinition): z.ZodType<Record<string, unknown>> {
+export function fieldsSchema(type: TaskTypeDefinition, plugins: FieldTypeRegistry = NO_PLUGIN_TYPES): z.ZodType<Record<string, unknown>> {
   const shape = Object.fromEntries(
     type.fields.map((field) => {
-      const value = fieldValueSchema(field);
+      const value = fieldValueSchema(field, plugins);
       return [field.id, field.required ? value : value.nullable().optional()];
     }),
   );

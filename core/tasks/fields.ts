@@ -3,11 +3,13 @@
 import { AppError } from '../errors.ts';
 import { toFieldIssues } from '../input.schemas.ts';
 import type { TaskTypeDefinition } from '../org/format.schema.ts';
+import type { FieldTypeRegistry } from '../plugins/plugin-field-types.ts';
 import { fieldsSchema, withDefaults } from './field-schema.ts';
 
-export function validateFields(type: TaskTypeDefinition, patch: Record<string, unknown>, stored: Record<string, unknown>): Record<string, unknown> {
+/** `plugins`: the loaded plugins' field types, for fields whose type is `<plugin id>.<name>`. */
+export function validateFields(type: TaskTypeDefinition, patch: Record<string, unknown>, stored: Record<string, unknown>, plugins?: FieldTypeRegistry): Record<string, unknown> {
   const merged = withDefaults(type, { ...stored, ...patch });
-  const parsed = fieldsSchema(type).safeParse(merged);
+  const parsed = fieldsSchema(type, plugins).safeParse(merged);
   if (parsed.success) return parsed.data;
   const issues = toFieldIssues(parsed.error).map((issue) => ({ ...issue, path: issue.path === '(root)' ? 'fields' : `fields.${issue.path}` }));
   const unknownKeys = parsed.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys : []));

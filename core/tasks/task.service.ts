@@ -135,7 +135,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     async create(actor: Actor | null, input: NewTask, options: { dutyKey?: string } = {}): Promise<TaskView> {
       const model = await deps.org.active();
       const type = typeOf(model, input.type);
-      const fields = validateFields(type, input.fields ?? {}, {});
+      const fields = validateFields(type, input.fields ?? {}, {}, model.fieldTypes);
       const initial = type.workflow.states.find((state) => state.id === type.workflow.initial)!;
       if (actor) {
         // Judged on the card as it will be: its type, who it goes to, and who creates it.
@@ -178,7 +178,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       if (row.archived_at) throw archived(row);
       const model = await deps.org.active();
       const type = typeOf(model, row.type);
-      const fields = edit.fields === undefined ? row.fields : validateFields(type, edit.fields, row.fields);
+      const fields = edit.fields === undefined ? row.fields : validateFields(type, edit.fields, row.fields, model.fieldTypes);
       const derived = edit.dueAt === undefined && changesDueSource(type, row.fields, fields) ? { due_at: derivedDue(type, fields, model.policies) ?? null } : {};
       const next = {
         title: edit.title ?? row.title,

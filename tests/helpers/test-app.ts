@@ -40,7 +40,7 @@ export async function createTestApp(
   const db = await database.create();
   const { schemaVersion } = await migrateToLatest(db.kysely);
   const { log, lines } = memoryLogger();
-  const plugins = await loadPlugins(options.plugins ?? [], { log: log.child({ module: 'plugins' }) });
+  const plugins = await loadPlugins(options.plugins ?? [], { log: log.child({ module: 'plugins' }), db: db.kysely });
   const services = createServices({
     db, log, plugins,
     ...(options.now ? { now: options.now } : {}),
