@@ -61,6 +61,7 @@ describe.each(testDatabases)('permissions on $kind', (database) => {
     expect(undeclared).toEqual([]);
     expect(routes.filter((route) => route.path.startsWith('/api/plugins/warehouse/')).map((route) => `${route.method} ${route.path} ${route.access[0]}`)).toEqual([
       'POST /api/plugins/warehouse/receipts/:id/count tasks.edit',
+      'GET /api/plugins/warehouse/receipts/:id/counts boards.view',
     ]);
   });
 
