@@ -21,7 +21,7 @@ organization: {id: depot, name: Depot, member_can: [boards.view]}
 roles:
   - id: keeper
     name: Keeper
-    can: [org.view, boards.view, tasks.create, tasks.edit, tasks.move, tasks.assign, kpis.view, warehouse.shelve]
+    can: [org.view, boards.view, boards.manage, tasks.create, tasks.edit, tasks.move, tasks.assign, kpis.view, warehouse.shelve]
     kpis: [{id: shelved, name: Shelved, metric: warehouse.shelved, target: {gte: 1}, period: week}]
   - {id: clerk, name: Clerk, reports_to: keeper, can: [org.view, boards.view, tasks.create, tasks.edit, tasks.move]}
   - {id: porter, name: Porter, reports_to: keeper, can: [boards.view, tasks.move]}
@@ -109,6 +109,8 @@ describe.each(testDatabases)('plugins on $kind', (database) => {
     expect(statuses.find((status) => status.id === 'warehouse')).toMatchObject({ status: 'loaded', entry: './plugins/examples/warehouse' });
     expect(statuses.find((status) => status.id === 'bad-workflow')).toEqual(expect.objectContaining({ status: 'failed' }));
     expect(statuses.filter((status) => 'error' in status)).toEqual([]);
+  });
+
   it('applies a plugin\'s migrations in its own table; a failing one fails only that plugin (and its dependants) and leaves nothing behind', async () => {
     const statuses = (await (await t.call('GET', '/api/plugins', { cookie: clerk })).json()) as { id: string; status: string; error?: string }[];
     const byId = Object.fromEntries(statuses.map((status) => [status.id, status]));
@@ -206,6 +208,40 @@ describe.each(testDatabases)('plugins on $kind', (database) => {
     expect((await (await t.call('GET', `/api/tasks/${card.id}`, { cookie: keeper })).json()).fields).toEqual({ sku: 'B-200' });
     const types = (await (await t.call('GET', '/api/task-types', { cookie: keeper })).json()) as { id: string; fields: { id: string; type: string }[] }[];
     expect(types.find((type) => type.id === 'depot.return')!.fields).toEqual([expect.objectContaining({ id: 'sku', type: 'warehouse.sku' })]);
+  });
+
+  it('keeps a removed plugin\'s cards readable as an unknown type, on the board too; changing one is refused saying why', async () => {
+    const card = await create('warehouse.receipt', '到货 F-600', { sku: 'F-600', expected: 2 });
+    const columns = [{ id: 'open', name: 'Open', states: ['expected', 'received'] }, { id: 'done', name: 'Done', states: ['shelved'] }];
+    expect((await t.call('POST', '/api/boards', { cookie: keeper, body: { id: 'receipts', name: 'Receipts', taskTypes: ['warehouse.receipt'], columns } })).status).toBe(201);
+    // The same database, started again without the warehouse plugin.
+    const without = await createTestApp(database, [], { restartOn: t.db });
+    try {
+      const cookie = await without.signIn('keeper@depot.test');
+      const get = async (path: string) => {
+        const response = await without.call('GET', path, { cookie });
+        expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
+        return response.json();
+      };
+      expect(await get(`/api/tasks/${card.id}`)).toMatchObject({ id: card.id, type: 'warehouse.receipt', fields: { sku: 'F-600', expected: 2 } });
+      expect(await get(`/api/tasks/${card.id}/detail`)).toMatchObject({ task: { id: card.id, type: 'warehouse.receipt' }, transitions: [] });
+      expect((await get('/api/boards/receipts')).cards).toEqual(expect.arrayContaining([expect.objectContaining({ id: card.id, type: 'warehouse.receipt' })]));
+      await get('/api/me/work');
+      // Not in the task types: that is how a client knows to show it as an unknown type.
+      expect((await get('/api/task-types')).map((type: { id: string }) => type.id)).not.toContain('warehouse.receipt');
+
+      const refusal = { code: 'UNPROCESSABLE', details: { reason: 'type_not_loaded', taskType: 'warehouse.receipt' } };
+      const moved = await without.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie, body: { to: 'received', expectedVersion: card.version } });
+      expect(moved.status).toBe(422);
+      const body = await moved.json();
+      expect(body.error).toMatchObject(refusal);
+      expect(body.error.message).toMatch(/^Card \d+ is of task type "warehouse\.receipt", which is not loaded now .*it can be read, but not changed/);
+      const edited = await without.call('PATCH', `/api/tasks/${card.id}`, { cookie, body: { expectedVersion: card.version, fields: { expected: 3 } } });
+      expect((await edited.json()).error).toMatchObject(refusal);
+      expect(await get(`/api/tasks/${card.id}`)).toMatchObject({ status: 'expected', version: card.version });
+    } finally {
+      await without.dispose();
+    }
   });
 
   it('refuses a move when a beforeTransition hook throws, naming the plugin, and leaves the card as it was', async () => {

@@ -12,14 +12,14 @@ import { refuseIfReadOnly } from '../workflow/edit-rules.ts';
 import { holdPersonCap, PERSON_CAPS, type PersonCaps } from './person-caps.ts';
 
 export function createCardExtras({ repo, links, write, typeOf, access, caps = PERSON_CAPS, now = () => new Date() }: {
-  repo: TaskRepository; links: ReturnType<typeof createLinksRepository>; write: TaskWriter; typeOf: (id: string) => Promise<TaskTypeDefinition>; access: Access; caps?: PersonCaps; now?: () => Date;
+  repo: TaskRepository; links: ReturnType<typeof createLinksRepository>; write: TaskWriter; typeOf: (card: { id: number; type: string }) => Promise<TaskTypeDefinition>; access: Access; caps?: PersonCaps; now?: () => Date;
 }) {
   /** The card, if the actor may edit it and its state is not read-only (links are part of the card; comments are not). */
   async function changeable(actor: Actor, id: number, doing: string) {
     const row = await repo.find(id);
     if (!row) throw notFound(id);
     (await access.on(actor, row)).require('tasks.edit', doing);
-    refuseIfReadOnly(await typeOf(row.type), row);
+    refuseIfReadOnly(await typeOf(row), row);
     return row;
   }
 

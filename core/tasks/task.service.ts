@@ -16,6 +16,7 @@ import { createAssigner, type AssignTo } from './assignment.ts';
 import type { Checklist } from './checklist.ts';
 import { changesDueSource, derivedDue } from './derived-due.ts';
 import { validateFields } from './fields.ts';
+import { typeOfCard } from './card-type.ts';
 import { archived, notFound, staleVersion } from './task-errors.ts';
 import { toTaskView, type TaskView } from './task-view.ts';
 import { createCardExtras } from './card-extras.ts';
@@ -97,7 +98,7 @@ export function createTaskService(deps: TaskServiceDeps) {
 
   const { write, writeCard, change } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
   const extras = createCardExtras({
-    repo, links: createLinksRepository(deps.db.kysely), write, typeOf: async (id) => typeOf(await deps.org.active(), id), access: deps.access, now, ...(deps.caps ? { caps: deps.caps } : {}),
+    repo, links: createLinksRepository(deps.db.kysely), write, typeOf: async (card) => typeOfCard(await deps.org.active(), card), access: deps.access, now, ...(deps.caps ? { caps: deps.caps } : {}),
   });
   const approvals = createApprovalService({
     approvals: createApprovalsRepository(deps.db.kysely), tasks: repo, boards: deps.boards, users: deps.users, org: deps.org, access: deps.access, write, now,
@@ -177,7 +178,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       const row = await current(id, expectedVersion);
       if (row.archived_at) throw archived(row);
       const model = await deps.org.active();
-      const type = typeOf(model, row.type);
+      const type = typeOfCard(model, row);
       const fields = edit.fields === undefined ? row.fields : validateFields(type, edit.fields, row.fields, model.fieldTypes);
       const derived = edit.dueAt === undefined && changesDueSource(type, row.fields, fields) ? { due_at: derivedDue(type, fields, model.policies) ?? null } : {};
       const next = {
@@ -204,7 +205,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       if (row.archived_at) throw archived(row);
       (await deps.access.on(actor, row)).require('tasks.assign', 'assign');
       const model = await deps.org.active();
-      refuseIfReadOnly(typeOf(model, row.type), row);
+      refuseIfReadOnly(typeOfCard(model, row), row);
       const prepared = await prepareAssignment(model, row.type, assignTo);
       const assigned = await writeCard(async (tx, record) => {
         const assignment = await assignee(prepared, tx);
@@ -228,7 +229,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       const model = await deps.org.active();
       const access = await deps.access.on(actor, row);
       access.require('tasks.move', 'move');
-      const plan = await moveTask({ repo, boards: deps.boards, model, type: typeOf(model, row.type), row, actor, input, now: now(), lastInTarget, may: access.may });
+      const plan = await moveTask({ repo, boards: deps.boards, model, type: typeOfCard(model, row), row, actor, input, now: now(), lastInTarget, may: access.may });
       if (plan.event === 'task.transitioned' && deps.beforeTransition) await refuseIfVetoed(deps.beforeTransition, row, input.to!, actor);
       let approval: ApprovalView | undefined;
       const rule = plan.approval;

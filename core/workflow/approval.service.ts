@@ -21,6 +21,7 @@ import { notifyPerson } from '../tasks/personal-notices.ts';
 import type { TaskRepository, TaskRow } from '../tasks/task.repository.ts';
 import type { Record_, TaskWriter } from '../tasks/task-writer.ts';
 import { toTaskView } from '../tasks/task-view.ts';
+import { typeOfCard } from '../tasks/card-type.ts';
 import type { ApprovalsRepository, ApprovalRow } from './approvals.repository.ts';
 import { categoryOf } from './state-machine.ts';
 import { askBeforeTransition, vetoText, type AskBeforeTransition } from './transition-veto.ts';
@@ -156,7 +157,7 @@ export function createApprovalService(deps: {
         });
       }
       const model = await deps.org.active();
-      const type = model.taskType(row.type)!;
+      const type = typeOfCard(model, row);
       // Worked out before the transaction (it reads), applied inside it if this decision settles the request.
       const plan = approve && row.status === approval.from_status
         ? await moveTask({ repo: deps.tasks, boards: deps.boards, model, type, row, actor, input: { to: approval.to_status }, now: now(), approved: true })

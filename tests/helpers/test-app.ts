@@ -30,14 +30,15 @@ export const demoRoles = (): SourceFile[] => readRoleSources('roles', 'roles');
 /**
  * `trustProxy`: as TRUST_PROXY, so tests can come from many addresses through X-Forwarded-For;
  * `webhookAllowHosts`: as WEBHOOK_ALLOW_HOSTS, for receivers listening on loopback;
- * `plugins`: loaded as PLUGINS entries are (core/plugins/loader.ts); `hookTimeBoxMs`: a beforeTransition hook's time box.
+ * `plugins`: loaded as PLUGINS entries are (core/plugins/loader.ts); `hookTimeBoxMs`: a beforeTransition hook's time box;
+ * `restartOn`: another app's database, as a restarted server finds it (its organisation and people stay; `sources` is not read).
  */
 export async function createTestApp(
   database: TestDatabase,
   sources: SourceFile[] = demoRoles(),
-  options: { now?: () => Date; trustProxy?: number; webhookAllowHosts?: string[]; caps?: PersonCaps; plugins?: PluginSource[]; hookTimeBoxMs?: number } = {},
+  options: { now?: () => Date; trustProxy?: number; webhookAllowHosts?: string[]; caps?: PersonCaps; plugins?: PluginSource[]; hookTimeBoxMs?: number; restartOn?: TestDb } = {},
 ): Promise<TestApp> {
-  const db = await database.create();
+  const db = options.restartOn ?? (await database.create());
   const { schemaVersion } = await migrateToLatest(db.kysely);
   const { log, lines } = memoryLogger();
   const plugins = await loadPlugins(options.plugins ?? [], { log: log.child({ module: 'plugins' }), db: db.kysely });
@@ -48,8 +49,10 @@ export async function createTestApp(
     ...(options.caps ? { caps: options.caps } : {}),
     ...(options.hookTimeBoxMs ? { hookTimeBoxMs: options.hookTimeBoxMs } : {}),
   });
-  await services.org.activate(sources, { baseVersionId: null, authorId: null, origin: 'roles-folder' });
-  await seedMembers((await services.org.active()).definition.members, services.users);
+  if (!options.restartOn) {
+    await services.org.activate(sources, { baseVersionId: null, authorId: null, origin: 'roles-folder' });
+    await seedMembers((await services.org.active()).definition.members, services.users);
+  }
   await services.boards.ensureTemplates();
   await services.start();
   const app = createApp({ services, log, schemaVersion, startedAt: Date.now(), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}) });
@@ -84,7 +87,7 @@ export async function createTestApp(
     },
     async dispose() {
       await services.stop();
-      await db.dispose();
+      if (!options.restartOn) await db.dispose();
     },
   };
 }

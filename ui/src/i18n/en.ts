@@ -231,6 +231,7 @@ export const en = {
   'reason.role_beyond_your_permissions': 'that role carries permissions you do not hold, so you cannot give it.',
   'reason.read_only': 'the card is in a finished state, where it can only be commented on; reopen it to change it.',
   'reason.locked_fields': 'in its current state some fields of this card cannot change.',
+  'reason.type_not_loaded': 'this card’s type ({taskType}) is not loaded now, so it can be read but not changed.',
   'reason.approval_pending': 'the card waits for an approval; withdraw the request to change it.',
   'reason.changed_since_request': 'the card changed since approval was asked for; it cannot be approved as it is now.',
   'reason.own_request': 'this is your own request: withdraw it instead of rejecting it.',

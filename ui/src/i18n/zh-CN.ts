@@ -233,6 +233,7 @@ export const zhCN: Record<MessageKey, string> = {
   'reason.role_beyond_your_permissions': '这个角色带有你没有的权限，你不能授予。',
   'reason.read_only': '卡片已处于完成状态，只能评论；如需修改请先重新打开。',
   'reason.locked_fields': '在当前状态下，这张卡片的部分字段不能修改。',
+  'reason.type_not_loaded': '此卡片的类型（{taskType}）当前未加载，只能查看，不能修改。',
   'reason.approval_pending': '卡片正在等待审批；撤回申请后才能修改。',
   'reason.changed_since_request': '提交审批后卡片已被修改，不能按现在的内容批准。',
   'reason.own_request': '这是你自己提交的申请：请撤回，而不是驳回。',
