@@ -5,6 +5,7 @@ import { sql, type Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../core/auth/actor.ts';
 import type { Database } from '../core/db/schema.ts';
+import { createCardBatches } from '../core/tasks/card-batches.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -98,7 +99,7 @@ describe.each(testDatabases)('batched card statements on $kind', (database) => {
     const scans = await t.db.kysely.transaction().execute(async (tx) => {
       const before = await seqScans(tx);
       const entry = { event: 'task.updated' as const, actorId: actor.id, action: 'updated', changes: { title: ['one of many', 'renamed'] as [string, string] } };
-      expect(await t.services.tasks.repo.updateRecordedIn(tx, card.id, card.version, { title: 'renamed' }, entry)).toMatchObject({ title: 'renamed' });
+      expect(await createCardBatches(t.db.kysely).updateRecordedIn(tx, card.id, card.version, { title: 'renamed' }, entry)).toMatchObject({ title: 'renamed' });
       return (await seqScans(tx)) - before;
     });
     expect(scans).toBe(0);

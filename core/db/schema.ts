@@ -1,9 +1,11 @@
 // The database's tables as Kysely types: the one source that queries, routes and the UI types flow from.
 import type { ColumnType, Generated } from 'kysely';
+import type { TasksTable } from './card-columns.ts';
 
 /**
  * What the jsonb columns hold whose shape a domain module defines. Each module adds its own here
  * (`declare module '../db/schema.ts' { interface JsonShapes { … } }`), so this layer imports none of them.
+ * The cards table's are in core/db/card-columns.ts (CardJsonShapes).
  */
 export interface JsonShapes {}
 
@@ -74,40 +76,7 @@ export interface PluginMigrationsTable {
   applied_at: Generated<Date>;
 }
 
-export type Priority = 'low' | 'normal' | 'high' | 'urgent';
-export type StateCategory = 'todo' | 'active' | 'blocked' | 'done';
-
-export interface TasksTable {
-  id: ColumnType<number, never, never>;
-  type: string;
-  title: string;
-  description: Generated<string>;
-  status: string;
-  category: StateCategory;
-  priority: Generated<Priority>;
-  fields: JsonColumn<Record<string, unknown>>;
-  labels: ColumnType<string[], string[] | undefined, string[]>;
-  /** The card's own checklist (JSON text on write, like `fields`; a new card's is empty). */
-  checklist: ColumnType<JsonShapes['checklist'], string | undefined, string>;
-  assignee_id: string | null;
-  role_id: string | null;
-  due_at: Date | null;
-  position: string;
-  version: Generated<number>;
-  created_by: string | null;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-  started_at: Date | null;
-  done_at: Date | null;
-  archived_at: Date | null;
-  duty_key: string | null;
-  /** When the escalation engine should look at the card again (null: only when it changes). */
-  next_check_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  /** Escalation cycles open on the card (kept by the engine; 0 and no rule watching: writes skip it). */
-  open_escalations: ColumnType<number, never, number>;
-  /** How many people watch the card (kept with task_watchers; 0: writes skip telling anyone). */
-  watchers: ColumnType<number, never, number>;
-}
+export type { Priority, StateCategory, TasksTable } from './card-columns.ts';
 
 export interface TaskActivityTable {
   id: ColumnType<number, never, never>;

@@ -1,10 +1,10 @@
 // What a fired level does to the card: notify the target role's holders, reassign to it, raise the
 // priority, add a label, or move it. Returns the card's changes; notifications are written here.
-import type { Updateable } from 'kysely';
-import type { Priority, TasksTable } from '../db/schema.ts';
+import type { Priority } from '../db/schema.ts';
 import type { TaskTypeDefinition } from '../org/format.schema.ts';
 import { categoryOf } from '../workflow/state-machine.ts';
 import type { TaskRow } from '../tasks/task.repository.ts';
+import type { CardChanges } from '../tasks/task-writer.ts';
 
 const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
 
@@ -17,12 +17,12 @@ export interface ActionContext {
 }
 
 export interface ActionResult {
-  changes: Updateable<TasksTable>;
+  changes: CardChanges;
   notify: string[];
 }
 
 export function applyActions(actions: readonly string[], ctx: ActionContext): ActionResult {
-  const changes: Updateable<TasksTable> = {};
+  const changes: CardChanges = {};
   const notify: string[] = [];
   for (const action of actions) {
     if (action === 'notify') notify.push(...ctx.holders);

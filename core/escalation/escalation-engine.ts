@@ -4,6 +4,7 @@
 import type { Transaction } from 'kysely';
 import { addDuration } from '../duties/cadence.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
+import { CHANGEABLE_COLUMNS } from '../db/card-columns.ts';
 import type { Database } from '../db/schema.ts';
 import { recordEvent } from '../events/event-log.ts';
 import { notifyWatchersOf } from '../tasks/watchers.ts';
@@ -11,6 +12,7 @@ import type { Logger } from '../logger.ts';
 import type { Escalation } from '../org/format.schema.ts';
 import type { OrgModel } from '../org/org-model.ts';
 import type { TaskRepository, TaskRow } from '../tasks/task.repository.ts';
+import { cardsIn } from '../tasks/task-writer.ts';
 import { ruleTask } from '../workflow/rule-context.ts';
 import { escalationEvent } from '../notifications/webhook-formats.ts';
 import { enqueueForEnabled } from '../notifications/webhook-outbox.ts';
@@ -101,7 +103,7 @@ export function createEscalationEngine(deps: EngineDeps) {
     // Assigned inside `later`, which the compiler's flow analysis does not follow.
     const next = nextCheck as Date | null;
     if (next?.getTime() !== current.next_check_at?.getTime() || openCount !== current.open_escalations) {
-      await tx.updateTable('tasks').set({ next_check_at: nextCheck, open_escalations: openCount }).where('id', '=', card.id).execute();
+      await cardsIn(tx).schedule(card.id, { next_check_at: nextCheck, open_escalations: openCount });
     }
     return { ...current, next_check_at: nextCheck, open_escalations: openCount };
   }
@@ -144,7 +146,7 @@ export function createEscalationEngine(deps: EngineDeps) {
       const note = `${input.key} level ${level + 1} → ${target.role ?? 'nobody'}${target.skipped.length ? ` (vacant, skipped: ${target.skipped.join(', ')})` : ''}`;
       const before = current;
       if (Object.keys(changes).length) {
-        const updated = await deps.tasks.updateVersioned(tx, current.id, current.version, changes);
+        const updated = await cardsIn(tx).update(current.id, current.version, changes);
         if (updated) current = updated;
       }
       await deps.tasks.addActivity(tx, { taskId: card.id, actorId: null, action: 'escalated', changes: diffOf(before, current), note });
@@ -166,9 +168,10 @@ function inputsOf(task: ReturnType<typeof ruleTask> & { escalation_level: number
   };
 }
 
+/** What a fired level changed, column by column (every column a change may set: core/db/card-columns.ts). */
 function diffOf(before: TaskRow, after: TaskRow): Record<string, [unknown, unknown]> {
   const changes: Record<string, [unknown, unknown]> = {};
-  for (const key of ['status', 'priority', 'labels', 'assignee_id', 'role_id'] as const) {
+  for (const key of CHANGEABLE_COLUMNS) {
     if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes[key] = [before[key], after[key]];
   }
   return changes;

@@ -1,43 +1,44 @@
 // The shapes the API answers with (what the UI and the OpenAPI document rely on).
 import { z } from 'zod';
+import { BOARD_VIEW_COLUMNS, CARD_COLUMNS, CARD_VIEW_COLUMNS, viewKey, type BoardViewColumn, type CardSqlType, type CardViewColumn, type ViewKey } from '../db/card-columns.ts';
 import { displayName } from '../org/format.schema.ts';
 import { checklistSchema } from '../tasks/checklist.ts';
 
 const isoTime = z.string().datetime({ offset: true });
 const category = z.enum(['todo', 'active', 'blocked', 'done']);
 
-export const taskViewSchema = z.object({
-  id: z.number().int(),
-  type: z.string(),
-  title: z.string(),
-  description: z.string(),
-  status: z.string(),
+/** A shown card column's value, from its SQL type: times as ISO text; some columns' values are narrower. */
+type ColumnSchema<K extends CardViewColumn> = K extends keyof typeof narrower ? (typeof narrower)[K] : NullableIf<K, BySqlType<(typeof CARD_COLUMNS)[K]['sql']>>;
+type BySqlType<S extends CardSqlType> = S extends 'int8' | 'int4' | 'int2' ? z.ZodNumber : S extends 'text' | 'uuid' | 'timestamptz' ? z.ZodString : S extends '_text' ? z.ZodArray<z.ZodString> : z.ZodUnknown;
+type NullableIf<K extends CardViewColumn, T extends z.ZodType> = (typeof CARD_COLUMNS)[K] extends { nullable: true } ? z.ZodNullable<T> : T;
+const bySqlType: Record<CardSqlType, z.ZodType> = {
+  int8: z.number().int(), int4: z.number().int(), int2: z.number().int(), text: z.string(), uuid: z.string(), timestamptz: isoTime, _text: z.array(z.string()), jsonb: z.unknown(),
+};
+const narrower = {
   category,
   priority: z.enum(['low', 'normal', 'high', 'urgent']),
   fields: z.record(z.string(), z.unknown()),
-  labels: z.array(z.string()),
   checklist: checklistSchema,
-  assigneeId: z.string().nullable(),
-  roleId: z.string().nullable(),
-  dueAt: isoTime.nullable(),
-  position: z.string(),
-  version: z.number().int(),
-  createdBy: z.string().nullable(),
-  createdAt: isoTime,
-  updatedAt: isoTime,
-  doneAt: isoTime.nullable(),
-  archivedAt: isoTime.nullable(),
-});
+} satisfies Partial<Record<CardViewColumn, z.ZodType>>;
+
+function cardViewShape(): { [K in CardViewColumn as ViewKey<K>]: ColumnSchema<K> } {
+  const shape: Record<string, z.ZodType> = {};
+  for (const column of CARD_VIEW_COLUMNS) {
+    const schema = (narrower as Partial<Record<CardViewColumn, z.ZodType>>)[column] ?? bySqlType[CARD_COLUMNS[column].sql];
+    shape[viewKey(column)] = 'nullable' in CARD_COLUMNS[column] ? schema.nullable() : schema;
+  }
+  return shape as { [K in CardViewColumn as ViewKey<K>]: ColumnSchema<K> };
+}
+
+/** The card as the API shows it: each column core/db/card-columns.ts shows, under its camelCase name. */
+export const taskViewSchema = z.object(cardViewShape());
 
 /**
  * A card as a board shows it: what a card face, its column and a move need. The whole card (description,
  * checklist, who made it and when) is at GET /api/tasks/:id; a board of thousands of cards loads without it.
  */
 export const boardCardSchema = taskViewSchema
-  .pick({
-    id: true, type: true, title: true, status: true, category: true, priority: true, fields: true, labels: true,
-    assigneeId: true, roleId: true, dueAt: true, position: true, version: true, doneAt: true,
-  })
+  .pick(Object.fromEntries(BOARD_VIEW_COLUMNS.map((column) => [viewKey(column), true])) as { [K in BoardViewColumn as ViewKey<K>]: true })
   .extend({
     /** How many levels its open escalations have fired (1: the first; 0: none open). Ledger levels count from 0. */
     escalationLevel: z.number().int(),

@@ -1,14 +1,16 @@
-// The two statements every card move runs — read the card with the last place in its target column,
-// then write the change with its activity and event rows — each as one statement for every request
-// that arrives while earlier ones are out (see core/db/batcher.ts). A batched write is the same as the
+// The write every card move runs — the change with its activity and event rows — as one statement for
+// every request that arrives while earlier ones are out (see core/db/batcher.ts). Private to the writer
+// (core/tasks/task-writer.ts). A batched write is the same as the
 // single one: versioned, nothing written for a card no longer at the version seen, with an escalation
 // cycle open on it or with people watching it, activity and events in the order the requests came. A
 // transaction writes such a card's change with the same statement, alone, without that guard and
 // telling the card's watchers (core/tasks/watchers.ts).
-import { sql, type Kysely, type RawBuilder, type Transaction, type Updateable } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { createBatcher } from '../db/batcher.ts';
 import { compiledOnce } from '../db/compiled-once.ts';
-import type { Database, TasksTable } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import { byId } from './card-reads.ts';
+import type { CardChanges } from './card-statements.ts';
 import type { Recorded, TaskRow } from './task.repository.ts';
 import { notifyWatchers } from './watchers.ts';
 
@@ -18,35 +20,6 @@ import { notifyWatchers } from './watchers.ts';
  */
 const MAX_IN_FLIGHT = 1;
 const MAX_BATCH = 64;
-/** Columns whose values reach a write as JSON text (Kysely's form for jsonb). */
-const JSON_TEXT_COLUMNS = new Set(['fields', 'checklist']);
-
-export type CardWithLastPosition = TaskRow & { last_position: string | null };
-
-/** The column end a card moves to: the last position among the cards in its target status (its own when none). */
-const lastInTarget = (target: RawBuilder<unknown>) => sql`(
-  SELECT other.position FROM tasks AS other
-  WHERE other.type = card.type AND other.status = coalesce(${target}, card.status) AND other.archived_at IS NULL
-  ORDER BY other.position DESC LIMIT 1
-) AS last_position`;
-
-/**
- * One card, by key. A read alone is the common case (a quiet board; the first of a busy spell) and has a
- * statement of its own: PostgreSQL plans it once, where the read of many is planned again on every call
- * (it knows the array's length only then) — measured, 0.15 against 0.32 ms of the database's CPU.
- */
-const readOne = compiledOnce((db, values: { id: number; target: string | null }) => {
-  const query = sql<CardWithLastPosition>`SELECT card.*, ${lastInTarget(sql`${values.target}::text`)} FROM tasks AS card WHERE card.id = ${values.id}`;
-  return { compile: () => query.compile(db) };
-});
-
-const readMany = compiledOnce((db, values: { ids: number[]; targets: (string | null)[] }) => {
-  const query = sql<CardWithLastPosition>`
-    SELECT card.*, ${lastInTarget(sql`request.target`)}
-    FROM unnest(${values.ids}::int8[], ${values.targets}::text[]) AS request(id, target)
-    JOIN tasks AS card ON card.id = request.id`;
-  return { compile: () => query.compile(db) };
-});
 
 /**
  * The shape is the comma-separated list of columns set, then ` unless watched` when a card with an
@@ -84,18 +57,12 @@ const writeMany = compiledOnce((db, values: { ids: number[]; requests: string; s
 interface Write {
   id: number;
   expectedVersion: number;
-  changes: Updateable<TasksTable>;
+  changes: CardChanges;
   entry: Recorded;
 }
 
-/** Each item's row, found by card id (a batch holds each card once), or undefined. */
-function byId<Row extends { id: number }>(rows: Row[], items: { id: number }[]): (Row | undefined)[] {
-  const found = new Map(rows.map((row) => [row.id, row]));
-  return items.map((item) => found.get(item.id));
-}
-
 /** The columns a change sets, in a fixed order (they name the statement's shape). */
-const columnsSet = (changes: Updateable<TasksTable>) => Object.keys(changes).filter((column) => changes[column as keyof typeof changes] !== undefined).sort().join(',');
+const columnsSet = (changes: CardChanges) => Object.keys(changes).filter((column) => changes[column as keyof typeof changes] !== undefined).sort().join(',');
 
 /** Writes each change with its activity and event rows in one statement; each card's row, or undefined if not written. */
 async function writeRecorded(executor: Kysely<Database> | Transaction<Database>, shape: string, writes: Write[]): Promise<(TaskRow | undefined)[]> {
@@ -107,19 +74,6 @@ async function writeRecorded(executor: Kysely<Database> | Transaction<Database>,
 }
 
 export function createCardBatches(db: Kysely<Database>) {
-  const read = createBatcher<{ id: number; to: string | undefined }, CardWithLastPosition | undefined>({
-    maxInFlight: MAX_IN_FLIGHT,
-    maxBatch: MAX_BATCH,
-    key: (request) => request.id,
-    run: async (requests) =>
-      byId(
-        requests.length === 1
-          ? await readOne(db, 'card', { id: requests[0]!.id, target: requests[0]!.to ?? null })
-          : await readMany(db, 'cards', { ids: requests.map((r) => r.id), targets: requests.map((r) => r.to ?? null) }),
-        requests,
-      ),
-  });
-
   const writers = new Map<string, (write: Write) => Promise<TaskRow | undefined>>();
   const writerFor = (shape: string) => {
     let writer = writers.get(shape);
@@ -136,14 +90,12 @@ export function createCardBatches(db: Kysely<Database>) {
   };
 
   return {
-    /** The card and the last position in the column it moves to (its own when `to` is undefined). */
-    findWithLastPosition: (id: number, to: string | undefined) => read({ id, to }),
     /** The versioned change with its activity and event rows; undefined when stale, escalating or watched. */
-    updateRecordedUnlessWatched(id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded): Promise<TaskRow | undefined> {
+    updateRecordedUnlessWatched(id: number, expectedVersion: number, changes: CardChanges, entry: Recorded): Promise<TaskRow | undefined> {
       return writerFor(`${columnsSet(changes)} unless watched`)({ id, expectedVersion, changes, entry });
     },
     /** The same change in `tx`, alone, whatever escalations are open, telling its watchers; undefined when stale. */
-    async updateRecordedIn(tx: Transaction<Database>, id: number, expectedVersion: number, changes: Updateable<TasksTable>, entry: Recorded): Promise<TaskRow | undefined> {
+    async updateRecordedIn(tx: Transaction<Database>, id: number, expectedVersion: number, changes: CardChanges, entry: Recorded): Promise<TaskRow | undefined> {
       return (await writeRecorded(tx, columnsSet(changes), [{ id, expectedVersion, changes, entry }]))[0];
     },
   };
@@ -153,10 +105,7 @@ function requestOf(n: number, { id, expectedVersion, entry }: Write) {
   return { n, id, expected: expectedVersion, actor_id: entry.actorId, action: entry.action, changes: entry.changes, note: entry.note ?? null, event: entry.event };
 }
 
+/** The new values as a JSON row of the tasks table: a jsonb column's value goes in as it is, a JSON document. */
 function setOf({ id, changes }: Write) {
-  const set: Record<string, unknown> = { id };
-  for (const [column, value] of Object.entries(changes)) {
-    if (value !== undefined) set[column] = JSON_TEXT_COLUMNS.has(column) && typeof value === 'string' ? JSON.parse(value) : value;
-  }
-  return set;
+  return { ...changes, id };
 }

@@ -6,9 +6,9 @@ export const checklistSchema = z.array(z.strictObject({ text: z.string().trim().
 
 export type Checklist = z.infer<typeof checklistSchema>;
 
-/** The shape of its jsonb column(s), for core/db/schema.ts. */
-declare module '../db/schema.ts' {
-  interface JsonShapes {
+/** The shape of the cards' checklist column, for core/db/card-columns.ts. */
+declare module '../db/card-columns.ts' {
+  interface CardJsonShapes {
     checklist: Checklist;
   }
 }

@@ -1,10 +1,11 @@
 // Plans a move: a transition to another status (checked by the state machine, WIP limits of every
 // board that shows the card) and/or a new place in the column between two neighbours.
-import { sql, type Transaction, type Updateable } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { BoardRepository } from '../board/board.repository.ts';
 import { positionBetween } from '../board/positions.ts';
-import type { Database, TasksTable } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import type { CardChanges } from './task-writer.ts';
 import { AppError } from '../errors.ts';
 import type { EventType } from '../events/event-log.ts';
 import type { ApprovalRule, TaskTypeDefinition } from '../org/format.schema.ts';
@@ -30,7 +31,7 @@ export interface HeldLimit {
 }
 
 export interface MovePlan {
-  changes: Updateable<TasksTable>;
+  changes: CardChanges;
   /** Blocking limits of the target column; pass them to `holdLimits` in the write's transaction. */
   limits: HeldLimit[];
   /** Set when the move has to be requested and approved before it happens. */

@@ -1,20 +1,29 @@
-// The one way card changes are written: the change, its activity row and its event row commit together;
-// listeners are told after commit. Inside `write`'s `fn` use only `tx`: PGlite has a single connection,
-// and a query on the outer handle would wait for this transaction forever.
-import type { Transaction, Updateable } from 'kysely';
+// The one way cards are written. Every change to a card — people's commands, duties, escalation actions,
+// approvals, plugins — comes here as a typed change set (core/tasks/card-statements.ts), and commits with
+// its activity row and event row; listeners are told after commit. How it is written (one shared
+// statement for many requests, or a transaction with the escalation event path) is the writer's own
+// business: card-batches.ts and card-statements.ts are private to it (tests/card-writer-only.test.ts).
+import type { Transaction } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
+import { positionBetween } from '../board/positions.ts';
+import type { WatchedColumn } from '../db/card-columns.ts';
+import { WATCHED_COLUMNS } from '../db/card-columns.ts';
 import type { Db } from '../db/create-db.ts';
-import type { Database, TasksTable } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
 import { recordEvent, type EventType } from '../events/event-log.ts';
+import { createCardBatches } from './card-batches.ts';
+import { checkChanges, insertCard, recountWatchers, scheduleCheck, updateVersioned, type CardChanges, type EngineChanges, type NewCard } from './card-statements.ts';
+import { notifyPerson } from './personal-notices.ts';
 import { staleVersion } from './task-errors.ts';
 import type { Recorded, TaskRepository, TaskRow } from './task.repository.ts';
 import { notifyWatchersOf } from './watchers.ts';
 
+export type { CardChanges, EngineChanges, NewCard } from './card-statements.ts';
 export type Changes = Record<string, [unknown, unknown]>;
 export type Record_ = (task: TaskRow, type: EventType, actor: Actor | null, action: string, changes: Changes, note?: string) => Promise<void>;
 
 /** The part of a card that decides whether the event path has anything to do with it. */
-export type WatchedCard = Pick<TaskRow, 'type' | 'status' | 'role_id' | 'assignee_id' | 'archived_at' | 'open_escalations'>;
+export type WatchedCard = Pick<TaskRow, WatchedColumn>;
 
 /** Runs after every change in the same transaction (the escalation engine's event path). */
 export interface AfterChange<Context> {
@@ -28,7 +37,22 @@ export interface AfterChange<Context> {
 /** One card's change as the activity log and the live event describe it, with who made it. */
 export type ChangeEntry = Omit<Recorded, 'actorId'> & { actor: Actor | null };
 
+/**
+ * Cards written inside a transaction someone else holds (a command's, or the escalation engine's time
+ * path): a versioned change — undefined when the card is no longer at `expectedVersion` — and the
+ * engine's own bookkeeping. The caller records what it did.
+ */
+export function cardsIn(tx: Transaction<Database>) {
+  return {
+    update: (id: number, expectedVersion: number, changes: CardChanges) => updateVersioned(tx, id, expectedVersion, changes),
+    schedule: (id: number, values: EngineChanges) => scheduleCheck(tx, id, values),
+  };
+}
+
 export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; afterCommit: () => void; afterChange?: AfterChange<Context> }) {
+  const batches = createCardBatches(deps.db.kysely);
+  const concerns = (card: WatchedCard, context: Context | undefined) => deps.afterChange?.concerns(card, context as Context) ?? false;
+
   /** `fn`'s value, and each card it recorded as committed (after the event path). */
   async function transaction<T>(context: Context | undefined, fn: (tx: Transaction<Database>, record: Record_) => Promise<T>): Promise<{ value: T; cards: Map<number, TaskRow> }> {
     const result = await deps.db.kysely.transaction().execute(async (tx) => {
@@ -38,8 +62,7 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
         touched.add(task.id);
         await deps.repo.addActivity(tx, { taskId: task.id, actorId: actor?.id ?? null, action, changes, ...(note ? { note } : {}) });
         await recordEvent(tx, { type, taskId: task.id, taskType: task.type, actorId: actor?.id ?? null });
-        // A card just made has nobody watching it yet.
-        if (action !== 'created') await notifyWatchersOf(tx, { task, actorId: actor?.id ?? null, action });
+        await notifyWatchersOf(tx, { task, actorId: actor?.id ?? null, action });
       });
       if (deps.afterChange) {
         for (const id of touched) {
@@ -73,7 +96,8 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
    * with the event path and telling the watchers. `first` runs in that transaction before the write
    * (a change that needs it gets one).
    */
-  async function change(row: TaskRow, expectedVersion: number, changes: Updateable<TasksTable>, entry: ChangeEntry, first?: (tx: Transaction<Database>) => Promise<void>): Promise<TaskRow> {
+  async function change(row: TaskRow, expectedVersion: number, changes: CardChanges, entry: ChangeEntry, first?: (tx: Transaction<Database>) => Promise<void>): Promise<TaskRow> {
+    checkChanges(changes);
     const context = await deps.afterChange?.prepare();
     const after = { ...pickWatched(row), ...pickWatched(changes) } as WatchedCard;
     const { actor, ...rest } = entry;
@@ -81,7 +105,7 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
     const inTransaction = async () => {
       const result = await deps.db.kysely.transaction().execute(async (tx) => {
         await first?.(tx);
-        const updated = await deps.repo.updateRecordedIn(tx, row.id, expectedVersion, changes, recorded);
+        const updated = await batches.updateRecordedIn(tx, row.id, expectedVersion, changes, recorded);
         if (!updated) throw staleVersion((await deps.repo.find(row.id, tx)) ?? row, expectedVersion);
         // The UPDATE holds the card's row lock: `updated` is the card as the engine must see it.
         return (await deps.afterChange?.run(tx, updated, context as Context)) ?? updated;
@@ -89,8 +113,8 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
       deps.afterCommit();
       return result;
     };
-    if (first || row.watchers > 0 || (deps.afterChange?.concerns(after, context as Context) ?? false)) return inTransaction();
-    const updated = await deps.repo.updateRecordedUnlessWatched(row.id, expectedVersion, changes, recorded);
+    if (first || row.watchers > 0 || concerns(after, context)) return inTransaction();
+    const updated = await batches.updateRecordedUnlessWatched(row.id, expectedVersion, changes, recorded);
     if (updated) {
       deps.afterCommit();
       return updated;
@@ -102,12 +126,44 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
     throw staleVersion(now ?? row, expectedVersion);
   }
 
-  return { write, writeCard, change };
+  /**
+   * A new card at the end of its column, recorded as created. `assign` decides its assignee inside the
+   * transaction (handing a role's card to the holder with the fewest open cards takes turns); `actor`'s
+   * card for someone else tells them. The event path runs only when a rule can see the card.
+   */
+  async function create(card: NewCard, entry: { actor: Actor | null; tell: boolean; assign?: (tx: Transaction<Database>) => Promise<Pick<NewCard, 'assignee_id' | 'role_id'>> }): Promise<TaskRow> {
+    const context = await deps.afterChange?.prepare();
+    const actorId = entry.actor?.id ?? null;
+    const created = await deps.db.kysely.transaction().execute(async (tx) => {
+      const assignment = (await entry.assign?.(tx)) ?? {};
+      const position = positionBetween(await deps.repo.lastPosition(card.type, card.status, tx), null);
+      const row = await insertCard(tx, { ...card, ...assignment, position });
+      // A card just made has nobody watching it yet.
+      await deps.repo.addActivity(tx, { taskId: row.id, actorId, action: 'created', changes: { status: [null, row.status], title: [null, row.title] } });
+      await recordEvent(tx, { type: 'task.created', taskId: row.id, taskType: row.type, actorId });
+      if (entry.tell) await notifyPerson(tx, { userId: row.assignee_id, actorId, task: row, kind: 'assigned' });
+      // Just inserted: the row is the card as it is, no need to read it again.
+      return concerns(row, context) ? deps.afterChange!.run(tx, row, context as Context) : row;
+    });
+    deps.afterCommit();
+    return created;
+  }
+
+  /** Starts or stops `userId` watching the card, counting its watchers again in the same transaction. */
+  async function watch(taskId: number, userId: string, watching: boolean): Promise<void> {
+    await deps.db.kysely.transaction().execute(async (tx) => {
+      if (watching) await tx.insertInto('task_watchers').values({ task_id: taskId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+      else await tx.deleteFrom('task_watchers').where('task_id', '=', taskId).where('user_id', '=', userId).execute();
+      await recountWatchers(tx, taskId);
+    });
+  }
+
+  return { write, writeCard, change, create, watch };
 }
 
 function pickWatched(values: object): Partial<WatchedCard> {
   const picked: Record<string, unknown> = {};
-  for (const key of ['type', 'status', 'role_id', 'assignee_id', 'archived_at', 'open_escalations'] as const) {
+  for (const key of WATCHED_COLUMNS) {
     if (key in values) picked[key] = (values as Record<string, unknown>)[key];
   }
   return picked as Partial<WatchedCard>;

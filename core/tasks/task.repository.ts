@@ -1,8 +1,8 @@
-// The task table and its side tables. Every write that changes a card is versioned: it only succeeds
-// against the version the writer saw.
+// Reads of the cards table, and its side tables (activity, comments, watchers). Cards themselves are
+// written only by the writer (core/tasks/task-writer.ts).
 import type { Page } from '../http/page.ts';
-import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
-import { createCardBatches } from './card-batches.ts';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { createCardReads } from './card-reads.ts';
 import type { Database, TasksTable } from '../db/schema.ts';
 import type { EventType } from '../events/event-log.ts';
 
@@ -19,19 +19,13 @@ export interface Recorded {
 }
 
 export function createTaskRepository(db: Kysely<Database>) {
-  const batches = createCardBatches(db);
+  const findWithLastPosition = createCardReads(db);
   return {
     /**
      * The card and, read with it, the last position in the column it moves to (its own when `to` is
      * undefined). Concurrent reads share one statement.
      */
-    findWithLastPosition: batches.findWithLastPosition,
-    /**
-     * The versioned UPDATE with its activity row and event row, committed on its own; concurrent ones
-     * share one statement. Undefined, with nothing written, when the card is no longer at
-     * `expectedVersion` or an escalation cycle is open on it.
-     */
-    updateRecordedUnlessWatched: batches.updateRecordedUnlessWatched,
+    findWithLastPosition,
     find(id: number, executor: Executor = db): Promise<TaskRow | undefined> {
       return executor.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
     },
@@ -39,21 +33,6 @@ export function createTaskRepository(db: Kysely<Database>) {
       if (ids.length === 0) return Promise.resolve([]);
       return executor.selectFrom('tasks').selectAll().where('id', 'in', ids).execute();
     },
-    insert(executor: Executor, values: Insertable<TasksTable>): Promise<TaskRow> {
-      return executor.insertInto('tasks').values(values).returningAll().executeTakeFirstOrThrow();
-    },
-    /** Undefined when the card is no longer at `expectedVersion` (someone else wrote first). */
-    updateVersioned(executor: Executor, id: number, expectedVersion: number, changes: Updateable<TasksTable>): Promise<TaskRow | undefined> {
-      return executor
-        .updateTable('tasks')
-        .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
-        .where('id', '=', id)
-        .where('version', '=', expectedVersion)
-        .returningAll()
-        .executeTakeFirst();
-    },
-    /** The versioned UPDATE with its activity row and event row, in `tx`. Undefined when the card is no longer at `expectedVersion`. */
-    updateRecordedIn: batches.updateRecordedIn,
     async addActivity(executor: Executor, entry: { taskId: number; actorId: string | null; action: string; changes: Record<string, [unknown, unknown]>; note?: string }) {
       await executor
         .insertInto('task_activity')
@@ -124,18 +103,6 @@ export function createTaskRepository(db: Kysely<Database>) {
       if (page.before) query = query.where('task_comments.id', '<', page.before);
       if (page.limit === undefined) return query.orderBy('task_comments.id').execute();
       return (await query.orderBy('task_comments.id', 'desc').limit(page.limit).execute()).reverse();
-    },
-    /** Starts or stops watching, and counts the card's watchers again in the same transaction. */
-    async setWatching(taskId: number, userId: string, watching: boolean) {
-      await db.transaction().execute(async (tx) => {
-        if (watching) await tx.insertInto('task_watchers').values({ task_id: taskId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
-        else await tx.deleteFrom('task_watchers').where('task_id', '=', taskId).where('user_id', '=', userId).execute();
-        await tx
-          .updateTable('tasks')
-          .set((eb) => ({ watchers: eb.selectFrom('task_watchers').select((w) => w.fn.countAll<number>().as('n')).where('task_id', '=', taskId) }))
-          .where('id', '=', taskId)
-          .execute();
-      });
     },
     async watchers(taskId: number): Promise<string[]> {
       const rows = await db.selectFrom('task_watchers').select('user_id').where('task_id', '=', taskId).execute();

@@ -5,7 +5,6 @@ import type { Access } from '../auth/access.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import type { BoardRepository } from '../board/board.repository.ts';
-import { positionBetween } from '../board/positions.ts';
 import type { Db } from '../db/create-db.ts';
 import type { Database, Priority } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
@@ -23,7 +22,8 @@ import { createCardExtras } from './card-extras.ts';
 import { notifyPerson } from './personal-notices.ts';
 import type { PersonCaps } from './person-caps.ts';
 import { createLinksRepository } from './links.repository.ts';
-import { createTaskWriter, type AfterChange, type Changes } from './task-writer.ts';
+import { cardsIn, createTaskWriter, type AfterChange, type CardChanges, type Changes } from './task-writer.ts';
+import { EDITABLE_COLUMNS, viewKey, type EditableColumn, type ViewKey } from '../db/card-columns.ts';
 import { createApprovalService, type ApprovalView } from '../workflow/approval.service.ts';
 import { createApprovalsRepository } from '../workflow/approvals.repository.ts';
 import { refuseIfReadOnly, refuseLockedFields } from '../workflow/edit-rules.ts';
@@ -43,16 +43,15 @@ export interface NewTask {
   assignTo?: AssignTo;
 }
 
-export interface TaskEdit {
-  title?: string;
-  description?: string;
-  fields?: Record<string, unknown>;
-  priority?: Priority;
-  labels?: string[];
-  /** The whole list as it should be; the version sent keeps two people's ticks from overwriting each other. */
-  checklist?: Checklist;
-  dueAt?: Date | null;
-}
+/**
+ * A person's edit: each column core/db/card-columns.ts declares editable, under its API name; `fields`
+ * holds the fields to change, and the checklist is the whole list as it should be (the version sent keeps
+ * two people's ticks from overwriting each other).
+ */
+export type TaskEdit = { [K in Exclude<EditableColumn, 'fields'> as ViewKey<K>]?: CardChanges[K] } & { fields?: Record<string, unknown> };
+
+/** The editable columns an edit gives whole (fields are merged and checked one by one). */
+const EDITED = EDITABLE_COLUMNS.filter((column) => column !== 'fields');
 
 export interface TaskServiceDeps {
   db: Db;
@@ -96,7 +95,7 @@ export function createTaskService(deps: TaskServiceDeps) {
 
   const { prepareAssignment, assignee } = createAssigner({ users: deps.users, repo, boards: deps.boards });
 
-  const { write, writeCard, change } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
+  const { write, writeCard, change, create, watch } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
   const extras = createCardExtras({
     repo, links: createLinksRepository(deps.db.kysely), write, typeOf: async (card) => typeOfCard(await deps.org.active(), card), access: deps.access, now, ...(deps.caps ? { caps: deps.caps } : {}),
   });
@@ -146,31 +145,23 @@ export function createTaskService(deps: TaskServiceDeps) {
         if (input.assignTo && !assignsSelf(actor, input.assignTo)) access.require('tasks.assign', 'hand to someone else');
       }
       const prepared = await prepareAssignment(model, type.id, input.assignTo);
-      const created = await writeCard(async (tx, record) => {
-        const assignment = await assignee(prepared, tx);
-        const row = await repo.insert(tx, {
-          type: type.id,
-          title: input.title,
-          description: input.description ?? '',
-          status: initial.id,
-          category: initial.category,
-          priority: input.priority ?? 'normal',
-          fields: JSON.stringify(fields),
-          labels: input.labels ?? [],
-          checklist: JSON.stringify(input.checklist ?? []),
-          // A due time given wins over one derived from the card's fields (due_from).
-          due_at: input.dueAt !== undefined ? input.dueAt : (derivedDue(type, fields, model.policies) ?? null),
-          position: positionBetween(await repo.lastPosition(type.id, initial.id, tx), null),
-          created_by: actor?.id ?? null,
-          started_at: initial.category === 'active' ? now() : null,
-          duty_key: options.dutyKey ?? null,
-          ...assignment,
-        });
-        await record(row, 'task.created', actor, 'created', { status: [null, row.status], title: [null, row.title] });
-        // Someone gave them this card; a duty card the scheduler makes is expected work, not news.
-        if (actor) await notifyPerson(tx, { userId: row.assignee_id, actorId: actor.id, task: row, kind: 'assigned' });
-        return row;
-      });
+      const created = await create({
+        type: type.id,
+        title: input.title,
+        description: input.description ?? '',
+        status: initial.id,
+        category: initial.category,
+        priority: input.priority ?? 'normal',
+        fields,
+        labels: input.labels ?? [],
+        checklist: input.checklist ?? [],
+        // A due time given wins over one derived from the card's fields (due_from).
+        due_at: input.dueAt !== undefined ? input.dueAt : (derivedDue(type, fields, model.policies) ?? null),
+        created_by: actor?.id ?? null,
+        started_at: initial.category === 'active' ? now() : null,
+        duty_key: options.dutyKey ?? null,
+        // Someone gave them this card (tell them); a duty card the scheduler makes is expected work, not news.
+      }, { actor, tell: actor !== null, ...(prepared ? { assign: (tx: Transaction<Database>) => assignee(prepared, tx) } : {}) });
       return toTaskView(created);
     },
 
@@ -181,22 +172,19 @@ export function createTaskService(deps: TaskServiceDeps) {
       const type = typeOfCard(model, row);
       const fields = edit.fields === undefined ? row.fields : validateFields(type, edit.fields, row.fields, model.fieldTypes);
       const derived = edit.dueAt === undefined && changesDueSource(type, row.fields, fields) ? { due_at: derivedDue(type, fields, model.policies) ?? null } : {};
-      const next = {
-        title: edit.title ?? row.title,
-        description: edit.description ?? row.description,
-        priority: edit.priority ?? row.priority,
-        labels: edit.labels ?? row.labels,
-        checklist: edit.checklist ?? row.checklist,
-        due_at: edit.dueAt === undefined ? row.due_at : edit.dueAt,
-        ...derived,
-      };
-      const changes = diff({ ...pick(row, ['title', 'description', 'priority', 'labels', 'checklist', 'due_at']), ...prefixed(row.fields) }, { ...next, ...prefixed(fields) });
+      const next: CardChanges = {};
+      for (const column of EDITED) {
+        const given = edit[viewKey(column)];
+        Object.assign(next, { [column]: given === undefined ? row[column] : given });
+      }
+      Object.assign(next, derived);
+      const changes = diff({ ...pick(row, EDITED), ...prefixed(row.fields) }, { ...next, ...prefixed(fields) });
       if (Object.keys(changes).length === 0) return toTaskView(row);
       refuseIfReadOnly(type, row);
       refuseLockedFields(type, row, Object.keys(changes).filter((key) => key.startsWith('fields.')).map((key) => key.slice('fields.'.length)));
       await refuseWhilePending(row);
       (await deps.access.on(actor, row)).require('tasks.edit', 'edit');
-      const updated = await change(row, expectedVersion, { ...next, checklist: JSON.stringify(next.checklist), fields: JSON.stringify(fields) }, { event: 'task.updated', actor, action: 'updated', changes });
+      const updated = await change(row, expectedVersion, { ...next, fields }, { event: 'task.updated', actor, action: 'updated', changes });
       return toTaskView(updated);
     },
 
@@ -210,7 +198,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       const assigned = await writeCard(async (tx, record) => {
         const assignment = await assignee(prepared, tx);
         const next = { assignee_id: assignment.assignee_id ?? null, role_id: assignment.role_id ?? null };
-        const updated = await repo.updateVersioned(tx, row.id, expectedVersion, next);
+        const updated = await cardsIn(tx).update(row.id, expectedVersion, next);
         if (!updated) throw staleVersion((await repo.find(row.id, tx)) ?? row, expectedVersion);
         await record(updated, 'task.assigned', actor, 'assigned', diff(pick(row, ['assignee_id', 'role_id']), next));
         if (updated.assignee_id !== row.assignee_id) await notifyPerson(tx, { userId: updated.assignee_id, actorId: actor.id, task: updated, kind: 'assigned' });
@@ -259,6 +247,9 @@ export function createTaskService(deps: TaskServiceDeps) {
       });
       return toTaskView(updated);
     },
+
+    /** Starts or stops the actor watching a card. */
+    watch: (actor: Actor, id: number, watching: boolean) => watch(id, actor.id, watching),
 
     ...extras,
   };

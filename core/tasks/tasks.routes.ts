@@ -114,12 +114,12 @@ export function tasksRoutes(tasks: TaskService) {
     .put('/tasks/:id/watch', requires('boards.view'), responds({ 200: watchers }), pathParams(id), async (c) => {
       const taskId = c.req.valid('param').id;
       await tasks.get(taskId);
-      await tasks.repo.setWatching(taskId, actorOf(c).id, true);
+      await tasks.watch(actorOf(c), taskId, true);
       return c.json({ watchers: await tasks.repo.watchers(taskId) }, 200);
     })
     .delete('/tasks/:id/watch', requires('boards.view'), responds({ 200: watchers }), pathParams(id), async (c) => {
       const taskId = c.req.valid('param').id;
-      await tasks.repo.setWatching(taskId, actorOf(c).id, false);
+      await tasks.watch(actorOf(c), taskId, false);
       return c.json({ watchers: await tasks.repo.watchers(taskId) }, 200);
     });
 }

@@ -19,7 +19,7 @@ import { holdLimits, moveTask, type MovePlan } from '../tasks/move.ts';
 import { notFound, staleVersion } from '../tasks/task-errors.ts';
 import { notifyPerson } from '../tasks/personal-notices.ts';
 import type { TaskRepository, TaskRow } from '../tasks/task.repository.ts';
-import type { Record_, TaskWriter } from '../tasks/task-writer.ts';
+import { cardsIn, type CardChanges, type Record_, type TaskWriter } from '../tasks/task-writer.ts';
 import { toTaskView } from '../tasks/task-view.ts';
 import { typeOfCard } from '../tasks/card-type.ts';
 import type { ApprovalsRepository, ApprovalRow } from './approvals.repository.ts';
@@ -53,8 +53,8 @@ export function createApprovalService(deps: {
 }) {
   const now = deps.now ?? (() => new Date());
 
-  async function applyUpdate(tx: Transaction<Database>, row: TaskRow, changes: Parameters<TaskRepository['updateVersioned']>[3]) {
-    const updated = await deps.tasks.updateVersioned(tx, row.id, row.version, changes);
+  async function applyUpdate(tx: Transaction<Database>, row: TaskRow, changes: CardChanges) {
+    const updated = await cardsIn(tx).update(row.id, row.version, changes);
     if (!updated) throw staleVersion((await deps.tasks.find(row.id, tx)) ?? row, row.version);
     return updated;
   }
