@@ -1,0 +1,4 @@
+// The after-sales plugin runs the contract suite every plugin runs.
+import { pluginContractCases } from '../../tests/helpers/plugin-contract-cases.ts';
+
+pluginContractCases('./plugins/after-sales');
