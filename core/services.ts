@@ -9,6 +9,7 @@ import { createEventBus } from './events/event-bus.ts';
 import { createEscalationEngine } from './escalation/escalation-engine.ts';
 import { createEscalationRepository } from './escalation/escalation.repository.ts';
 import { createDryRun } from './escalation/dry-run.ts';
+import { createPluginActionRunner } from './escalation/plugin-actions.ts';
 import { mayWatch } from './escalation/applicable-rules.ts';
 import type { OrgModel } from './org/org-model.ts';
 import { createTaskRepository } from './tasks/task.repository.ts';
@@ -54,7 +55,8 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const events = createEventBus(deps.db, deps.log.child({ module: 'events' }));
   const escalations = createEscalationRepository(deps.db.kysely);
   const taskRepository = createTaskRepository(deps.db.kysely);
-  const engine = createEscalationEngine({ escalations, tasks: taskRepository, users, modelOf: (id, tx) => org.modelOf(id, tx), cardUrl: (id) => `${deps.publicUrl ?? 'http://localhost:8787'}/tasks/${id}`, log: deps.log.child({ module: 'escalation' }) });
+  const actions = createPluginActionRunner({ plugins: plugins.plugins, context: pluginContext, escalations, log: deps.log.child({ module: 'escalation' }) });
+  const engine = createEscalationEngine({ escalations, actions, tasks: taskRepository, users, modelOf: (id, tx) => org.modelOf(id, tx), cardUrl: (id) => `${deps.publicUrl ?? 'http://localhost:8787'}/tasks/${id}`, log: deps.log.child({ module: 'escalation' }) });
   // The event path: every card write re-checks the card's escalations in the same transaction.
   const afterChange: AfterChange<{ model: OrgModel; now: Date }> = {
     prepare: async () => ({ model: await org.active(), now: now() }),

@@ -1,7 +1,7 @@
 // Checks one card against the escalations that watch it, inside the caller's transaction: starts a
 // cycle when `when` turns true, ends it on `stop_when` or when `when` turns false, fires each level
 // whose time has come exactly once per cycle (a unique key), and says when to look again.
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { addDuration } from '../duties/cadence.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import { CHANGEABLE_COLUMNS } from '../db/card-columns.ts';
@@ -17,6 +17,7 @@ import { ruleTask } from '../workflow/rule-context.ts';
 import { escalationEvent } from '../notifications/webhook-formats.ts';
 import { enqueueForEnabled } from '../notifications/webhook-outbox.ts';
 import { applyActions } from './actions.ts';
+import type { PluginActionRunner } from './plugin-actions.ts';
 import { explainRule } from './explain.ts';
 import { rulesWatching, statusApplies } from './applicable-rules.ts';
 import type { EscalationRepository } from './escalation.repository.ts';
@@ -35,6 +36,8 @@ export interface EngineDeps {
   /** The card's address in the product, for links in outgoing messages. */
   cardUrl: (taskId: number) => string;
   log: Logger;
+  /** Runs plugins' escalation actions after their firing is committed (the scheduler's tick asks). */
+  actions?: PluginActionRunner;
 }
 
 
@@ -157,7 +160,10 @@ export function createEscalationEngine(deps: EngineDeps) {
     return current;
   }
 
-  return { check };
+  /** Plugins' actions of committed firings that have not run yet (outside any transaction). */
+  const runPluginActions = (db: Kysely<Database>, now: Date) => deps.actions?.runPending(db, now) ?? Promise.resolve(0);
+
+  return { check, runPluginActions };
 }
 
 function inputsOf(task: ReturnType<typeof ruleTask> & { escalation_level: number }): Record<string, unknown> {

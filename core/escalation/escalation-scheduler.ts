@@ -43,6 +43,8 @@ export function createEscalationScheduler(deps: { db: Db; org: OrgService; engin
         checked += 1;
       });
     }
+    // After the firings' transactions: plugins' actions write cards through the task service.
+    await deps.engine.runPluginActions(db, now);
     if (checked) deps.announce();
     return checked;
   }

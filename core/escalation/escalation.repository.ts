@@ -1,6 +1,6 @@
 // Escalation cycles, firings (the ledger) and inbox notifications.
 import type { Page } from '../http/page.ts';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -24,6 +24,18 @@ export function createEscalationRepository(db: Kysely<Database>) {
       tx.insertInto('escalation_firings').values(values).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst(),
     log: (tx: Executor, entry: { task_id: number; rule: string; outcome: 'started' | 'ended' | 'fired' | 'failed'; level?: number; inputs: Record<string, unknown>; reason: string; at: Date }) =>
       tx.insertInto('escalation_runs').values({ ...entry, level: entry.level ?? null, inputs: JSON.stringify(entry.inputs) }).execute(),
+    /** Firings since `since` whose level names a plugin's action (`<plugin id>.<action>`), oldest first. */
+    firingsWithPluginActions: (tx: Executor, since: Date) =>
+      tx.selectFrom('escalation_firings').selectAll().where('fired_at', '>=', since)
+        .where(sql<boolean>`EXISTS (SELECT 1 FROM unnest(actions) AS action WHERE action ~ '^[a-z][a-z0-9-]*\.')`)
+        .orderBy('id').limit(500).execute(),
+    /** Which plugin actions of these firings have run (or failed): "<firing id> <action>" (read by the cards' index). */
+    async actionsRun(tx: Executor, firings: { id: number; task_id: number }[]): Promise<Set<string>> {
+      const rows = await tx.selectFrom('escalation_runs').select(sql<string>`(inputs->>'firing') || ' ' || (inputs->>'action')`.as('done'))
+        .where('task_id', 'in', [...new Set(firings.map((firing) => firing.task_id))])
+        .where(sql<boolean>`(inputs->>'firing')::int8 = ANY(${firings.map((firing) => firing.id)}::int8[])`).execute();
+      return new Set(rows.map((row) => row.done));
+    },
     runs(filter: { taskId?: number; rule?: string }) {
       let query = db.selectFrom('escalation_runs').selectAll();
       if (filter.taskId !== undefined) query = query.where('task_id', '=', filter.taskId);

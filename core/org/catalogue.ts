@@ -25,6 +25,8 @@ export interface OrgCatalogue {
   reservedPrefixes: ReadonlySet<string>;
   /** Loaded plugins' default escalations by id (a roles file escalation with that id overrides one). */
   escalations: ReadonlyMap<string, PluginEscalation>;
+  /** Loaded plugins' escalation actions, `<plugin id>.<name>`. */
+  escalationActions: ReadonlySet<string>;
 }
 
 export function coreCatalogue(): OrgCatalogue {
@@ -36,6 +38,7 @@ export function coreCatalogue(): OrgCatalogue {
     fieldTypes: new Map(),
     reservedPrefixes: new Set(['core']),
     escalations: new Map(),
+    escalationActions: new Set(),
   };
 }
 
@@ -50,5 +53,6 @@ export function catalogueWith(plugins: readonly ParsedPlugin[], base: OrgCatalog
     fieldTypes: new Map([...base.fieldTypes, ...plugins.flatMap((plugin) => (plugin.fieldTypes ?? []).map((type) => [type.id, type] as const))]),
     reservedPrefixes: new Set([...base.reservedPrefixes, ...plugins.map((plugin) => plugin.id)]),
     escalations: new Map([...base.escalations, ...plugins.flatMap((plugin) => plugin.escalations.map((rule) => [rule.id, { plugin: plugin.id, rule }] as const))]),
+    escalationActions: new Set([...base.escalationActions, ...plugins.flatMap((plugin) => (plugin.escalationActions ?? []).map((action) => `${plugin.id}.${action.name}`))]),
   };
 }

@@ -6,7 +6,7 @@ import { fieldValueSchema } from '../tasks/field-schema.ts';
 import type { OrgCatalogue } from './catalogue.ts';
 import { checkGrants } from './check-grants.ts';
 import { checkKpis } from './check-kpis.ts';
-import type { FieldDefinition, TaskTypeDefinition } from './format.schema.ts';
+import { PLUGIN_ACTION, type FieldDefinition, type TaskTypeDefinition } from './format.schema.ts';
 import { overridden } from './escalation-rules.ts';
 import { errorAt, type Located } from './located.ts';
 import type { MergedOrg } from './merge-files.ts';
@@ -69,6 +69,8 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
         }
         level.then.forEach((action, k) => {
           if (action.startsWith('move:')) stateRef(['escalations', i, 'levels', j, 'then', k], action.slice(5));
+          const plugin = PLUGIN_ACTION.exec(action)?.groups;
+          if (plugin) ref(at, ['escalations', i, 'levels', j, 'then', k], 'escalation action', `${plugin.plugin}.${plugin.name}`, catalogue.escalationActions);
         });
       });
     });

@@ -284,7 +284,10 @@ const kpi = z.strictObject({
   per: kpiPer.optional(),
 });
 
-export const ESCALATION_ACTION = /^(notify|reassign|raise_priority|label:[^\s:]+|move:[a-z][a-z0-9_]*)$/;
+/** Core's actions, and a plugin's `<plugin id>.<action>`, optionally with an argument after ":". */
+export const ESCALATION_ACTION = /^(notify|reassign|raise_priority|label:[^\s:]+|move:[a-z][a-z0-9_]*|[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z][a-z0-9_]*(:\S+)?)$/;
+/** A plugin's action in `then:`: its plugin, its name, and the argument after ":" if any. */
+export const PLUGIN_ACTION = /^(?<plugin>[a-z][a-z0-9]*(?:-[a-z0-9]+)*)\.(?<name>[a-z][a-z0-9_]*)(?::(?<argument>\S+))?$/;
 
 export const escalationSchema = z.strictObject({
   id: slug,
@@ -302,7 +305,7 @@ export const escalationSchema = z.strictObject({
         after: isoDuration,
         to: z.string().min(1),
         then: z
-          .array(z.string().regex(ESCALATION_ACTION, 'expected notify, reassign, raise_priority, label:<name> or move:<status>'))
+          .array(z.string().regex(ESCALATION_ACTION, 'expected notify, reassign, raise_priority, label:<name>, move:<status> or a plugin\'s <plugin id>.<action>'))
           .min(1),
       }),
     )

@@ -62,6 +62,26 @@ export interface HookCards {
   find(query: { type: string; statuses?: string[]; fields?: Record<string, unknown>; limit?: number }): Promise<HookCard[]>;
   /** With `key`, at most one card ever carries it: a second create with the same key makes nothing and returns undefined. */
   create(card: HookNewCard, options?: { key?: string }): Promise<HookCard | undefined>;
+  /** Sets fields of a card as the system, through core's card writer (validation, locks and version checks apply). */
+  setFields(id: number, fields: Record<string, unknown>): Promise<HookCard>;
+}
+
+/** What a plugin's escalation action gets when a level naming it has fired. */
+export interface EscalationActionContext {
+  /** The card as it is when the action runs (after the level's own changes). */
+  card: HookCard;
+  /** What follows the action's name in `then:` (`stock.follow_up:restock` → "restock"), or null. */
+  argument: string | null;
+  escalation: { rule: string; cycle: number; level: number; targetRole: string | null };
+  /** Unique to this firing and action: give it to `cards.create` so an action run twice makes one card. */
+  key: string;
+}
+
+/** An action escalations may take (`then: [<plugin id>.<name>]`), run after the firing is committed. */
+export interface PluginEscalationAction {
+  name: string;
+  /** Time-boxed like hooks; a throw or time-out is logged in the escalation run log and changes nothing else. */
+  run(ctx: EscalationActionContext, plugin: HookContext): void | Promise<void>;
 }
 
 /** The second argument of every hook. */
@@ -126,6 +146,8 @@ export interface PluginManifest {
   migrations?: Record<string, PluginMigration>;
   /** Field types task types can use as `<plugin id>.<name>` (core/plugins/plugin-field-types.ts). */
   fieldTypes?: PluginFieldType[];
+  /** Actions escalations may name in `then:` as `<plugin id>.<name>` (core/escalation/plugin-actions.ts). */
+  escalationActions?: PluginEscalationAction[];
 }
 
 const fn = <T>() => z.custom<T>((value) => typeof value === 'function', 'expected a function');
@@ -146,6 +168,7 @@ export const manifestSchema = z
     metrics: z.record(z.string(), metricSchema).optional(),
     operations: z.array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected lowercase letters, digits and "_"'), fn: fn<PluginOperation['fn']>() })).optional(),
     escalations: z.array(escalationSchema).optional(),
+    escalationActions: z.array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected lowercase letters, digits and "_"'), run: fn<PluginEscalationAction['run']>() })).optional(),
     hooks: z.strictObject({ beforeTransition: fn<NonNullable<PluginHooks['beforeTransition']>>().optional(), afterCommit: fn<NonNullable<PluginHooks['afterCommit']>>().optional() }).optional(),
     routes: z.array(routeSchema).optional(),
     demo: fn<NonNullable<PluginManifest['demo']>>().optional(),
@@ -161,6 +184,9 @@ export const manifestSchema = z
     plugin.taskTypes?.forEach((type, i) => own(['taskTypes', i, 'id'], type.id, 'task type'));
     plugin.permissions?.forEach((permission, i) => own(['permissions', i, 'id'], permission.id, 'permission'));
     for (const id of Object.keys(plugin.metrics ?? {})) own(['metrics', id], id, 'metric');
+    plugin.escalationActions?.forEach((action, i) => {
+      if (plugin.escalationActions!.findIndex((other) => other.name === action.name) !== i) ctx.addIssue({ code: 'custom', path: ['escalationActions', i, 'name'], message: `escalation action "${action.name}" is declared twice` });
+    });
     plugin.escalations?.forEach((escalation, i) => {
       const at = ['escalations', i];
       if (plugin.escalations!.findIndex((other) => other.id === escalation.id) !== i) ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `escalation "${escalation.id}" is declared twice` });

@@ -29,6 +29,11 @@ export function createHookContext(deps: { db: Db; tasks: () => TaskService; now:
           throw error;
         }
       },
+      async setFields(id, fields) {
+        const card = await deps.tasks().get(id);
+        await deps.tasks().update(null, id, card.version, { fields });
+        return (await cards.get(id))!;
+      },
     },
   };
 }

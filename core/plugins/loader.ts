@@ -10,6 +10,7 @@ import type { Database } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { registerOperation } from '../rules/json-logic.ts';
 import { checkPlugin, inRange } from './check-plugin.ts';
+import { PLUGIN_ACTION } from '../org/format.schema.ts';
 import { parseManifest, PluginDefinitionError, type ParsedPlugin } from './contract.ts';
 import { migratePlugin } from './plugin-migrations.ts';
 
@@ -100,7 +101,7 @@ export async function loadPlugins(sources: PluginSource[], options: { log: Logge
     }
     const permissions = new Set([...Object.keys(CORE_PERMISSIONS), ...[candidate.plugin, ...ordered].flatMap((p) => (p.permissions ?? []).map((x) => x.id))]);
     const fieldTypes = new Set([candidate.plugin, ...ordered].flatMap((p) => (p.fieldTypes ?? []).map((type) => type.id)));
-    const problem = checkPlugin(candidate.plugin, permissions, fieldTypes) ?? escalationClash(candidate.plugin, ordered);
+    const problem = checkPlugin(candidate.plugin, permissions, fieldTypes) ?? escalationClash(candidate.plugin, ordered) ?? unknownAction(candidate.plugin, ordered);
     if (problem) return !fail(candidate.status, `plugin "${id}": ${problem}`);
     ordered.push(candidate.plugin);
     return true;
@@ -140,6 +141,20 @@ function escalationClash(plugin: ParsedPlugin, loaded: readonly ParsedPlugin[]):
   for (const [i, escalation] of plugin.escalations.entries()) {
     const other = loaded.find((p) => p.escalations.some((e) => e.id === escalation.id));
     if (other) return `escalations.${i}.id: escalation "${escalation.id}" is also declared by plugin "${other.id}"`;
+  }
+  return undefined;
+}
+
+/** A default escalation's plugin actions are the plugin's own or a dependency's. */
+function unknownAction(plugin: ParsedPlugin, loaded: readonly ParsedPlugin[]): string | undefined {
+  const known = new Set([plugin, ...loaded.filter((p) => plugin.dependsOn?.includes(p.id))].flatMap((p) => (p.escalationActions ?? []).map((action) => `${p.id}.${action.name}`)));
+  for (const [i, escalation] of plugin.escalations.entries()) {
+    for (const [l, level] of escalation.levels.entries()) {
+      for (const [k, action] of level.then.entries()) {
+        const named = PLUGIN_ACTION.exec(action)?.groups;
+        if (named && !known.has(`${named.plugin}.${named.name}`)) return `escalations.${i}.levels.${l}.then.${k}: unknown escalation action "${named.plugin}.${named.name}" (neither this plugin's nor a dependency's)`;
+      }
+    }
   }
   return undefined;
 }

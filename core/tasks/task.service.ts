@@ -165,7 +165,8 @@ export function createTaskService(deps: TaskServiceDeps) {
       return toTaskView(created);
     },
 
-    async update(actor: Actor, id: number, expectedVersion: number, edit: TaskEdit): Promise<TaskView> {
+    /** `actor` null: the system edits (a plugin's escalation action), as it creates duty cards. */
+    async update(actor: Actor | null, id: number, expectedVersion: number, edit: TaskEdit): Promise<TaskView> {
       const row = await current(id, expectedVersion);
       if (row.archived_at) throw archived(row);
       const model = await deps.org.active();
@@ -183,7 +184,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       refuseIfReadOnly(type, row);
       refuseLockedFields(type, row, Object.keys(changes).filter((key) => key.startsWith('fields.')).map((key) => key.slice('fields.'.length)));
       await refuseWhilePending(row);
-      (await deps.access.on(actor, row)).require('tasks.edit', 'edit');
+      if (actor) (await deps.access.on(actor, row)).require('tasks.edit', 'edit');
       const updated = await change(row, expectedVersion, { ...next, fields }, { event: 'task.updated', actor, action: 'updated', changes });
       return toTaskView(updated);
     },
