@@ -44,6 +44,24 @@ async function step(name, stampFile, sources, build, log) {
 
 const notTest = (file) => !/\.test\.tsx?$/.test(file);
 
+/**
+ * The plugins shipped in plugins/ (each folder with an index.ts, examples included), bundled beside the
+ * server as dist/server/plugins/<folder>/index.mjs: the loader takes those when the server runs bundled.
+ */
+function pluginEntries() {
+  const entries = {};
+  const visit = (relative) => {
+    for (const name of readdirSync(path.join(root, relative)).sort()) {
+      const folder = path.join(relative, name);
+      if (!statSync(path.join(root, folder)).isDirectory()) continue;
+      if (existsSync(path.join(root, folder, 'index.ts'))) entries[`${folder}/index`] = `${folder}/index.ts`;
+      else visit(folder);
+    }
+  };
+  if (existsSync(path.join(root, 'plugins'))) visit('plugins');
+  return entries;
+}
+
 export async function prepare({ log = (line) => process.stderr.write(`prepare: ${line}\n`) } = {}) {
   const lock = ['package-lock.json'];
   // The UI: whatever ui/ holds (but the plugin registry the build writes), the Vite config (whichever name
@@ -71,7 +89,7 @@ export async function prepare({ log = (line) => process.stderr.write(`prepare: $
     const esbuild = await import('esbuild');
     await esbuild.build({
       absWorkingDir: root,
-      entryPoints: { main: 'core/main.ts', 'pglite-init': 'core/db/pglite-init.ts', 'pglite-template': 'core/db/pglite-template.ts' },
+      entryPoints: { main: 'core/main.ts', 'pglite-init': 'core/db/pglite-init.ts', 'pglite-template': 'core/db/pglite-template.ts', ...pluginEntries() },
       outdir: 'dist/server',
       outExtension: { '.js': '.mjs' },
       bundle: true,

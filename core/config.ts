@@ -7,6 +7,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 
+/** The department plugins shipped in plugins/, loaded unless PLUGINS says otherwise (PLUGINS= loads none). */
+export const DEFAULT_PLUGINS = ['./plugins/after-sales'];
+
 const commaList = z.string().transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean));
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
 
@@ -33,7 +36,7 @@ const envSchema = z.object({
     .refine((entries) => entries.every((entry) => splitHost(entry) !== null), 'expected host names separated by commas, each `name` or `name:port`')
     .default([]),
   DEMO_MEMBERS: z.enum(['auto', 'on', 'off']).default('auto'),
-  PLUGINS: commaList.refine((entries) => entries.every((entry) => /^(\.{1,2}\/|\/)/.test(entry) || PACKAGE_NAME.test(entry)), 'expected local paths (./…, /…) or package names, separated by commas').default([]),
+  PLUGINS: commaList.refine((entries) => entries.every((entry) => /^(\.{1,2}\/|\/)/.test(entry) || PACKAGE_NAME.test(entry)), 'expected local paths (./…, /…) or package names, separated by commas').default(DEFAULT_PLUGINS),
   PLUGINS_REQUIRED: commaList.default([]),
   WEBHOOK_ALLOW_HOSTS: z
     .string()
@@ -81,7 +84,7 @@ export interface Config {
   demoMembers: boolean;
   /** Hosts webhooks may reach although they are on this machine or a private network. */
   webhookAllowHosts: string[];
-  /** Plugins to load (PLUGINS): local paths or package names. None by default: the examples are not for production. */
+  /** Plugins to load (PLUGINS): local paths or package names; by default the department plugins (DEFAULT_PLUGINS). */
   plugins: string[];
   /** Plugins (ids or PLUGINS entries) whose failure stops the start with exit code 2. */
   requiredPlugins: string[];

@@ -18,6 +18,7 @@ import * as m0015 from './0015_webhook_errors_without_bodies.ts';
 import * as m0016 from './0016_approval_snapshots.ts';
 import * as m0017 from './0017_roles_folder_imports.ts';
 import * as m0018 from './0018_plugin_migrations.ts';
+import * as m0021 from './0021_after_sales_plugin_types.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '0001_instance': m0001,
@@ -38,4 +39,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0016_approval_snapshots': m0016,
   '0017_roles_folder_imports': m0017,
   '0018_plugin_migrations': m0018,
+  '0021_after_sales_plugin_types': m0021,
 };

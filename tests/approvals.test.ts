@@ -286,7 +286,7 @@ describe.each(testDatabases)('price requests in the demo organisation on $kind',
   afterAll(() => t.dispose());
 
   const create = async (discount: number) =>
-    (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'store.price-request', title: '买家要求折扣', fields: { discount_pct: discount } } })).json();
+    (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'after-sales.price-request', title: '买家要求折扣', fields: { discount_pct: discount } } })).json();
   const move = async (card: { id: number; version: number }, to: string) =>
     (await (await t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: agent, body: { to, expectedVersion: card.version } })).json()).task;
   const raise = (card: { id: number; version: number }, discount: number) =>

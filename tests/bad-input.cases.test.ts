@@ -82,7 +82,7 @@ describe.each(testDatabases)('bad inputs on $kind', (database) => {
     expect(issue.error.message).toMatch(/0001 to 9999/);
     await refused(await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: 'old', dueAt: '0001-01-01T00:00:00+08:00' } }), 'dueAt');
     await refused(await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: 'late', dueAt: '9999-12-31T23:00:00-10:00' } }), 'dueAt');
-    const shipment = { type: 'store.shipment', title: 'old order', fields: { order_no: 'A1', paid_at: '0000-12-31T10:00:00+08:00' } };
+    const shipment = { type: 'after-sales.shipment', title: 'old order', fields: { order_no: 'A1', paid_at: '0000-12-31T10:00:00+08:00' } };
     const field = await t.call('POST', '/api/tasks', { cookie, body: shipment });
     expect(field.status).toBe(400);
     expect(JSON.stringify(await field.json())).toMatch(/paid_at.*0001 to 9999/);

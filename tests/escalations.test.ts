@@ -219,7 +219,7 @@ describe.each(testDatabases)('escalations of cards with a person or nobody on $k
   afterAll(() => t.dispose());
 
   const claim = (assignTo?: { personId: string; roleId: null }) =>
-    t.services.tasks.create(null, { type: 'store.after-sales-case', title: '索赔 ¥800', fields: { case_type: 'lost_parcel', claim_amount: 800 }, ...(assignTo ? { assignTo } : {}) });
+    t.services.tasks.create(null, { type: 'after-sales.case', title: '索赔 ¥800', fields: { case_type: 'lost_parcel', claim_amount: 800 }, ...(assignTo ? { assignTo } : {}) });
 
   it('escalates an 800 CNY claim assigned straight to an agent, by the rules of the agent\'s role', async () => {
     const [agent] = await t.services.users.holdersOf('after-sales-agent');

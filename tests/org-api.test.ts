@@ -56,7 +56,7 @@ describe.each(testDatabases)('organisation API on $kind', (database) => {
 
   it('lists the open cards a changed escalation watches', async () => {
     const card = await t.services.tasks.create(null, {
-      type: 'store.after-sales-case', title: '索赔 ¥100', fields: { case_type: 'refund', claim_amount: 100, policy_covered: true }, assignTo: { roleId: 'after-sales-agent' },
+      type: 'after-sales.case', title: '索赔 ¥100', fields: { case_type: 'refund', claim_amount: 100, policy_covered: true }, assignTo: { roleId: 'after-sales-agent' },
     });
     const files = edit('customer-service.yaml', (text) => text.replace(/(id: claim-over-policy[\s\S]*?after: )PT4H/, '$1PT2H'));
     const body = await (await t.call('POST', '/api/org/validate', { cookie: director, body: { files } })).json();

@@ -8,6 +8,7 @@ import { coreCatalogue } from '../core/org/catalogue.ts';
 import { loadOrg } from '../core/org/load-org.ts';
 import { ORG_ERROR_KINDS, type OrgError } from '../core/org/org-error.ts';
 import { readRoleSources } from '../core/org/read-sources.ts';
+import { demoCatalogue } from './helpers/demo-catalogue.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpusDir = path.join(root, 'tests/fixtures/roles-invalid');
@@ -72,10 +73,10 @@ describe('invalid roles files', () => {
 });
 
 describe('valid roles', () => {
-  it('the roles/ folder loads with no errors', () => {
+  it('the roles/ folder loads with no errors, with the plugins loaded by default', () => {
     const sources = readRoleSources(path.join(root, 'roles'));
     expect(sources.length).toBeGreaterThan(1);
-    const result = load(sources);
+    const result = loadOrg(sources, demoCatalogue());
     expect(result.errors).toEqual([]);
     expect(result.ok).toBe(true);
   });

@@ -22,32 +22,32 @@ describe.each(testDatabases)('the demo organisation\'s scoped permissions on $ki
   const move = (who: string, card: { id: number; version: number }, to: string) =>
     t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: cookies[who], body: { expectedVersion: card.version, to } });
   const priceRequestAwaitingApproval = async () => {
-    const created = await (await t.call('POST', '/api/tasks', { cookie: cookies['han.xue'], body: { type: 'store.price-request', title: '买家要 15% 折扣', fields: { discount_pct: 15 } } })).json();
+    const created = await (await t.call('POST', '/api/tasks', { cookie: cookies['han.xue'], body: { type: 'after-sales.price-request', title: '买家要 15% 折扣', fields: { discount_pct: 15 } } })).json();
     return (await (await move('han.xue', created, 'pending_approval')).json()).task as { id: number; version: number; status: string };
   };
 
-  it('refuses the HR specialist who moves a customer-service price request to rejected: his tasks.approve reaches only HR\'s cards', async () => {
+  it('refuses the HR specialist who moves a customer-service price request to rejected: deciding one needs after-sales.approve, which his role does not hold', async () => {
     const card = await priceRequestAwaitingApproval();
     expect(card.status).toBe('pending_approval');
     const refused = await move('dong.hui', card, 'rejected');
     expect(refused.status).toBe(403);
     const error = (await refused.json()).error;
-    expect(error).toMatchObject({ code: 'FORBIDDEN', details: { permission: 'tasks.approve' } });
-    expect(error.message).toContain('tasks.approve');
+    expect(error).toMatchObject({ code: 'FORBIDDEN', details: { permission: 'after-sales.approve' } });
+    expect(error.message).toContain('after-sales.approve');
     expect((await (await t.call('GET', `/api/tasks/${card.id}`, { cookie: cookies['han.xue'] })).json()).status).toBe('pending_approval');
   });
 
-  it('lets the store manager, whose approval reaches price requests of every department, decide it', async () => {
+  it('lets the store manager, who holds after-sales.approve, decide it', async () => {
     const card = await priceRequestAwaitingApproval();
     expect((await move('li.na', card, 'approved')).status).toBe(200);
   });
 
   it('lets members edit their own department\'s cards only; the director edits every card', async () => {
-    const shipment = await (await t.call('POST', '/api/tasks', { cookie: cookies['xie.jun'], body: { type: 'store.shipment', title: '订单 8812 发货', fields: { order_no: '8812', paid_at: '2026-12-01T10:00:00+08:00' } } })).json();
+    const shipment = await (await t.call('POST', '/api/tasks', { cookie: cookies['xie.jun'], body: { type: 'after-sales.shipment', title: '订单 8812 发货', fields: { order_no: '8812', paid_at: '2026-12-01T10:00:00+08:00' } } })).json();
     const edit = (who: string, version: number) => t.call('PATCH', `/api/tasks/${shipment.id}`, { cookie: cookies[who], body: { expectedVersion: version, title: `订单 8812 (${who})` } });
     const refused = await edit('cao.ying', shipment.version);
     expect(refused.status).toBe(403);
-    expect((await refused.json()).error.details).toMatchObject({ permission: 'tasks.edit', taskType: 'store.shipment', departments: ['logistics'] });
+    expect((await refused.json()).error.details).toMatchObject({ permission: 'tasks.edit', taskType: 'after-sales.shipment', departments: ['logistics'] });
     expect((await edit('xie.jun', shipment.version)).status).toBe(200);
     expect((await edit('chen.zhiyuan', shipment.version + 1)).status).toBe(200);
   });

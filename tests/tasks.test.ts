@@ -36,15 +36,15 @@ describe.each(testDatabases)('cards on $kind', (database) => {
     return response.json();
   };
   const caseCard = (fields: Record<string, unknown> = {}) =>
-    create(agent, { type: 'store.after-sales-case', title: '买家反馈少发一件', fields: { case_type: 'missing_item', ...fields } });
+    create(agent, { type: 'after-sales.case', title: '买家反馈少发一件', fields: { case_type: 'missing_item', ...fields } });
   const move = (cookie: string, card: Card, to: string, extra: Record<string, unknown> = {}) =>
     t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie, body: { to, expectedVersion: card.version, ...extra } });
 
   it('creates a card in its type\'s initial state, shows it on the board and logs it', async () => {
     const card = await caseCard({ claim_amount: 35.5 });
     expect(card).toMatchObject({ status: 'open', version: 1, fields: { case_type: 'missing_item', claim_amount: 35.5 } });
-    const board = await (await t.call('GET', '/api/boards/store-after-sales-case', { cookie: agent })).json();
-    expect(board.board.columns.map((c: { id: string }) => c.id)).toEqual(['open', 'in-progress', 'waiting-customer', 'resolved', 'closed']);
+    const board = await (await t.call('GET', '/api/boards/after-sales-case', { cookie: agent })).json();
+    expect(board.board.columns.map((c: { id: string }) => c.id)).toEqual(['open', 'in-progress', 'waiting-customer', 'waiting-courier', 'awaiting-approval', 'approved', 'resolved', 'closed']);
     expect(board.cards.map((c: Card) => c.id)).toContain(card.id);
     const activity = await (await t.call('GET', `/api/tasks/${card.id}/activity`, { cookie: agent })).json();
     expect(activity).toEqual([expect.objectContaining({ action: 'created', actorName: '曹颖', changes: { status: [null, 'open'], title: [null, '买家反馈少发一件'] } })]);
@@ -65,23 +65,23 @@ describe.each(testDatabases)('cards on $kind', (database) => {
   });
 
   it('validates fields on every write and names the field', async () => {
-    const missing = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'store.after-sales-case', title: 'x' } });
+    const missing = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'after-sales.case', title: 'x' } });
     expect(missing.status).toBe(400);
     expect((await missing.json()).error.details.issues).toEqual([expect.objectContaining({ path: 'fields.case_type' })]);
 
-    const wrong = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'store.after-sales-case', title: 'x', fields: { case_type: 'refund', claim_amount: '800元' } } });
+    const wrong = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'after-sales.case', title: 'x', fields: { case_type: 'refund', claim_amount: '800元' } } });
     expect((await wrong.json()).error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/fields\.claim_amount: expected number/) });
 
-    const unknown = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'store.after-sales-case', title: 'x', fields: { case_type: 'refund', colour: 'red' } } });
-    expect((await unknown.json()).error.message).toMatch(/unknown field\(s\) colour for store\.after-sales-case/);
+    const unknown = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'after-sales.case', title: 'x', fields: { case_type: 'refund', colour: 'red' } } });
+    expect((await unknown.json()).error.message).toMatch(/unknown field\(s\) colour for after-sales\.case/);
 
     const card = await caseCard();
     const cleared = await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: agent, body: { expectedVersion: 1, fields: { case_type: null } } });
     expect(cleared.status).toBe(400);
     expect((await t.call('GET', `/api/tasks/${card.id}`, { cookie: agent }).then((r) => r.json())).version).toBe(1);
 
-    const typo = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'store.after-sales-cases', title: 'x' } });
-    expect((await typo.json()).error.message).toBe('Unknown task type "store.after-sales-cases" (did you mean "store.after-sales-case"?).');
+    const typo = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'after-sales.cases', title: 'x' } });
+    expect((await typo.json()).error.message).toBe('Unknown task type "after-sales.cases" (did you mean "after-sales.case"?).');
   });
 
   it('says exactly which rule refused a move', async () => {
@@ -89,15 +89,15 @@ describe.each(testDatabases)('cards on $kind', (database) => {
     const noTransition = await move(agent, card, 'resolved');
     expect(noTransition.status).toBe(422);
     expect((await noTransition.json()).error).toMatchObject({
-      message: 'A store.after-sales-case card cannot move from "open" to "resolved"; from "open" it can go to: in_progress.',
+      message: 'A after-sales.case card cannot move from "open" to "resolved"; from "open" it can go to: in_progress.',
       details: { reason: 'no_transition', allowed: ['in_progress'] },
     });
 
     const started = (await (await move(agent, card, 'in_progress')).json()).task as Card;
     const missingFields = await move(agent, started, 'resolved');
-    expect((await missingFields.json()).error).toMatchObject({ message: 'Fill in "order_no" before moving to "resolved".', details: { reason: 'missing_fields', fields: ['order_no'] } });
+    expect((await missingFields.json()).error).toMatchObject({ message: 'Fill in "order_no", "policy_covered" before moving to "resolved".', details: { reason: 'missing_fields', fields: ['order_no', 'policy_covered'] } });
 
-    const withOrder = (await (await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: agent, body: { expectedVersion: started.version, fields: { order_no: 'TB-20261127-001' } } })).json()) as Card;
+    const withOrder = (await (await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: agent, body: { expectedVersion: started.version, fields: { order_no: 'TB-20261127-001', policy_covered: true } } })).json()) as Card;
     const resolved = (await (await move(agent, withOrder, 'resolved')).json()).task as Card;
     const permission = await move(agent, resolved, 'closed');
     expect(permission.status).toBe(403);
@@ -105,12 +105,12 @@ describe.each(testDatabases)('cards on $kind', (database) => {
     expect((await move(manager, resolved, 'closed')).status).toBe(200);
 
     const preSales = await t.signIn(PRE_SALES);
-    const shipment = await create(preSales, { type: 'store.shipment', title: '订单 TB-001 发货', fields: { order_no: 'TB-001', paid_at: '2026-11-27T10:00:00+08:00' } });
+    const shipment = await create(preSales, { type: 'after-sales.shipment', title: '订单 TB-001 发货', fields: { order_no: 'TB-001', paid_at: '2026-11-27T10:00:00+08:00' } });
     const guard = await move(preSales, shipment, 'to_ship');
     expect((await guard.json()).error).toMatchObject({ message: '请先核实收货地址和电话 (Verify the address and phone first)', details: { reason: 'guard' } });
     // (A price request above policy never waits in "open" for the guard: the discount escalation parks it
     // for the store manager as it is created, unassigned or not.)
-    const request = await create(preSales, { type: 'store.price-request', title: '买家要求 85 折', fields: { discount_pct: 15 } });
+    const request = await create(preSales, { type: 'after-sales.price-request', title: '买家要求 85 折', fields: { discount_pct: 15 } });
     expect(request.status).toBe('pending_approval');
   });
 
@@ -199,7 +199,7 @@ describe.each(testDatabases)('cards on $kind', (database) => {
     const card = await caseCard();
     const archived = await (await t.call('POST', `/api/tasks/${card.id}/archive`, { cookie: agent, body: { expectedVersion: 1 } })).json();
     expect(archived.archivedAt).not.toBeNull();
-    const board = await (await t.call('GET', '/api/boards/store-after-sales-case', { cookie: agent })).json();
+    const board = await (await t.call('GET', '/api/boards/after-sales-case', { cookie: agent })).json();
     expect(board.cards.map((c: Card) => c.id)).not.toContain(card.id);
     const edit = await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: agent, body: { expectedVersion: 2, title: 'x' } });
     expect((await edit.json()).error.message).toMatch(/is archived; restore it first/);
@@ -308,7 +308,7 @@ describe.each(testDatabases)('cards on $kind', (database) => {
 
     const fine = await t.call('POST', '/api/boards', {
       cookie: director,
-      body: board({ taskTypes: ['store.after-sales-case'], columns: [{ id: 'all', name: '全部', states: ['open', 'in_progress', 'waiting_customer', 'resolved', 'closed'] }], swimlanes: 'field:case_type' }),
+      body: board({ taskTypes: ['after-sales.case'], columns: [{ id: 'all', name: '全部', states: ['open', 'in_progress', 'waiting_customer', 'waiting_courier', 'awaiting_approval', 'approved', 'resolved', 'closed'] }], swimlanes: 'field:case_type' }),
     });
     expect(fine.status, await fine.clone().text()).toBe(201);
     expect(await fine.json()).toMatchObject({ id: 'draft-board', swimlanes: 'field:case_type', personalWip: null });

@@ -3,7 +3,9 @@
 // `file:line:col kind message` and exits 1 on errors; export writes the active version's files.
 import { ConfigError, loadConfig } from '../config.ts';
 import { createDb } from '../db/create-db.ts';
-import { coreCatalogue } from './catalogue.ts';
+import { createLogger } from '../logger.ts';
+import { loadPlugins, pluginSource } from '../plugins/loader.ts';
+import { catalogueWith } from './catalogue.ts';
 import { exportVersion } from './export-version.ts';
 import { diffOrgs, formatDiff } from './diff.ts';
 import { loadOrg } from './load-org.ts';
@@ -12,9 +14,13 @@ import { readRoleSources } from './read-sources.ts';
 
 const USAGE = 'usage: roles validate [--json] <file|dir>\n       roles diff <file|dir> <file|dir>\n       roles export <dir>   (the active version, from DATABASE_URL or DATA_DIR)';
 
+// Validated against the plugins the server would load (PLUGINS), so their task types and permissions are known.
+const plugins = await loadPlugins(loadConfig().plugins.map((entry) => pluginSource(entry)), { log: createLogger({ logLevel: 'silent', logFormat: 'json' }) });
+const catalogue = catalogueWith(plugins.plugins);
+
 function load(target: string) {
   try {
-    return loadOrg(readRoleSources(target), coreCatalogue());
+    return loadOrg(readRoleSources(target), catalogue);
   } catch (error) {
     process.stderr.write(`roles: cannot read ${target}: ${(error as Error).message}\n`);
     process.exit(2);

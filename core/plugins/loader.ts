@@ -1,9 +1,9 @@
 // Loads the configured plugins: imports each, checks it against the contract and the core, orders them
 // by their dependencies, registers their JsonLogic operations and applies their migrations. A plugin
 // that fails is reported (GET /api/plugins) and left out while the rest run; a required one stops the start.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Kysely } from 'kysely';
 import { CORE_PERMISSIONS } from '../auth/permissions.ts';
 import type { Database } from '../db/schema.ts';
@@ -43,11 +43,25 @@ export class RequiredPluginError extends Error {
 
 export const CORE_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Running as the esbuild bundle (dist/server/main.mjs), where no TypeScript is compiled at run time. */
+const BUNDLED = !import.meta.url.endsWith('.ts');
+
+/** The bundle bin/prepare.mjs made of a plugin folder shipped in plugins/, when the server runs bundled. */
+function bundledPlugin(folder: string): string | undefined {
+  const relative = path.relative(PROJECT_ROOT, folder);
+  if (!BUNDLED || !relative.startsWith(`plugins${path.sep}`)) return undefined;
+  const bundle = path.join(PROJECT_ROOT, 'dist', 'server', relative, 'index.mjs');
+  return existsSync(bundle) ? bundle : undefined;
+}
+
 /** A PLUGINS entry: a local path (./…, ../…, /…) relative to the working folder, or a package name. */
 export function pluginSource(entry: string, cwd = process.cwd()): PluginSource {
   const local = /^(\.{1,2}\/|\/)/.test(entry);
-  const target = local ? pathToFileURL(path.resolve(cwd, entry)).href : entry;
-  return { entry, load: () => import(local && !/\.[cm]?[jt]s$/.test(entry) ? `${target}/index.ts` : target) };
+  if (!local) return { entry, load: () => import(entry) };
+  const target = path.resolve(cwd, entry);
+  const file = /\.[cm]?[jt]s$/.test(entry) ? target : (bundledPlugin(target) ?? path.join(target, 'index.ts'));
+  return { entry, load: () => import(pathToFileURL(file).href) };
 }
 
 const noPlugins = (): LoadedPlugins => ({ plugins: [], statuses: [] });

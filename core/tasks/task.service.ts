@@ -86,7 +86,7 @@ export function createTaskService(deps: TaskServiceDeps) {
   const typeOf = (model: OrgModel, id: string) => {
     const type = model.taskType(id);
     if (!type) {
-      const known = [...model.definition.task_types.map((t) => t.id), 'core.task', 'core.report'];
+      const known = model.taskTypes().map((t) => t.id);
       const hint = suggest(id, known);
       throw new AppError('VALIDATION_FAILED', `Unknown task type "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}.`, { issues: [{ path: 'type', message: 'unknown task type' }] });
     }

@@ -74,7 +74,7 @@ export const caseType: TaskType = {
       { from: 'resolved', to: 'in_progress', label: name('重新打开', 'Reopen') },
       { from: 'resolved', to: 'closed', requires: 'tasks.close' },
       // The buyer never answered: closed without settling, and never past the policy.
-      { from: 'waiting_customer', to: 'closed', requires: 'tasks.close', guard: WITHIN_POLICY, guard_message: BEYOND_POLICY_MESSAGE },
+      { from: 'waiting_customer', to: 'closed', requires: 'tasks.close', required_fields: ['policy_covered'], guard: WITHIN_POLICY, guard_message: BEYOND_POLICY_MESSAGE },
     ],
   },
 };

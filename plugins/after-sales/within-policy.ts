@@ -2,10 +2,13 @@
 // policy covers it, the claim is within policy.max_claim_cny and any discount within policy.max_discount_pct.
 // Anything else goes to the store manager. A missing policy counts as 0: then every claim needs approval.
 
-/** JsonLogic: true when an agent may settle the case without the store manager. */
+/**
+ * JsonLogic: true when an agent may settle the case without the store manager. The transitions it
+ * guards require policy_covered to be filled in, so an unset flag is reported as missing, not as beyond policy.
+ */
 export const WITHIN_POLICY = {
   and: [
-    { '===': [{ var: 'task.fields.policy_covered' }, true] },
+    { '!==': [{ var: 'task.fields.policy_covered' }, false] },
     { '<=': [{ var: ['task.fields.claim_amount', 0] }, { var: ['policy.max_claim_cny', 0] }] },
     { '<=': [{ var: ['task.fields.requested_discount_pct', 0] }, { var: ['policy.max_discount_pct', 0] }] },
   ],

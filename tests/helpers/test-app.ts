@@ -9,7 +9,8 @@ import { readRoleSources } from '../../core/org/read-sources.ts';
 import type { SourceFile } from '../../core/org/yaml-source.ts';
 import { createServices, type Services } from '../../core/services.ts';
 import type { PersonCaps } from '../../core/tasks/person-caps.ts';
-import { loadPlugins, type PluginSource } from '../../core/plugins/loader.ts';
+import { DEFAULT_PLUGINS } from '../../core/config.ts';
+import { loadPlugins, pluginSource, type PluginSource } from '../../core/plugins/loader.ts';
 import type { TestDb, TestDatabase } from './databases.ts';
 import { memoryLogger } from './silent-logger.ts';
 
@@ -30,7 +31,8 @@ export const demoRoles = (): SourceFile[] => readRoleSources('roles', 'roles');
 /**
  * `trustProxy`: as TRUST_PROXY, so tests can come from many addresses through X-Forwarded-For;
  * `webhookAllowHosts`: as WEBHOOK_ALLOW_HOSTS, for receivers listening on loopback;
- * `plugins`: loaded as PLUGINS entries are (core/plugins/loader.ts); `hookTimeBoxMs`: a beforeTransition hook's time box;
+ * `plugins`: loaded as PLUGINS entries are (core/plugins/loader.ts), by default the department plugins the demo needs;
+ * `hookTimeBoxMs`: a beforeTransition hook's time box;
  * `restartOn`: another app's database, as a restarted server finds it (its organisation and people stay; `sources` is not read).
  */
 export async function createTestApp(
@@ -41,7 +43,7 @@ export async function createTestApp(
   const db = options.restartOn ?? (await database.create());
   const { schemaVersion } = await migrateToLatest(db.kysely);
   const { log, lines } = memoryLogger();
-  const plugins = await loadPlugins(options.plugins ?? [], { log: log.child({ module: 'plugins' }), db: db.kysely });
+  const plugins = await loadPlugins(options.plugins ?? DEFAULT_PLUGINS.map((entry) => pluginSource(entry)), { log: log.child({ module: 'plugins' }), db: db.kysely });
   const services = createServices({
     db, log, plugins,
     ...(options.now ? { now: options.now } : {}),

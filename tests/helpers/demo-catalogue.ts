@@ -1,0 +1,7 @@
+// The catalogue the demo organisation is checked against without a running app: core's, with the
+// department plugins the server loads by default (DEFAULT_PLUGINS in core/config.ts).
+import { catalogueWith, type OrgCatalogue } from '../../core/org/catalogue.ts';
+import { parseManifest } from '../../core/plugins/contract.ts';
+import afterSales from '../../plugins/after-sales/index.ts';
+
+export const demoCatalogue = (): OrgCatalogue => catalogueWith([parseManifest(afterSales)]);
