@@ -11,7 +11,7 @@ import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
 const SHOP = `
 version: 1
 organization: {id: shop, name: 小店, timezone: Asia/Shanghai}
-policies: {max_claim_cny: 200, max_discount_pct: 10, ship_within_hours: 24}
+policies: {max_claim_cny: 200, max_discount_pct: 10, ship_within_hours: 24, customer_satisfaction_min_pct: 85}
 roles:
   - {id: store-manager, name: 店长, can: [tasks.assign, tasks.close, after-sales.approve]}
   - {id: cs-manager, name: 客服经理, reports_to: store-manager, can: [tasks.assign, tasks.close]}
@@ -19,7 +19,7 @@ roles:
     name: 售后客服
     reports_to: cs-manager
     kpis:
-      - {id: satisfaction, name: 客户满意度, metric: after-sales.satisfaction, target: {gte: 0.85}, period: month}
+      - {id: satisfaction, name: 客户满意度, metric: after-sales.satisfaction, target: {gte: {policy: customer_satisfaction_min_pct}}, period: month}
       - {id: first-response, name: 首次响应时长, metric: after-sales.first_response_hours, target: {lte: 4}, period: month}
       - {id: resolution, name: 处理时长, metric: after-sales.resolution_hours, target: {lte: 24}, period: month}
       - {id: negative-reviews, name: 中差评数, metric: after-sales.negative_reviews, target: {lte: 2}, period: month}
