@@ -6,6 +6,7 @@ import { z } from 'zod';
 export const INT4_MAX = 2_147_483_647;
 
 /** NUL (PostgreSQL refuses it in text and jsonb) or half of a UTF-16 surrogate pair (not encodable as UTF-8). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this guard has to find
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The first character of `text` a database cannot store, with where it is and what is wrong. */

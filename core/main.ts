@@ -1,5 +1,5 @@
 // Entry point: config → logger → database → migrations → HTTP server, and a graceful stop on signals.
-import { ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createDb } from './db/create-db.ts';
 import { migrateToLatest, MigrationError } from './db/migrate.ts';
 import { createDutyScheduler } from './duties/duty-scheduler.ts';
@@ -15,7 +15,7 @@ import { warnAboutDemoPasswords } from './auth/seed-members.ts';
 import { closeOperationRegistry } from './rules/json-logic.ts';
 import { uiDir } from './paths.ts';
 import { createServices } from './services.ts';
-import { loadPlugins, pluginSource, RequiredPluginError } from './plugins/loader.ts';
+import { type LoadedPlugins, loadPlugins, pluginSource, RequiredPluginError } from './plugins/loader.ts';
 import { seedPluginDemos } from './plugins/demo-data.ts';
 
 const SHUTDOWN_GRACE_MS = 4000;
@@ -38,7 +38,7 @@ function containStrayErrors(log: ReturnType<typeof createLogger>): void {
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  let plugins;
+  let plugins: LoadedPlugins;
   try {
     plugins = await loadPlugins(config.plugins.map((entry) => pluginSource(entry)), { log: log.child({ module: 'plugins' }), db: db.kysely, required: config.requiredPlugins });
   } catch (error) {

@@ -113,7 +113,10 @@ describe.each(testDatabases)('card writes on $kind', (database) => {
       db: t.db,
       repo: createTaskRepository(t.db.kysely),
       afterCommit: () => undefined,
-      afterChange: { prepare: async () => null, concerns: () => false, run: async (_tx, current) => (checked.push(current.id), current) },
+      afterChange: { prepare: async () => null, concerns: () => false, run: async (_tx, current) => {
+        checked.push(current.id);
+        return current;
+      } },
     });
     const updated = await change(seen, seen.version, { title: 'race, renamed' }, { event: 'task.updated', actor: null, action: 'updated', changes: { title: ['race', 'race, renamed'] } });
     expect(updated).toMatchObject({ title: 'race, renamed', version: seen.version + 1 });

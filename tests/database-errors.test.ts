@@ -1,6 +1,6 @@
 // Database refusals a client can cause reach the client as 4xx in the one error shape, on every
 // database; anything else the database says stays a 500 that hides its text.
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientErrorFromDatabase } from '../core/db/database-errors.ts';
@@ -71,7 +71,9 @@ describe.each(testDatabases)('database errors on $kind', (database) => {
     await db.kysely.insertInto('boards').values({ id: 'b', name: JSON.stringify('B'), task_types: ['t'], columns: JSON.stringify([]), swimlanes: 'none', created_by: null } as never).execute();
     app = createApp({ services: createServices({ db, log: logs.log }), log: logs.log, schemaVersion, startedAt: Date.now() });
     // Routes that let a statement through unvalidated, as a gap in a route's schema would.
-    REFUSALS.forEach(({ run }, index) => app.post(`/api/probe/refusal/${index}`, async (c) => c.json(await run(db.kysely))));
+    REFUSALS.forEach(({ run }, index) => {
+      app.post(`/api/probe/refusal/${index}`, async (c) => c.json(await run(db.kysely)));
+    });
     app.get('/api/probe/syntax', async (c) => c.json(await sql`SELEC 1`.execute(db.kysely)));
   });
   afterAll(() => db.dispose());

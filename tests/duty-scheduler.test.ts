@@ -63,7 +63,10 @@ describe.each(testDatabases)('duty scheduler under contention on $kind', (databa
   it('does not even try a card it can see exists (no needless failed transactions)', async () => {
     const { log } = await setUp();
     let attempts = 0;
-    const counting = withCreate(t.services, (real, ...args) => (attempts++, real(...args)));
+    const counting = withCreate(t.services, (real, ...args) => {
+      attempts++;
+      return real(...args);
+    });
     const scheduler = createDutyScheduler({ services: counting, log: log.log });
     expect((await scheduler.runOnce(FRIDAY_EVENING)).created).toBe(2);
     for (let i = 0; i < 5; i++) expect(await scheduler.runOnce(FRIDAY_EVENING)).toEqual({ created: 0, skipped: 2, failed: 0 });
@@ -115,7 +118,10 @@ describe.each(testDatabases)('duty scheduler under contention on $kind', (databa
       }
     });
     let ticks = 0;
-    const scheduler = createDutyScheduler({ services: slow, log: log.log, now: () => (ticks++, FRIDAY_EVENING) });
+    const scheduler = createDutyScheduler({ services: slow, log: log.log, now: () => {
+      ticks++;
+      return FRIDAY_EVENING;
+    } });
     scheduler.start(5);
     await until(async () => ticks >= 3 && (await countOf('tasks')) === 2);
     await scheduler.stop();

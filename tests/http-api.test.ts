@@ -1,6 +1,6 @@
 // The HTTP surface on every database: health, and the one error shape for 404, 400, 413 and 500.
 import http from 'node:http';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { migrateToLatest } from '../core/db/migrate.ts';

@@ -127,7 +127,10 @@ describe.each(testDatabases)('KPIs on $kind', (database) => {
   it('hands a metric the period, the clock, the subject and the scope; a missing metric is an error', async () => {
     const seen: MetricContext[] = [];
     const metrics = createMetricRegistry();
-    for (const id of Object.keys(CORE_METRICS)) metrics.register(id, { description: 'spy', unit: 'x', compute: async (ctx) => (seen.push(ctx), { value: 1, sample: 1 }) });
+    for (const id of Object.keys(CORE_METRICS)) metrics.register(id, { description: 'spy', unit: 'x', compute: async (ctx) => {
+      seen.push(ctx);
+      return { value: 1, sample: 1 };
+    } });
     await createKpiService({ db: t.db.kysely, org: t.services.org, users: t.services.users, metrics, now: () => NOW }).evaluate({ at: d('03-15T12:00'), roleId: 'writer' });
     expect(seen[3]).toMatchObject({ period: MARCH, now: NOW, subject: { roleId: 'writer' }, scope: { task_type: 'core.report' } });
     expect(seen[4]!.subject).toEqual({ roleId: 'writer', personId: people.get('ann') });

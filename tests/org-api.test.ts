@@ -43,7 +43,7 @@ describe.each(testDatabases)('organisation API on $kind', (database) => {
     const card = await t.services.tasks.create(null, { type: 'core.task', title: '大客户回访', assignTo: { roleId: 'vip-agent' } });
     // Drop the key-account agent role (the last role of the file) and its member's assignment.
     const files = edit('customer-service.yaml', (text) =>
-      text.replace(/\n  - id: vip-agent[\s\S]*?(?=\nmembers:)/, '\n').replace('roles: [vip-agent]', 'roles: []'),
+      text.replace(/\n {2}- id: vip-agent[\s\S]*?(?=\nmembers:)/, '\n').replace('roles: [vip-agent]', 'roles: []'),
     );
     const response = await t.call('POST', '/api/org/validate', { cookie: director, body: { files } });
     const body = await response.json();

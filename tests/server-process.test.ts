@@ -152,7 +152,7 @@ if (postgresUrl) {
     beforeAll(async () => {
       cpSync('roles', rolesDir, { recursive: true });
       const finance = path.join(rolesDir, 'finance.yaml');
-      writeFileSync(finance, readFileSync(finance, 'utf8').replace(/\n    duties:\n/, '\n    duties:\n      - {id: daily-cash-check, title: 每日对账 (Daily cash check), every: day}\n'));
+      writeFileSync(finance, readFileSync(finance, 'utf8').replace(/\n {4}duties:\n/, '\n    duties:\n      - {id: daily-cash-check, title: 每日对账 (Daily cash check), every: day}\n'));
       const admin = new pg.Client({ connectionString: postgresUrl });
       await admin.connect();
       await admin.query(`CREATE SCHEMA ${schema}`);

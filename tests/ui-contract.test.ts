@@ -3,7 +3,7 @@
 // view of each read must fit them (checked by `npm run typecheck`); and every websocket message the
 // server sends, on a board and in an inbox, must parse with the schema the UI reads it by.
 import type { InferResponseType } from 'hono/client';
-import { hc } from 'hono/client';
+import type { hc } from 'hono/client';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ApiRoutes, BoardCard, CardDetail, Directory, Me, MyWork, TaskType } from '../core/http/contract.ts';

@@ -85,7 +85,7 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
       const key = email.trim().toLowerCase();
       const userId = await limited(key, address, async () => {
         const user = await deps.users.findCredentials(key);
-        const valid = user && user.disabled_at === null ? await verifyPassword(password, user.password_hash) : (await burnPasswordCheck(password), false);
+        const valid = user && user.disabled_at === null ? await verifyPassword(password, user.password_hash) : await burnPasswordCheck(password).then(() => false);
         return valid ? user!.id : undefined;
       });
       if (userId === undefined) throw new AppError('UNAUTHENTICATED', 'The email or the password is wrong.');

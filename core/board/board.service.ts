@@ -43,14 +43,14 @@ function checkDefinition(model: OrgModel, definition: BoardDefinition): void {
   });
   const states = new Set(types.flatMap((type) => type?.workflow.states.map((s) => s.id) ?? []));
   const seen = new Map<string, string>();
-  definition.columns.forEach((column, i) =>
+  definition.columns.forEach((column, i) => {
     column.states.forEach((state, j) => {
       if (!states.has(state)) issues.push({ path: `columns.${i}.states.${j}`, message: `no shown task type has a state "${state}"` });
       const other = seen.get(state);
       if (other) issues.push({ path: `columns.${i}.states.${j}`, message: `state "${state}" is already in column "${other}"` });
       seen.set(state, column.id);
-    }),
-  );
+    });
+  });
   const field = laneField(definition.swimlanes);
   if (field && !types.some((type) => type?.fields.some((f) => f.id === field))) {
     issues.push({ path: 'swimlanes', message: `no shown task type has a field "${field}"` });

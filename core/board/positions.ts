@@ -14,7 +14,7 @@ export function positionBetween(before: string | null, after: string | null): st
   const key = generateKeyBetween(before, after);
   // Any extension of `key` stays above `before`. It stays below `after` unless `after` itself starts
   // with `key`; then the tail starts with more "0"s than the rest of `after` does, which keeps it lower.
-  const rest = after !== null && after.startsWith(key) ? after.slice(key.length) : null;
+  const rest = after?.startsWith(key) ? after.slice(key.length) : null;
   const zeros = rest === null ? '' : '0'.repeat(/^0*/.exec(rest)![0].length + 1);
   // Six random digits: about one in 5·10^10 that two drops into one gap collide (ids break ties).
   return `${key}${zeros}${randomDigits(6)}`;

@@ -44,7 +44,9 @@ export function createBatcher<Item, Result>(options: BatcherOptions<Item, Result
   const settle = async (batch: Waiting<Item, Result>[]) => {
     try {
       const results = await options.run(batch.map((waiting) => waiting.item));
-      batch.forEach((waiting, index) => waiting.resolve(results[index]!));
+      batch.forEach((waiting, index) => {
+        waiting.resolve(results[index]!);
+      });
     } catch (error) {
       if (batch.length === 1) batch[0]!.reject(error);
       // One bad item must not fail the others: each runs alone and gets its own answer.

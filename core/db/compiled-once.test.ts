@@ -6,7 +6,10 @@ import type { Database } from './schema.ts';
 /** Stands in for a database: records what it is asked to run. */
 function recorder() {
   const runs: { sql: string; parameters: readonly unknown[] }[] = [];
-  const executor = { executeQuery: async (query: { sql: string; parameters: readonly unknown[] }) => (runs.push(query), { rows: [] }) };
+  const executor = { executeQuery: async (query: { sql: string; parameters: readonly unknown[] }) => {
+    runs.push(query);
+    return { rows: [] };
+  } };
   return { runs, executor: executor as unknown as Kysely<Database> | Transaction<Database> };
 }
 

@@ -24,7 +24,7 @@ function nameFor(text: string): string | undefined {
 const isStalePlan = (error: unknown) => (error as { code?: string }).code === '0A000';
 
 export class PreparingClient extends pg.Client {
-  // Overloads of pg's query() cannot be restated one by one here; this forwards every form unchanged.
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query() overloads cannot be restated one by one here; this forwards every form unchanged
   override query(...args: any[]): any {
     const [text, values] = args;
     const name = args.length === 2 && typeof text === 'string' && Array.isArray(values) && values.length > 0 ? nameFor(text) : undefined;

@@ -7,6 +7,7 @@ import type { TasksTable } from './card-columns.ts';
  * (`declare module '../db/schema.ts' { interface JsonShapes { … } }`), so this layer imports none of them.
  * The cards table's are in core/db/card-columns.ts (CardJsonShapes).
  */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging from each domain module (a type alias cannot be merged)
 export interface JsonShapes {}
 
 export interface InstanceTable {

@@ -87,14 +87,23 @@ export function attachBoardSockets(server: Server, services: BoardSocketServices
 
   function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     site ??= siteOfServer(server);
-    if (!site.isOurHost(request.headers.host)) return refuse(socket, 421, 'Misdirected Request');
+    if (!site.isOurHost(request.headers.host)) {
+      refuse(socket, 421, 'Misdirected Request');
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     const match = PATH.exec(url.pathname);
-    if (!match && url.pathname !== INBOX_PATH) return refuse(socket, 404, 'Not Found');
+    if (!match && url.pathname !== INBOX_PATH) {
+      refuse(socket, 404, 'Not Found');
+      return;
+    }
     // Browsers send cookies cross-site on websocket handshakes: accept only our own origins (scheme,
     // host and port). A client that sends no Origin is not a browser, and has to hold the cookie itself.
     const origin = request.headers.origin;
-    if (origin !== undefined && !site.isOurOrigin(origin)) return refuse(socket, 403, 'Forbidden');
+    if (origin !== undefined && !site.isOurOrigin(origin)) {
+      refuse(socket, 403, 'Forbidden');
+      return;
+    }
     void (async () => {
       const token = parseCookie(request.headers.cookie ?? '', SESSION_COOKIE)[SESSION_COOKIE];
       const session = token ? await services.auth.actorForToken(token) : null;

@@ -107,7 +107,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/api/*', session(deps.services.auth));
   app.route('/api', apiRoutes(deps));
   let document: Record<string, unknown> | undefined;
-  app.get('/api/openapi.json', requires(PUBLIC), responds({ 200: anyObject }), (c) => c.json((document ??= openApiDocument(app))));
+  app.get('/api/openapi.json', requires(PUBLIC), responds({ 200: anyObject }), (c) => {
+    document ??= openApiDocument(app);
+    return c.json(document);
+  });
   if (deps.uiDir) mountUi(app, deps.uiDir);
   app.notFound(notFound);
   app.onError(onError);

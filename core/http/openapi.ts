@@ -74,7 +74,8 @@ export function openApiDocument(app: Hono<AppEnv>): Record<string, unknown> {
       error(409, 'stale: details.current is the item as it is now; nothing was overwritten');
     }
     error('default', 'any other refusal or failure (422 refused by a rule, 429, 500…), in the same shape');
-    (paths[path] ??= {})[method] = {
+    paths[path] ??= {};
+    paths[path][method] = {
       operationId: `${method}${path.replace(/[{}]/g, '').replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())}`,
       'x-access': access ?? 'undeclared',
       ...(access === PUBLIC ? { security: [] } : {}),

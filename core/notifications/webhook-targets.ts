@@ -82,8 +82,14 @@ export function createWebhookTargets(options: { allowHosts?: readonly string[]; 
     new Promise<LookupAddress[]>((done) => {
       const timer = setTimeout(() => done([]), ms);
       resolve(host).then(
-        (addresses) => (clearTimeout(timer), done(addresses)),
-        () => (clearTimeout(timer), done([])),
+        (addresses) => {
+          clearTimeout(timer);
+          done(addresses);
+        },
+        () => {
+          clearTimeout(timer);
+          done([]);
+        },
       );
     });
 

@@ -42,7 +42,9 @@ function checkEntries(at: Located<unknown>, key: string, entries: readonly Grant
     if ((entry.task_types || entry.departments) && known.catalogue.permissions.has(permission) && CORE_PERMISSION_NAMES.has(permission) && !CARD_PERMISSIONS.has(permission)) {
       errors.push(errorAt(at, [key, i], 'schema', `"${permission}" is not about one card, so it cannot be scoped to task types or departments; scopable: ${[...CARD_PERMISSIONS].join(', ')} and plugin permissions`));
     }
-    entry.task_types?.forEach((type, j) => ref([i, 'task_types', j], 'task type', type, known.taskTypes, 'task_types'));
+    entry.task_types?.forEach((type, j) => {
+      ref([i, 'task_types', j], 'task type', type, known.taskTypes, 'task_types');
+    });
     entry.departments?.forEach((department, j) => {
       if (department !== OWN_DEPARTMENT) ref([i, 'departments', j], 'department (or own)', department, known.departments, 'departments');
       else if (!options.hasOwn) errors.push(errorAt(at, [key, i, 'departments', j], 'unresolved_ref', 'this role has no department, so "own" names none'));

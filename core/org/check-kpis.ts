@@ -35,7 +35,9 @@ export function checkKpis(merged: MergedOrg, catalogue: OrgCatalogue, taskTypes:
       }
       if (kpi.scope) {
         try {
-          parseScope(kpi.scope).types?.forEach((type) => typeRef(at, sub('scope', 'task_type'), type));
+          parseScope(kpi.scope).types?.forEach((type) => {
+            typeRef(at, sub('scope', 'task_type'), type);
+          });
         } catch (error) {
           errors.push(errorAt(at, sub('scope'), 'schema', (error as Error).message));
         }

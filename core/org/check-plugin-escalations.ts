@@ -16,7 +16,10 @@ export function checkPluginEscalations(merged: MergedOrg, catalogue: OrgCatalogu
   const overridden = new Set<string>();
   for (const at of merged.roles) {
     at.value.escalations.forEach((entry, i) => {
-      if (catalogue.escalations.has(entry.id)) return void overridden.add(entry.id);
+      if (catalogue.escalations.has(entry.id)) {
+        overridden.add(entry.id);
+        return;
+      }
       if (entry.when !== undefined && entry.levels !== undefined) return;
       const missing = [entry.when === undefined ? '"when"' : [], entry.levels === undefined ? '"levels"' : []].flat().join(' and ');
       const loaded = [...catalogue.escalations.keys()];

@@ -54,12 +54,16 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
       const escalation = pluginDefault ? overridden(pluginDefault.rule, entry) : entry;
       if (pluginDefault && escalation.enabled === false) return; // switched off: it names nothing that must exist
       const types = escalation.applies_to?.task_types ?? [];
-      types.forEach((type, j) => ref(at, ['escalations', i, 'applies_to', 'task_types', j], 'task type', type, taskTypes.keys(), 'task_types'));
+      types.forEach((type, j) => {
+        ref(at, ['escalations', i, 'applies_to', 'task_types', j], 'task type', type, taskTypes.keys(), 'task_types');
+      });
       // The states of a task type that could not be read are unknown: statuses are then not checked.
       const statesKnown = types.length ? !types.some((type) => unreadable.has('task_types', type)) : !unreadable.has('task_types');
       const states = statesOf(types.length ? types : [...taskTypes.keys()], taskTypes);
       const stateRef = (sub: PathSegment[], status: string) => statesKnown && ref(at, sub, 'status', status, states);
-      escalation.applies_to?.statuses?.forEach((status, j) => stateRef(['escalations', i, 'applies_to', 'statuses', j], status));
+      escalation.applies_to?.statuses?.forEach((status, j) => {
+        stateRef(['escalations', i, 'applies_to', 'statuses', j], status);
+      });
       (escalation.levels ?? []).forEach((level, j) => {
         // A plugin's default climbs from the card's role, not from the role the override is listed under.
         if (level.to === 'department_head' && role.department === undefined && !pluginDefault) {
@@ -80,7 +84,11 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
   errors.push(...checkGrants(merged, catalogue, taskTypes.keys()));
   errors.push(...checkReportingForest(merged));
   for (const at of merged.taskTypes) errors.push(...checkTaskType(at, catalogue, () => [...roleIds], unreadable), ...checkDueFrom(at, merged));
-  for (const at of merged.members) at.value.roles.forEach((role, i) => ref(at, ['roles', i], 'role', role, roleIds, 'roles'));
+  for (const at of merged.members) {
+    at.value.roles.forEach((role, i) => {
+      ref(at, ['roles', i], 'role', role, roleIds, 'roles');
+    });
+  }
   return errors;
 }
 

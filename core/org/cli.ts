@@ -2,7 +2,7 @@
 // `npm run roles -- export <dir>`: for leads who keep their roles in git. validate prints
 // `file:line:col kind message` and exits 1 on errors; export writes the active version's files.
 import { ConfigError, loadConfig } from '../config.ts';
-import { createDb } from '../db/create-db.ts';
+import { createDb, type Db } from '../db/create-db.ts';
 import { createLogger } from '../logger.ts';
 import { loadPlugins, pluginSource } from '../plugins/loader.ts';
 import { catalogueWith } from './catalogue.ts';
@@ -57,7 +57,7 @@ if (command === 'validate' && targets.length === 1) {
 
 /** The database the server uses (the embedded one serves one process: stop the server first). */
 async function exportActive(dir: string): Promise<void> {
-  let db;
+  let db: Db;
   try {
     db = await createDb(loadConfig().database);
   } catch (error) {

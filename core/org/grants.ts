@@ -39,7 +39,7 @@ export function grantCoversCard(grant: Grant, card: CardScope): boolean {
 /** True when `wide` allows everything `narrow` allows (same permission, a scope at least as wide). */
 export function grantCovers(wide: Grant, narrow: Grant): boolean {
   if (wide.permission !== narrow.permission) return false;
-  const within = (outer?: readonly string[], inner?: readonly string[]) => outer === undefined || (inner !== undefined && inner.every((id) => outer.includes(id)));
+  const within = (outer?: readonly string[], inner?: readonly string[]) => outer === undefined || (inner?.every((id) => outer.includes(id)) ?? false);
   return within(wide.taskTypes, narrow.taskTypes) && within(wide.departments, narrow.departments);
 }
 

@@ -31,7 +31,9 @@ export function mergeFiles(files: FileParts[], unreadable = new Unreadable()): {
   const located = <T>(parsed: ParsedFile, key: string, items: T[] | undefined) => {
     const list: Located<T>[] = [];
     // forEach skips the holes a file with schema errors leaves
-    (items ?? []).forEach((value, index) => list.push({ value, file: parsed, path: [key, index] }));
+    (items ?? []).forEach((value, index) => {
+      list.push({ value, file: parsed, path: [key, index] });
+    });
     return list;
   };
 

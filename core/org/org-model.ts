@@ -55,7 +55,8 @@ export class OrgModel {
   #calendar: BusinessCalendar | undefined;
   /** The organisation's business-hours calendar (wall time when it has no business_hours). */
   get calendar(): BusinessCalendar {
-    return (this.#calendar ??= calendarOf(this.definition.organization));
+    this.#calendar ??= calendarOf(this.definition.organization);
+    return this.#calendar;
   }
 
   get policies(): Readonly<Record<string, number | string | boolean>> {

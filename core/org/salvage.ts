@@ -66,8 +66,8 @@ export function salvage(parsed: ParsedFile, unreadable: Unreadable): { file: Rol
     else {
       file.policies = {};
       for (const [key, value] of Object.entries(data.policies)) {
-        const valid = policies.keyType.safeParse(key).success && policies.valueType.safeParse(value);
-        if (valid && valid.success) file.policies[key] = valid.data;
+        const valid = policies.keyType.safeParse(key).success ? policies.valueType.safeParse(value) : undefined;
+        if (valid?.success) file.policies[key] = valid.data;
         else unreadable.add('policies', key);
       }
     }

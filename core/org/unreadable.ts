@@ -18,7 +18,10 @@ export class Unreadable {
 
   add(kind: PartKind, id: string): void {
     let set = this.ids.get(kind);
-    if (!set) this.ids.set(kind, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.ids.set(kind, set);
+    }
     set.add(id);
   }
 

@@ -99,6 +99,7 @@ export interface DemoContext {
 
 export interface PluginHooks {
   /** Called before a card changes state; return `{veto: reason}` to refuse. Time-boxed: a throw or time-out vetoes. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: lets a hook that returns nothing (no veto) type-check
   beforeTransition?(ctx: TransitionContext, plugin: HookContext): Veto | undefined | void | Promise<Veto | undefined | void>;
   /** Called after a change is committed; errors are logged, the change stays. */
   afterCommit?(change: CommittedChange, plugin: HookContext): void | Promise<void>;
@@ -181,8 +182,12 @@ export const manifestSchema = z
       const [prefix, rest] = [id.slice(0, id.indexOf('.')), id.slice(id.indexOf('.') + 1)];
       if (prefix !== plugin.id || !LOCAL_NAME.test(rest)) ctx.addIssue({ code: 'custom', path, message: `${what} "${id}" must be "${plugin.id}.<name>"` });
     };
-    plugin.taskTypes?.forEach((type, i) => own(['taskTypes', i, 'id'], type.id, 'task type'));
-    plugin.permissions?.forEach((permission, i) => own(['permissions', i, 'id'], permission.id, 'permission'));
+    plugin.taskTypes?.forEach((type, i) => {
+      own(['taskTypes', i, 'id'], type.id, 'task type');
+    });
+    plugin.permissions?.forEach((permission, i) => {
+      own(['permissions', i, 'id'], permission.id, 'permission');
+    });
     for (const id of Object.keys(plugin.metrics ?? {})) own(['metrics', id], id, 'metric');
     plugin.escalationActions?.forEach((action, i) => {
       if (plugin.escalationActions!.findIndex((other) => other.name === action.name) !== i) ctx.addIssue({ code: 'custom', path: ['escalationActions', i, 'name'], message: `escalation action "${action.name}" is declared twice` });
@@ -192,7 +197,9 @@ export const manifestSchema = z
       if (plugin.escalations!.findIndex((other) => other.id === escalation.id) !== i) ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `escalation "${escalation.id}" is declared twice` });
       const types = escalation.applies_to?.task_types;
       if (!types) ctx.addIssue({ code: 'custom', path: [...at, 'applies_to', 'task_types'], message: 'a plugin\'s escalation names the task types it watches (its own)' });
-      types?.forEach((type, j) => own([...at, 'applies_to', 'task_types', j], type, 'task type'));
+      types?.forEach((type, j) => {
+        own([...at, 'applies_to', 'task_types', j], type, 'task type');
+      });
     });
     plugin.fieldTypes?.forEach((type, i) => own(['fieldTypes', i, 'id'], type.id, 'field type'));
   });

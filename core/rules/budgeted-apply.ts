@@ -27,7 +27,7 @@ export function lookup(data: unknown, path: unknown, notFound: unknown): unknown
   let current = data;
   for (const segment of String(path).split('.')) {
     if (FORBIDDEN_SEGMENTS.has(segment) || current === null || typeof current !== 'object') return notFound;
-    if (!Object.prototype.hasOwnProperty.call(current, segment)) return notFound;
+    if (!Object.hasOwn(current, segment)) return notFound;
     current = (current as Record<string, unknown>)[segment];
     if (current === undefined) return notFound;
   }
@@ -45,9 +45,11 @@ function missing(data: unknown, keys: unknown[]): unknown[] {
 function standardOperations(meter: () => Meter): Map<string, Operation> {
   const text = (value: unknown) => (value === null || value === undefined ? '' : String(value));
   return new Map<string, Operation>([
-    ['==', (a, b) => a == b], // eslint-disable-line eqeqeq -- JsonLogic's == is JavaScript's loose equality
+    // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's == is JavaScript's loose equality (json-logic-js semantics)
+    ['==', (a, b) => a == b],
     ['===', (a, b) => a === b],
-    ['!=', (a, b) => a != b], // eslint-disable-line eqeqeq
+    // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's != is JavaScript's loose inequality (json-logic-js semantics)
+    ['!=', (a, b) => a != b],
     ['!==', (a, b) => a !== b],
     ['>', (a, b) => (a as number) > (b as number)],
     ['>=', (a, b) => (a as number) >= (b as number)],

@@ -82,7 +82,9 @@ export function analyzeRule(rule: unknown): RuleAnalysis {
       return;
     }
     if (Array.isArray(node)) {
-      node.forEach((item, index) => visit(item, [...at, index], depth + 1, inItemScope));
+      node.forEach((item, index) => {
+        visit(item, [...at, index], depth + 1, inItemScope);
+      });
       return;
     }
     if (typeof node !== 'object' || node === null) return;
@@ -113,9 +115,9 @@ export function analyzeRule(rule: unknown): RuleAnalysis {
         }
       }
     }
-    argList.forEach((arg, index) =>
-      visit(arg, Array.isArray(args) ? [...at, operation, index] : [...at, operation], depth + 1, inItemScope || (ITERATING.has(operation) && index === 1)),
-    );
+    argList.forEach((arg, index) => {
+      visit(arg, Array.isArray(args) ? [...at, operation, index] : [...at, operation], depth + 1, inItemScope || (ITERATING.has(operation) && index === 1));
+    });
   };
 
   visit(rule, [], 0, false);

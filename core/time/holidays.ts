@@ -235,7 +235,7 @@ function listEdits(
   }
   const edits: { start: number; end: number; text: string }[] = [];
   let after = keyNode.range![1];
-  if (value && value.range && value.range[1] > value.range[0]) {
+  if (value?.range && value.range[1] > value.range[0]) {
     const source = text.slice(value.range[0], value.range[1]);
     if (source.includes('#')) refuse('has comments inside […], which merging would lose: copy the dates by hand');
     // Take the blanks before it too, and any after it when nothing else follows: `key:` then the comment, if any.
@@ -291,7 +291,7 @@ function main(args: string[]): number {
     const summary = `${name}: ${dryRun ? 'would add' : 'added'} ${holidays.length} holiday(s) and ${workdays.length} workday(s) from ${listFile} (${list.region} ${list.year})`;
     const kept = result.keptOwn.map((day) => `  kept the organisation's own entry for ${day} (the list has it the other way)`);
     const check = changed && !dryRun ? [`check it: npm run -s roles -- validate ${path.dirname(name)}`] : [];
-    process.stderr.write([summary, ...kept, ...check].join('\n') + '\n');
+    process.stderr.write(`${[summary, ...kept, ...check].join('\n')}\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);

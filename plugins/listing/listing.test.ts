@@ -197,7 +197,10 @@ describe.each(testDatabases)('the listing demo board on $kind', (database) => {
     await seedPluginDemos({ ...t.services, plugins: t.services.plugins.plugins, log: memoryLogger().log });
     const cards = await t.services.db.kysely.selectFrom('tasks').select(['type', 'status', 'title', 'fields', 'role_id']).orderBy('id').execute();
     const products = cards.filter((card) => card.type === 'listing.product');
-    const count = (rows: typeof cards) => rows.reduce<Record<string, number>>((n, row) => ({ ...n, [row.status]: (n[row.status] ?? 0) + 1 }), {});
+    const count = (rows: typeof cards) => rows.reduce<Record<string, number>>((n, row) => {
+        n[row.status] = (n[row.status] ?? 0) + 1;
+        return n;
+      }, {});
     expect(count(products)).toEqual({ listed: 5, delisted: 1, ready: 1, in_production: 2, planning: 2 });
     expect(products.every((card) => card.role_id === 'designer')).toBe(true);
     expect(products.filter((card) => card.status === 'listed' && card.fields.hero === true)).toHaveLength(4);

@@ -21,7 +21,7 @@ export async function react(change: CommittedChange, plugin: HookContext): Promi
   const routine = routineOf(change.taskType);
   if (!routine || change.type !== 'task.transitioned') return;
   const done = await plugin.cards.get(change.taskId);
-  if (!done || done.category !== 'done') return;
+  if (done?.category !== 'done') return;
   const product = await plugin.cards.get(Number(done.fields.product_id));
   if (product?.status === LISTED && !product.archived) await scheduleRoutine(routine, product, plugin, done.dueAt ? new Date(done.dueAt) : plugin.now());
 }

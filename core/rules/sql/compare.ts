@@ -32,8 +32,8 @@ function numCmp(op: Op, a: Num, b: Num): S {
   const nan = [a, b].some((n) => ('c' in n ? Number.isNaN(n.c) : n.nan));
   if (!nan) return sql`(${x} ${o} ${y})`;
   // A converted array may have thrown (NULL); otherwise any NaN makes every comparison false.
-  const isNaN = (n: Num, r: S) => ('c' in n ? lit(Number.isNaN(n.c)) : 'nan' in n && n.nan ? sql`${r} = 'NaN'::float8` : FALSE);
-  return bind([x, y], ([p, q]) => sql`CASE WHEN ${p} IS NULL OR ${q} IS NULL THEN NULL WHEN ${isNaN(a, p)} OR ${isNaN(b, q)} THEN false ELSE ${p} ${o} ${q} END`);
+  const isNanOf = (n: Num, r: S) => ('c' in n ? lit(Number.isNaN(n.c)) : 'nan' in n && n.nan ? sql`${r} = 'NaN'::float8` : FALSE);
+  return bind([x, y], ([p, q]) => sql`CASE WHEN ${p} IS NULL OR ${q} IS NULL THEN NULL WHEN ${isNanOf(a, p)} OR ${isNanOf(b, q)} THEN false ELSE ${p} ${o} ${q} END`);
 }
 export function cmp(op: Op, x: Alt, y: Alt): S {
   if (x.has && y.has) { try { return lit(JS[op](x.c, y.c)); } catch { return NULL; } }

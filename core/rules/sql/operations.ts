@@ -78,7 +78,10 @@ export function logic(op: 'and' | 'or', vals: Val[]): Val {
 export function ifOp(vals: Val[]): Val {
   const conds: Cond[] = [];
   const parts: Val[] = [];
-  for (let i = 0; i + 1 < vals.length; i += 2) conds.push(truthy(vals[i]!)), parts.push(vals[i + 1]!);
+  for (let i = 0; i + 1 < vals.length; i += 2) {
+    conds.push(truthy(vals[i]!));
+    parts.push(vals[i + 1]!);
+  }
   parts.push(vals.length % 2 ? vals.at(-1)! : { k: 'const', v: null });
   if (!conds.length) return parts[0]!;
   const chain = (value: (i: number) => S) => conds.reduceRight((acc, c, i) => branch(c, value(i), acc), value(conds.length));

@@ -12,7 +12,10 @@ export class RowInputs {
   /** The column standing for `expr`, one per key (the key names what the expression computes). */
   column(key: string, expr: () => S): S {
     let column = this.#columns.get(key);
-    if (!column) this.#columns.set(key, (column = { name: `_in${this.#columns.size}`, expr: expr() }));
+    if (!column) {
+      column = { name: `_in${this.#columns.size}`, expr: expr() };
+      this.#columns.set(key, column);
+    }
     return sql.raw(`tasks.${column.name}`);
   }
 

@@ -25,6 +25,8 @@ export const no = (why: string): never => { throw new Unsupported(why); };
 export const ALL: T[] = ['number', 'string', 'boolean', 'null', 'array', 'object']; // the common types first: CASE tries them in order
 export const [TRUE, FALSE, NULL] = [sql`true`, sql`false`, sql`NULL::boolean`];
 export const lit = (b: boolean) => (b ? TRUE : FALSE);
+// biome-ignore lint/suspicious/noExplicitAny: JsonLogic compares any two JSON values with JavaScript's operators
+// biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's == is JavaScript's loose equality (json-logic-js semantics)
 export const JS: Record<Op, (a: any, b: any) => boolean> = { '==': (a, b) => a == b, '===': (a, b) => a === b, '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b };
 export const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
@@ -33,7 +35,10 @@ export const state: { data: unknown; nowMs: string; aliases: number; inputs?: Ro
 export const nextAlias = (prefix: string) => `${prefix}${++state.aliases}`;
 /** Expressions cheap enough to repeat (columns, bound values, a field of the fields column). */
 export const cheap = new WeakSet<S>();
-export const mark = (s: S): S => (cheap.add(s), s);
+export const mark = (s: S): S => {
+  cheap.add(s);
+  return s;
+};
 /** Evaluates each expression once: (SELECT body FROM (SELECT e0 AS v0, … OFFSET 0) AS qN), unless all are cheap. */
 export function bind(exprs: S[], body: (refs: [S, S, S, S, S]) => S): S {
   if (exprs.every((e) => cheap.has(e))) return body(exprs as [S, S, S, S, S]);
@@ -49,7 +54,11 @@ export function text(v: unknown): S {
 export const num = (n: number) => sql`${String(n)}::float8`;
 export const constBounds = (n: number): Bounds => ({ hi: Math.abs(n), lo: n === 0 ? Infinity : Math.abs(n), zero: n === 0 });
 export function jsonParam(v: unknown): S {
-  const body = JSON.stringify(v, (_key, x) => (typeof x === 'number' && !Number.isFinite(x) ? no('a non-finite number as JSON') : typeof x === 'string' ? (text(x), x) : x));
+  const body = JSON.stringify(v, (_key, x) => {
+    if (typeof x === 'number' && !Number.isFinite(x)) return no('a non-finite number as JSON');
+    if (typeof x === 'string') text(x);
+    return x;
+  });
   return body === undefined ? no('an undefined value') : sql`${body}::jsonb`;
 }
 export function jsType(v: unknown): T {

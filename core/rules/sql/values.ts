@@ -28,9 +28,10 @@ export function dyn(v: Val): Dyn {
   const as = (p: Dyn): S => (kind === 'json' ? toJson(p) : p.k !== 'const' ? (p as { s: S }).s : kind === 'num' ? num(p.v as number) : kind === 'bool' ? lit(p.v as boolean) : p.v === null ? sql`NULL::text` : text(p.v));
   const s = v.build((i) => as(parts[i]!), kind);
   const bs = kind === 'num' ? parts.map((p) => (p.k === 'num' ? p.b : constBounds((p as { v: number }).v))) : [];
-  return (v.cache = kind === 'num' ? { k: 'num', s, throws: v.throws, b: { hi: Math.max(...bs.map((b) => b.hi)), lo: Math.min(...bs.map((b) => b.lo)), zero: bs.some((b) => b.zero) } }
+  v.cache = kind === 'num' ? { k: 'num', s, throws: v.throws, b: { hi: Math.max(...bs.map((b) => b.hi)), lo: Math.min(...bs.map((b) => b.lo)), zero: bs.some((b) => b.zero) } }
     : kind === 'str' ? { k: 'str', s, nullable: parts.some((p) => typesOf(p).includes('null')) }
-    : kind === 'bool' ? { k: 'bool', s, throws: v.throws } : { k: 'json', s, throws: v.throws, types: [...new Set(parts.flatMap(typesOf))] });
+    : kind === 'bool' ? { k: 'bool', s, throws: v.throws } : { k: 'json', s, throws: v.throws, types: [...new Set(parts.flatMap(typesOf))] };
+  return v.cache;
 }
 /** A value of the given kind read from SQL `s` (for truthiness of a bound and/or operand). */
 export const ofKind = (kind: Kind, s: S, throws: boolean): Val =>

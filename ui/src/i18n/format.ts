@@ -5,7 +5,10 @@ const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.Rel
 function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>(key: string, make: () => T): T {
   const id = `${locale()}|${key}`;
   let formatter = cache.get(id);
-  if (!formatter) cache.set(id, (formatter = make()));
+  if (!formatter) {
+    formatter = make();
+    cache.set(id, formatter);
+  }
   return formatter as T;
 }
 
