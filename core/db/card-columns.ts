@@ -8,6 +8,7 @@ import type { ColumnType, Generated } from 'kysely';
  * What the cards' jsonb columns hold whose shape a domain module defines; the module adds it here
  * (`declare module '../db/card-columns.ts' { interface CardJsonShapes { … } }`), so this layer imports none.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging from each domain module (a type alias cannot be merged)
 export interface CardJsonShapes {}
 
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';

@@ -201,7 +201,9 @@ export const manifestSchema = z
         own([...at, 'applies_to', 'task_types', j], type, 'task type');
       });
     });
-    plugin.fieldTypes?.forEach((type, i) => own(['fieldTypes', i, 'id'], type.id, 'field type'));
+    plugin.fieldTypes?.forEach((type, i) => {
+      own(['fieldTypes', i, 'id'], type.id, 'field type');
+    });
   });
 
 /** A manifest as checked: task types and escalations with their defaults filled in. */
