@@ -10,7 +10,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const SCANNED = ['core', 'plugins'];
 /** The writer and the statements private to it. */
 const WRITER = 'core/tasks/task-writer.ts';
-const PRIVATE = ['core/tasks/card-statements.ts', 'core/tasks/card-batches.ts'];
+const PRIVATE = ['core/tasks/card-statements.ts', 'core/tasks/card-batches.ts', 'core/tasks/card-creates.ts'];
 
 const WRITES = [
   /\b(?:insertInto|updateTable|deleteFrom|mergeInto|replaceInto)\(\s*['"`]tasks\b/,

@@ -110,6 +110,8 @@ export const JSONB_COLUMNS: ReadonlySet<CardColumn> = new Set(where((spec) => sp
 export const EDITABLE_COLUMNS = where((spec) => spec.written === 'edit') as EditableColumn[];
 /** Columns a command's change set may name (an edit's, a move's, an assignment's…). */
 export const CHANGEABLE_COLUMNS: ReadonlySet<CardColumn> = new Set(where((spec) => spec.written === 'edit' || spec.written === 'command'));
+/** Columns a new card may be made with. */
+export const CREATABLE_COLUMNS: ReadonlySet<CardColumn> = new Set(where((spec) => ['create', 'edit', 'command'].includes(spec.written)));
 /** Columns the escalation event path decides by. */
 export const WATCHED_COLUMNS = where((spec) => spec.watched === true) as WatchedColumn[];
 /** Columns the API shows on the whole card, and on board card faces, in declaration order. */

@@ -36,6 +36,16 @@ type Assignment =
   | { roleId: string; holders: Person[]; limits: PersonalLimit[] }
   | { roleId: null };
 
+type Assigned = { assignee_id?: string | null; role_id?: string | null };
+
+/** The assignment when it needs no transaction (a person, or nobody); undefined for a role's card. */
+function direct(assignment: Assignment | undefined): Assigned | undefined {
+  if (!assignment) return {};
+  if ('personId' in assignment) return { assignee_id: assignment.personId, role_id: assignment.roleId };
+  if (!('holders' in assignment)) return { assignee_id: null, role_id: null };
+  return undefined;
+}
+
 export function createAssigner(deps: { users: UsersRepository; repo: TaskRepository; boards: BoardRepository }) {
   return {
     /** Checks an assignment before the transaction (PGlite has one connection: no reads outside it meanwhile). */
@@ -59,15 +69,15 @@ export function createAssigner(deps: { users: UsersRepository; repo: TaskReposit
       return { roleId, holders: await deps.users.holdersOf(roleId), limits };
     },
 
+    direct,
+
     /**
      * Inside the transaction: a role's card goes to the holder with the fewest open cards right now.
      * Assignments to one role take turns (a lock until commit), so two at once cannot both give the
      * last place under a limit.
      */
-    async assignee(assignment: Assignment | undefined, tx: Transaction<Database>): Promise<{ assignee_id?: string | null; role_id?: string | null }> {
-      if (!assignment) return {};
-      if ('personId' in assignment) return { assignee_id: assignment.personId, role_id: assignment.roleId };
-      if (!('holders' in assignment)) return { assignee_id: null, role_id: null };
+    async assignee(assignment: Assignment | undefined, tx: Transaction<Database>): Promise<Assigned> {
+      if (!assignment || !('holders' in assignment)) return direct(assignment)!;
       await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`assign:${assignment.roleId}`}, 0))`.execute(tx);
       const ids = assignment.holders.map((h) => h.id);
       const open = await deps.repo.openCounts(ids, tx);

@@ -2,7 +2,7 @@
 // may name and how its values are encoded both come from the one declaration of the columns
 // (core/db/card-columns.ts). A change naming anything else is refused before anything is written.
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
-import { CHANGEABLE_COLUMNS, JSONB_COLUMNS, type ChangeableColumn, type CreateColumn, type EngineColumn, type TasksTable } from '../db/card-columns.ts';
+import { CHANGEABLE_COLUMNS, CREATABLE_COLUMNS, JSONB_COLUMNS, type ChangeableColumn, type CreateColumn, type EngineColumn, type TasksTable } from '../db/card-columns.ts';
 import type { Database } from '../db/schema.ts';
 import type { TaskRow } from './task.repository.ts';
 
@@ -41,10 +41,8 @@ export function encoded(changes: object): Updateable<TasksTable> {
   return values as Updateable<TasksTable>;
 }
 
-const CREATABLE = new Set<string>([...CHANGEABLE_COLUMNS, 'type', 'created_by', 'duty_key']);
-
 export function insertCard(executor: Executor, card: NewCard & { position: string }): Promise<TaskRow> {
-  checkChanges(card, CREATABLE);
+  checkChanges(card, CREATABLE_COLUMNS);
   return executor.insertInto('tasks').values(encoded(card) as never).returningAll().executeTakeFirstOrThrow();
 }
 

@@ -2,7 +2,7 @@
 // approvals, plugins — comes here as a typed change set (core/tasks/card-statements.ts), and commits with
 // its activity row and event row; listeners are told after commit. How it is written (one shared
 // statement for many requests, or a transaction with the escalation event path) is the writer's own
-// business: card-batches.ts and card-statements.ts are private to it (tests/card-writer-only.test.ts).
+// business: card-statements.ts, card-batches.ts and card-creates.ts are private to it (tests/card-writer-only.test.ts).
 import type { Transaction } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { positionBetween } from '../board/positions.ts';
@@ -12,6 +12,7 @@ import type { Db } from '../db/create-db.ts';
 import type { Database } from '../db/schema.ts';
 import { recordEvent, type EventType } from '../events/event-log.ts';
 import { createCardBatches } from './card-batches.ts';
+import { createCardCreates } from './card-creates.ts';
 import { checkChanges, insertCard, recountWatchers, scheduleCheck, updateVersioned, type CardChanges, type EngineChanges, type NewCard } from './card-statements.ts';
 import { notifyPerson } from './personal-notices.ts';
 import { staleVersion } from './task-errors.ts';
@@ -51,6 +52,7 @@ export function cardsIn(tx: Transaction<Database>) {
 
 export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; afterCommit: () => void; afterChange?: AfterChange<Context> }) {
   const batches = createCardBatches(deps.db.kysely);
+  const creates = createCardCreates(deps.db.kysely);
   const concerns = (card: WatchedCard, context: Context | undefined) => deps.afterChange?.concerns(card, context as Context) ?? false;
 
   /** `fn`'s value, and each card it recorded as committed (after the event path). */
@@ -128,13 +130,16 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
 
   /**
    * A new card at the end of its column, recorded as created. `assign` decides its assignee inside the
-   * transaction (handing a role's card to the holder with the fewest open cards takes turns); `actor`'s
-   * card for someone else tells them. The event path runs only when a rule can see the card.
+   * transaction (handing a role's card to the holder with the fewest open cards takes turns); `tell`: the
+   * person it is given to hears of it (not when they made it). A card no rule can see and nobody has to be
+   * chosen for is made together with the others made meanwhile, in shared statements; any other in a
+   * transaction with the event path, without reading the card again.
    */
   async function create(card: NewCard, entry: { actor: Actor | null; tell: boolean; assign?: (tx: Transaction<Database>) => Promise<Pick<NewCard, 'assignee_id' | 'role_id'>> }): Promise<TaskRow> {
     const context = await deps.afterChange?.prepare();
     const actorId = entry.actor?.id ?? null;
-    const created = await deps.db.kysely.transaction().execute(async (tx) => {
+    const unseen = !entry.assign && !concerns({ type: card.type, status: card.status, role_id: card.role_id ?? null, assignee_id: card.assignee_id ?? null, archived_at: null, open_escalations: 0 }, context);
+    const created = unseen ? await creates({ card, actorId, tell: entry.tell }) : await deps.db.kysely.transaction().execute(async (tx) => {
       const assignment = (await entry.assign?.(tx)) ?? {};
       const position = positionBetween(await deps.repo.lastPosition(card.type, card.status, tx), null);
       const row = await insertCard(tx, { ...card, ...assignment, position });
@@ -142,7 +147,6 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
       await deps.repo.addActivity(tx, { taskId: row.id, actorId, action: 'created', changes: { status: [null, row.status], title: [null, row.title] } });
       await recordEvent(tx, { type: 'task.created', taskId: row.id, taskType: row.type, actorId });
       if (entry.tell) await notifyPerson(tx, { userId: row.assignee_id, actorId, task: row, kind: 'assigned' });
-      // Just inserted: the row is the card as it is, no need to read it again.
       return concerns(row, context) ? deps.afterChange!.run(tx, row, context as Context) : row;
     });
     deps.afterCommit();

@@ -93,7 +93,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     return type;
   };
 
-  const { prepareAssignment, assignee } = createAssigner({ users: deps.users, repo, boards: deps.boards });
+  const { prepareAssignment, direct, assignee } = createAssigner({ users: deps.users, repo, boards: deps.boards });
 
   const { write, writeCard, change, create, watch } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
   const extras = createCardExtras({
@@ -145,6 +145,8 @@ export function createTaskService(deps: TaskServiceDeps) {
         if (input.assignTo && !assignsSelf(actor, input.assignTo)) access.require('tasks.assign', 'hand to someone else');
       }
       const prepared = await prepareAssignment(model, type.id, input.assignTo);
+      // A role's card goes to one of its holders, chosen in the transaction; any other assignment is known now.
+      const assigned = direct(prepared);
       const created = await create({
         type: type.id,
         title: input.title,
@@ -160,8 +162,9 @@ export function createTaskService(deps: TaskServiceDeps) {
         created_by: actor?.id ?? null,
         started_at: initial.category === 'active' ? now() : null,
         duty_key: options.dutyKey ?? null,
+        ...assigned,
         // Someone gave them this card (tell them); a duty card the scheduler makes is expected work, not news.
-      }, { actor, tell: actor !== null, ...(prepared ? { assign: (tx: Transaction<Database>) => assignee(prepared, tx) } : {}) });
+      }, { actor, tell: actor !== null, ...(assigned ? {} : { assign: (tx: Transaction<Database>) => assignee(prepared, tx) }) });
       return toTaskView(created);
     },
 
