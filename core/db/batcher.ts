@@ -3,7 +3,9 @@
 // carries (measured here: a loopback socket write alone is ~0.1 ms of CPU, and every statement is its
 // own commit). So while `maxInFlight` batches are out, new items wait and leave together in the next
 // batch, one statement for all of them. With nothing in flight an item leaves at once: a quiet system
-// sees no added wait.
+// sees no added wait. A batch is nobody's transaction: it runs outside any connection its caller holds,
+// and an item from inside one (the embedded database lends it: core/db/pglite-dialect.ts) runs alone, there.
+import { holdsConnection, outsideHeldConnections } from './pglite-dialect.ts';
 
 export interface BatcherOptions<Item, Result> {
   /** Runs one batch as one statement; returns a result per item, in the items' order. */
@@ -60,7 +62,7 @@ export function createBatcher<Item, Result>(options: BatcherOptions<Item, Result
       if (batch.length === 0) return;
       inFlight++;
       for (const key of keys) keysOut.add(key);
-      void settle(batch).finally(() => {
+      void outsideHeldConnections(() => settle(batch)).finally(() => {
         inFlight--;
         for (const key of keys) keysOut.delete(key);
         pump();
@@ -68,9 +70,11 @@ export function createBatcher<Item, Result>(options: BatcherOptions<Item, Result
     }
   };
 
-  return (item) =>
-    new Promise<Result>((resolve, reject) => {
+  return (item) => {
+    if (holdsConnection()) return options.run([item]).then((results) => results[0]!);
+    return new Promise<Result>((resolve, reject) => {
       queue.push({ item, resolve, reject });
       pump();
     });
+  };
 }

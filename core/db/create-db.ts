@@ -1,6 +1,7 @@
 // createDb(): Kysely on the embedded PGlite by default, or on PostgreSQL through pg when a URL is set.
-import { Kysely, PostgresDialect } from 'kysely';
-import { PGliteDialect } from './pglite-dialect.ts';
+import type { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { createPgliteKysely } from './pglite-dialect.ts';
 import pg from 'pg';
 import { PreparingClient } from './prepared-statements.ts';
 import { ConfigError, type Config } from '../config.ts';
@@ -14,6 +15,12 @@ export interface Db {
   kind: DatabaseKind;
   /** Periodic upkeep the database needs from us (none on a real server, which runs its own). */
   housekeeping(): Promise<void>;
+  /**
+   * Runs `fn` unless another process runs work under the same `key` now (then undefined): on PostgreSQL
+   * under a session advisory lock, on one connection that `fn` gets; the embedded database serves one
+   * process, so there it always runs, on the shared handle.
+   */
+  exclusively<T>(key: number, fn: (db: Kysely<Database>) => Promise<T>): Promise<T | undefined>;
   /**
    * LISTEN on a channel through a dedicated connection that reconnects by itself (PostgreSQL only:
    * the embedded database serves one process, which hears its own writes directly).
@@ -34,11 +41,7 @@ function pgTypes(): pg.CustomTypesConfig {
 }
 
 export async function createDb(config: DatabaseConfig): Promise<Db> {
-  if (config.kind === 'pglite') {
-    const pglite = await openPglite(config.dataDir);
-    const kysely = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-    return { kysely, kind: 'pglite', housekeeping: () => runPgliteHousekeeping(kysely), close: () => kysely.destroy() };
-  }
+  if (config.kind === 'pglite') return pgliteDb(await openPglite(config.dataDir));
   const searchPath = 'searchPath' in config ? config.searchPath : undefined;
   const pool = new pg.Pool({
     connectionString: config.url,
@@ -54,9 +57,26 @@ export async function createDb(config: DatabaseConfig): Promise<Db> {
     kysely,
     kind: 'postgres',
     housekeeping: async () => {},
+    // The lock belongs to one connection, so all of `fn` runs on the one that took it.
+    exclusively: (key, fn) =>
+      kysely.connection().execute(async (connection) => {
+        const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${key}) AS locked`.execute(connection);
+        if (!rows[0]?.locked) return undefined;
+        try {
+          return await fn(connection);
+        } finally {
+          await sql`SELECT pg_advisory_unlock(${key})`.execute(connection);
+        }
+      }),
     listen: (channel, onNotify, onReconnect) => listenWithReconnect(config.url, channel, onNotify, onReconnect),
     close: () => kysely.destroy(),
   };
+}
+
+/** The embedded database, opened: its one connection is shared by the process (core/db/pglite-dialect.ts). */
+export function pgliteDb(pglite: PGlite): Db {
+  const kysely = createPgliteKysely(pglite);
+  return { kysely, kind: 'pglite', housekeeping: () => runPgliteHousekeeping(kysely), exclusively: (_key, fn) => fn(kysely), close: () => kysely.destroy() };
 }
 
 async function listenWithReconnect(url: string, channel: string, onNotify: (payload: string) => void, onReconnect: () => void) {

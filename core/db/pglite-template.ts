@@ -3,16 +3,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely } from 'kysely';
 import { migrateToLatest } from './migrate.ts';
 import { pgliteVersion } from './pglite.ts';
-import { PGliteDialect } from './pglite-dialect.ts';
-import type { Database } from './schema.ts';
+import { createPgliteKysely } from './pglite-dialect.ts';
 
 const [out, info, migrationsHash] = process.argv.slice(2);
 if (!out || !info || !migrationsHash) throw new Error('usage: pglite-template <out.tar.gz> <info.json> <migrations hash>');
 const pglite = await PGlite.create();
-const kysely = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+const kysely = createPgliteKysely(pglite);
 const { schemaVersion } = await migrateToLatest(kysely);
 const dump = await pglite.dumpDataDir('gzip');
 await kysely.destroy();

@@ -2,7 +2,7 @@
 // escalation state to change now (state-change-scan.ts), are checked again. On PostgreSQL one process at
 // a time runs a tick (an advisory lock); the firing ledger's unique key makes each level fire once even
 // if two ticks overlapped anyway.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/create-db.ts';
 import type { Database } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
@@ -50,17 +50,8 @@ export function createEscalationScheduler(deps: { db: Db; org: OrgService; engin
   }
 
   async function tick(now = deps.now?.() ?? new Date()): Promise<{ checked: number; skipped: boolean }> {
-    if (deps.db.kind === 'pglite') return { checked: await checkDue(deps.db.kysely, now), skipped: false };
-    // The lock belongs to one connection, so the whole tick runs on the one that took it.
-    return deps.db.kysely.connection().execute(async (connection) => {
-      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS locked`.execute(connection);
-      if (!rows[0]?.locked) return { checked: 0, skipped: true };
-      try {
-        return { checked: await checkDue(connection, now), skipped: false };
-      } finally {
-        await sql`SELECT pg_advisory_unlock(${LOCK_KEY})`.execute(connection);
-      }
-    });
+    const checked = await deps.db.exclusively(LOCK_KEY, (db) => checkDue(db, now));
+    return checked === undefined ? { checked: 0, skipped: true } : { checked, skipped: false };
   }
 
   function background(): void {

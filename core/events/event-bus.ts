@@ -138,7 +138,8 @@ export function createEventBus(db: Db, log: Logger) {
   /** After a commit that recorded events: read them here, and wake the other processes. */
   function announce(): void {
     poke();
-    if (db.kind !== 'postgres') return;
+    // Only processes that listen hear a NOTIFY (none share the embedded database).
+    if (!db.listen) return;
     notifyWanted = true;
     if (!notifying) void notifyOthers();
   }

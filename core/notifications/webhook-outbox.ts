@@ -80,16 +80,16 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
    */
   async function claim(now: Date): Promise<Claimed[]> {
     return db.kysely.transaction().execute(async (tx) => {
-      let due = tx
+      const due = tx
         .selectFrom('webhook_outbox')
         .select('id')
         .where('state', '=', 'pending')
         .where('next_attempt_at', '<=', now)
         .where('webhook_id', 'in', (eb) => eb.selectFrom('webhooks').select('id').where('enabled', '=', true))
         .orderBy('next_attempt_at')
-        .limit(batchSize);
-      // The embedded database serves one process, whose runs never overlap: no row locks needed there.
-      if (db.kind === 'postgres') due = due.forUpdate().skipLocked();
+        .limit(batchSize)
+        .forUpdate()
+        .skipLocked();
       const ids = (await due.execute()).map((row) => row.id);
       if (!ids.length) return [];
       await tx.updateTable('webhook_outbox').set({ next_attempt_at: new Date(now.getTime() + leaseMs) }).where('id', 'in', ids).execute();

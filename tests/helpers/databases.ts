@@ -5,13 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely } from 'kysely';
-import { PGliteDialect } from '../../core/db/pglite-dialect.ts';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDb, type Db, type DatabaseKind } from '../../core/db/create-db.ts';
-import { PGLITE_PARSERS, runPgliteHousekeeping } from '../../core/db/pglite.ts';
-import type { Database } from '../../core/db/schema.ts';
+import { createDb, pgliteDb, type Db, type DatabaseKind } from '../../core/db/create-db.ts';
+import { PGLITE_PARSERS } from '../../core/db/pglite.ts';
 
 export interface TestDb extends Db {
   dispose(): Promise<void>;
@@ -22,9 +19,8 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 async function pgliteTestDb(): Promise<TestDb> {
   const template = new Blob([readFileSync(inject('pgliteTemplate'))]);
   const pglite = await PGlite.create({ loadDataDir: template, parsers: PGLITE_PARSERS });
-  const kysely = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  const close = () => kysely.destroy();
-  return { kysely, kind: 'pglite', housekeeping: () => runPgliteHousekeeping(kysely), close, dispose: close };
+  const db = pgliteDb(pglite);
+  return { ...db, dispose: db.close };
 }
 
 async function postgresTestDb(url: string): Promise<TestDb> {
