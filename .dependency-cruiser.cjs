@@ -34,7 +34,8 @@ module.exports = {
     },
     {
       name: 'composition-root-imported-by-none',
-      comment: 'Only the entry (core/main.ts) uses the root; modules get what they need as parameters, typed by the modules that provide it. Tests and benchmarks may build it.',
+      comment:
+        'Only the entry (core/main.ts) uses the root; modules get what they need as parameters, typed by the modules that provide it. Tests and benchmarks may build it.',
       severity: 'error',
       from: { path: '^(core|plugins|ui|migrations)/', pathNot: '^core/main\\.ts$' },
       to: { path: ROOT },
@@ -48,14 +49,16 @@ module.exports = {
     },
     {
       name: 'plugins-use-only-plugin-api',
-      comment: "A plugin sees core through the contract (#plugin-api, core/plugins/api.ts) and the web app through #plugin-ui (ui/src/plugins/api.ts) only; the rest may change without notice. Its tests may use core's test helpers.",
+      comment:
+        "A plugin sees core through the contract (#plugin-api, core/plugins/api.ts) and the web app through #plugin-ui (ui/src/plugins/api.ts) only; the rest may change without notice. Its tests may use core's test helpers.",
       severity: 'error',
       from: { path: '^plugins/', pathNot: TEST_CODE },
       to: { path: '^(core|migrations|ui|tests|bench)/', pathNot: PLUGIN_APIS },
     },
     {
       name: 'plugins-import-plugin-api-by-name',
-      comment: "Plugins write `import … from '#plugin-api'` (or '#plugin-ui'), not a relative path into core or the UI.",
+      comment:
+        "Plugins write `import … from '#plugin-api'` (or '#plugin-ui'), not a relative path into core or the UI.",
       severity: 'error',
       from: { path: '^plugins/' },
       to: { path: PLUGIN_APIS, dependencyTypesNot: ['aliased-subpath-import'] },
@@ -69,7 +72,8 @@ module.exports = {
     },
     {
       name: 'db-below-the-domain',
-      comment: 'The database layer knows tables, not domain modules (not even their types); it may use the foundation and the migrations.',
+      comment:
+        'The database layer knows tables, not domain modules (not even their types); it may use the foundation and the migrations.',
       severity: 'error',
       from: { path: '^core/db/' },
       to: { path: '^core/', pathNot: ['^core/db/', FOUNDATION] },
@@ -104,7 +108,8 @@ module.exports = {
     },
     {
       name: 'ui-reads-only-the-api-contract',
-      comment: 'The UI knows the server through core/http/contract.ts, and only its types (nothing of the server is bundled).',
+      comment:
+        'The UI knows the server through core/http/contract.ts, and only its types (nothing of the server is bundled).',
       severity: 'error',
       from: { path: '^ui/' },
       to: { path: '^(core|migrations|tests|bench)/', pathNot: '^core/http/contract\\.ts$' },
@@ -130,7 +135,8 @@ module.exports = {
     },
     {
       name: 'product-runs-on-dependencies',
-      comment: 'What the server runs is installed by `npm ci --omit=dev` too: no devDependency outside tests and types.',
+      comment:
+        'What the server runs is installed by `npm ci --omit=dev` too: no devDependency outside tests and types.',
       severity: 'error',
       from: { path: '^(core|plugins|migrations)/', pathNot: TEST_CODE },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },

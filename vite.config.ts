@@ -6,7 +6,10 @@ import { writePluginUiRegistry } from './bin/plugin-ui-registry.mjs';
 
 const api = `http://127.0.0.1:${process.env.PORT ?? 8787}`;
 
-const pluginUiRegistry: Plugin = { name: 'dutyboard:plugin-ui-registry', buildStart: () => void writePluginUiRegistry() };
+const pluginUiRegistry: Plugin = {
+  name: 'dutyboard:plugin-ui-registry',
+  buildStart: () => void writePluginUiRegistry(),
+};
 
 export default defineConfig({
   root: 'ui',

@@ -73,7 +73,9 @@ async function admin(statement: string): Promise<void> {
 }
 
 /** `trustProxy`: as TRUST_PROXY, so a bench can send requests from many addresses through X-Forwarded-For. */
-export async function startBenchApp(options: { maxConnections?: number; escalations?: string; can?: string[]; trustProxy?: number; uiDir?: string } = {}): Promise<BenchApp> {
+export async function startBenchApp(
+  options: { maxConnections?: number; escalations?: string; can?: string[]; trustProxy?: number; uiDir?: string } = {},
+): Promise<BenchApp> {
   const schema = `bench_${randomBytes(6).toString('hex')}`;
   await admin(`CREATE SCHEMA ${schema}`);
   const pools: pg.Pool[] = [];
@@ -99,19 +101,43 @@ export async function startBenchApp(options: { maxConnections?: number; escalati
   process.once('SIGINT', onInterrupt);
 
   try {
-    db = await createDb({ kind: 'postgres', url: BENCH_DATABASE_URL, searchPath: schema, maxConnections: options.maxConnections ?? 20 });
+    db = await createDb({
+      kind: 'postgres',
+      url: BENCH_DATABASE_URL,
+      searchPath: schema,
+      maxConnections: options.maxConnections ?? 20,
+    });
     const { schemaVersion } = await migrateToLatest(db.kysely);
     const log = pino({ level: 'silent' });
     services = createServices({ db, log });
-    await services.org.activate([{ name: 'bench.yaml', text: roles(options.escalations, options.can) }], { baseVersionId: null, authorId: null, origin: 'roles-folder' });
+    await services.org.activate([{ name: 'bench.yaml', text: roles(options.escalations, options.can) }], {
+      baseVersionId: null,
+      authorId: null,
+      origin: 'roles-folder',
+    });
     await seedMembers((await services.org.active()).definition.members, services.users);
     await services.boards.ensureTemplates();
     await services.start();
-    server = await startHttpServer(createApp({ services, log, schemaVersion, startedAt: Date.now(), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}), ...(options.uiDir ? { uiDir: options.uiDir } : {}) }), { port: 0, host: '127.0.0.1' });
+    server = await startHttpServer(
+      createApp({
+        services,
+        log,
+        schemaVersion,
+        startedAt: Date.now(),
+        ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+        ...(options.uiDir ? { uiDir: options.uiDir } : {}),
+      }),
+      { port: 0, host: '127.0.0.1' },
+    );
     const url = server.url;
 
     client = createHttpClient(url, 64);
-    const signIn = await client.request('POST', '/api/auth/sign-in', { email: EMAIL, password: DEMO_PASSWORD }, undefined);
+    const signIn = await client.request(
+      'POST',
+      '/api/auth/sign-in',
+      { email: EMAIL, password: DEMO_PASSWORD },
+      undefined,
+    );
     if (signIn.status !== 200) throw new Error(`bench sign-in failed: ${signIn.status} ${signIn.text()}`);
     const cookie = (signIn.header('Set-Cookie') ?? '').split(';')[0]!;
 
@@ -136,7 +162,12 @@ export async function startBenchApp(options: { maxConnections?: number; escalati
   }
 }
 
-const STATES: [string, StateCategory][] = [['todo', 'todo'], ['in_progress', 'active'], ['blocked', 'blocked'], ['done', 'done']];
+const STATES: [string, StateCategory][] = [
+  ['todo', 'todo'],
+  ['in_progress', 'active'],
+  ['blocked', 'blocked'],
+  ['done', 'done'],
+];
 const SEED_BATCH = 1_000;
 
 /** `count` core.task cards spread over the four columns, in valid fractional-index order; the same every run. */

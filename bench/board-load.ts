@@ -60,7 +60,8 @@ export const boardLoad: Bench = {
       const [api, bare] = await timeAlternating(getBoard, bareSelect);
       const { cards } = (await app.call('GET', `/api/boards/${BOARD}`)).json<{ cards: { position: string }[] }>();
       if (cards.length !== CARDS) throw new Error(`the board showed ${cards.length} cards, expected ${CARDS}`);
-      if (cards.some((card, i) => i > 0 && cards[i - 1]!.position >= card.position)) throw new Error('the board\'s cards are not in position order');
+      if (cards.some((card, i) => i > 0 && cards[i - 1]!.position >= card.position))
+        throw new Error("the board's cards are not in position order");
       if (selected !== CARDS) throw new Error(`the bare SELECT returned ${selected} rows, expected ${CARDS}`);
 
       // Where the API's time goes, measured in-process: the service (the database builds the cards'
@@ -68,7 +69,10 @@ export const boardLoad: Bench = {
       // just those, for comparison.
       const service = await timeRuns(async () => void (await app.services.boards.loadJson(BOARD, {})));
       const columns = Object.values(BOARD_CARD_SOURCE).map((source) => source.column);
-      const narrow = await timeRuns(async () => void (await pool.query(`SELECT ${columns.join(', ')} ${BARE_SELECT.slice(BARE_SELECT.indexOf('FROM'))}`)));
+      const narrow = await timeRuns(
+        async () =>
+          void (await pool.query(`SELECT ${columns.join(', ')} ${BARE_SELECT.slice(BARE_SELECT.indexOf('FROM'))}`)),
+      );
 
       const value = median(api);
       const baseline = median(bare);

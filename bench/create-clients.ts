@@ -20,7 +20,12 @@ async function round(timing: Timing) {
   const { clients, cookie } = setup!;
   return phase(clients, timing, async (worker) => {
     try {
-      const response = await client!.request('POST', '/api/tasks', { type: 'core.task', title: `上新 New listing ${worker}-${++made}` }, cookie);
+      const response = await client!.request(
+        'POST',
+        '/api/tasks',
+        { type: 'core.task', title: `上新 New listing ${worker}-${++made}` },
+        cookie,
+      );
       return response.status === 201;
     } catch {
       // A network failure counts like any other non-201 answer.

@@ -21,10 +21,13 @@ const TARGET_RATIO = 0.2;
 
 /** The people: a process of their own (bench/create-clients.ts), asked for one round of creates at a time. */
 async function startClients(app: BenchApp) {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./create-clients.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
+  const child: ChildProcess = fork(fileURLToPath(new URL('./create-clients.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+  });
   const ask = <T>(message: CreateClientsMessage) =>
     new Promise<T>((resolve, reject) => {
-      const exited = (code: number | null) => reject(new Error(`the create clients exited with ${code} before answering`));
+      const exited = (code: number | null) =>
+        reject(new Error(`the create clients exited with ${code} before answering`));
       child.once('exit', exited);
       child.once('message', (answer) => {
         child.off('exit', exited);
@@ -44,7 +47,10 @@ async function bareInserts(pool: pg.Pool, timing = ROUND): Promise<Phase> {
   let n = 0;
   return phase(CLIENTS, timing, async () => {
     try {
-      await pool.query(`INSERT INTO tasks (type, title, status, category, position) VALUES ('core.task', $1, 'todo', 'todo', 'a0')`, [`bare ${++n}`]);
+      await pool.query(
+        `INSERT INTO tasks (type, title, status, category, position) VALUES ('core.task', $1, 'todo', 'todo', 'a0')`,
+        [`bare ${++n}`],
+      );
       return true;
     } catch {
       return false;

@@ -10,19 +10,33 @@ const TARGET_EXTRA_MS = 2;
 
 /** Twenty rules of the shapes the demo organisation writes, each false for the bench's cards. */
 const RULES = [
-  '{">": [{var: task.overdue_hours}, 1000]}', '{">": [{var: task.age_hours}, 10000]}', '{">": [{var: task.idle_hours}, 10000]}',
-  '{"==": [{var: task.priority}, urgent]}', '{in: [{var: task.status}, [blocked]]}', '{and: [{"==": [{var: task.status}, blocked]}, {">": [{var: task.idle_hours}, 24]}]}',
-  '{">=": [{"*": [{var: task.overdue_hours}, 2]}, 96]}', '{or: [{"==": [{var: task.priority}, urgent]}, {">": [{var: task.overdue_hours}, 100]}]}',
-  '{and: [{">": [{var: task.age_hours}, 48]}, {"==": [{var: task.priority}, high]}]}', '{"==": [{var: task.role}, nobody]}',
+  '{">": [{var: task.overdue_hours}, 1000]}',
+  '{">": [{var: task.age_hours}, 10000]}',
+  '{">": [{var: task.idle_hours}, 10000]}',
+  '{"==": [{var: task.priority}, urgent]}',
+  '{in: [{var: task.status}, [blocked]]}',
+  '{and: [{"==": [{var: task.status}, blocked]}, {">": [{var: task.idle_hours}, 24]}]}',
+  '{">=": [{"*": [{var: task.overdue_hours}, 2]}, 96]}',
+  '{or: [{"==": [{var: task.priority}, urgent]}, {">": [{var: task.overdue_hours}, 100]}]}',
+  '{and: [{">": [{var: task.age_hours}, 48]}, {"==": [{var: task.priority}, high]}]}',
+  '{"==": [{var: task.role}, nobody]}',
   '{if: [{"==": [{var: task.priority}, low]}, {">": [{var: task.age_hours}, 240]}, {">": [{var: task.age_hours}, 120]}]}',
-  '{">": [{var: task.overdue_hours}, 2000]}', '{">": [{var: task.age_hours}, 20000]}', '{">": [{var: task.idle_hours}, 20000]}',
-  '{"===": [{var: task.priority}, urgent]}', '{in: [{var: task.status}, [blocked, review]]}', '{"!": {in: [{var: task.status}, [todo, in_progress, done]]}}',
-  '{">": [{"+": [{var: task.overdue_hours}, {var: task.idle_hours}]}, 5000]}', '{and: [{"!!": {var: task.assignee}}, {">": [{var: task.overdue_hours}, 500]}]}',
+  '{">": [{var: task.overdue_hours}, 2000]}',
+  '{">": [{var: task.age_hours}, 20000]}',
+  '{">": [{var: task.idle_hours}, 20000]}',
+  '{"===": [{var: task.priority}, urgent]}',
+  '{in: [{var: task.status}, [blocked, review]]}',
+  '{"!": {in: [{var: task.status}, [todo, in_progress, done]]}}',
+  '{">": [{"+": [{var: task.overdue_hours}, {var: task.idle_hours}]}, 5000]}',
+  '{and: [{"!!": {var: task.assignee}}, {">": [{var: task.overdue_hours}, 500]}]}',
   '{"<": [{var: task.age_hours}, -1]}',
 ];
 const ESCALATIONS = [
   '    escalations:',
-  ...RULES.map((when, i) => `      - {id: rule-${i + 1}, applies_to: {task_types: [core.task]}, when: ${when}, levels: [{after: PT1H, to: reports_to, then: [notify]}]}`),
+  ...RULES.map(
+    (when, i) =>
+      `      - {id: rule-${i + 1}, applies_to: {task_types: [core.task]}, when: ${when}, levels: [{after: PT1H, to: reports_to, then: [notify]}]}`,
+  ),
 ].join('\n');
 
 export const eventPath: Bench = {
@@ -35,7 +49,11 @@ export const eventPath: Bench = {
       const actor = (await app.services.auth.actorForToken(app.cookie.slice(app.cookie.indexOf('=') + 1)))!.actor;
       const tasks = app.services.tasks;
       const card = async (roleId: string | null) => {
-        const created = await tasks.create(actor, { type: 'core.task', title: roleId ? 'watched' : 'unwatched', ...(roleId ? { assignTo: { roleId } } : {}) });
+        const created = await tasks.create(actor, {
+          type: 'core.task',
+          title: roleId ? 'watched' : 'unwatched',
+          ...(roleId ? { assignTo: { roleId } } : {}),
+        });
         return { id: created.id, version: created.version, status: created.status };
       };
       const watched = await card('mover');
@@ -44,7 +62,9 @@ export const eventPath: Bench = {
         const times: number[] = [];
         for (let i = 0; i < count; i++) {
           const started = performance.now();
-          const { task } = await tasks.move(actor, target.id, target.version, { to: target.status === 'in_progress' ? 'done' : 'in_progress' });
+          const { task } = await tasks.move(actor, target.id, target.version, {
+            to: target.status === 'in_progress' ? 'done' : 'in_progress',
+          });
           times.push(performance.now() - started);
           Object.assign(target, { version: task.version, status: task.status });
         }

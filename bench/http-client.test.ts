@@ -19,8 +19,18 @@ describe('bench HTTP client', () => {
       let body = '';
       request.on('data', (chunk) => (body += chunk));
       request.on('end', () => {
-        const answer = JSON.stringify({ method: request.method, url: request.url, cookie: request.headers.cookie, body: JSON.parse(body), text: '上架 '.repeat(50_000) });
-        response.writeHead(201, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(answer), 'X-Seen': 'yes' });
+        const answer = JSON.stringify({
+          method: request.method,
+          url: request.url,
+          cookie: request.headers.cookie,
+          body: JSON.parse(body),
+          text: '上架 '.repeat(50_000),
+        });
+        response.writeHead(201, {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(answer),
+          'X-Seen': 'yes',
+        });
         // Headers and body in separate writes, the body in many.
         response.flushHeaders();
         const bytes = Buffer.from(answer);
@@ -33,7 +43,12 @@ describe('bench HTTP client', () => {
     expect(response.status).toBe(201);
     expect(response.header('x-seen')).toBe('yes');
     const parsed = response.json<{ method: string; url: string; cookie: string; body: unknown; text: string }>();
-    expect(parsed).toMatchObject({ method: 'PATCH', url: '/api/tasks/7/transition', cookie: 'dutyboard_session=abc', body: { to: 'done' } });
+    expect(parsed).toMatchObject({
+      method: 'PATCH',
+      url: '/api/tasks/7/transition',
+      cookie: 'dutyboard_session=abc',
+      body: { to: 'done' },
+    });
     expect(parsed.text).toBe('上架 '.repeat(50_000));
     client.close();
   });

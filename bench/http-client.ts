@@ -68,10 +68,14 @@ class Connection {
       const end = buffered.indexOf(HEADER_END);
       if (end < 0) return;
       const [statusLine, ...lines] = buffered.toString('latin1', 0, end).split('\r\n');
-      const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const headers = new Map(
+        lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
       const length = Number(headers.get('content-length'));
       if (!Number.isInteger(length)) {
-        this.finish()?.reject(new Error('the bench client reads Content-Length bodies only; the server answered without one'));
+        this.finish()?.reject(
+          new Error('the bench client reads Content-Length bodies only; the server answered without one'),
+        );
         this.socket.destroy();
         return;
       }
@@ -122,11 +126,22 @@ export function createHttpClient(baseUrl: string, maxSockets: number) {
   };
 
   return {
-    async request(method: string, path: string, body: unknown, cookie: string | undefined, headers: Record<string, string> = {}): Promise<BenchResponse> {
+    async request(
+      method: string,
+      path: string,
+      body: unknown,
+      cookie: string | undefined,
+      headers: Record<string, string> = {},
+    ): Promise<BenchResponse> {
       const payload = body === undefined ? '' : JSON.stringify(body);
-      const lines = [`${method} ${path} HTTP/1.1`, `Host: ${hostname}:${port}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+      const lines = [
+        `${method} ${path} HTTP/1.1`,
+        `Host: ${hostname}:${port}`,
+        ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+      ];
       if (cookie) lines.push(`Cookie: ${cookie}`);
-      if (body !== undefined) lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(payload)}`);
+      if (body !== undefined)
+        lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(payload)}`);
       const connection = await acquire();
       try {
         return await connection.send(`${lines.join('\r\n')}\r\n\r\n${payload}`);

@@ -24,7 +24,12 @@ async function round(timing: Timing) {
     const card = cards[turn[worker]!++ % cards.length]!;
     const to = card.status === 'in_progress' ? 'done' : 'in_progress';
     try {
-      const response = await client!.request('PATCH', `/api/tasks/${card.id}/transition`, { to, expectedVersion: card.version }, cookie);
+      const response = await client!.request(
+        'PATCH',
+        `/api/tasks/${card.id}/transition`,
+        { to, expectedVersion: card.version },
+        cookie,
+      );
       if (response.status === 200) {
         const { task } = response.json<{ task: typeof card }>();
         Object.assign(card, { version: task.version, status: task.status });

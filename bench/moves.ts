@@ -40,9 +40,16 @@ async function createCards(app: BenchApp): Promise<Card[][]> {
   for (let client = 0; client < CLIENTS; client++) {
     const cards: Card[] = [];
     for (let n = 0; n < CARDS_PER_CLIENT; n++) {
-      const created = json<Card>(await app.call('POST', '/api/tasks', { type: 'core.task', title: `Bench card ${client}-${n}` }), 201, 'create card');
+      const created = json<Card>(
+        await app.call('POST', '/api/tasks', { type: 'core.task', title: `Bench card ${client}-${n}` }),
+        201,
+        'create card',
+      );
       const moved = json<{ task: Card }>(
-        await app.call('PATCH', `/api/tasks/${created.id}/transition`, { to: 'in_progress', expectedVersion: created.version }),
+        await app.call('PATCH', `/api/tasks/${created.id}/transition`, {
+          to: 'in_progress',
+          expectedVersion: created.version,
+        }),
         200,
         'start card',
       );
@@ -55,10 +62,13 @@ async function createCards(app: BenchApp): Promise<Card[][]> {
 
 /** The people: a process of their own (bench/move-clients.ts), asked for one round of moves at a time. */
 async function startClients(app: BenchApp, owned: Card[][]) {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./move-clients.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
+  const child: ChildProcess = fork(fileURLToPath(new URL('./move-clients.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+  });
   const ask = <T>(message: MoveClientsMessage) =>
     new Promise<T>((resolve, reject) => {
-      const exited = (code: number | null) => reject(new Error(`the move clients exited with ${code} before answering`));
+      const exited = (code: number | null) =>
+        reject(new Error(`the move clients exited with ${code} before answering`));
       child.once('exit', exited);
       child.once('message', (answer) => {
         child.off('exit', exited);
@@ -91,7 +101,9 @@ async function serviceMoves(app: BenchApp, owned: Card[][]): Promise<Phase> {
     const cards = owned[client]!;
     const card = cards[turn[client]!++ % cards.length]!;
     try {
-      const { task } = await app.services.tasks.move(actor, card.id, card.version, { to: card.status === 'in_progress' ? 'done' : 'in_progress' });
+      const { task } = await app.services.tasks.move(actor, card.id, card.version, {
+        to: card.status === 'in_progress' ? 'done' : 'in_progress',
+      });
       Object.assign(card, { version: task.version, status: task.status });
       return true;
     } catch {
@@ -107,7 +119,9 @@ async function bareUpdates(pool: pg.Pool, ids: number[], timing = ROUND): Promis
   let next = 0;
   return phase(CLIENTS, timing, async () => {
     try {
-      await pool.query('UPDATE tasks SET version = version + 1, updated_at = now() WHERE id = $1', [ids[next++ % ids.length]]);
+      await pool.query('UPDATE tasks SET version = version + 1, updated_at = now() WHERE id = $1', [
+        ids[next++ % ids.length],
+      ]);
       return true;
     } catch {
       return false;
@@ -180,8 +194,18 @@ export const moves: Bench = {
           serviceP99Ms: round2(quantile(service.latencies, 0.99)),
           serviceProcessCpuMsPerMove: round2(service.cpuMsPerOp),
           movesTimed: latencies.length,
-          baselineP50Ms: round2(quantile(bare.flatMap((p) => p.latencies), 0.5)),
-          baselineP99Ms: round2(quantile(bare.flatMap((p) => p.latencies), 0.99)),
+          baselineP50Ms: round2(
+            quantile(
+              bare.flatMap((p) => p.latencies),
+              0.5,
+            ),
+          ),
+          baselineP99Ms: round2(
+            quantile(
+              bare.flatMap((p) => p.latencies),
+              0.99,
+            ),
+          ),
           baselineErrors: sum(bare, 'errors'),
           baselineProcessCpuMsPerUpdate: round2(median(bare.map((p) => p.cpuMsPerOp))),
           clients: CLIENTS,

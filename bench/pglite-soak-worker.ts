@@ -12,7 +12,16 @@ import { migrateToLatest } from '../core/db/migrate.ts';
 import type { Database } from '../core/db/schema.ts';
 
 type SoakTables = {
-  soak_card: { id: number; board: string; state: string; position: string; version: number; title: string; fields: unknown; updated_at: Date };
+  soak_card: {
+    id: number;
+    board: string;
+    state: string;
+    position: string;
+    version: number;
+    title: string;
+    fields: unknown;
+    updated_at: Date;
+  };
   soak_activity: { id: Generated<number>; card_id: number; kind: string; data: string; at: Generated<Date> };
 };
 
@@ -55,16 +64,28 @@ let windowStart = performance.now();
 for (let i = 0; i < WRITES; i++) {
   const id = 1 + ((i * 7919) % CARDS);
   await db.transaction().execute(async (tx) => {
-    const card = await tx.selectFrom('soak_card').select(['version', 'state']).where('id', '=', id).executeTakeFirstOrThrow();
+    const card = await tx
+      .selectFrom('soak_card')
+      .select(['version', 'state'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     const to = STATES[(STATES.indexOf(card.state) + 1) % STATES.length]!;
     await tx
       .updateTable('soak_card')
-      .set({ state: to, position: String(i).padStart(8, '0'), version: card.version + 1, updated_at: sql`now()`,
-        fields: sql`fields || ${JSON.stringify({ touched: i })}::jsonb` })
+      .set({
+        state: to,
+        position: String(i).padStart(8, '0'),
+        version: card.version + 1,
+        updated_at: sql`now()`,
+        fields: sql`fields || ${JSON.stringify({ touched: i })}::jsonb`,
+      })
       .where('id', '=', id)
       .where('version', '=', card.version)
       .executeTakeFirstOrThrow();
-    await tx.insertInto('soak_activity').values({ card_id: id, kind: 'moved', data: JSON.stringify({ from: card.state, to }) }).execute();
+    await tx
+      .insertInto('soak_activity')
+      .values({ card_id: id, kind: 'moved', data: JSON.stringify({ from: card.state, to }) })
+      .execute();
   });
   if ((i + 1) % WINDOW === 0) {
     const now = performance.now();

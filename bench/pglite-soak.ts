@@ -15,7 +15,10 @@ interface SoakRun {
 const worker = fileURLToPath(new URL('./pglite-soak-worker.ts', import.meta.url));
 
 function soak(mode: 'product' | 'naive'): SoakRun {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', worker, mode], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const output = execFileSync(process.execPath, ['--import', 'tsx', worker, mode], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(output) as SoakRun;
 }
 

@@ -16,8 +16,10 @@ const TARGET_MS = 100;
 const TARGET_RATIO = 2;
 const HEALTH_PINGS = 200;
 
-const fixture = readFileSync(new URL('../tests/fixtures/roles-invalid/94-rule-nested-filters-over-budget.yaml', import.meta.url), 'utf8')
-  .replace('levels:', 'tests: [{given: {task: {}}, expect: true}]\n        levels:');
+const fixture = readFileSync(
+  new URL('../tests/fixtures/roles-invalid/94-rule-nested-filters-over-budget.yaml', import.meta.url),
+  'utf8',
+).replace('levels:', 'tests: [{given: {task: {}}, expect: true}]\n        levels:');
 const RULE_LINES = /^( +)filter: \[\[1, 2[^\n]*\n[^\n]*\n[^\n]*\n/m;
 if (!RULE_LINES.test(fixture)) throw new Error('rule-budget: the 92-node rule was not found in fixture 94');
 const hostile = [{ name: 'filters.yaml', text: fixture }];
@@ -86,7 +88,8 @@ async function healthTimes(app: BenchApp): Promise<number[]> {
 
 export const ruleBudget: Bench = {
   name: 'rule-budget',
-  description: 'POST /api/org/validate of seven nested filters over ten items (92 nodes, with a fixture) vs the same file with a plain rule; /api/health while rules use up their budgets',
+  description:
+    'POST /api/org/validate of seven nested filters over ten items (92 nodes, with a fixture) vs the same file with a plain rule; /api/health while rules use up their budgets',
   async run(): Promise<BenchResult> {
     const app = await startBenchApp({ can: ['roles.edit'] });
     try {
@@ -116,7 +119,8 @@ export const ruleBudget: Bench = {
       const baseline = quantile(plainTimes, 0.5);
       return {
         name: 'rule-budget',
-        metric: 'median ms of POST /api/org/validate with the 92-node rule and a fixture (baseline: the same file with a plain rule)',
+        metric:
+          'median ms of POST /api/org/validate with the 92-node rule and a fixture (baseline: the same file with a plain rule)',
         value: round2(value),
         unit: 'ms',
         baseline: round2(baseline),

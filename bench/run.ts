@@ -14,7 +14,18 @@ import { signInBurst } from './sign-in-burst.ts';
 // The million-card scan goes last: PostgreSQL spends a while after it writing and vacuuming what it
 // left behind, which would land on the next benchmark's rounds (measured: event-path +2.6 ms right after
 // it, +1.5–1.7 ms on its own).
-const benches: Bench[] = [startBench, pgliteSoak, moves, creates, boardLoad, boardRender, eventPath, ruleBudget, signInBurst, escalationScan];
+const benches: Bench[] = [
+  startBench,
+  pgliteSoak,
+  moves,
+  creates,
+  boardLoad,
+  boardRender,
+  eventPath,
+  ruleBudget,
+  signInBurst,
+  escalationScan,
+];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));

@@ -16,9 +16,16 @@ const EMAIL = 'mover@bench.local';
 type Client = ReturnType<typeof createHttpClient>;
 
 /** Over the benches' light client (fetch would spend ~10× its CPU on the server's own cores). */
-async function signIn(client: Client, email: string, password: string, address: string): Promise<{ status: number; ms: number }> {
+async function signIn(
+  client: Client,
+  email: string,
+  password: string,
+  address: string,
+): Promise<{ status: number; ms: number }> {
   const started = performance.now();
-  const response = await client.request('POST', '/api/auth/sign-in', { email, password }, undefined, { 'X-Forwarded-For': address });
+  const response = await client.request('POST', '/api/auth/sign-in', { email, password }, undefined, {
+    'X-Forwarded-For': address,
+  });
   return { status: response.status, ms: performance.now() - started };
 }
 
@@ -42,12 +49,17 @@ export const signInBurst: Bench = {
       const burstMs: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const started = performance.now();
-        const burst = Promise.all(Array.from({ length: BURST }, (_, i) => signIn(client, `victim${round}@bench.local`, `guess-${i}`, `198.51.100.${round + 1}`)));
+        const burst = Promise.all(
+          Array.from({ length: BURST }, (_, i) =>
+            signIn(client, `victim${round}@bench.local`, `guess-${i}`, `198.51.100.${round + 1}`),
+          ),
+        );
         during.push(await correct(client, `203.0.113.${100 + round}`));
         const answers = await burst;
         burstMs.push(performance.now() - started);
         checked.push(answers.filter((a) => a.status === 401).length);
-        if (answers.some((a) => a.status !== 401 && a.status !== 429)) throw new Error('sign-in-burst: a burst request got neither 401 nor 429');
+        if (answers.some((a) => a.status !== 401 && a.status !== 429))
+          throw new Error('sign-in-burst: a burst request got neither 401 nor 429');
       }
       const value = median(during);
       const baseline = median(lone);

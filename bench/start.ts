@@ -19,7 +19,8 @@ function timed(args: string[], env: Record<string, string> = {}): number {
   return performance.now() - started;
 }
 
-const rssMb = (child: ChildProcess) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
+const rssMb = (child: ChildProcess) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
 
 /** Spawns the server as `npm start` does; resolves once it listens, with the time taken and its memory. */
 async function start(dataDir: string): Promise<{ ms: number; rssMb: number }> {
@@ -46,7 +47,8 @@ async function start(dataDir: string): Promise<{ ms: number; rssMb: number }> {
 
 export const startBench: Bench = {
   name: 'start',
-  description: 'npm start until listening: a later start (existing embedded database) and a first start (new one), and the memory then',
+  description:
+    'npm start until listening: a later start (existing embedded database) and a first start (new one), and the memory then',
   async run(): Promise<BenchResult> {
     // What `npm start` would build is built first (usually nothing): the starts measure starting.
     await prepare({ log: (line: string) => console.log(`  ${line}`) });
@@ -54,7 +56,14 @@ export const startBench: Bench = {
     try {
       const existing = path.join(scratch, 'existing');
       await start(existing);
-      const rounds = { node: [] as number[], pglite: [] as number[], later: [] as number[], first: [] as number[], laterRss: [] as number[], firstRss: [] as number[] };
+      const rounds = {
+        node: [] as number[],
+        pglite: [] as number[],
+        later: [] as number[],
+        first: [] as number[],
+        laterRss: [] as number[],
+        firstRss: [] as number[],
+      };
       const openPglite = `const { PGlite } = await import('@electric-sql/pglite'); const db = await PGlite.create({ dataDir: process.env.DIR }); await db.query('select 1'); await db.close();`;
       for (let round = 0; round < ROUNDS; round++) {
         rounds.node.push(timed(['-e', '0']));
@@ -66,7 +75,12 @@ export const startBench: Bench = {
         rounds.first.push(first.ms);
         rounds.firstRss.push(first.rssMb);
       }
-      const [node, pglite, later, first] = [median(rounds.node), median(rounds.pglite), median(rounds.later), median(rounds.first)];
+      const [node, pglite, later, first] = [
+        median(rounds.node),
+        median(rounds.pglite),
+        median(rounds.later),
+        median(rounds.first),
+      ];
       const rss = Math.max(...rounds.laterRss, ...rounds.firstRss);
       const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
       return {

@@ -12,7 +12,10 @@ export const REGISTRY_FILE = path.join(registryDir, 'registry.generated.js');
 
 /** PLUGINS as the server reads it (core/config.ts): entries separated by commas. */
 export function configuredPlugins(env = process.env) {
-  return (env.PLUGINS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  return (env.PLUGINS ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 const isLocal = (entry) => /^(\.{1,2}\/|\/)/.test(entry);
@@ -34,7 +37,9 @@ export function uiModuleOf(entry, cwd = process.cwd()) {
   }
   const target = path.resolve(cwd, entry);
   const file = /\.[cm]?[jt]s$/.test(entry);
-  const candidates = file ? [target.replace(/\.[cm]?[jt]s$/, '.ui.tsx')] : [path.join(target, 'ui.tsx'), path.join(target, 'ui', 'index.tsx')];
+  const candidates = file
+    ? [target.replace(/\.[cm]?[jt]s$/, '.ui.tsx')]
+    : [path.join(target, 'ui.tsx'), path.join(target, 'ui', 'index.tsx')];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) return null;
   const relative = path.relative(registryDir, found).split(path.sep).join('/');

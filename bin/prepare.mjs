@@ -68,48 +68,88 @@ export async function prepare({ log = (line) => process.stderr.write(`prepare: $
   // it has), the installed versions, and the configured plugins (PLUGINS) with the files of their UI.
   const viteConfigs = readdirSync(root).filter((name) => /^vite\.config\.[cm]?[jt]s$/.test(name));
   const plugins = configuredPlugins();
-  const pluginUi = plugins.map((entry) => uiModuleOf(entry)?.source).filter(Boolean).map((source) => path.relative(root, source));
+  const pluginUi = plugins
+    .map((entry) => uiModuleOf(entry)?.source)
+    .filter(Boolean)
+    .map((source) => path.relative(root, source));
   const registry = path.relative(root, REGISTRY_FILE);
-  const uiSources = createHash('sha256').update(hashOf(['ui', ...viteConfigs, ...lock, ...pluginUi], (file) => file !== registry)).update(plugins.join('\n')).digest('hex');
-  await step('UI', path.join(dist, 'ui-build.hash'), uiSources, async () => {
-    const { build } = await import('vite');
-    // The config's paths are relative to the working directory, as for `vite build`.
-    const cwd = process.cwd();
-    process.chdir(root);
-    try {
-      await build({ configFile: viteConfigs[0] ? path.join(root, viteConfigs[0]) : false, logLevel: 'warn' });
-    } finally {
-      process.chdir(cwd);
-    }
-  }, log);
+  const uiSources = createHash('sha256')
+    .update(hashOf(['ui', ...viteConfigs, ...lock, ...pluginUi], (file) => file !== registry))
+    .update(plugins.join('\n'))
+    .digest('hex');
+  await step(
+    'UI',
+    path.join(dist, 'ui-build.hash'),
+    uiSources,
+    async () => {
+      const { build } = await import('vite');
+      // The config's paths are relative to the working directory, as for `vite build`.
+      const cwd = process.cwd();
+      process.chdir(root);
+      try {
+        await build({ configFile: viteConfigs[0] ? path.join(root, viteConfigs[0]) : false, logLevel: 'warn' });
+      } finally {
+        process.chdir(cwd);
+      }
+    },
+    log,
+  );
 
   const migrations = hashOf(['migrations'], notTest);
   const serverSources = hashOf(['core', 'migrations', 'plugins', 'tsconfig.json', ...lock], notTest);
-  await step('server bundle', path.join(dist, 'server', 'build.hash'), serverSources, async () => {
-    const esbuild = await import('esbuild');
-    await esbuild.build({
-      absWorkingDir: root,
-      entryPoints: { main: 'core/main.ts', 'pglite-init': 'core/db/pglite-init.ts', 'pglite-template': 'core/db/pglite-template.ts', ...pluginEntries() },
-      outdir: 'dist/server',
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      // Packages stay in node_modules (PGlite finds its WebAssembly next to itself).
-      packages: 'external',
-      sourcemap: 'linked',
-      logLevel: 'warning',
-    });
-  }, log);
+  await step(
+    'server bundle',
+    path.join(dist, 'server', 'build.hash'),
+    serverSources,
+    async () => {
+      const esbuild = await import('esbuild');
+      await esbuild.build({
+        absWorkingDir: root,
+        entryPoints: {
+          main: 'core/main.ts',
+          'pglite-init': 'core/db/pglite-init.ts',
+          'pglite-template': 'core/db/pglite-template.ts',
+          ...pluginEntries(),
+        },
+        outdir: 'dist/server',
+        outExtension: { '.js': '.mjs' },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        // Packages stay in node_modules (PGlite finds its WebAssembly next to itself).
+        packages: 'external',
+        sourcemap: 'linked',
+        logLevel: 'warning',
+      });
+    },
+    log,
+  );
 
-  const pglite = JSON.parse(readFileSync(path.join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')).version;
+  const pglite = JSON.parse(
+    readFileSync(path.join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),
+  ).version;
   const templateDir = path.join(dist, 'pglite');
-  await step('embedded database template', path.join(templateDir, 'build.hash'), createHash('sha256').update(`${pglite}\0${migrations}`).digest('hex'), async () => {
-    // In a child: initdb leaves hundreds of MB of WebAssembly memory behind in the process that ran it.
-    const run = spawnSync(process.execPath, ['dist/server/pglite-template.mjs', path.join(templateDir, 'template.tar.gz'), path.join(templateDir, 'template.json'), migrations], { cwd: root, stdio: 'inherit' });
-    if (run.status !== 0) throw new Error(`building the embedded database template failed (exit ${run.status})`);
-  }, log);
+  await step(
+    'embedded database template',
+    path.join(templateDir, 'build.hash'),
+    createHash('sha256').update(`${pglite}\0${migrations}`).digest('hex'),
+    async () => {
+      // In a child: initdb leaves hundreds of MB of WebAssembly memory behind in the process that ran it.
+      const run = spawnSync(
+        process.execPath,
+        [
+          'dist/server/pglite-template.mjs',
+          path.join(templateDir, 'template.tar.gz'),
+          path.join(templateDir, 'template.json'),
+          migrations,
+        ],
+        { cwd: root, stdio: 'inherit' },
+      );
+      if (run.status !== 0) throw new Error(`building the embedded database template failed (exit ${run.status})`);
+    },
+    log,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -119,6 +159,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   } catch (error) {
     // At install a half-written UI must not fail `npm install`: `npm start` builds it again and says why.
     if (!atInstall) throw error;
-    process.stderr.write(`prepare: not built at install (${error instanceof Error ? error.message : String(error)}); npm start will try again\n`);
+    process.stderr.write(
+      `prepare: not built at install (${error instanceof Error ? error.message : String(error)}); npm start will try again\n`,
+    );
   }
 }

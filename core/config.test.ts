@@ -28,16 +28,24 @@ describe('loadConfig', () => {
 
   it('lets webhooks reach no local or private host unless WEBHOOK_ALLOW_HOSTS names it', () => {
     expect(loadConfig({}, false).webhookAllowHosts).toEqual([]);
-    expect(loadConfig({ WEBHOOK_ALLOW_HOSTS: '127.0.0.1, hooks.internal,[::1],::1' }, false).webhookAllowHosts).toEqual(['127.0.0.1', 'hooks.internal', '[::1]', '::1']);
+    expect(loadConfig({ WEBHOOK_ALLOW_HOSTS: '127.0.0.1, hooks.internal,[::1],::1' }, false).webhookAllowHosts).toEqual(
+      ['127.0.0.1', 'hooks.internal', '[::1]', '::1'],
+    );
   });
 
   it.each([
-    [{ WEBHOOK_ALLOW_HOSTS: 'http://hooks.internal' }, /^Invalid WEBHOOK_ALLOW_HOSTS .*without scheme or port.*comma-separated/],
+    [
+      { WEBHOOK_ALLOW_HOSTS: 'http://hooks.internal' },
+      /^Invalid WEBHOOK_ALLOW_HOSTS .*without scheme or port.*comma-separated/,
+    ],
     [{ WEBHOOK_ALLOW_HOSTS: 'hooks.internal:8080' }, /^Invalid WEBHOOK_ALLOW_HOSTS/],
     [{ TRUST_PROXY: 'yes' }, /^Invalid TRUST_PROXY \(got "yes"\).*number of proxies of yours/],
     [{ PORT: 'eighty' }, /^Invalid PORT \(got "eighty"\): .+\. Fix: set PORT to a TCP port number/],
     [{ PORT: '70000' }, /^Invalid PORT \(got "70000"\).*Fix: set PORT/],
-    [{ DATABASE_URL: 'mysql://x' }, /^Invalid DATABASE_URL .*postgres:\/\/.*leave it unset to use the embedded database/],
+    [
+      { DATABASE_URL: 'mysql://x' },
+      /^Invalid DATABASE_URL .*postgres:\/\/.*leave it unset to use the embedded database/,
+    ],
     [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL \(got "loud"\).*one of fatal, error/],
     [{ LOG_FORMAT: 'xml' }, /^Invalid LOG_FORMAT.*auto, pretty or json/],
   ])('names the variable and the fix for %o', (env, message) => {
@@ -48,9 +56,14 @@ describe('loadConfig', () => {
 
 describe('where the server may be reached, and demo members', () => {
   it('reads ALLOWED_HOSTS as names or name:port separated by commas, and names the fix for anything else', () => {
-    expect(loadConfig({ ALLOWED_HOSTS: 'board.internal, 10.0.0.5:8787,,' }, false).allowedHosts).toEqual(['board.internal', '10.0.0.5:8787']);
+    expect(loadConfig({ ALLOWED_HOSTS: 'board.internal, 10.0.0.5:8787,,' }, false).allowedHosts).toEqual([
+      'board.internal',
+      '10.0.0.5:8787',
+    ]);
     expect(loadConfig({}, false).allowedHosts).toEqual([]);
-    expect(() => loadConfig({ ALLOWED_HOSTS: 'https://board.example.com' }, false)).toThrow(/^Invalid ALLOWED_HOSTS .*Fix: set ALLOWED_HOSTS/);
+    expect(() => loadConfig({ ALLOWED_HOSTS: 'https://board.example.com' }, false)).toThrow(
+      /^Invalid ALLOWED_HOSTS .*Fix: set ALLOWED_HOSTS/,
+    );
     expect(() => loadConfig({ ALLOWED_HOSTS: 'board.example.com/x' }, false)).toThrow(ConfigError);
   });
 
@@ -66,6 +79,8 @@ describe('where the server may be reached, and demo members', () => {
   });
 
   it('names the fix for a bad DEMO_MEMBERS', () => {
-    expect(() => loadConfig({ DEMO_MEMBERS: 'yes' }, false)).toThrow(/^Invalid DEMO_MEMBERS \(got "yes"\).*auto .*on or off/);
+    expect(() => loadConfig({ DEMO_MEMBERS: 'yes' }, false)).toThrow(
+      /^Invalid DEMO_MEMBERS \(got "yes"\).*auto .*on or off/,
+    );
   });
 });

@@ -10,7 +10,12 @@ const portSchema = z.coerce.number().int().min(0).max(65535);
 /** The department plugins shipped in plugins/, loaded unless PLUGINS says otherwise (PLUGINS= loads none). */
 export const DEFAULT_PLUGINS = ['./plugins/after-sales'];
 
-const commaList = z.string().transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean));
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean),
+);
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
 
 const envSchema = z.object({
@@ -32,16 +37,37 @@ const envSchema = z.object({
     .default(0),
   ALLOWED_HOSTS: z
     .string()
-    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
-    .refine((entries) => entries.every((entry) => splitHost(entry) !== null), 'expected host names separated by commas, each `name` or `name:port`')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (entries) => entries.every((entry) => splitHost(entry) !== null),
+      'expected host names separated by commas, each `name` or `name:port`',
+    )
     .default([]),
   DEMO_MEMBERS: z.enum(['auto', 'on', 'off']).default('auto'),
-  PLUGINS: commaList.refine((entries) => entries.every((entry) => /^(\.{1,2}\/|\/)/.test(entry) || PACKAGE_NAME.test(entry)), 'expected local paths (./…, /…) or package names, separated by commas').default(DEFAULT_PLUGINS),
+  PLUGINS: commaList
+    .refine(
+      (entries) => entries.every((entry) => /^(\.{1,2}\/|\/)/.test(entry) || PACKAGE_NAME.test(entry)),
+      'expected local paths (./…, /…) or package names, separated by commas',
+    )
+    .default(DEFAULT_PLUGINS),
   PLUGINS_REQUIRED: commaList.default([]),
   WEBHOOK_ALLOW_HOSTS: z
     .string()
-    .transform((value) => value.split(',').map((host) => host.trim()).filter(Boolean))
-    .refine((hosts) => hosts.every((host) => /^(\[[0-9a-f:.]+\]|[0-9a-z.:_-]+)$/i.test(host) && !/^[^:[]+:\d+$/.test(host)), 'expected host names or IP addresses, without scheme or port')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (hosts) => hosts.every((host) => /^(\[[0-9a-f:.]+\]|[0-9a-z.:_-]+)$/i.test(host) && !/^[^:[]+:\d+$/.test(host)),
+      'expected host names or IP addresses, without scheme or port',
+    )
     .default([]),
 });
 
@@ -56,12 +82,17 @@ const FIXES: Record<keyof z.infer<typeof envSchema>, string> = {
   PUBLIC_URL: 'set PUBLIC_URL to the address people open Dutyboard at, e.g. PUBLIC_URL=https://board.example.com',
   LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(', ')}`,
   LOG_FORMAT: 'set LOG_FORMAT to auto, pretty or json',
-  WEBHOOK_ALLOW_HOSTS: 'list the hosts webhooks may reach although they are local or private, comma-separated, e.g. WEBHOOK_ALLOW_HOSTS=127.0.0.1,hooks.internal',
-  TRUST_PROXY: 'set TRUST_PROXY to the number of proxies of yours in front of Dutyboard (true means 1), or false when clients connect directly',
-  ALLOWED_HOSTS: 'set ALLOWED_HOSTS to the other names the server is reached by, e.g. ALLOWED_HOSTS=board.internal,10.0.0.5:8787',
+  WEBHOOK_ALLOW_HOSTS:
+    'list the hosts webhooks may reach although they are local or private, comma-separated, e.g. WEBHOOK_ALLOW_HOSTS=127.0.0.1,hooks.internal',
+  TRUST_PROXY:
+    'set TRUST_PROXY to the number of proxies of yours in front of Dutyboard (true means 1), or false when clients connect directly',
+  ALLOWED_HOSTS:
+    'set ALLOWED_HOSTS to the other names the server is reached by, e.g. ALLOWED_HOSTS=board.internal,10.0.0.5:8787',
   DEMO_MEMBERS: 'set DEMO_MEMBERS to auto (only on a local server), on or off',
-  PLUGINS: 'list the plugins to load by local path or package name, comma-separated, e.g. PLUGINS=./plugins/examples/warehouse',
-  PLUGINS_REQUIRED: 'list the plugins (ids or PLUGINS entries) without which the server must not start, e.g. PLUGINS_REQUIRED=warehouse',
+  PLUGINS:
+    'list the plugins to load by local path or package name, comma-separated, e.g. PLUGINS=./plugins/examples/warehouse',
+  PLUGINS_REQUIRED:
+    'list the plugins (ids or PLUGINS entries) without which the server must not start, e.g. PLUGINS_REQUIRED=warehouse',
 };
 
 export interface Config {
@@ -119,7 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, isTerminal = Bo
     logFormat: e.LOG_FORMAT === 'auto' ? (isTerminal ? 'pretty' : 'json') : e.LOG_FORMAT,
     trustProxy: e.TRUST_PROXY,
     allowedHosts: e.ALLOWED_HOSTS,
-    demoMembers: e.DEMO_MEMBERS === 'on' || (e.DEMO_MEMBERS === 'auto' && isLoopbackAddress(e.HOST) && isLocalUrl(publicUrl)),
+    demoMembers:
+      e.DEMO_MEMBERS === 'on' || (e.DEMO_MEMBERS === 'auto' && isLoopbackAddress(e.HOST) && isLocalUrl(publicUrl)),
     webhookAllowHosts: e.WEBHOOK_ALLOW_HOSTS,
     plugins: e.PLUGINS,
     requiredPlugins: e.PLUGINS_REQUIRED,

@@ -13,7 +13,10 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 export function findUnstorable(text: string): { index: number; message: string } | undefined {
   const found = UNSTORABLE.exec(text);
   if (!found) return undefined;
-  const message = found[0] === '\u0000' ? 'contains a NUL character (\\u0000)' : `contains a lone surrogate (\\u${found[0].charCodeAt(0).toString(16)}), which is not valid Unicode`;
+  const message =
+    found[0] === '\u0000'
+      ? 'contains a NUL character (\\u0000)'
+      : `contains a lone surrogate (\\u${found[0].charCodeAt(0).toString(16)}), which is not valid Unicode`;
   return { index: found.index, message };
 }
 
@@ -27,7 +30,10 @@ export interface FieldIssue {
 
 /** A schema's refusal as one line per field, the way every error names what and where. */
 export function toFieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message.replace(/^Invalid input: /, '') }));
+  return error.issues.map((issue) => ({
+    path: issue.path.join('.') || '(root)',
+    message: issue.message.replace(/^Invalid input: /, ''),
+  }));
 }
 
 /**
@@ -46,7 +52,9 @@ export function inputProblemAt(input: unknown): { path: (string | number)[]; mes
     }
     if (value === null || typeof value !== 'object') continue;
     if (path.length >= MAX_INPUT_DEPTH) return { path, message: `nests deeper than ${MAX_INPUT_DEPTH} levels` };
-    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+    const entries: [string | number, unknown][] = Array.isArray(value)
+      ? value.map((item, index) => [index, item])
+      : Object.entries(value);
     for (const [key] of entries) {
       const found = typeof key === 'string' ? findUnstorable(key) : undefined;
       if (found) return { path: [...path, key], message: `the key ${found.message}` };
@@ -87,4 +95,5 @@ export const isoDateTime = (message = 'expected an ISO date-time with offset, e.
   z.iso.datetime({ offset: true, message }).refine(inRange, 'expected a date-time in the years 0001 to 9999 (UTC)');
 
 /** A calendar date, e.g. 2026-03-15, in years 0001–9999. */
-export const isoDate = () => z.iso.date().refine((value) => !value.startsWith('0000'), 'expected a date in the years 0001 to 9999');
+export const isoDate = () =>
+  z.iso.date().refine((value) => !value.startsWith('0000'), 'expected a date in the years 0001 to 9999');

@@ -33,7 +33,9 @@ function exitWithConfigError(error: ConfigError): never {
  */
 function containStrayErrors(log: ReturnType<typeof createLogger>): void {
   process.on('uncaughtException', (error) => log.error({ err: error }, 'uncaught exception; the server keeps running'));
-  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection; the server keeps running'));
+  process.on('unhandledRejection', (reason) =>
+    log.error({ err: reason }, 'unhandled promise rejection; the server keeps running'),
+  );
 }
 
 async function main(): Promise<void> {
@@ -64,13 +66,22 @@ async function main(): Promise<void> {
 
   let plugins: LoadedPlugins;
   try {
-    plugins = await loadPlugins(config.plugins.map((entry) => pluginSource(entry)), { log: log.child({ module: 'plugins' }), db: db.kysely, required: config.requiredPlugins });
+    plugins = await loadPlugins(
+      config.plugins.map((entry) => pluginSource(entry)),
+      { log: log.child({ module: 'plugins' }), db: db.kysely, required: config.requiredPlugins },
+    );
   } catch (error) {
     if (!(error instanceof RequiredPluginError)) throw error;
     await db.close();
     exitWithConfigError(new ConfigError(`${error.message}. Fix the plugin, or take it out of PLUGINS_REQUIRED.`));
   }
-  const services = createServices({ db, log, publicUrl: config.publicUrl, webhookAllowHosts: config.webhookAllowHosts, plugins });
+  const services = createServices({
+    db,
+    log,
+    publicUrl: config.publicUrl,
+    webhookAllowHosts: config.webhookAllowHosts,
+    plugins,
+  });
   let seededMembers = 0;
   try {
     ({ seededMembers } = await loadRolesAtStart(config.rolesDir, services, log, { demoMembers: config.demoMembers }));
@@ -83,16 +94,33 @@ async function main(): Promise<void> {
   await services.boards.ensureTemplates();
   await services.start();
   // A new demo database: the plugins' first cards, after start so their hooks hear them.
-  if (seededMembers > 0) await seedPluginDemos({ ...services, plugins: plugins.plugins, log: log.child({ module: 'plugins' }) });
+  if (seededMembers > 0)
+    await seedPluginDemos({ ...services, plugins: plugins.plugins, log: log.child({ module: 'plugins' }) });
   // Every process runs it: the unique key per duty, person and period makes each card exactly once.
   const duties = createDutyScheduler({ services, log: log.child({ module: 'duties' }) });
   duties.start();
-  const escalations = createEscalationScheduler({ db, org: services.org, onActivated: services.onActivated, engine: services.engine, announce: services.events.announce, log: log.child({ module: 'escalation' }) });
+  const escalations = createEscalationScheduler({
+    db,
+    org: services.org,
+    onActivated: services.onActivated,
+    engine: services.engine,
+    announce: services.events.announce,
+    log: log.child({ module: 'escalation' }),
+  });
   escalations.start();
-  const webhooks = createWebhookDispatcher({ db, log: log.child({ module: 'webhooks' }), targets: services.webhookTargets });
+  const webhooks = createWebhookDispatcher({
+    db,
+    log: log.child({ module: 'webhooks' }),
+    targets: services.webhookTargets,
+  });
   webhooks.start(5_000);
 
-  const site = createSite({ publicUrl: config.publicUrl, bindHost: config.host, port: config.port, allowedHosts: config.allowedHosts });
+  const site = createSite({
+    publicUrl: config.publicUrl,
+    bindHost: config.host,
+    port: config.port,
+    allowedHosts: config.allowedHosts,
+  });
   const app = createApp({ services, log, schemaVersion, startedAt, uiDir, trustProxy: config.trustProxy, site });
   const server = await startHttpServer(app, { port: config.port, host: config.host });
   site.listening(server.port);
@@ -101,12 +129,19 @@ async function main(): Promise<void> {
     db.housekeeping().catch((error: unknown) => log.warn({ err: error }, 'database housekeeping failed'));
   }, HOUSEKEEPING_EVERY_MS);
   log.info(
-    { url: server.url, port: server.port, hosts: site.hostNames, database: db.kind, schemaVersion, startupMs: Date.now() - startedAt },
+    {
+      url: server.url,
+      port: server.port,
+      hosts: site.hostNames,
+      database: db.kind,
+      schemaVersion,
+      startupMs: Date.now() - startedAt,
+    },
     `Dutyboard is listening on ${server.url}`,
   );
   // After listening, so the password check does not delay the start.
-  void warnAboutDemoPasswords((await services.org.active()).definition.members, services.users, log).catch((error: unknown) =>
-    log.warn({ err: error }, 'could not check for accounts with the demo password'),
+  void warnAboutDemoPasswords((await services.org.active()).definition.members, services.users, log).catch(
+    (error: unknown) => log.warn({ err: error }, 'could not check for accounts with the demo password'),
   );
 
   let stopping = false;

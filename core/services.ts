@@ -33,19 +33,42 @@ import { createWebhooksRepository } from './notifications/webhooks.repository.ts
 /** `now`: the clock for escalations and task timestamps (tests set it; the product uses the real one). */
 /** `webhookAllowHosts`: local or private hosts webhooks may reach all the same (WEBHOOK_ALLOW_HOSTS). */
 /** `plugins`: what the loader loaded (core/plugins/loader.ts); `hookTimeBoxMs`: how long a beforeTransition hook may take. */
-export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatalogue; now?: () => Date; publicUrl?: string; webhookAllowHosts?: readonly string[]; caps?: PersonCaps; plugins?: LoadedPlugins; hookTimeBoxMs?: number }) {
+export function createServices(deps: {
+  db: Db;
+  log: Logger;
+  catalogue?: OrgCatalogue;
+  now?: () => Date;
+  publicUrl?: string;
+  webhookAllowHosts?: readonly string[];
+  caps?: PersonCaps;
+  plugins?: LoadedPlugins;
+  hookTimeBoxMs?: number;
+}) {
   const now = deps.now ?? (() => new Date());
   const plugins = deps.plugins ?? { plugins: [], statuses: [] };
   const catalogue = deps.catalogue ?? catalogueWith(plugins.plugins);
   const metrics = registerCoreMetrics(createMetricRegistry());
-  for (const plugin of plugins.plugins) for (const [id, metric] of Object.entries(plugin.metrics ?? {})) metrics.register(id, metric);
+  for (const plugin of plugins.plugins)
+    for (const [id, metric] of Object.entries(plugin.metrics ?? {})) metrics.register(id, metric);
   // Hooks make cards through the task service, made below (they run only after start).
   const pluginContext = createHookContext({ db: deps.db, tasks: () => tasks, now });
-  const hooks = createHookRunner(plugins.plugins, deps.log.child({ module: 'plugins' }), pluginContext, deps.hookTimeBoxMs);
+  const hooks = createHookRunner(
+    plugins.plugins,
+    deps.log.child({ module: 'plugins' }),
+    pluginContext,
+    deps.hookTimeBoxMs,
+  );
   let detachHooks: (() => void) | undefined;
   const users = createUsersRepository(deps.db.kysely);
   // `events` is created below; an activation is announced only after start.
-  const org = createOrgService({ db: deps.db.kysely, catalogue, users, log: deps.log.child({ module: 'org' }), now, announce: () => events.announce() });
+  const org = createOrgService({
+    db: deps.db.kysely,
+    catalogue,
+    users,
+    log: deps.log.child({ module: 'org' }),
+    now,
+    announce: () => events.announce(),
+  });
   // `events` is created below; an access change is announced only after start.
   const auth = createAuthService({ db: deps.db.kysely, users, org, now, announce: () => events.announce() });
   const people = createPeopleService({ users, org, auth });
@@ -55,19 +78,50 @@ export function createServices(deps: { db: Db; log: Logger; catalogue?: OrgCatal
   const events = createEventBus(deps.db, deps.log.child({ module: 'events' }));
   const escalations = createEscalationRepository(deps.db.kysely);
   const taskRepository = createTaskRepository(deps.db.kysely);
-  const actions = createPluginActionRunner({ plugins: plugins.plugins, context: pluginContext, escalations, log: deps.log.child({ module: 'escalation' }) });
-  const engine = createEscalationEngine({ escalations, actions, tasks: taskRepository, users, modelOf: (id, tx) => org.modelOf(id, tx), cardUrl: (id) => `${deps.publicUrl ?? 'http://localhost:8787'}/tasks/${id}`, log: deps.log.child({ module: 'escalation' }) });
+  const actions = createPluginActionRunner({
+    plugins: plugins.plugins,
+    context: pluginContext,
+    escalations,
+    log: deps.log.child({ module: 'escalation' }),
+  });
+  const engine = createEscalationEngine({
+    escalations,
+    actions,
+    tasks: taskRepository,
+    users,
+    modelOf: (id, tx) => org.modelOf(id, tx),
+    cardUrl: (id) => `${deps.publicUrl ?? 'http://localhost:8787'}/tasks/${id}`,
+    log: deps.log.child({ module: 'escalation' }),
+  });
   // The event path: every card write re-checks the card's escalations in the same transaction.
   const afterChange: AfterChange<{ model: OrgModel; now: Date }> = {
     prepare: async () => ({ model: await org.active(), now: now() }),
     concerns: (card, { model }) => card.archived_at === null && (card.open_escalations > 0 || mayWatch(model, card)),
     run: async (tx, card, { model, now }) => (card.archived_at === null ? engine.check(tx, card, model, now) : card),
   };
-  const tasks = createTaskService({ db: deps.db, repo: taskRepository, org, access, users, boards: boardRepository, afterCommit: events.announce, afterChange: afterChange as AfterChange<unknown>, beforeTransition: hooks.beforeTransition, now, ...(deps.caps ? { caps: deps.caps } : {}) });
+  const tasks = createTaskService({
+    db: deps.db,
+    repo: taskRepository,
+    org,
+    access,
+    users,
+    boards: boardRepository,
+    afterCommit: events.announce,
+    afterChange: afterChange as AfterChange<unknown>,
+    beforeTransition: hooks.beforeTransition,
+    now,
+    ...(deps.caps ? { caps: deps.caps } : {}),
+  });
   const kpis = createKpiService({ db: deps.db.kysely, org, users, metrics });
   const webhooks = createWebhooksRepository(deps.db.kysely);
   const webhookTargets = createWebhookTargets({ allowHosts: deps.webhookAllowHosts ?? [] });
-  const activation = createActivationReactions({ org, boards, boardRepository, events, log: deps.log.child({ module: 'org' }) });
+  const activation = createActivationReactions({
+    org,
+    boards,
+    boardRepository,
+    events,
+    log: deps.log.child({ module: 'org' }),
+  });
   return {
     db: deps.db,
     catalogue,

@@ -8,7 +8,11 @@ export interface TtlCache<K, V> {
   clear(): void;
 }
 
-export function createTtlCache<K, V>(options: { ttlMs: number; maxEntries: number; now?: () => number }): TtlCache<K, V> {
+export function createTtlCache<K, V>(options: {
+  ttlMs: number;
+  maxEntries: number;
+  now?: () => number;
+}): TtlCache<K, V> {
   const now = options.now ?? Date.now;
   const entries = new Map<K, { value: Promise<V>; settled?: V; at: number }>();
   return {

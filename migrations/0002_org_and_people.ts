@@ -38,7 +38,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('ip', 'text', (col) => col.notNull())
     .addColumn('failed_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('sign_in_failures_email_idx').on('sign_in_failures').columns(['email', 'failed_at']).execute();
+  await db.schema
+    .createIndex('sign_in_failures_email_idx')
+    .on('sign_in_failures')
+    .columns(['email', 'failed_at'])
+    .execute();
   await db.schema.createIndex('sign_in_failures_ip_idx').on('sign_in_failures').columns(['ip', 'failed_at']).execute();
 
   await db.schema

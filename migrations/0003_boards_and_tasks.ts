@@ -11,7 +11,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('status', 'text', (col) => col.notNull())
     // The status's category (todo | active | blocked | done), kept with it so boards and KPIs filter fast.
     .addColumn('category', 'text', (col) => col.notNull())
-    .addColumn('priority', 'text', (col) => col.notNull().defaultTo('normal').check(sql`priority IN ('low', 'normal', 'high', 'urgent')`))
+    .addColumn('priority', 'text', (col) =>
+      col.notNull().defaultTo('normal').check(sql`priority IN ('low', 'normal', 'high', 'urgent')`),
+    )
     .addColumn('fields', 'jsonb', (col) => col.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('labels', sql`text[]`, (col) => col.notNull().defaultTo(sql`'{}'`))
     .addColumn('assignee_id', 'uuid', (col) => col.references('users.id').onDelete('set null'))

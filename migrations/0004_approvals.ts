@@ -13,7 +13,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('mode', 'text', (col) => col.notNull())
     .addColumn('required', 'integer', (col) => col.notNull())
     .addColumn('requested_by', 'uuid', (col) => col.references('users.id').onDelete('set null'))
-    .addColumn('state', 'text', (col) => col.notNull().defaultTo('pending').check(sql`state IN ('pending', 'approved', 'rejected', 'cancelled')`))
+    .addColumn('state', 'text', (col) =>
+      col.notNull().defaultTo('pending').check(sql`state IN ('pending', 'approved', 'rejected', 'cancelled')`),
+    )
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('decided_at', 'timestamptz')
     .execute();

@@ -12,7 +12,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('title', 'text')
     .addColumn('created_by', 'uuid', (col) => col.references('users.id').onDelete('set null'))
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
-    .addCheckConstraint('task_links_target', sql`(kind = 'url') = (url IS NOT NULL) AND (kind = 'url') = (target_task_id IS NULL)`)
+    .addCheckConstraint(
+      'task_links_target',
+      sql`(kind = 'url') = (url IS NOT NULL) AND (kind = 'url') = (target_task_id IS NULL)`,
+    )
     .execute();
   await db.schema.createIndex('task_links_task_idx').on('task_links').column('task_id').execute();
   await db.schema.createIndex('task_links_target_idx').on('task_links').column('target_task_id').execute();

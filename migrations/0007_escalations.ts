@@ -18,7 +18,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('ended_at', 'timestamptz')
     .addUniqueConstraint('escalation_cycles_once', ['task_id', 'rule', 'cycle'])
     .execute();
-  await sql`CREATE UNIQUE INDEX escalation_cycles_one_open ON escalation_cycles (task_id, rule) WHERE ended_at IS NULL`.execute(db);
+  await sql`CREATE UNIQUE INDEX escalation_cycles_one_open ON escalation_cycles (task_id, rule) WHERE ended_at IS NULL`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('escalation_firings')
@@ -34,7 +36,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('fired_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('escalation_firings_once', ['task_id', 'rule', 'cycle', 'level'])
     .execute();
-  await db.schema.createIndex('escalation_firings_rule_idx').on('escalation_firings').columns(['rule', 'fired_at']).execute();
+  await db.schema
+    .createIndex('escalation_firings_rule_idx')
+    .on('escalation_firings')
+    .columns(['rule', 'fired_at'])
+    .execute();
 
   await db.schema
     .createTable('notifications')
@@ -50,6 +56,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['notifications', 'escalation_firings', 'escalation_cycles']) await db.schema.dropTable(table).execute();
+  for (const table of ['notifications', 'escalation_firings', 'escalation_cycles'])
+    await db.schema.dropTable(table).execute();
   await db.schema.alterTable('tasks').dropColumn('next_check_at').execute();
 }

@@ -3,7 +3,10 @@
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('tasks').addColumn('open_escalations', 'smallint', (col) => col.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('tasks')
+    .addColumn('open_escalations', 'smallint', (col) => col.notNull().defaultTo(0))
+    .execute();
   await sql`UPDATE tasks SET open_escalations = open.n
     FROM (SELECT task_id, count(*) AS n FROM escalation_cycles WHERE ended_at IS NULL GROUP BY task_id) open
     WHERE tasks.id = open.task_id`.execute(db);

@@ -3,7 +3,10 @@
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('boards').addColumn('personal_wip', 'integer', (col) => col.check(sql`personal_wip > 0`)).execute();
+  await db.schema
+    .alterTable('boards')
+    .addColumn('personal_wip', 'integer', (col) => col.check(sql`personal_wip > 0`))
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -9,12 +9,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('self_approval', 'boolean', (col) => col.notNull().defaultTo(false))
     .execute();
   await sql`ALTER TABLE approvals DROP CONSTRAINT approvals_state_check`.execute(db);
-  await sql`ALTER TABLE approvals ADD CONSTRAINT approvals_state_check CHECK (state IN ('pending', 'approved', 'rejected', 'cancelled', 'withdrawn'))`.execute(db);
+  await sql`ALTER TABLE approvals ADD CONSTRAINT approvals_state_check CHECK (state IN ('pending', 'approved', 'rejected', 'cancelled', 'withdrawn'))`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`UPDATE approvals SET state = 'cancelled' WHERE state = 'withdrawn'`.execute(db);
   await sql`ALTER TABLE approvals DROP CONSTRAINT approvals_state_check`.execute(db);
-  await sql`ALTER TABLE approvals ADD CONSTRAINT approvals_state_check CHECK (state IN ('pending', 'approved', 'rejected', 'cancelled'))`.execute(db);
+  await sql`ALTER TABLE approvals ADD CONSTRAINT approvals_state_check CHECK (state IN ('pending', 'approved', 'rejected', 'cancelled'))`.execute(
+    db,
+  );
   await db.schema.alterTable('approvals').dropColumn('snapshot').dropColumn('self_approval').execute();
 }

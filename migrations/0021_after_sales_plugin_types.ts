@@ -29,6 +29,10 @@ export async function down(db: Kysely<unknown>): Promise<void> {
 
 async function retype(db: Kysely<unknown>, from: string, to: string): Promise<void> {
   await sql`UPDATE tasks SET type = ${to} WHERE type = ${from}`.execute(db);
-  await sql`UPDATE boards SET task_types = array_replace(task_types, ${from}, ${to}) WHERE ${from} = ANY(task_types)`.execute(db);
-  await sql`UPDATE saved_views SET filters = jsonb_set(filters, '{type}', to_jsonb(${to}::text)) WHERE filters->>'type' = ${from}`.execute(db);
+  await sql`UPDATE boards SET task_types = array_replace(task_types, ${from}, ${to}) WHERE ${from} = ANY(task_types)`.execute(
+    db,
+  );
+  await sql`UPDATE saved_views SET filters = jsonb_set(filters, '{type}', to_jsonb(${to}::text)) WHERE filters->>'type' = ${from}`.execute(
+    db,
+  );
 }

@@ -29,7 +29,9 @@ describe.each(testDatabases)('sign-in and people on $kind', (database) => {
   afterAll(() => t.dispose());
 
   it('signs in with an HttpOnly, SameSite=Lax cookie and tells who you are', async () => {
-    const response = await t.call('POST', '/api/auth/sign-in', { body: { email: 'Xu.Ting@demo.dutyboard.local', password: 'dutyboard-demo' } });
+    const response = await t.call('POST', '/api/auth/sign-in', {
+      body: { email: 'Xu.Ting@demo.dutyboard.local', password: 'dutyboard-demo' },
+    });
     expect(response.status).toBe(200);
     const cookie = response.headers.get('Set-Cookie')!;
     expect(cookie).toMatch(/^dutyboard_session=[\w-]{43}; /);
@@ -38,7 +40,11 @@ describe.each(testDatabases)('sign-in and people on $kind', (database) => {
     expect(cookie).not.toMatch(/Secure/);
 
     const me = await (await t.call('GET', '/api/me', { cookie: cookie.split(';')[0] })).json();
-    expect(me).toMatchObject({ email: 'xu.ting@demo.dutyboard.local', displayName: '许婷', roles: [{ id: 'cs-manager', department: 'customer-service' }] });
+    expect(me).toMatchObject({
+      email: 'xu.ting@demo.dutyboard.local',
+      displayName: '许婷',
+      roles: [{ id: 'cs-manager', department: 'customer-service' }],
+    });
     expect(me.permissions).toContain('tasks.approve');
     expect(me.permissions).not.toContain('roles.edit');
   });
@@ -52,10 +58,15 @@ describe.each(testDatabases)('sign-in and people on $kind', (database) => {
   });
 
   it('refuses a wrong password and an unknown email with the same answer', async () => {
-    for (const body of [{ email: DIRECTOR, password: 'wrong-password' }, { email: 'nobody@example.com', password: 'dutyboard-demo' }]) {
+    for (const body of [
+      { email: DIRECTOR, password: 'wrong-password' },
+      { email: 'nobody@example.com', password: 'dutyboard-demo' },
+    ]) {
       const response = await t.call('POST', '/api/auth/sign-in', { body });
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({ error: { code: 'UNAUTHENTICATED', message: 'The email or the password is wrong.' } });
+      expect(await response.json()).toEqual({
+        error: { code: 'UNAUTHENTICATED', message: 'The email or the password is wrong.' },
+      });
     }
   });
 
@@ -100,29 +111,50 @@ describe.each(testDatabases)('sign-in and people on $kind', (database) => {
     });
     expect(duplicate.status).toBe(409);
 
-    const typo = await t.call('PUT', `/api/people/${person.id}/roles`, { cookie: hr, body: { roles: ['copywritter'] } });
+    const typo = await t.call('PUT', `/api/people/${person.id}/roles`, {
+      cookie: hr,
+      body: { roles: ['copywritter'] },
+    });
     expect(typo.status).toBe(400);
     expect((await typo.json()).error.message).toBe('unknown role "copywritter" (did you mean "copywriter"?)');
 
     const newcomer = await t.signIn('new.hire@example.com', 'a-long-password');
-    expect((await (await t.call('GET', '/api/me', { cookie: newcomer })).json()).permissions).not.toContain('tasks.approve');
+    expect((await (await t.call('GET', '/api/me', { cookie: newcomer })).json()).permissions).not.toContain(
+      'tasks.approve',
+    );
     // cs-manager's one seat (headcount 1) is taken, and only someone holding all it carries may give it.
     const director = await t.signIn(DIRECTOR);
     const [seated] = await t.services.users.holdersOf('cs-manager');
-    expect((await t.call('PUT', `/api/people/${seated!.id}/roles`, { cookie: director, body: { roles: [] } })).status).toBe(200);
-    expect((await t.call('PUT', `/api/people/${person.id}/roles`, { cookie: director, body: { roles: ['cs-manager'] } })).status).toBe(200);
-    expect((await (await t.call('GET', '/api/me', { cookie: newcomer })).json()).permissions).toContain('tasks.approve');
+    expect(
+      (await t.call('PUT', `/api/people/${seated!.id}/roles`, { cookie: director, body: { roles: [] } })).status,
+    ).toBe(200);
+    expect(
+      (await t.call('PUT', `/api/people/${person.id}/roles`, { cookie: director, body: { roles: ['cs-manager'] } }))
+        .status,
+    ).toBe(200);
+    expect((await (await t.call('GET', '/api/me', { cookie: newcomer })).json()).permissions).toContain(
+      'tasks.approve',
+    );
 
     // Now a customer-service manager, the newcomer holds approval the HR specialist lacks: the director disables them.
     const disabled = await t.call('PATCH', `/api/people/${person.id}`, { cookie: director, body: { disabled: true } });
     expect((await disabled.json()).disabled).toBe(true);
     expect((await t.call('GET', '/api/me', { cookie: newcomer })).status).toBe(401);
-    expect((await t.call('POST', '/api/auth/sign-in', { body: { email: 'new.hire@example.com', password: 'a-long-password' } })).status).toBe(401);
+    expect(
+      (
+        await t.call('POST', '/api/auth/sign-in', {
+          body: { email: 'new.hire@example.com', password: 'a-long-password' },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('validates people input and names the fields', async () => {
     const hr = await t.signIn(HR);
-    const response = await t.call('POST', '/api/people', { cookie: hr, body: { email: 'not-an-email', displayName: '', password: 'short' } });
+    const response = await t.call('POST', '/api/people', {
+      cookie: hr,
+      body: { email: 'not-an-email', displayName: '', password: 'short' },
+    });
     expect(response.status).toBe(400);
     const paths = (await response.json()).error.details.issues.map((issue: { path: string }) => issue.path);
     expect(paths).toEqual(['email', 'displayName', 'password']);

@@ -23,7 +23,14 @@ describe.each(testDatabases)('bad inputs on $kind', (database) => {
   afterAll(() => t.dispose());
 
   const count = async (table: 'tasks' | 'users' | 'boards' | 'sign_in_attempts' | 'org_versions' | 'task_comments') =>
-    Number((await t.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.db.kysely
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   /** The answer is a 400 in the one error shape whose issues name `path`. */
   async function refused(response: Response, path: string, status = 400) {
@@ -36,7 +43,9 @@ describe.each(testDatabases)('bad inputs on $kind', (database) => {
 
   it('refuses a NUL byte in the sign-in email before anyone is signed in, and records no failed attempt', async () => {
     const failures = await count('sign_in_attempts');
-    const response = await t.call('POST', '/api/auth/sign-in', { body: { email: `${DIRECTOR}\u0000`, password: 'dutyboard-demo' } });
+    const response = await t.call('POST', '/api/auth/sign-in', {
+      body: { email: `${DIRECTOR}\u0000`, password: 'dutyboard-demo' },
+    });
     const body = await refused(response, 'email');
     expect(body.error.message).toMatch(/NUL/);
     expect(await count('sign_in_attempts')).toBe(failures);
@@ -44,14 +53,37 @@ describe.each(testDatabases)('bad inputs on $kind', (database) => {
 
   it('refuses NUL and lone surrogates in any string of a body, free-form card fields and their keys included', async () => {
     const tasks = await count('tasks');
-    await refused(await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: 'a\u0000b' } }), 'title');
-    await refused(await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: 'ok', description: 'half \ud83d pair' } }), 'description');
-    await refused(await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: 'ok', fields: { note: ['x', '\udc00'] } } }), 'fields.note.1');
-    const key = await refused(await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: 'ok', fields: { 'n\u0000': 1 } } }), 'fields.n\u0000');
+    await refused(
+      await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: 'a\u0000b' } }),
+      'title',
+    );
+    await refused(
+      await t.call('POST', '/api/tasks', {
+        cookie,
+        body: { type: 'core.task', title: 'ok', description: 'half \ud83d pair' },
+      }),
+      'description',
+    );
+    await refused(
+      await t.call('POST', '/api/tasks', {
+        cookie,
+        body: { type: 'core.task', title: 'ok', fields: { note: ['x', '\udc00'] } },
+      }),
+      'fields.note.1',
+    );
+    const key = await refused(
+      await t.call('POST', '/api/tasks', {
+        cookie,
+        body: { type: 'core.task', title: 'ok', fields: { 'n\u0000': 1 } },
+      }),
+      'fields.n\u0000',
+    );
     expect(key.error.message).toMatch(/key/);
     expect(await count('tasks')).toBe(tasks);
     // A whole surrogate pair is ordinary text.
-    expect((await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: '上新 🚀' } })).status).toBe(201);
+    expect((await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: '上新 🚀' } })).status).toBe(
+      201,
+    );
   });
 
   it('refuses input nested deeper than 32 levels, however deep, at once and without storing anything', async () => {
@@ -78,11 +110,33 @@ describe.each(testDatabases)('bad inputs on $kind', (database) => {
 
   it('refuses dates in year 0000 or past 9999, in bodies and queries', async () => {
     const tasks = await count('tasks');
-    const issue = await refused(await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: 'old', dueAt: '0000-06-01T00:00:00Z' } }), 'dueAt');
+    const issue = await refused(
+      await t.call('POST', '/api/tasks', {
+        cookie,
+        body: { type: 'core.task', title: 'old', dueAt: '0000-06-01T00:00:00Z' },
+      }),
+      'dueAt',
+    );
     expect(issue.error.message).toMatch(/0001 to 9999/);
-    await refused(await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: 'old', dueAt: '0001-01-01T00:00:00+08:00' } }), 'dueAt');
-    await refused(await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: 'late', dueAt: '9999-12-31T23:00:00-10:00' } }), 'dueAt');
-    const shipment = { type: 'after-sales.shipment', title: 'old order', fields: { order_no: 'A1', paid_at: '0000-12-31T10:00:00+08:00' } };
+    await refused(
+      await t.call('POST', '/api/tasks', {
+        cookie,
+        body: { type: 'core.task', title: 'old', dueAt: '0001-01-01T00:00:00+08:00' },
+      }),
+      'dueAt',
+    );
+    await refused(
+      await t.call('POST', '/api/tasks', {
+        cookie,
+        body: { type: 'core.task', title: 'late', dueAt: '9999-12-31T23:00:00-10:00' },
+      }),
+      'dueAt',
+    );
+    const shipment = {
+      type: 'after-sales.shipment',
+      title: 'old order',
+      fields: { order_no: 'A1', paid_at: '0000-12-31T10:00:00+08:00' },
+    };
     const field = await t.call('POST', '/api/tasks', { cookie, body: shipment });
     expect(field.status).toBe(400);
     expect(JSON.stringify(await field.json())).toMatch(/paid_at.*0001 to 9999/);
@@ -97,12 +151,31 @@ describe.each(testDatabases)('bad inputs on $kind', (database) => {
     await refused(await t.call('GET', '/api/tasks/1e3', { cookie }), 'id');
     await refused(await t.call('GET', '/api/tasks/9007199254740993', { cookie }), 'id');
     const boards = await count('boards');
-    const board = { id: 'wide', name: 'Wide', taskTypes: ['core.task'], columns: [{ id: 'all', name: 'All', states: ['todo'] }] };
-    await refused(await t.call('POST', '/api/boards', { cookie, body: { ...board, personalWip: 2 ** 31 } }), 'personalWip');
-    await refused(await t.call('POST', '/api/boards', { cookie, body: { ...board, columns: [{ ...board.columns[0], wipLimit: 2 ** 31 }] } }), 'columns.0.wipLimit');
+    const board = {
+      id: 'wide',
+      name: 'Wide',
+      taskTypes: ['core.task'],
+      columns: [{ id: 'all', name: 'All', states: ['todo'] }],
+    };
+    await refused(
+      await t.call('POST', '/api/boards', { cookie, body: { ...board, personalWip: 2 ** 31 } }),
+      'personalWip',
+    );
+    await refused(
+      await t.call('POST', '/api/boards', {
+        cookie,
+        body: { ...board, columns: [{ ...board.columns[0], wipLimit: 2 ** 31 }] },
+      }),
+      'columns.0.wipLimit',
+    );
     expect(await count('boards')).toBe(boards);
-    const card = await (await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: 'versioned' } })).json();
-    await refused(await t.call('PATCH', `/api/tasks/${card.id}`, { cookie, body: { expectedVersion: 2 ** 31, title: 'x' } }), 'expectedVersion');
+    const card = await (
+      await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: 'versioned' } })
+    ).json();
+    await refused(
+      await t.call('PATCH', `/api/tasks/${card.id}`, { cookie, body: { expectedVersion: 2 ** 31, title: 'x' } }),
+      'expectedVersion',
+    );
   });
 
   it('creates one person when two requests add the same email at once; the other is a 409', async () => {
@@ -110,16 +183,29 @@ describe.each(testDatabases)('bad inputs on $kind', (database) => {
     const person = { email: 'twin@example.com', displayName: 'Twin', password: 'long enough password' };
     const answers = await Promise.all([0, 1, 2, 3].map(() => t.call('POST', '/api/people', { cookie, body: person })));
     expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
-    for (const answer of answers.filter((r) => r.status === 409)) expect((await answer.json()).error.code).toBe('CONFLICT');
+    for (const answer of answers.filter((r) => r.status === 409))
+      expect((await answer.json()).error.code).toBe('CONFLICT');
     expect(await count('users')).toBe(people + 1);
   });
 
   it('reports a NUL written as a YAML escape at validation with file:line:column, so activation never fails on it', async () => {
-    const files = demoRoles().map((file) => (file.name === 'org.yaml' ? { ...file, text: file.text.replace('name: 云尚电商运营中心', 'name: "云尚\\0电商"') } : file));
+    const files = demoRoles().map((file) =>
+      file.name === 'org.yaml'
+        ? { ...file, text: file.text.replace('name: 云尚电商运营中心', 'name: "云尚\\0电商"') }
+        : file,
+    );
     expect(files.find((f) => f.name === 'org.yaml')!.text).toContain('"云尚\\0电商"');
     const preview = await (await t.call('POST', '/api/org/validate', { cookie, body: { files } })).json();
     expect(preview.ok).toBe(false);
-    expect(preview.errors).toEqual([expect.objectContaining({ file: 'org.yaml', line: 8, column: 9, path: 'organization.name', message: expect.stringMatching(/NUL/) })]);
+    expect(preview.errors).toEqual([
+      expect.objectContaining({
+        file: 'org.yaml',
+        line: 8,
+        column: 9,
+        path: 'organization.name',
+        message: expect.stringMatching(/NUL/),
+      }),
+    ]);
     const versions = await count('org_versions');
     const { versionId } = await (await t.call('GET', '/api/org', { cookie })).json();
     const activation = await t.call('PUT', '/api/org', { cookie, body: { baseVersionId: versionId, files } });
@@ -129,13 +215,33 @@ describe.each(testDatabases)('bad inputs on $kind', (database) => {
   });
 
   it('reports a raw NUL in a roles file read from the folder at its line and column', () => {
-    const result = loadOrg([{ name: 'org.yaml', text: 'version: 1\norganization: {id: a, name: "x\u0000"}\n' }], coreCatalogue());
-    expect(result.errors).toEqual([expect.objectContaining({ file: 'org.yaml', line: 2, column: 31, kind: 'yaml_syntax', message: expect.stringMatching(/NUL/) })]);
+    const result = loadOrg(
+      [{ name: 'org.yaml', text: 'version: 1\norganization: {id: a, name: "x\u0000"}\n' }],
+      coreCatalogue(),
+    );
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        file: 'org.yaml',
+        line: 2,
+        column: 31,
+        kind: 'yaml_syntax',
+        message: expect.stringMatching(/NUL/),
+      }),
+    ]);
   });
 
   it('refuses a raw NUL or lone surrogate in a roles file at the edge, naming the file', async () => {
-    await refused(await t.call('POST', '/api/org/validate', { cookie, body: { files: [{ name: 'org.yaml', text: 'version: 1\u0000' }] } }), 'files.0.text');
-    await refused(await t.call('POST', '/api/org/validate', { cookie, body: { files: [{ name: 'org.yaml', text: '# \ud800' }] } }), 'files.0.text');
+    await refused(
+      await t.call('POST', '/api/org/validate', {
+        cookie,
+        body: { files: [{ name: 'org.yaml', text: 'version: 1\u0000' }] },
+      }),
+      'files.0.text',
+    );
+    await refused(
+      await t.call('POST', '/api/org/validate', { cookie, body: { files: [{ name: 'org.yaml', text: '# \ud800' }] } }),
+      'files.0.text',
+    );
   });
 
   describe('live sockets', () => {
@@ -161,7 +267,9 @@ describe.each(testDatabases)('bad inputs on $kind', (database) => {
       for (const since of ['1e20', '-1', '1.5', '99999999999999999999']) {
         const live = await connectLive(server.url, 'core-task', cookie, since as unknown as number);
         await live.waitFor((m) => m.type === 'hello');
-        const card = await (await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: `since ${since}` } })).json();
+        const card = await (
+          await t.call('POST', '/api/tasks', { cookie, body: { type: 'core.task', title: `since ${since}` } })
+        ).json();
         await live.waitFor((m) => m.event?.taskId === card.id);
         expect(live.messages.filter((m) => m.type === 'event').map((m) => m.event!.taskId)).toEqual([card.id]);
         await live.close();

@@ -20,7 +20,10 @@ members:
 `;
 
 /** A value of each jsonb column's kind: what the card would hold. */
-const JSON_VALUES: Record<string, unknown> = { fields: { amount: 12.5, note: '备注' }, checklist: [{ text: '核对', done: true }] };
+const JSON_VALUES: Record<string, unknown> = {
+  fields: { amount: 12.5, note: '备注' },
+  checklist: [{ text: '核对', done: true }],
+};
 
 describe.each(testDatabases)('card columns on $kind', (database) => {
   let t: TestApp;
@@ -33,27 +36,48 @@ describe.each(testDatabases)('card columns on $kind', (database) => {
   });
   afterAll(() => t.dispose());
 
-  const writer = () => createTaskWriter({ db: t.db, repo: createTaskRepository(t.db.kysely), afterCommit: () => undefined });
-  const card = async (title: string) => (await t.db.kysely.selectFrom('tasks').selectAll().where('id', '=', (await t.services.tasks.create(actor, { type: 'core.task', title })).id).executeTakeFirstOrThrow());
+  const writer = () =>
+    createTaskWriter({ db: t.db, repo: createTaskRepository(t.db.kysely), afterCommit: () => undefined });
+  const card = async (title: string) =>
+    await t.db.kysely
+      .selectFrom('tasks')
+      .selectAll()
+      .where('id', '=', (await t.services.tasks.create(actor, { type: 'core.task', title })).id)
+      .executeTakeFirstOrThrow();
   const entry = { event: 'task.updated' as const, actor: null, action: 'updated', changes: {} };
   const jsonTypes = async (id: number) => {
     const columns = [...JSONB_COLUMNS].map((column) => sql`jsonb_typeof(${sql.ref(column)}) AS ${sql.ref(column)}`);
-    return (await sql<Record<string, string>>`SELECT ${sql.join(columns)} FROM tasks WHERE id = ${id}`.execute(t.db.kysely)).rows[0];
+    return (
+      await sql<Record<string, string>>`SELECT ${sql.join(columns)} FROM tasks WHERE id = ${id}`.execute(t.db.kysely)
+    ).rows[0];
   };
 
   it('declares exactly the columns of the migrated cards table, with their types and nullability', async () => {
     const { rows } = await sql<{ column_name: string; udt_name: string; is_nullable: 'YES' | 'NO' }>`
       SELECT column_name, udt_name, is_nullable FROM information_schema.columns
       WHERE table_name = 'tasks' AND table_schema = current_schema() ORDER BY column_name`.execute(t.db.kysely);
-    const declared = Object.entries(CARD_COLUMNS).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, spec]) => ({ column_name: name, udt_name: spec.sql, is_nullable: 'nullable' in spec ? 'YES' : 'NO' }));
+    const declared = Object.entries(CARD_COLUMNS)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, spec]) => ({
+        column_name: name,
+        udt_name: spec.sql,
+        is_nullable: 'nullable' in spec ? 'YES' : 'NO',
+      }));
     expect(rows).toEqual(declared);
   });
 
   it('refuses, loudly and writing nothing, a change to a column the declaration does not let commands change', async () => {
     const row = await card('refused');
     const write = writer();
-    for (const changes of [{ title: 'renamed', colour: 'red' }, { version: 99 }, { open_escalations: 3 }, { created_at: new Date(0) }]) {
-      await expect(write.change(row, row.version, changes as CardChanges, entry)).rejects.toThrow(/core\/db\/card-columns\.ts does not declare/);
+    for (const changes of [
+      { title: 'renamed', colour: 'red' },
+      { version: 99 },
+      { open_escalations: 3 },
+      { created_at: new Date(0) },
+    ]) {
+      await expect(write.change(row, row.version, changes as CardChanges, entry)).rejects.toThrow(
+        /core\/db\/card-columns\.ts does not declare/,
+      );
     }
     const after = await t.db.kysely.selectFrom('tasks').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
     expect(after).toEqual(row);
@@ -70,8 +94,14 @@ describe.each(testDatabases)('card columns on $kind', (database) => {
 
   it('stores every jsonb column as the document given, on create, in a shared statement and in a transaction', async () => {
     expect(Object.keys(JSON_VALUES).sort()).toEqual([...JSONB_COLUMNS].sort());
-    const kinds = Object.fromEntries(Object.entries(JSON_VALUES).map(([column, value]) => [column, Array.isArray(value) ? 'array' : 'object']));
-    const created = await t.services.tasks.create(actor, { type: 'core.task', title: 'json', checklist: JSON_VALUES.checklist as never });
+    const kinds = Object.fromEntries(
+      Object.entries(JSON_VALUES).map(([column, value]) => [column, Array.isArray(value) ? 'array' : 'object']),
+    );
+    const created = await t.services.tasks.create(actor, {
+      type: 'core.task',
+      title: 'json',
+      checklist: JSON_VALUES.checklist as never,
+    });
     expect(await jsonTypes(created.id)).toEqual({ fields: 'object', checklist: 'array' });
 
     const row = await card('json writes');

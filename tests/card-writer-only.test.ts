@@ -19,7 +19,9 @@ const WRITES = [
 
 /** Each line of `source` that writes the cards table, as `line: text`. */
 function cardWrites(source: string): string[] {
-  return source.split('\n').flatMap((line, index) => (WRITES.some((pattern) => pattern.test(line)) ? [`${index + 1}: ${line.trim()}`] : []));
+  return source
+    .split('\n')
+    .flatMap((line, index) => (WRITES.some((pattern) => pattern.test(line)) ? [`${index + 1}: ${line.trim()}`] : []));
 }
 
 function sources(): string[] {

@@ -48,11 +48,15 @@ describe.each(testDatabases)('card writes on $kind', (database) => {
       (SELECT count(*)::int FROM events WHERE task_id = ${taskId}) AS events`.execute(t.db.kysely);
     return rows[0]!;
   };
-  const row = async (id: number) => (await t.db.kysely.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as TaskRow;
-  const move = (id: number, to: string, expectedVersion: number) => t.call('PATCH', `/api/tasks/${id}/transition`, { cookie: agent, body: { to, expectedVersion } });
+  const row = async (id: number) =>
+    (await t.db.kysely.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as TaskRow;
+  const move = (id: number, to: string, expectedVersion: number) =>
+    t.call('PATCH', `/api/tasks/${id}/transition`, { cookie: agent, body: { to, expectedVersion } });
 
   it('writes a change to a card no rule watches with exactly one activity entry and one event, and a stale one not at all', async () => {
-    const card = await (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title: 'no role' } })).json();
+    const card = await (
+      await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title: 'no role' } })
+    ).json();
     const before = await counts(card.id);
     const moved = await move(card.id, 'in_progress', card.version);
     expect(moved.status).toBe(200);
@@ -67,9 +71,17 @@ describe.each(testDatabases)('card writes on $kind', (database) => {
   });
 
   it('counts the cycles open on a card as the engine opens and ends them', async () => {
-    const card = await (await t.call('POST', '/api/tasks', {
-      cookie: agent, body: { type: 'core.task', title: 'late', dueAt: new Date(Date.now() - HOUR).toISOString(), assignTo: { roleId: 'agent' } },
-    })).json();
+    const card = await (
+      await t.call('POST', '/api/tasks', {
+        cookie: agent,
+        body: {
+          type: 'core.task',
+          title: 'late',
+          dueAt: new Date(Date.now() - HOUR).toISOString(),
+          assignTo: { roleId: 'agent' },
+        },
+      })
+    ).json();
     expect((await row(card.id)).open_escalations).toBe(1);
     const current = await row(card.id);
     expect((await move(card.id, 'done', current.version)).status).toBe(200);
@@ -77,35 +89,73 @@ describe.each(testDatabases)('card writes on $kind', (database) => {
   });
 
   it('still ends an open cycle when the card is written after its rule was removed from the roles file', async () => {
-    const card = await (await t.call('POST', '/api/tasks', {
-      cookie: agent, body: { type: 'core.task', title: 'late, rule removed', dueAt: new Date(Date.now() - HOUR).toISOString(), assignTo: { roleId: 'agent' } },
-    })).json();
+    const card = await (
+      await t.call('POST', '/api/tasks', {
+        cookie: agent,
+        body: {
+          type: 'core.task',
+          title: 'late, rule removed',
+          dueAt: new Date(Date.now() - HOUR).toISOString(),
+          assignTo: { roleId: 'agent' },
+        },
+      })
+    ).json();
     expect((await row(card.id)).open_escalations).toBe(1);
     const active = await t.services.org.active();
-    await t.services.org.activate([{ name: 'writes.yaml', text: org('') }], { baseVersionId: active.versionId, authorId: null, origin: 'api' });
+    await t.services.org.activate([{ name: 'writes.yaml', text: org('') }], {
+      baseVersionId: active.versionId,
+      authorId: null,
+      origin: 'api',
+    });
 
     expect((await move(card.id, 'done', (await row(card.id)).version)).status).toBe(200);
     expect((await row(card.id)).open_escalations).toBe(0);
     const runs = await (await t.call('GET', `/api/escalations/runs?task=${card.id}`, { cookie: lead })).json();
     expect(runs[0]).toMatchObject({ outcome: 'ended', reason: 'the card is done' });
-    await t.services.org.activate([{ name: 'writes.yaml', text: org(overdueRule) }], { baseVersionId: (await t.services.org.active()).versionId, authorId: null, origin: 'api' });
+    await t.services.org.activate([{ name: 'writes.yaml', text: org(overdueRule) }], {
+      baseVersionId: (await t.services.org.active()).versionId,
+      authorId: null,
+      origin: 'api',
+    });
   });
 
   it('tells a watcher who started watching between the read of the card and its write', async () => {
-    const card = await (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title: 'watched race' } })).json();
+    const card = await (
+      await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title: 'watched race' } })
+    ).json();
     const seen = await row(card.id);
     const leadId = (await (await t.call('GET', '/api/me', { cookie: lead })).json()).id;
     expect((await t.call('PUT', `/api/tasks/${card.id}/watch`, { cookie: lead })).status).toBe(200);
     expect(seen.watchers).toBe(0);
 
-    const { change } = createTaskWriter({ db: t.db, repo: createTaskRepository(t.db.kysely), afterCommit: () => undefined });
-    await change(seen, seen.version, { title: 'watched race, renamed' }, { event: 'task.updated', actor: null, action: 'updated', changes: { title: ['watched race', 'watched race, renamed'] } });
-    const told = await t.db.kysely.selectFrom('notifications').select(['user_id', 'kind']).where('task_id', '=', card.id).execute();
+    const { change } = createTaskWriter({
+      db: t.db,
+      repo: createTaskRepository(t.db.kysely),
+      afterCommit: () => undefined,
+    });
+    await change(
+      seen,
+      seen.version,
+      { title: 'watched race, renamed' },
+      {
+        event: 'task.updated',
+        actor: null,
+        action: 'updated',
+        changes: { title: ['watched race', 'watched race, renamed'] },
+      },
+    );
+    const told = await t.db.kysely
+      .selectFrom('notifications')
+      .select(['user_id', 'kind'])
+      .where('task_id', '=', card.id)
+      .execute();
     expect(told).toEqual([{ user_id: leadId, kind: 'watched.updated' }]);
   });
 
   it('runs the event path after all when a cycle opened between reading the card and writing it', async () => {
-    const card = await (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title: 'race' } })).json();
+    const card = await (
+      await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title: 'race' } })
+    ).json();
     const seen = await row(card.id);
     await t.db.kysely.updateTable('tasks').set({ open_escalations: 1 }).where('id', '=', card.id).execute();
     const checked: number[] = [];
@@ -113,12 +163,21 @@ describe.each(testDatabases)('card writes on $kind', (database) => {
       db: t.db,
       repo: createTaskRepository(t.db.kysely),
       afterCommit: () => undefined,
-      afterChange: { prepare: async () => null, concerns: () => false, run: async (_tx, current) => {
-        checked.push(current.id);
-        return current;
-      } },
+      afterChange: {
+        prepare: async () => null,
+        concerns: () => false,
+        run: async (_tx, current) => {
+          checked.push(current.id);
+          return current;
+        },
+      },
     });
-    const updated = await change(seen, seen.version, { title: 'race, renamed' }, { event: 'task.updated', actor: null, action: 'updated', changes: { title: ['race', 'race, renamed'] } });
+    const updated = await change(
+      seen,
+      seen.version,
+      { title: 'race, renamed' },
+      { event: 'task.updated', actor: null, action: 'updated', changes: { title: ['race', 'race, renamed'] } },
+    );
     expect(updated).toMatchObject({ title: 'race, renamed', version: seen.version + 1 });
     expect(checked).toEqual([card.id]);
     expect((await counts(card.id)).activity).toBe(2);

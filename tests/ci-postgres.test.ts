@@ -32,13 +32,21 @@ describe('CI on a machine without a reachable PostgreSQL', () => {
     const port = await freePort();
     const run = spawnSync('bash', ['.ci/postgres.sh'], {
       encoding: 'utf8',
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, CI_PG_URL: `postgres://postgres@127.0.0.1:${port}/test`, PG_START_WAIT: '1', PG_ETC: path.join(dir, 'etc') },
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        CI_PG_URL: `postgres://postgres@127.0.0.1:${port}/test`,
+        PG_START_WAIT: '1',
+        PG_ETC: path.join(dir, 'etc'),
+      },
     });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain(`not accepting connections at 127.0.0.1:${port}`);
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/skipped/i);
     // The cluster it started is configured for the passwordless test URL.
-    expect(readFileSync(path.join(dir, 'etc', '16', 'main', 'pg_hba.conf'), 'utf8')).toMatch(/^host all all 127\.0\.0\.1\/32 trust$/m);
+    expect(readFileSync(path.join(dir, 'etc', '16', 'main', 'pg_hba.conf'), 'utf8')).toMatch(
+      /^host all all 127\.0\.0\.1\/32 trust$/m,
+    );
   });
 
   it('runs the PostgreSQL suites unconditionally in .ci/run', () => {

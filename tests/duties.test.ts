@@ -23,7 +23,10 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
   async function setUp(duties: Parameters<typeof dutyOrg>[0]): Promise<{ t: TestApp; scheduler: DutyScheduler }> {
     return setUpAt(NOVEMBER_FIRST, duties);
   }
-  async function setUpAt(activatedAt: Date, duties: Parameters<typeof dutyOrg>[0]): Promise<{ t: TestApp; scheduler: DutyScheduler }> {
+  async function setUpAt(
+    activatedAt: Date,
+    duties: Parameters<typeof dutyOrg>[0],
+  ): Promise<{ t: TestApp; scheduler: DutyScheduler }> {
     t = await createTestApp(database, dutyOrg(duties), { now: () => activatedAt });
     ids = Object.fromEntries((await t.services.users.list()).map((person) => [person.email, person.id]));
     return { t, scheduler: createDutyScheduler({ services: t.services, log: memoryLogger().log }) };
@@ -50,8 +53,15 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
       const made = await cards(t, 'weekly-feedback');
       expect(made.map((card) => card.assignee_id).sort()).toEqual([ids[ANN], ids[BOB]].sort());
       for (const card of made) {
-        expect(card).toMatchObject({ type: 'core.report', title: 'Weekly customer feedback summary', role_id: 'analyst', created_by: null });
-        expect(card.description).toBe('Summarise customer feedback and send it to the team.\n\nDeliverable: Feedback report');
+        expect(card).toMatchObject({
+          type: 'core.report',
+          title: 'Weekly customer feedback summary',
+          role_id: 'analyst',
+          created_by: null,
+        });
+        expect(card.description).toBe(
+          'Summarise customer feedback and send it to the team.\n\nDeliverable: Feedback report',
+        );
         expect(new Date(card.due_at!).toISOString()).toBe('2026-11-28T09:00:00.000Z');
         expect(card.duty_key).toBe(`weekly-feedback/${card.assignee_id}/week:2026-11-23`);
       }
@@ -66,14 +76,22 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
       expect(await scheduler.runOnce(at('2026-11-30T02:00:00Z'))).toEqual(none);
       expect(await scheduler.runOnce(at('2026-12-04T12:00:00Z'))).toEqual({ created: 2, skipped: 0, failed: 0 });
       expect(await keys(t, 'weekly-feedback')).toEqual(
-        [ANN, BOB].flatMap((email) => [`weekly-feedback/${ids[email]}/week:2026-11-23`, `weekly-feedback/${ids[email]}/week:2026-11-30`]).sort(),
+        [ANN, BOB]
+          .flatMap((email) => [
+            `weekly-feedback/${ids[email]}/week:2026-11-23`,
+            `weekly-feedback/${ids[email]}/week:2026-11-30`,
+          ])
+          .sort(),
       );
       const due = (await cards(t, 'weekly-feedback')).map((card) => new Date(card.due_at!).toISOString());
       expect(due.filter((iso) => iso === '2026-12-05T09:00:00.000Z')).toHaveLength(2);
     });
 
     it('makes no card for a person who is disabled or for a role nobody holds', async () => {
-      const { t, scheduler } = await setUp({ analyst: [WEEKLY_FEEDBACK], clerk: [{ ...WEEKLY_FEEDBACK, id: 'clerk-weekly' }] });
+      const { t, scheduler } = await setUp({
+        analyst: [WEEKLY_FEEDBACK],
+        clerk: [{ ...WEEKLY_FEEDBACK, id: 'clerk-weekly' }],
+      });
       await t.services.users.update(ids[BOB]!, { disabled: true });
       await t.services.users.setRoles(ids[CAT]!, []);
       expect(await scheduler.runOnce(at('2026-11-27T09:00:00Z'))).toEqual({ created: 1, skipped: 0, failed: 0 });
@@ -83,7 +101,14 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
   });
 
   it('makes a monthly "last day" card on the 30th of November and the 28th of February', async () => {
-    const monthEnd: DutyYaml = { id: 'month-end', title: 'Month-end close', every: 'month', on: 'last', at: '18:00', due: 'PT8H' };
+    const monthEnd: DutyYaml = {
+      id: 'month-end',
+      title: 'Month-end close',
+      every: 'month',
+      on: 'last',
+      at: '18:00',
+      due: 'PT8H',
+    };
     const { t, scheduler } = await setUp({ clerk: [monthEnd] });
     expect(await scheduler.runOnce(at('2026-11-30T09:59:00Z'))).toEqual(none);
     expect(await scheduler.runOnce(at('2026-11-30T10:00:00Z'))).toEqual({ created: 1, skipped: 0, failed: 0 });
@@ -91,7 +116,9 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
     expect(await scheduler.runOnce(at('2027-02-27T12:00:00Z'))).toEqual(none);
     expect(await scheduler.runOnce(at('2027-02-28T10:00:00Z'))).toEqual({ created: 1, skipped: 0, failed: 0 });
     const made = await cards(t, 'month-end');
-    expect(made.map((card) => [card.type, card.assignee_id, card.role_id, new Date(card.due_at!).toISOString()])).toEqual([
+    expect(
+      made.map((card) => [card.type, card.assignee_id, card.role_id, new Date(card.due_at!).toISOString()]),
+    ).toEqual([
       ['core.task', ids[CAT], 'clerk', '2026-11-30T18:00:00.000Z'],
       ['core.task', ids[CAT], 'clerk', '2027-02-28T18:00:00.000Z'],
     ]);
@@ -99,18 +126,25 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
   });
 
   it('makes a daily card after the local time each day, without a due date when none is set', async () => {
-    const { t, scheduler } = await setUp({ analyst: [{ id: 'daily-check', title: 'Daily check', every: 'day', at: '10:00' }] });
+    const { t, scheduler } = await setUp({
+      analyst: [{ id: 'daily-check', title: 'Daily check', every: 'day', at: '10:00' }],
+    });
     expect(await scheduler.runOnce(at('2026-11-27T01:59:00Z'))).toEqual(none);
     expect((await scheduler.runOnce(at('2026-11-27T02:00:00Z'))).created).toBe(2);
     // 23:30 UTC is Saturday 07:30 in Shanghai: Saturday's card is not due yet, Friday's exists.
     expect(await scheduler.runOnce(at('2026-11-27T23:30:00Z'))).toEqual(none);
     expect((await scheduler.runOnce(at('2026-11-28T02:00:00Z'))).created).toBe(2);
     const made = await cards(t, 'daily-check');
-    expect(made.map((card) => card.duty_key!.split('/')[2])).toEqual(['day:2026-11-27', 'day:2026-11-27', 'day:2026-11-28', 'day:2026-11-28']);
+    expect(made.map((card) => card.duty_key!.split('/')[2])).toEqual([
+      'day:2026-11-27',
+      'day:2026-11-27',
+      'day:2026-11-28',
+      'day:2026-11-28',
+    ]);
     expect(made.every((card) => card.due_at === null)).toBe(true);
   });
 
-  it('makes a cron duty\'s card at its latest occurrence, once per occurrence', async () => {
+  it("makes a cron duty's card at its latest occurrence, once per occurrence", async () => {
     const plan: DutyYaml = { id: 'december-plan', title: 'Plan next year', every: '0 9 1 12 *', due: 'P30D' };
     const weekdays: DutyYaml = { id: 'open-shop', title: 'Open the shop', every: '30 8 * * mon-fri' };
     const { t, scheduler } = await setUp({ clerk: [plan, weekdays] });
@@ -120,14 +154,18 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
     expect(await scheduler.runOnce(at('2026-11-29T04:00:00Z'))).toEqual({ created: 0, skipped: 1, failed: 0 });
     expect(await scheduler.runOnce(at('2026-12-01T01:00:00Z'))).toEqual({ created: 2, skipped: 0, failed: 0 });
     expect(await keys(t, 'december-plan')).toEqual([`december-plan/${ids[CAT]}/cron:2026-12-01T01:00Z`]);
-    expect(await keys(t, 'open-shop')).toEqual([`open-shop/${ids[CAT]}/cron:2026-11-27T00:30Z`, `open-shop/${ids[CAT]}/cron:2026-12-01T00:30Z`]);
+    expect(await keys(t, 'open-shop')).toEqual([
+      `open-shop/${ids[CAT]}/cron:2026-11-27T00:30Z`,
+      `open-shop/${ids[CAT]}/cron:2026-12-01T00:30Z`,
+    ]);
     const due = (await cards(t, 'december-plan')).map((card) => new Date(card.due_at!).toISOString());
     expect(due).toEqual(['2026-12-31T01:00:00.000Z']);
   });
 
   it('makes no card for a standing duty (no every)', async () => {
     const { t, scheduler } = await setUp({ analyst: [{ id: 'keep-faq', title: 'Keep the FAQ current' }] });
-    for (const iso of ['2026-11-23T00:00:00Z', '2026-11-27T09:00:00Z', '2026-12-31T23:59:00Z']) expect(await scheduler.runOnce(at(iso))).toEqual(none);
+    for (const iso of ['2026-11-23T00:00:00Z', '2026-11-27T09:00:00Z', '2026-12-31T23:59:00Z'])
+      expect(await scheduler.runOnce(at(iso))).toEqual(none);
     expect(await t.db.kysely.selectFrom('tasks').select('id').execute()).toEqual([]);
   });
 
@@ -140,7 +178,11 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
     expect(first.created).toBeGreaterThan(5);
     const types = await t.db.kysely.selectFrom('tasks').select('type').distinct().execute();
     expect(types.map((row) => row.type).sort()).toEqual(expect.arrayContaining(['core.report']));
-    expect(await scheduler.runOnce(at('2026-12-01T02:00:00Z'))).toEqual({ created: 0, skipped: first.created, failed: 0 });
+    expect(await scheduler.runOnce(at('2026-12-01T02:00:00Z'))).toEqual({
+      created: 0,
+      skipped: first.created,
+      failed: 0,
+    });
   });
 
   it('applies a roles change to future cards only, and stops when the duty is removed', async () => {
@@ -154,13 +196,21 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
     // Renamed, and moved to Saturday morning, within the same week: the week has its card already.
     await activate([{ ...WEEKLY_FEEDBACK, title: 'Feedback digest', on: 'sat', at: '09:00' }]);
     expect(await scheduler.runOnce(at('2026-11-28T02:00:00Z'))).toEqual({ created: 0, skipped: 2, failed: 0 });
-    expect((await cards(t, 'weekly-feedback')).map((card) => card.title)).toEqual(['Weekly customer feedback summary', 'Weekly customer feedback summary']);
+    expect((await cards(t, 'weekly-feedback')).map((card) => card.title)).toEqual([
+      'Weekly customer feedback summary',
+      'Weekly customer feedback summary',
+    ]);
 
     // Next week's cards follow the new definition: the new title, on Saturday 09:00 local.
     expect(await scheduler.runOnce(at('2026-12-04T12:00:00Z'))).toEqual(none);
     expect((await scheduler.runOnce(at('2026-12-05T01:00:00Z'))).created).toBe(2);
     const titles = (await cards(t, 'weekly-feedback')).map((card) => card.title);
-    expect(titles).toEqual(['Weekly customer feedback summary', 'Weekly customer feedback summary', 'Feedback digest', 'Feedback digest']);
+    expect(titles).toEqual([
+      'Weekly customer feedback summary',
+      'Weekly customer feedback summary',
+      'Feedback digest',
+      'Feedback digest',
+    ]);
 
     await activate([]);
     expect(await scheduler.runOnce(at('2026-12-12T01:00:00Z'))).toEqual(none);
@@ -177,9 +227,15 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
       const run = await scheduler.runOnce(startedAt);
       expect(run.failed).toBe(0);
       expect(run.created).toBeGreaterThan(0);
-      const made = await t.db.kysely.selectFrom('tasks').select(['duty_key', 'due_at']).where('duty_key', 'is not', null).execute();
+      const made = await t.db.kysely
+        .selectFrom('tasks')
+        .select(['duty_key', 'due_at'])
+        .where('duty_key', 'is not', null)
+        .execute();
       expect(made.length).toBe(run.created);
-      const overdue = made.filter((card) => card.due_at !== null && new Date(card.due_at).getTime() <= startedAt.getTime());
+      const overdue = made.filter(
+        (card) => card.due_at !== null && new Date(card.due_at).getTime() <= startedAt.getTime(),
+      );
       expect(overdue).toEqual([]);
       expect(made.filter((card) => card.duty_key!.includes('/year:'))).toEqual([]);
     });
@@ -204,14 +260,36 @@ describe.each(testDatabases)('duty scheduler on $kind', (database: TestDatabase)
       }
       const periods = async (dutyId: string) => (await keys(t, dutyId)).map((key) => key!.split('/')[2]);
       const daily = await periods('daily');
-      expect([daily.length, new Set(daily).size, daily[0], daily.at(-1)]).toEqual([365, 365, 'day:2027-01-01', 'day:2027-12-31']);
+      expect([daily.length, new Set(daily).size, daily[0], daily.at(-1)]).toEqual([
+        365,
+        365,
+        'day:2027-01-01',
+        'day:2027-12-31',
+      ]);
       const weekly = await periods('weekly');
-      expect([weekly.length, new Set(weekly).size, weekly[0], weekly.at(-1)]).toEqual([52, 52, 'week:2027-01-04', 'week:2027-12-27']);
-      expect(await periods('monthly')).toEqual(Array.from({ length: 12 }, (_, i) => `month:2027-${String(i + 1).padStart(2, '0')}-01`));
-      expect(await periods('quarterly')).toEqual(['quarter:2027-01-01', 'quarter:2027-04-01', 'quarter:2027-07-01', 'quarter:2027-10-01']);
+      expect([weekly.length, new Set(weekly).size, weekly[0], weekly.at(-1)]).toEqual([
+        52,
+        52,
+        'week:2027-01-04',
+        'week:2027-12-27',
+      ]);
+      expect(await periods('monthly')).toEqual(
+        Array.from({ length: 12 }, (_, i) => `month:2027-${String(i + 1).padStart(2, '0')}-01`),
+      );
+      expect(await periods('quarterly')).toEqual([
+        'quarter:2027-01-01',
+        'quarter:2027-04-01',
+        'quarter:2027-07-01',
+        'quarter:2027-10-01',
+      ]);
       expect(await periods('yearly')).toEqual(['year:2027-01-01']);
       const fridays = await periods('fridays');
-      expect([fridays.length, new Set(fridays).size, fridays[0], fridays.at(-1)]).toEqual([53, 53, 'cron:2027-01-01T01:00Z', 'cron:2027-12-31T01:00Z']);
+      expect([fridays.length, new Set(fridays).size, fridays[0], fridays.at(-1)]).toEqual([
+        53,
+        53,
+        'cron:2027-01-01T01:00Z',
+        'cron:2027-12-31T01:00Z',
+      ]);
     }, 180_000);
   });
 });

@@ -13,8 +13,14 @@ const FRIDAY_EVENING = new Date('2026-11-27T09:00:00Z'); // 17:00 in Shanghai
 type Create = Services['tasks']['create'];
 
 /** The services with tasks.create replaced, the way a test puts something in the scheduler's path. */
-function withCreate(services: Services, create: (real: Create, ...args: Parameters<Create>) => ReturnType<Create>): DutySchedulerDeps['services'] {
-  return { ...services, tasks: { ...services.tasks, create: (...args: Parameters<Create>) => create(services.tasks.create, ...args) } };
+function withCreate(
+  services: Services,
+  create: (real: Create, ...args: Parameters<Create>) => ReturnType<Create>,
+): DutySchedulerDeps['services'] {
+  return {
+    ...services,
+    tasks: { ...services.tasks, create: (...args: Parameters<Create>) => create(services.tasks.create, ...args) },
+  };
 }
 
 async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -31,23 +37,43 @@ describe.each(testDatabases)('duty scheduler under contention on $kind', (databa
 
   const setUp = async () => {
     // Activated on 1 November, before every run below.
-    t = await createTestApp(database, dutyOrg({ analyst: [WEEKLY_FEEDBACK] }), { now: () => new Date('2026-11-01T00:00:00Z') });
+    t = await createTestApp(database, dutyOrg({ analyst: [WEEKLY_FEEDBACK] }), {
+      now: () => new Date('2026-11-01T00:00:00Z'),
+    });
     const ids = Object.fromEntries((await t.services.users.list()).map((person) => [person.email, person.id]));
     return { ids, log: memoryLogger() };
   };
   const countOf = async (table: 'tasks' | 'task_activity' | 'events') =>
-    Number((await t.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.db.kysely
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   /** Events about cards (the organisation's activation is one too). */
   const cardEvents = async () =>
-    Number((await t.db.kysely.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('task_id', 'is not', null).executeTakeFirstOrThrow()).n);
-  const dutyKeys = async () => (await t.db.kysely.selectFrom('tasks').select('duty_key').orderBy('duty_key').execute()).map((row) => row.duty_key);
+    Number(
+      (
+        await t.db.kysely
+          .selectFrom('events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('task_id', 'is not', null)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const dutyKeys = async () =>
+    (await t.db.kysely.selectFrom('tasks').select('duty_key').orderBy('duty_key').execute()).map((row) => row.duty_key);
 
   it('makes exactly one card per holder and period when schedulers of two service sets run at once', async () => {
     const { log } = await setUp();
     // A second set of services on the same database stands for a second server process (on PostgreSQL
     // its queries run on other pooled connections, truly concurrently).
     const other = createServices({ db: t.db, log: log.log });
-    const schedulers = [t.services, other, t.services, other].map((services) => createDutyScheduler({ services, log: log.log }));
+    const schedulers = [t.services, other, t.services, other].map((services) =>
+      createDutyScheduler({ services, log: log.log }),
+    );
     for (let week = 0; week < 4; week++) {
       const now = new Date(FRIDAY_EVENING.getTime() + week * 7 * 86_400_000);
       const results = await Promise.all(schedulers.map((scheduler) => scheduler.runOnce(now)));
@@ -69,7 +95,8 @@ describe.each(testDatabases)('duty scheduler under contention on $kind', (databa
     });
     const scheduler = createDutyScheduler({ services: counting, log: log.log });
     expect((await scheduler.runOnce(FRIDAY_EVENING)).created).toBe(2);
-    for (let i = 0; i < 5; i++) expect(await scheduler.runOnce(FRIDAY_EVENING)).toEqual({ created: 0, skipped: 2, failed: 0 });
+    for (let i = 0; i < 5; i++)
+      expect(await scheduler.runOnce(FRIDAY_EVENING)).toEqual({ created: 0, skipped: 2, failed: 0 });
     expect(attempts).toBe(2);
   });
 
@@ -92,10 +119,20 @@ describe.each(testDatabases)('duty scheduler under contention on $kind', (databa
       if (input.assignTo?.personId === ids[ANN]) throw new Error('disk full');
       return real(actor, input, options);
     });
-    expect(await createDutyScheduler({ services: failing, log: log.log }).runOnce(FRIDAY_EVENING)).toEqual({ created: 1, skipped: 0, failed: 1 });
+    expect(await createDutyScheduler({ services: failing, log: log.log }).runOnce(FRIDAY_EVENING)).toEqual({
+      created: 1,
+      skipped: 0,
+      failed: 1,
+    });
     expect(await dutyKeys()).toEqual([`weekly-feedback/${ids[BOB]}/week:2026-11-23`]);
     const errors = log.lines().filter((line) => line.level === 50);
-    expect(errors).toEqual([expect.objectContaining({ msg: 'duty card could not be created', dutyKey: `weekly-feedback/${ids[ANN]}/week:2026-11-23`, duty: 'weekly-feedback' })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        msg: 'duty card could not be created',
+        dutyKey: `weekly-feedback/${ids[ANN]}/week:2026-11-23`,
+        duty: 'weekly-feedback',
+      }),
+    ]);
 
     // A new process (a restart) later in the week makes only the card that is missing.
     const restarted = createDutyScheduler({ services: t.services, log: log.log });
@@ -118,10 +155,14 @@ describe.each(testDatabases)('duty scheduler under contention on $kind', (databa
       }
     });
     let ticks = 0;
-    const scheduler = createDutyScheduler({ services: slow, log: log.log, now: () => {
-      ticks++;
-      return FRIDAY_EVENING;
-    } });
+    const scheduler = createDutyScheduler({
+      services: slow,
+      log: log.log,
+      now: () => {
+        ticks++;
+        return FRIDAY_EVENING;
+      },
+    });
     scheduler.start(5);
     await until(async () => ticks >= 3 && (await countOf('tasks')) === 2);
     await scheduler.stop();
@@ -146,12 +187,18 @@ describe.each(testDatabases)('duty scheduler under contention on $kind', (databa
     let failures = 1;
     const flaky: DutySchedulerDeps['services'] = {
       ...t.services,
-      org: { ...t.services.org, current: async () => (failures-- > 0 ? Promise.reject(new Error('connection reset')) : t.services.org.current()) },
+      org: {
+        ...t.services.org,
+        current: async () =>
+          failures-- > 0 ? Promise.reject(new Error('connection reset')) : t.services.org.current(),
+      },
     };
     const scheduler = createDutyScheduler({ services: flaky, log: log.log, now: () => FRIDAY_EVENING });
     scheduler.start(5);
     await until(async () => (await countOf('tasks')) === 2);
     await scheduler.stop();
-    expect(log.lines().filter((line) => line.level === 50)).toEqual([expect.objectContaining({ msg: 'duty scheduler run failed' })]);
+    expect(log.lines().filter((line) => line.level === 50)).toEqual([
+      expect.objectContaining({ msg: 'duty scheduler run failed' }),
+    ]);
   });
 });

@@ -13,8 +13,16 @@ import { readRoleSources } from '../core/org/read-sources.ts';
 
 const organisations = [
   { name: 'the demo organisation (roles/)', target: 'roles', before: 'effective-permissions.main.json' },
-  { name: 'the three-person shop', target: 'roles/examples/three-person-shop.yaml', before: 'effective-permissions.three-person-shop.main.json' },
-  { name: 'the eight-person team', target: 'roles/examples/eight-person-team.yaml', before: 'effective-permissions.eight-person-team.main.json' },
+  {
+    name: 'the three-person shop',
+    target: 'roles/examples/three-person-shop.yaml',
+    before: 'effective-permissions.three-person-shop.main.json',
+  },
+  {
+    name: 'the eight-person team',
+    target: 'roles/examples/eight-person-team.yaml',
+    before: 'effective-permissions.eight-person-team.main.json',
+  },
 ];
 
 function modelOf(target: string): OrgModel {
@@ -28,34 +36,62 @@ describe.each(organisations)('$name', ({ target, before }) => {
   const model = modelOf(target);
 
   it('gives every role the permissions it had before member_can', () => {
-    const now = Object.fromEntries(model.definition.roles.map((role) => [role.id, [...model.permissionsOf([role.id])].sort()]));
+    const now = Object.fromEntries(
+      model.definition.roles.map((role) => [role.id, [...model.permissionsOf([role.id])].sort()]),
+    );
     expect(now).toEqual(expected);
   });
 
   it('no longer repeats member_can in any role', () => {
     const repeated = model.definition.roles.flatMap((role) =>
-      role.can.filter((entry) => typeof entry === 'string' && model.memberCan.includes(entry)).map((entry) => `${role.id}: ${String(entry)}`));
+      role.can
+        .filter((entry) => typeof entry === 'string' && model.memberCan.includes(entry))
+        .map((entry) => `${role.id}: ${String(entry)}`),
+    );
     expect(repeated).toEqual([]);
   });
 });
 
-describe('the demo organisation\'s scopes (issue 12 item 6)', () => {
+describe("the demo organisation's scopes (issue 12 item 6)", () => {
   const model = modelOf('roles');
-  const scoped = (role: string) => model.grantsOf([role]).map(describeGrant).filter((text) => text.includes('(')).sort();
+  const scoped = (role: string) =>
+    model
+      .grantsOf([role])
+      .map(describeGrant)
+      .filter((text) => text.includes('('))
+      .sort();
 
-  it('scopes every member\'s editing, and each manager\'s approval, to their own department', () => {
-    const managers = ['cs-manager', 'data-analyst', 'finance-lead', 'hr-specialist', 'warehouse-keeper', 'product-manager', 'promotion-lead', 'ops-lead', 'design-lead'];
+  it("scopes every member's editing, and each manager's approval, to their own department", () => {
+    const managers = [
+      'cs-manager',
+      'data-analyst',
+      'finance-lead',
+      'hr-specialist',
+      'warehouse-keeper',
+      'product-manager',
+      'promotion-lead',
+      'ops-lead',
+      'design-lead',
+    ];
     for (const role of managers) {
       const department = model.role(role)!.department!;
-      expect(scoped(role), role).toEqual([`tasks.approve (departments ${department})`, `tasks.edit (departments ${department})`]);
+      expect(scoped(role), role).toEqual([
+        `tasks.approve (departments ${department})`,
+        `tasks.edit (departments ${department})`,
+      ]);
     }
-    expect(scoped('store-manager')).toEqual(['tasks.approve (departments store-operations)', 'tasks.edit (departments store-operations)']);
+    expect(scoped('store-manager')).toEqual([
+      'tasks.approve (departments store-operations)',
+      'tasks.edit (departments store-operations)',
+    ]);
     expect(model.grantsOf(['store-manager']).map(describeGrant)).toContain('after-sales.approve');
     expect(scoped('after-sales-agent')).toEqual(['tasks.edit (departments customer-service)']);
   });
 
   it('keeps the operations director organisation-wide', () => {
     const grants = model.grantsOf(['ops-director']).map(describeGrant);
-    expect(grants).toEqual(expect.arrayContaining(['tasks.edit', 'tasks.approve', 'tasks.assign', 'people.manage', 'roles.edit']));
+    expect(grants).toEqual(
+      expect.arrayContaining(['tasks.edit', 'tasks.approve', 'tasks.assign', 'people.manage', 'roles.edit']),
+    );
   });
 });

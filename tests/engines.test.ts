@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 type Version = [number, number, number];
 
 function parse(text: string): Version {
-  const parts = text.replace(/^v/, '').split('.').map((part) => (part === 'x' || part === '' ? 0 : Number(part)));
+  const parts = text
+    .replace(/^v/, '')
+    .split('.')
+    .map((part) => (part === 'x' || part === '' ? 0 : Number(part)));
   return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0];
 }
 const compare = (a: Version, b: Version) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
@@ -14,7 +17,10 @@ const compare = (a: Version, b: Version) => a[0] - b[0] || a[1] - b[1] || a[2] -
 /** npm's engine ranges as the lock file holds them: `*`, `>=x`, `^x`, `x`, joined by `||` or spaces. */
 function satisfies(version: Version, range: string): boolean {
   return range.split('||').some((alternative) => {
-    const comparators = alternative.trim().replace(/(>=|<=|<|>|\^)\s+/g, '$1').split(/\s+/);
+    const comparators = alternative
+      .trim()
+      .replace(/(>=|<=|<|>|\^)\s+/g, '$1')
+      .split(/\s+/);
     return comparators.every((comparator) => {
       if (comparator === '*' || comparator === '') return true;
       const [, operator = '', bound = ''] = /^(>=|<=|<|>|\^)?(.*)$/.exec(comparator)!;
@@ -30,7 +36,9 @@ function satisfies(version: Version, range: string): boolean {
 }
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } };
-const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { engines?: { node?: string } }> };
+const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as {
+  packages: Record<string, { engines?: { node?: string } }>;
+};
 const declared = manifest.engines.node;
 const dependencyRanges = Object.entries(lock.packages)
   // What npm installed here (platform builds for other machines, e.g. WebAssembly fallbacks, are not).

@@ -41,7 +41,14 @@ describe.each(testDatabases)('escalation SQL pass on $kind', (database) => {
   let clock = Date.now();
   let agent: string;
   let lead: string;
-  const scheduler = () => createEscalationScheduler({ db: t.services.db, org: t.services.org, engine: t.services.engine, announce: t.services.events.announce, log: memoryLogger().log });
+  const scheduler = () =>
+    createEscalationScheduler({
+      db: t.services.db,
+      org: t.services.org,
+      engine: t.services.engine,
+      announce: t.services.events.announce,
+      log: memoryLogger().log,
+    });
 
   beforeAll(async () => {
     t = await createTestApp(database, [{ name: 'clock.yaml', text: org }], { now: () => new Date(clock) });
@@ -50,14 +57,27 @@ describe.each(testDatabases)('escalation SQL pass on $kind', (database) => {
   afterAll(() => t.dispose());
 
   const card = async (title: string, roleId: string) =>
-    (await (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title, assignTo: { roleId } } })).json()) as { id: number };
-  const fired = async (taskId: number) => ((await (await t.call('GET', `/api/escalations?task=${taskId}`, { cookie: lead })).json()) as { level: number }[]).length;
-  const nextCheck = async (id: number) => (await t.services.db.kysely.selectFrom('tasks').select('next_check_at').where('id', '=', id).executeTakeFirstOrThrow()).next_check_at;
+    (await (
+      await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title, assignTo: { roleId } } })
+    ).json()) as { id: number };
+  const fired = async (taskId: number) =>
+    ((await (await t.call('GET', `/api/escalations?task=${taskId}`, { cookie: lead })).json()) as { level: number }[])
+      .length;
+  const nextCheck = async (id: number) =>
+    (
+      await t.services.db.kysely
+        .selectFrom('tasks')
+        .select('next_check_at')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+    ).next_check_at;
 
   it('compiles the clock rule and leaves the business-hours rule to the recheck', async () => {
     const scan = planStateChangeScan((await t.services.org.current())!, new Date(clock));
     expect(scan.compiled).toEqual(['agent/stale']);
-    expect(scan.refused).toEqual([{ key: 'clerk/stale-business', reason: expect.stringMatching(/business_age_hours has no SQL form/) }]);
+    expect(scan.refused).toEqual([
+      { key: 'clerk/stale-business', reason: expect.stringMatching(/business_age_hours has no SQL form/) },
+    ]);
   });
 
   it('fires a clock rule on the tick after it turns true, before the 15-minute recheck', async () => {
@@ -88,10 +108,20 @@ describe.each(testDatabases)('escalation SQL pass on $kind', (database) => {
     clock += 7 * MINUTE;
     await scheduler().tick(new Date(clock));
     expect(await fired(stale.id)).toBe(1);
-    const open = () => t.services.db.kysely.selectFrom('escalation_cycles').select('rule').where('task_id', '=', stale.id).where('ended_at', 'is', null).execute();
+    const open = () =>
+      t.services.db.kysely
+        .selectFrom('escalation_cycles')
+        .select('rule')
+        .where('task_id', '=', stale.id)
+        .where('ended_at', 'is', null)
+        .execute();
     expect(await open()).toEqual([{ rule: 'agent/stale' }]);
     // Finished by a write that bypassed the engine (an import, a fix by hand): only the tick can see it.
-    await t.services.db.kysely.updateTable('tasks').set({ status: 'done', category: 'done', next_check_at: null }).where('id', '=', stale.id).execute();
+    await t.services.db.kysely
+      .updateTable('tasks')
+      .set({ status: 'done', category: 'done', next_check_at: null })
+      .where('id', '=', stale.id)
+      .execute();
     expect(await scheduler().tick(new Date(clock))).toEqual({ checked: 1, skipped: false });
     expect(await open()).toEqual([]);
   });

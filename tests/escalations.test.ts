@@ -53,7 +53,14 @@ describe.each(testDatabases)('escalations on $kind', (database) => {
   let clock = Date.now();
   let agent: string;
   let boss: string;
-  const scheduler = () => createEscalationScheduler({ db: t.services.db, org: t.services.org, engine: t.services.engine, announce: t.services.events.announce, log: memoryLogger().log });
+  const scheduler = () =>
+    createEscalationScheduler({
+      db: t.services.db,
+      org: t.services.org,
+      engine: t.services.engine,
+      announce: t.services.events.announce,
+      log: memoryLogger().log,
+    });
 
   beforeAll(async () => {
     t = await createTestApp(database, [{ name: 'chain.yaml', text: org }], { now: () => new Date(clock) });
@@ -62,15 +69,35 @@ describe.each(testDatabases)('escalations on $kind', (database) => {
   afterAll(() => t.dispose());
 
   const overdueCard = async (title: string) => {
-    const card = await (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title, dueAt: new Date(clock - HOUR).toISOString(), assignTo: { roleId: 'agent' } } })).json();
+    const card = await (
+      await t.call('POST', '/api/tasks', {
+        cookie: agent,
+        body: { type: 'core.task', title, dueAt: new Date(clock - HOUR).toISOString(), assignTo: { roleId: 'agent' } },
+      })
+    ).json();
     return card as { id: number; version: number };
   };
-  const ledger = async (taskId: number) => (await (await t.call('GET', `/api/escalations?task=${taskId}`, { cookie: boss })).json()) as { level: number; cycle: number; targetRole: string | null; skippedRoles: string[] }[];
-  const get = async (id: number) => (await (await t.call('GET', `/api/tasks/${id}`, { cookie: agent })).json()) as { priority: string; labels: string[]; roleId: string; version: number; status: string };
+  const ledger = async (taskId: number) =>
+    (await (await t.call('GET', `/api/escalations?task=${taskId}`, { cookie: boss })).json()) as {
+      level: number;
+      cycle: number;
+      targetRole: string | null;
+      skippedRoles: string[];
+    }[];
+  const get = async (id: number) =>
+    (await (await t.call('GET', `/api/tasks/${id}`, { cookie: agent })).json()) as {
+      priority: string;
+      labels: string[];
+      roleId: string;
+      version: number;
+      status: string;
+    };
 
   it('fires level 1 in the same write, skipping the vacant role and recording it', async () => {
     const card = await overdueCard('逾期 A');
-    expect(await ledger(card.id)).toEqual([expect.objectContaining({ level: 0, cycle: 1, targetRole: 'lead', skippedRoles: ['senior'] })]);
+    expect(await ledger(card.id)).toEqual([
+      expect.objectContaining({ level: 0, cycle: 1, targetRole: 'lead', skippedRoles: ['senior'] }),
+    ]);
     expect((await get(card.id)).labels).toEqual(['overdue']);
     const lead = await t.signIn('lead@chain.test');
     const inbox = await (await t.call('GET', '/api/notifications', { cookie: lead })).json();
@@ -79,11 +106,14 @@ describe.each(testDatabases)('escalations on $kind', (database) => {
   });
 
   it('answers a create whose escalation fires at once with the card as committed, so the first edit is not a 409', async () => {
-    const created = await overdueCard('逾期 创建即升级') as { id: number; version: number; labels?: string[] };
+    const created = (await overdueCard('逾期 创建即升级')) as { id: number; version: number; labels?: string[] };
     const stored = await get(created.id);
     expect(stored.labels).toEqual(['overdue']);
     expect(created).toMatchObject({ version: stored.version, labels: ['overdue'] });
-    const edit = await t.call('PATCH', `/api/tasks/${created.id}`, { cookie: agent, body: { expectedVersion: created.version, title: '逾期 已跟进' } });
+    const edit = await t.call('PATCH', `/api/tasks/${created.id}`, {
+      cookie: agent,
+      body: { expectedVersion: created.version, title: '逾期 已跟进' },
+    });
     expect(edit.status, await edit.clone().text()).toBe(200);
   });
 
@@ -94,35 +124,59 @@ describe.each(testDatabases)('escalations on $kind', (database) => {
     for (let i = 0; i < 100; i++) await ticks.tick(new Date(clock));
     await Promise.all([ticks.tick(new Date(clock)), scheduler().tick(new Date(clock))]);
     const fired = await ledger(card.id);
-    expect(fired.map((f) => [f.level, f.targetRole])).toEqual([[1, 'director'], [0, 'lead']]);
+    expect(fired.map((f) => [f.level, f.targetRole])).toEqual([
+      [1, 'director'],
+      [0, 'lead'],
+    ]);
     expect((await get(card.id)).priority).toBe('high');
 
     clock += 2 * HOUR;
     for (let i = 0; i < 20; i++) await scheduler().tick(new Date(clock));
     const all = await ledger(card.id);
-    expect(all.map((f) => [f.level, f.targetRole])).toEqual([[2, 'lead'], [1, 'director'], [0, 'lead']]);
+    expect(all.map((f) => [f.level, f.targetRole])).toEqual([
+      [2, 'lead'],
+      [1, 'director'],
+      [0, 'lead'],
+    ]);
     expect((await get(card.id)).roleId).toBe('lead');
   });
 
   it('ends the cycle on stop_when, and a re-match starts a new cycle at level 1', async () => {
     const card = await overdueCard('逾期 C');
     const started = await get(card.id);
-    const blocked = await (await t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: agent, body: { to: 'in_progress', expectedVersion: started.version } })).json();
-    await t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: agent, body: { to: 'blocked', expectedVersion: blocked.task.version } });
+    const blocked = await (
+      await t.call('PATCH', `/api/tasks/${card.id}/transition`, {
+        cookie: agent,
+        body: { to: 'in_progress', expectedVersion: started.version },
+      })
+    ).json();
+    await t.call('PATCH', `/api/tasks/${card.id}/transition`, {
+      cookie: agent,
+      body: { to: 'blocked', expectedVersion: blocked.task.version },
+    });
     clock += 3 * HOUR;
     await scheduler().tick(new Date(clock));
     expect((await ledger(card.id)).map((f) => f.level)).toEqual([0]);
 
     const now = await get(card.id);
-    await t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: agent, body: { to: 'in_progress', expectedVersion: now.version } });
+    await t.call('PATCH', `/api/tasks/${card.id}/transition`, {
+      cookie: agent,
+      body: { to: 'in_progress', expectedVersion: now.version },
+    });
     const fired = await ledger(card.id);
-    expect(fired.map((f) => [f.cycle, f.level])).toEqual([[2, 0], [1, 0]]);
+    expect(fired.map((f) => [f.cycle, f.level])).toEqual([
+      [2, 0],
+      [1, 0],
+    ]);
   });
 
   it('logs why cycles start and end and what fired, per card and per rule', async () => {
     const card = await overdueCard('逾期 D');
     const version = (await get(card.id)).version;
-    await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: agent, body: { expectedVersion: version, dueAt: new Date(clock + 24 * HOUR).toISOString() } });
+    await t.call('PATCH', `/api/tasks/${card.id}`, {
+      cookie: agent,
+      body: { expectedVersion: version, dueAt: new Date(clock + 24 * HOUR).toISOString() },
+    });
     const runs = await (await t.call('GET', `/api/escalations/runs?task=${card.id}`, { cookie: boss })).json();
     expect(runs.map((r: { outcome: string }) => r.outcome)).toEqual(['ended', 'fired', 'started']);
     expect(runs[0].reason).toBe('when turned false: {">":[{"var":"task.overdue_hours"},0]}');
@@ -134,11 +188,29 @@ describe.each(testDatabases)('escalations on $kind', (database) => {
 
   it('dry-runs a rule against the open cards it watches', async () => {
     const late = await overdueCard('逾期 E');
-    const onTime = await (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title: '按时 F', dueAt: new Date(clock + HOUR).toISOString(), assignTo: { roleId: 'agent' } } })).json();
-    const rows = await (await t.call('POST', '/api/escalations/dry-run', { cookie: boss, body: { rule: 'agent/overdue' } })).json();
+    const onTime = await (
+      await t.call('POST', '/api/tasks', {
+        cookie: agent,
+        body: {
+          type: 'core.task',
+          title: '按时 F',
+          dueAt: new Date(clock + HOUR).toISOString(),
+          assignTo: { roleId: 'agent' },
+        },
+      })
+    ).json();
+    const rows = await (
+      await t.call('POST', '/api/escalations/dry-run', { cookie: boss, body: { rule: 'agent/overdue' } })
+    ).json();
     expect(rows.find((r: { taskId: number }) => r.taskId === late.id)).toMatchObject({ when: true, firesNow: true });
-    expect(rows.find((r: { taskId: number }) => r.taskId === onTime.id)).toMatchObject({ when: false, firesNow: false, falseParts: ['{">":[{"var":"task.overdue_hours"},0]}'] });
-    expect((await t.call('POST', '/api/escalations/dry-run', { cookie: boss, body: { rule: 'agent/nope' } })).status).toBe(404);
+    expect(rows.find((r: { taskId: number }) => r.taskId === onTime.id)).toMatchObject({
+      when: false,
+      firesNow: false,
+      falseParts: ['{">":[{"var":"task.overdue_hours"},0]}'],
+    });
+    expect(
+      (await t.call('POST', '/api/escalations/dry-run', { cookie: boss, body: { rule: 'agent/nope' } })).status,
+    ).toBe(404);
   });
 
   it('pushes a new inbox notification live to its recipient only', async () => {
@@ -160,7 +232,7 @@ describe.each(testDatabases)('escalations on $kind', (database) => {
     }
   });
 
-  it('sends a fired level to the organisation\'s webhooks, signed, with a link to the card', async () => {
+  it("sends a fired level to the organisation's webhooks, signed, with a link to the card", async () => {
     const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
     const receiver = createServer((request, response) => {
       let body = '';
@@ -173,14 +245,32 @@ describe.each(testDatabases)('escalations on $kind', (database) => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = receiver.address() as AddressInfo;
-      await t.db.kysely.insertInto('webhooks').values({ name: 'ops', url: `http://127.0.0.1:${port}/hook`, format: 'generic', secret: 's3cret', enabled: true }).execute();
+      await t.db.kysely
+        .insertInto('webhooks')
+        .values({
+          name: 'ops',
+          url: `http://127.0.0.1:${port}/hook`,
+          format: 'generic',
+          secret: 's3cret',
+          enabled: true,
+        })
+        .execute();
       const card = await overdueCard('逾期 W');
       const targets = createWebhookTargets({ allowHosts: ['127.0.0.1'] });
       await createWebhookDispatcher({ db: t.db, log: memoryLogger().log, targets }).runOnce(new Date(clock));
       const mine = received.map((r) => ({ ...r, json: JSON.parse(r.body) })).filter((r) => r.json.task?.id === card.id);
       expect(mine).toHaveLength(1);
-      expect(mine[0]!.json).toMatchObject({ type: 'task.escalated', rule: 'agent/overdue', targetRole: 'lead', cardUrl: `http://localhost:8787/tasks/${card.id}` });
-      const delivery = { timestamp: String(mine[0]!.headers['x-dutyboard-timestamp']), body: mine[0]!.body, signature: String(mine[0]!.headers['x-dutyboard-signature']) };
+      expect(mine[0]!.json).toMatchObject({
+        type: 'task.escalated',
+        rule: 'agent/overdue',
+        targetRole: 'lead',
+        cardUrl: `http://localhost:8787/tasks/${card.id}`,
+      });
+      const delivery = {
+        timestamp: String(mine[0]!.headers['x-dutyboard-timestamp']),
+        body: mine[0]!.body,
+        signature: String(mine[0]!.headers['x-dutyboard-signature']),
+      };
       expect(verifySignature('s3cret', delivery, new Date(clock))).toBe(true);
     } finally {
       receiver.close();
@@ -199,10 +289,15 @@ describe.each(testDatabases)('escalations over the demo organisation on $kind', 
     try {
       const specialist = await t.services.users.holdersOf('ops-specialist');
       const card = await t.services.tasks.create(null, {
-        type: 'core.report', title: '日报', dueAt: new Date(Date.now() - 3_600_000), assignTo: { personId: specialist[0]!.id, roleId: 'ops-specialist' },
+        type: 'core.report',
+        title: '日报',
+        dueAt: new Date(Date.now() - 3_600_000),
+        assignTo: { personId: specialist[0]!.id, roleId: 'ops-specialist' },
       });
       const fired = await t.services.escalations.ledger({ taskId: card.id });
-      expect(fired).toEqual([expect.objectContaining({ rule: 'ops-specialist/ops-report-late', level: 0, target_role: 'ops-lead' })]);
+      expect(fired).toEqual([
+        expect.objectContaining({ rule: 'ops-specialist/ops-report-late', level: 0, target_role: 'ops-lead' }),
+      ]);
     } finally {
       await t.dispose();
     }
@@ -219,9 +314,14 @@ describe.each(testDatabases)('escalations of cards with a person or nobody on $k
   afterAll(() => t.dispose());
 
   const claim = (assignTo?: { personId: string; roleId: null }) =>
-    t.services.tasks.create(null, { type: 'after-sales.case', title: '索赔 ¥800', fields: { case_type: 'lost_parcel', claim_amount: 800 }, ...(assignTo ? { assignTo } : {}) });
+    t.services.tasks.create(null, {
+      type: 'after-sales.case',
+      title: '索赔 ¥800',
+      fields: { case_type: 'lost_parcel', claim_amount: 800 },
+      ...(assignTo ? { assignTo } : {}),
+    });
 
-  it('escalates an 800 CNY claim assigned straight to an agent, by the rules of the agent\'s role', async () => {
+  it("escalates an 800 CNY claim assigned straight to an agent, by the rules of the agent's role", async () => {
     const [agent] = await t.services.users.holdersOf('after-sales-agent');
     const card = await claim({ personId: agent!.id, roleId: null });
     expect(card.roleId).toBe('store-manager'); // level 1 reassigned it
@@ -237,7 +337,7 @@ describe.each(testDatabases)('escalations of cards with a person or nobody on $k
     ]);
   });
 
-  it('leaves a person\'s card alone when none of their roles has a rule for it', async () => {
+  it("leaves a person's card alone when none of their roles has a rule for it", async () => {
     const [packer] = await t.services.users.holdersOf('packer-shipper');
     const card = await claim({ personId: packer!.id, roleId: null });
     expect(await t.services.escalations.ledger({ taskId: card.id })).toEqual([]);
@@ -276,10 +376,27 @@ members:
     const t = await createTestApp(database, [{ name: 'office.yaml', text: org }], { now: () => new Date(clock) });
     try {
       const clerk = await t.signIn('clerk@office.test');
-      const card = await (await t.call('POST', '/api/tasks', { cookie: clerk, body: { type: 'core.task', title: '周五下午', dueAt: new Date(clock - 3_600_000).toISOString(), assignTo: { roleId: 'clerk' } } })).json();
+      const card = await (
+        await t.call('POST', '/api/tasks', {
+          cookie: clerk,
+          body: {
+            type: 'core.task',
+            title: '周五下午',
+            dueAt: new Date(clock - 3_600_000).toISOString(),
+            assignTo: { roleId: 'clerk' },
+          },
+        })
+      ).json();
       const levels = async () => (await t.services.escalations.ledger({ taskId: card.id })).map((f) => f.level).sort();
       expect(await levels()).toEqual([0]);
-      const tick = (iso: string) => createEscalationScheduler({ db: t.services.db, org: t.services.org, engine: t.services.engine, announce: () => {}, log: memoryLogger().log }).tick(new Date(iso));
+      const tick = (iso: string) =>
+        createEscalationScheduler({
+          db: t.services.db,
+          org: t.services.org,
+          engine: t.services.engine,
+          announce: () => {},
+          log: memoryLogger().log,
+        }).tick(new Date(iso));
       await tick('2026-11-28T04:00:00Z'); // Saturday noon: closed
       await tick('2026-11-30T03:59:00Z'); // Monday 11:59
       expect(await levels()).toEqual([0]);

@@ -43,13 +43,20 @@ describe.each(testDatabases)('task type fields on $kind', (database) => {
   afterAll(() => t.dispose());
 
   const create = async (fields: Record<string, unknown>) => {
-    const response = await t.call('POST', '/api/tasks', { cookie: zhao, body: { type: 'shop.ad-campaign', title: '双十一直通车', fields } });
+    const response = await t.call('POST', '/api/tasks', {
+      cookie: zhao,
+      body: { type: 'shop.ad-campaign', title: '双十一直通车', fields },
+    });
     return { status: response.status, body: await response.json() };
   };
 
   it('fills in defaults the writer left out, and keeps what they gave', async () => {
     expect((await create({})).body.fields).toEqual({ channel: 'search', target_roi: 3 });
-    expect((await create({ channel: 'live', budget: 1200.5 })).body.fields).toEqual({ channel: 'live', budget: 1200.5, target_roi: 3 });
+    expect((await create({ channel: 'live', budget: 1200.5 })).body.fields).toEqual({
+      channel: 'live',
+      budget: 1200.5,
+      target_roi: 3,
+    });
   });
 
   it.each([
@@ -70,23 +77,39 @@ describe.each(testDatabases)('task type fields on $kind', (database) => {
     expect(refused.body.error.details.issues[0].message).toMatch(message);
   });
 
-  it.each(['__proto__', 'constructor', 'prototype'])('refuses a field named %s on create and on edit, storing nothing', async (key) => {
-    // Parsed from text, as the server sees it: an object literal would set the prototype instead.
-    const fields = JSON.parse(`{"${key}": {"budget": 1}, "budget": 100}`) as Record<string, unknown>;
-    const refused = await create(fields);
-    expect(refused.status).toBe(400);
-    expect(refused.body.error.details.issues).toEqual([{ path: `fields.${key}`, message: `"${key}" cannot be a field name` }]);
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'refuses a field named %s on create and on edit, storing nothing',
+    async (key) => {
+      // Parsed from text, as the server sees it: an object literal would set the prototype instead.
+      const fields = JSON.parse(`{"${key}": {"budget": 1}, "budget": 100}`) as Record<string, unknown>;
+      const refused = await create(fields);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.details.issues).toEqual([
+        { path: `fields.${key}`, message: `"${key}" cannot be a field name` },
+      ]);
 
-    const card = (await create({ budget: 100 })).body;
-    const edit = await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: zhao, body: { expectedVersion: card.version, fields } });
-    expect(edit.status).toBe(400);
-    expect((await edit.json()).error.details.issues).toEqual([{ path: `fields.${key}`, message: `"${key}" cannot be a field name` }]);
-    expect(await (await t.call('GET', `/api/tasks/${card.id}`, { cookie: zhao })).json()).toMatchObject({ version: card.version, fields: { budget: 100 } });
-  });
+      const card = (await create({ budget: 100 })).body;
+      const edit = await t.call('PATCH', `/api/tasks/${card.id}`, {
+        cookie: zhao,
+        body: { expectedVersion: card.version, fields },
+      });
+      expect(edit.status).toBe(400);
+      expect((await edit.json()).error.details.issues).toEqual([
+        { path: `fields.${key}`, message: `"${key}" cannot be a field name` },
+      ]);
+      expect(await (await t.call('GET', `/api/tasks/${card.id}`, { cookie: zhao })).json()).toMatchObject({
+        version: card.version,
+        fields: { budget: 100 },
+      });
+    },
+  );
 
   it('checks an edit against the same limits and leaves the card as it was', async () => {
     const card = (await create({ budget: 100 })).body;
-    const edit = await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: zhao, body: { expectedVersion: card.version, fields: { budget: 50000.01 } } });
+    const edit = await t.call('PATCH', `/api/tasks/${card.id}`, {
+      cookie: zhao,
+      body: { expectedVersion: card.version, fields: { budget: 50000.01 } },
+    });
     expect(edit.status).toBe(400);
     const now = await (await t.call('GET', `/api/tasks/${card.id}`, { cookie: zhao })).json();
     expect(now).toMatchObject({ version: card.version, fields: { budget: 100 } });

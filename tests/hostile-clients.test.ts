@@ -20,7 +20,11 @@ describe.each(serverDatabases)('the server on $kind facing hostile clients', (da
     const db = await database.create();
     dispose = db.dispose;
     server = await startServer(db.env, 120_000);
-    const signIn = await fetch(`${server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DIRECTOR) });
+    const signIn = await fetch(`${server.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(DIRECTOR),
+    });
     cookie = signIn.headers.get('Set-Cookie')!.split(';')[0]!;
   }, 180_000);
   afterAll(async () => {
@@ -39,11 +43,24 @@ describe.each(serverDatabases)('the server on $kind facing hostile clients', (da
   }
 
   const createCard = (title: string): Promise<{ id: number }> =>
-    fetch(`${server.url}/api/tasks`, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'core.task', title }) }).then((r) => r.json());
-  const upgrade = (path: string, headers: string[] = [], host?: string) => rawRequest(server.url, upgradeHead(server.url, path, headers, host));
+    fetch(`${server.url}/api/tasks`, {
+      method: 'POST',
+      headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ type: 'core.task', title }),
+    }).then((r) => r.json());
+  const upgrade = (path: string, headers: string[] = [], host?: string) =>
+    rawRequest(server.url, upgradeHead(server.url, path, headers, host));
 
   it('refuses upgrades from a malformed or foreign Origin with 403 on every socket path, signed in or not', async () => {
-    const origins = ['null', 'not a url', 'http://[', 'https://evil.example', `${server.url}/path`, 'http://localhost:1', `ws://${new URL(server.url).host}`];
+    const origins = [
+      'null',
+      'not a url',
+      'http://[',
+      'https://evil.example',
+      `${server.url}/path`,
+      'http://localhost:1',
+      `ws://${new URL(server.url).host}`,
+    ];
     for (const path of SOCKET_PATHS) {
       for (const origin of origins) {
         expect(await upgrade(path, [`Origin: ${origin}`])).toBe(403);
@@ -69,7 +86,13 @@ describe.each(serverDatabases)('the server on $kind facing hostile clients', (da
   });
 
   it('answers malformed targets, cookies and replay positions with a status, never a crash', async () => {
-    for (const target of ['http://[/api/me/live', '//evil/api/me/live', '/api/boards/%zz/live', `/api/boards/${'x'.repeat(5000)}/live`, '*']) {
+    for (const target of [
+      'http://[/api/me/live',
+      '//evil/api/me/live',
+      '/api/boards/%zz/live',
+      `/api/boards/${'x'.repeat(5000)}/live`,
+      '*',
+    ]) {
       expect(await upgrade(target, [`Cookie: ${cookie}`])).toEqual(expect.any(Number));
     }
     for (const path of SOCKET_PATHS) {

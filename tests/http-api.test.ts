@@ -21,7 +21,12 @@ describe.each(testDatabases)('HTTP API on $kind', ({ kind, create }) => {
   beforeAll(async () => {
     db = await create();
     const { schemaVersion } = await migrateToLatest(db.kysely);
-    app = createApp({ services: createServices({ db, log: logs.log }), log: logs.log, schemaVersion, startedAt: Date.now() - 5000 });
+    app = createApp({
+      services: createServices({ db, log: logs.log }),
+      log: logs.log,
+      schemaVersion,
+      startedAt: Date.now() - 5000,
+    });
     // Probe routes that exercise the shared machinery the real routes use.
     app.post('/api/probe/echo', jsonBody(z.object({ title: z.string().min(1), count: z.number().int() })), (c) =>
       c.json(c.req.valid('json')),
@@ -38,7 +43,11 @@ describe.each(testDatabases)('HTTP API on $kind', ({ kind, create }) => {
     const response = await app.request('/api/health');
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toMatchObject({ status: 'ok', database: kind, schemaVersion: Object.keys(coreMigrations).sort().at(-1) });
+    expect(body).toMatchObject({
+      status: 'ok',
+      database: kind,
+      schemaVersion: Object.keys(coreMigrations).sort().at(-1),
+    });
     expect(body.uptimeSeconds).toBeGreaterThanOrEqual(5);
     expect(body.instanceId).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get('X-Request-Id')).toBeTruthy();
@@ -143,7 +152,12 @@ describe.each(testDatabases)('HTTP API on $kind', ({ kind, create }) => {
   it('reports the database as unavailable with 503 once it stops answering', async () => {
     const closing = await create();
     await migrateToLatest(closing.kysely);
-    const broken = createApp({ services: createServices({ db: closing, log: logs.log }), log: logs.log, schemaVersion: null, startedAt: Date.now() });
+    const broken = createApp({
+      services: createServices({ db: closing, log: logs.log }),
+      log: logs.log,
+      schemaVersion: null,
+      startedAt: Date.now(),
+    });
     await closing.dispose();
     const response = await broken.request('/api/health');
     expect(response.status).toBe(503);

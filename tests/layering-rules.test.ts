@@ -20,14 +20,30 @@ interface Violation {
 async function violationsOf(files: Record<string, string>): Promise<string[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'layers-'));
   folders.push(dir);
-  const all = { ...files, 'package.json': JSON.stringify({ type: 'module', imports: { '#plugin-api': './core/plugins/api.ts', '#plugin-ui': './ui/src/plugins/api.ts' } }), 'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true } }) };
+  const all = {
+    ...files,
+    'package.json': JSON.stringify({
+      type: 'module',
+      imports: { '#plugin-api': './core/plugins/api.ts', '#plugin-ui': './ui/src/plugins/api.ts' },
+    }),
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: {
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        allowImportingTsExtensions: true,
+        noEmit: true,
+      },
+    }),
+  };
   for (const [name, text] of Object.entries(all)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
   }
-  const run = await promisify(execFile)(process.execPath, [cli, 'core', 'plugins', '--config', path.join(repo, '.dependency-cruiser.cjs'), '--output-type', 'json'], { cwd: dir }).catch(
-    (failed: { stdout: string }) => failed,
-  );
+  const run = await promisify(execFile)(
+    process.execPath,
+    [cli, 'core', 'plugins', '--config', path.join(repo, '.dependency-cruiser.cjs'), '--output-type', 'json'],
+    { cwd: dir },
+  ).catch((failed: { stdout: string }) => failed);
   const violations = (JSON.parse(run.stdout) as { summary: { violations: Violation[] } }).summary.violations;
   return violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`).sort();
 }
@@ -45,9 +61,11 @@ describe('the layering rules', () => {
       'core/plugins/api.ts': 'export const definePlugin = 1;\n',
       'core/http/app.ts': "import '../org/org.service.ts';\n",
       'core/db/schema.ts': "import type { Org } from '../org/org.service.ts';\nexport type Row = Org;\n",
-      'core/org/org.service.ts': "import '../services.ts';\nimport '../http/app.ts';\nimport './model.ts';\nexport type Org = 1;\n",
+      'core/org/org.service.ts':
+        "import '../services.ts';\nimport '../http/app.ts';\nimport './model.ts';\nexport type Org = 1;\n",
       'core/org/model.ts': "import './org.service.ts';\n",
-      'plugins/shop/index.ts': "import '#plugin-api';\nimport '../../core/org/model.ts';\nimport '../../core/plugins/api.ts';\n",
+      'plugins/shop/index.ts':
+        "import '#plugin-api';\nimport '../../core/org/model.ts';\nimport '../../core/plugins/api.ts';\n",
     });
     expect(violations).toEqual(
       expect.arrayContaining([
@@ -84,7 +102,8 @@ describe('the layering rules', () => {
       'core/plugins/api.ts': 'export const definePlugin = 1;\n',
       'core/http/app.ts': "import '../org/org.service.ts';\n",
       'core/db/schema.ts': 'export type Row = 1;\n',
-      'core/org/org.service.ts': "import type { Row } from '../db/schema.ts';\nimport './model.ts';\nexport type Org = Row;\n",
+      'core/org/org.service.ts':
+        "import type { Row } from '../db/schema.ts';\nimport './model.ts';\nexport type Org = Row;\n",
       'core/org/model.ts': 'export const model = 1;\n',
       'plugins/shop/index.ts': "import '#plugin-api';\n",
     });

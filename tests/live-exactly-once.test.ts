@@ -33,8 +33,12 @@ interface Card {
 type Call = <T = Card>(method: string, path: string, body?: unknown) => Promise<T>;
 
 function caller(url: string, cookie: string): Call {
-  return async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${url}${path}`, { method, headers: { Cookie: cookie, 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
@@ -47,9 +51,18 @@ async function concurrentWriters(callers: Call[]): Promise<void> {
       const call = callers[writer % callers.length]!;
       let card = await call('POST', '/api/tasks', { type: 'core.task', title: `writer ${writer}` });
       for (let edit = 1; edit <= EDITS_PER_CARD; edit++) {
-        card = edit === EDITS_PER_CARD / 2
-          ? (await call<{ task: Card }>('PATCH', `/api/tasks/${card.id}/transition`, { to: 'in_progress', expectedVersion: card.version })).task
-          : await call('PATCH', `/api/tasks/${card.id}`, { expectedVersion: card.version, title: `writer ${writer} edit ${edit}` });
+        card =
+          edit === EDITS_PER_CARD / 2
+            ? (
+                await call<{ task: Card }>('PATCH', `/api/tasks/${card.id}/transition`, {
+                  to: 'in_progress',
+                  expectedVersion: card.version,
+                })
+              ).task
+            : await call('PATCH', `/api/tasks/${card.id}`, {
+                expectedVersion: card.version,
+                title: `writer ${writer} edit ${edit}`,
+              });
       }
     }),
   );
@@ -61,21 +74,31 @@ const eventIds = (client: LiveClient) => client.messages.filter((m) => m.type ==
  * Waits until every watcher got every expected event, then for one more card made after them all (so
  * a late duplicate would have arrived by then), and requires each expected id exactly once.
  */
-async function expectEachOnce(watchers: LiveClient[], expected: () => Promise<number[]>, sentinel: () => Promise<{ id: number }>): Promise<void> {
+async function expectEachOnce(
+  watchers: LiveClient[],
+  expected: () => Promise<number[]>,
+  sentinel: () => Promise<{ id: number }>,
+): Promise<void> {
   const ids = await expected();
   expect(ids.length).toBeGreaterThan(WRITERS * (EDITS_PER_CARD + 1) - 1);
-  for (const watcher of watchers) await expect.poll(() => ids.filter((id) => !eventIds(watcher).includes(id)), { timeout: 20_000 }).toEqual([]);
+  for (const watcher of watchers)
+    await expect.poll(() => ids.filter((id) => !eventIds(watcher).includes(id)), { timeout: 20_000 }).toEqual([]);
   const last = await sentinel();
   for (const watcher of watchers) await watcher.waitFor((m) => m.event?.taskId === last.id, 20_000);
   const expectedIds = new Set(ids);
   for (const watcher of watchers) {
-    expect(eventIds(watcher).filter((id) => expectedIds.has(id)).sort((x, y) => x - y)).toEqual(ids);
+    expect(
+      eventIds(watcher)
+        .filter((id) => expectedIds.has(id))
+        .sort((x, y) => x - y),
+    ).toEqual(ids);
   }
 }
 
 /** Holds a transaction that took event id `id` open until every watcher was sent a later event. */
 async function untilSentPast(id: number, watchers: LiveClient[]): Promise<void> {
-  for (const watcher of watchers) await expect.poll(() => eventIds(watcher).some((sent) => sent > id), { timeout: 20_000 }).toBe(true);
+  for (const watcher of watchers)
+    await expect.poll(() => eventIds(watcher).some((sent) => sent > id), { timeout: 20_000 }).toBe(true);
 }
 
 describe.each(testDatabases)('every event once at every socket, one process on $kind', (database) => {
@@ -94,11 +117,18 @@ describe.each(testDatabases)('every event once at every socket, one process on $
     await t.dispose();
   });
 
-  it('delivers concurrent writers\' events to three watchers exactly once each', async () => {
+  it("delivers concurrent writers' events to three watchers exactly once each", async () => {
     const cookies = [await t.signIn('a@once.test'), await t.signIn('b@once.test'), await t.signIn('c@once.test')];
     const watchers = await Promise.all(cookies.map((cookie) => connectLive(server.url, 'core-task', cookie)));
     await Promise.all(watchers.map((w) => w.waitFor((m) => m.type === 'hello')));
-    const start = Number((await t.db.kysely.selectFrom('events').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst())?.max ?? 0);
+    const start = Number(
+      (
+        await t.db.kysely
+          .selectFrom('events')
+          .select((eb) => eb.fn.max('id').as('max'))
+          .executeTakeFirst()
+      )?.max ?? 0,
+    );
     const callers = cookies.map((cookie) => caller(server.url, cookie));
     const first = await callers[0]!('POST', '/api/tasks', { type: 'core.task', title: 'first' });
 
@@ -106,7 +136,11 @@ describe.each(testDatabases)('every event once at every socket, one process on $
     // On PostgreSQL a second connection can hold a transaction open while the writers commit past it.
     if (database.kind === 'postgres') {
       await t.db.kysely.transaction().execute(async (tx) => {
-        const late = await tx.insertInto('events').values({ type: 'task.updated', task_id: first.id, task_type: 'core.task', actor_id: null }).returning('id').executeTakeFirstOrThrow();
+        const late = await tx
+          .insertInto('events')
+          .values({ type: 'task.updated', task_id: first.id, task_type: 'core.task', actor_id: null })
+          .returning('id')
+          .executeTakeFirstOrThrow();
         await untilSentPast(late.id, watchers);
       });
       t.services.events.announce();
@@ -114,63 +148,95 @@ describe.each(testDatabases)('every event once at every socket, one process on $
     await writing;
 
     const expected = async () =>
-      (await t.db.kysely.selectFrom('events').select('id').where('id', '>', start).where('task_type', '=', 'core.task').where('recipient_id', 'is', null).orderBy('id').execute()).map((row) => row.id);
-    await expectEachOnce(watchers, expected, () => callers[0]!('POST', '/api/tasks', { type: 'core.task', title: 'sentinel' }));
+      (
+        await t.db.kysely
+          .selectFrom('events')
+          .select('id')
+          .where('id', '>', start)
+          .where('task_type', '=', 'core.task')
+          .where('recipient_id', 'is', null)
+          .orderBy('id')
+          .execute()
+      ).map((row) => row.id);
+    await expectEachOnce(watchers, expected, () =>
+      callers[0]!('POST', '/api/tasks', { type: 'core.task', title: 'sentinel' }),
+    );
     await Promise.all(watchers.map((w) => w.close()));
   }, 120_000);
 });
 
 // Two processes share one database only on PostgreSQL.
-describe.each(serverDatabases.filter((database) => database.shared))('every event once at every socket, two processes on $kind', (database) => {
-  const DIRECTOR = { email: 'chen.zhiyuan@demo.dutyboard.local', password: 'dutyboard-demo' };
-  let a: ServerProcess;
-  let b: ServerProcess;
-  let env: Record<string, string>;
-  let dispose: () => Promise<void>;
+describe.each(serverDatabases.filter((database) => database.shared))(
+  'every event once at every socket, two processes on $kind',
+  (database) => {
+    const DIRECTOR = { email: 'chen.zhiyuan@demo.dutyboard.local', password: 'dutyboard-demo' };
+    let a: ServerProcess;
+    let b: ServerProcess;
+    let env: Record<string, string>;
+    let dispose: () => Promise<void>;
 
-  beforeAll(async () => {
-    const db = await database.create();
-    ({ env, dispose } = db);
-    a = await startServer(env, 120_000);
-    b = await startServer(env, 120_000);
-  }, 300_000);
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await dispose?.();
-  });
+    beforeAll(async () => {
+      const db = await database.create();
+      ({ env, dispose } = db);
+      a = await startServer(env, 120_000);
+      b = await startServer(env, 120_000);
+    }, 300_000);
+    afterAll(async () => {
+      await Promise.all([a?.stop(), b?.stop()]);
+      await dispose?.();
+    });
 
-  it('delivers writes made through both processes, and one committed late by a third writer, to every watcher on both exactly once', async () => {
-    const signIn = async (url: string) => {
-      const response = await fetch(`${url}/api/auth/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DIRECTOR) });
-      return response.headers.get('Set-Cookie')!.split(';')[0]!;
-    };
-    const cookies = [await signIn(a.url), await signIn(b.url)];
-    const watchers = await Promise.all([a.url, a.url, b.url, b.url].map((url, i) => connectLive(url, 'core-task', cookies[i % 2]!)));
-    await Promise.all(watchers.map((w) => w.waitFor((m) => m.type === 'hello')));
+    it('delivers writes made through both processes, and one committed late by a third writer, to every watcher on both exactly once', async () => {
+      const signIn = async (url: string) => {
+        const response = await fetch(`${url}/api/auth/sign-in`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(DIRECTOR),
+        });
+        return response.headers.get('Set-Cookie')!.split(';')[0]!;
+      };
+      const cookies = [await signIn(a.url), await signIn(b.url)];
+      const watchers = await Promise.all(
+        [a.url, a.url, b.url, b.url].map((url, i) => connectLive(url, 'core-task', cookies[i % 2]!)),
+      );
+      await Promise.all(watchers.map((w) => w.waitFor((m) => m.type === 'hello')));
 
-    const client = new pg.Client({ connectionString: env.DATABASE_URL });
-    await client.connect();
-    try {
-      const query = (text: string, values: unknown[] = []) => client.query<{ id: number }>(text, values);
-      const start = Number((await query('SELECT coalesce(max(id), 0) AS id FROM events')).rows[0]!.id);
-      const callers = [caller(a.url, cookies[0]!), caller(b.url, cookies[1]!)];
-      const first = await callers[0]!('POST', '/api/tasks', { type: 'core.task', title: 'first' });
+      const client = new pg.Client({ connectionString: env.DATABASE_URL });
+      await client.connect();
+      try {
+        const query = (text: string, values: unknown[] = []) => client.query<{ id: number }>(text, values);
+        const start = Number((await query('SELECT coalesce(max(id), 0) AS id FROM events')).rows[0]!.id);
+        const callers = [caller(a.url, cookies[0]!), caller(b.url, cookies[1]!)];
+        const first = await callers[0]!('POST', '/api/tasks', { type: 'core.task', title: 'first' });
 
-      const writing = concurrentWriters(callers);
-      // A third writer (another process's slow transaction) commits below ids both processes have sent.
-      await query('BEGIN');
-      const late = (await query(`INSERT INTO events (type, task_id, task_type, actor_id) VALUES ('task.updated', $1, 'core.task', NULL) RETURNING id`, [first.id])).rows[0]!;
-      await untilSentPast(Number(late.id), watchers);
-      await query('COMMIT');
-      await query(`SELECT pg_notify('${NOTIFY_CHANNEL}', 'late writer')`);
-      await writing;
+        const writing = concurrentWriters(callers);
+        // A third writer (another process's slow transaction) commits below ids both processes have sent.
+        await query('BEGIN');
+        const late = (
+          await query(
+            `INSERT INTO events (type, task_id, task_type, actor_id) VALUES ('task.updated', $1, 'core.task', NULL) RETURNING id`,
+            [first.id],
+          )
+        ).rows[0]!;
+        await untilSentPast(Number(late.id), watchers);
+        await query('COMMIT');
+        await query(`SELECT pg_notify('${NOTIFY_CHANNEL}', 'late writer')`);
+        await writing;
 
-      const expected = async () =>
-        (await query(`SELECT id FROM events WHERE id > $1 AND task_type = 'core.task' AND recipient_id IS NULL ORDER BY id`, [start])).rows.map((row) => Number(row.id));
-      await expectEachOnce(watchers, expected, () => callers[1]!('POST', '/api/tasks', { type: 'core.task', title: 'sentinel' }));
-    } finally {
-      await client.end();
-    }
-    await Promise.all(watchers.map((w) => w.close()));
-  }, 180_000);
-});
+        const expected = async () =>
+          (
+            await query(
+              `SELECT id FROM events WHERE id > $1 AND task_type = 'core.task' AND recipient_id IS NULL ORDER BY id`,
+              [start],
+            )
+          ).rows.map((row) => Number(row.id));
+        await expectEachOnce(watchers, expected, () =>
+          callers[1]!('POST', '/api/tasks', { type: 'core.task', title: 'sentinel' }),
+        );
+      } finally {
+        await client.end();
+      }
+      await Promise.all(watchers.map((w) => w.close()));
+    }, 180_000);
+  },
+);

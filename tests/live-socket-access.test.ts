@@ -53,11 +53,17 @@ describe.each(testDatabases)('live socket access on one process, $kind', (databa
   });
 
   const idOf = async (email: string) => {
-    const people = (await (await t.call('GET', '/api/people', { cookie: admin })).json()) as { id: string; email: string }[];
+    const people = (await (await t.call('GET', '/api/people', { cookie: admin })).json()) as {
+      id: string;
+      email: string;
+    }[];
     return people.find((person) => person.email === email)!.id;
   };
   const open = async (cookie: string) => {
-    const [board, inbox] = await Promise.all([connectLive(server.url, 'core-task', cookie), connectInbox(server.url, cookie)]);
+    const [board, inbox] = await Promise.all([
+      connectLive(server.url, 'core-task', cookie),
+      connectInbox(server.url, cookie),
+    ]);
     await Promise.all([board.waitFor((m) => m.type === 'hello'), inbox.waitFor((m) => m.type === 'hello')]);
     return { board, inbox };
   };
@@ -67,10 +73,15 @@ describe.each(testDatabases)('live socket access on one process, $kind', (databa
     const mine = await open(signedOut);
     const elsewhere = await open(other);
     expect((await t.call('POST', '/api/auth/sign-out', { cookie: signedOut })).status).toBe(204);
-    expect(await closedWithin(mine.board, 2000)).toEqual({ code: 4403, reason: 'no longer allowed to view this board' });
+    expect(await closedWithin(mine.board, 2000)).toEqual({
+      code: 4403,
+      reason: 'no longer allowed to view this board',
+    });
     expect(await closedWithin(mine.inbox, 2000)).toEqual({ code: 4401, reason: 'signed out' });
     // The person's other session keeps streaming.
-    const card = await (await t.call('POST', '/api/tasks', { cookie: admin, body: { type: 'core.task', title: '另一个会话' } })).json();
+    const card = await (
+      await t.call('POST', '/api/tasks', { cookie: admin, body: { type: 'core.task', title: '另一个会话' } })
+    ).json();
     await elsewhere.board.waitFor((m) => m.event?.taskId === card.id);
     await Promise.all([elsewhere.board.close(), elsewhere.inbox.close()]);
   });
@@ -78,7 +89,10 @@ describe.each(testDatabases)('live socket access on one process, $kind', (databa
   it('closes every socket of a person who is disabled, at once', async () => {
     const sessions = [await t.signIn('b@access.test'), await t.signIn('b@access.test')];
     const opened = await Promise.all(sessions.map(open));
-    const response = await t.call('PATCH', `/api/people/${await idOf('b@access.test')}`, { cookie: admin, body: { disabled: true } });
+    const response = await t.call('PATCH', `/api/people/${await idOf('b@access.test')}`, {
+      cookie: admin,
+      body: { disabled: true },
+    });
     expect(response.status).toBe(200);
     for (const { board, inbox } of opened) {
       expect(await closedWithin(board, 2000)).toMatchObject({ code: 4403 });
@@ -89,7 +103,10 @@ describe.each(testDatabases)('live socket access on one process, $kind', (databa
   it('closes the board sockets of a person whose role with boards.view is removed, and keeps their inbox', async () => {
     const cookie = await t.signIn('c@access.test');
     const { board, inbox } = await open(cookie);
-    const response = await t.call('PUT', `/api/people/${await idOf('c@access.test')}/roles`, { cookie: admin, body: { roles: [] } });
+    const response = await t.call('PUT', `/api/people/${await idOf('c@access.test')}/roles`, {
+      cookie: admin,
+      body: { roles: [] },
+    });
     expect(response.status).toBe(200);
     expect(await closedWithin(board, 2000)).toEqual({ code: 4403, reason: 'no longer allowed to view this board' });
     expect(await closedWithin(inbox, 300)).toBe('still open');
@@ -100,9 +117,16 @@ describe.each(testDatabases)('live socket access on one process, $kind', (databa
     const cookie = await t.signIn('f@access.test');
     const { board, inbox } = await open(cookie);
     const current = await t.services.org.active();
-    const withoutView = org.replace('{id: viewer, name: Viewer, can: [boards.view]}', '{id: viewer, name: Viewer, can: [org.view]}');
+    const withoutView = org.replace(
+      '{id: viewer, name: Viewer, can: [boards.view]}',
+      '{id: viewer, name: Viewer, can: [org.view]}',
+    );
     expect(withoutView).not.toBe(org);
-    await t.services.org.activate([{ name: 'access.yaml', text: withoutView }], { baseVersionId: current.versionId, authorId: null, origin: 'api' });
+    await t.services.org.activate([{ name: 'access.yaml', text: withoutView }], {
+      baseVersionId: current.versionId,
+      authorId: null,
+      origin: 'api',
+    });
     expect(await closedWithin(board, 2000)).toEqual({ code: 4403, reason: 'no longer allowed to view this board' });
     expect(await closedWithin(inbox, 300)).toBe('still open');
     await inbox.close();
@@ -110,31 +134,41 @@ describe.each(testDatabases)('live socket access on one process, $kind', (databa
 
   it(`refuses a session's ${SOCKETS_PER_SESSION + 1}st socket with 429 TOO_MANY_SOCKETS, and takes one again once a place is free`, async () => {
     const cookie = await t.signIn('d@access.test');
-    const clients = await Promise.all(Array.from({ length: SOCKETS_PER_SESSION }, (_, i) => (i % 2 ? connectInbox(server.url, cookie) : connectLive(server.url, 'core-task', cookie))));
+    const clients = await Promise.all(
+      Array.from({ length: SOCKETS_PER_SESSION }, (_, i) =>
+        i % 2 ? connectInbox(server.url, cookie) : connectLive(server.url, 'core-task', cookie),
+      ),
+    );
     const refused = await rawRequest(server.url, [...upgradeHead(server.url, '/api/me/live', [`Cookie: ${cookie}`])]);
     expect(refused).toBe(429);
     await expect(connectLive(server.url, 'core-task', cookie)).rejects.toThrow('HTTP 429');
     await clients.pop()!.close();
-    await expect.poll(async () => {
-      const again = await connectInbox(server.url, cookie).catch(() => undefined);
-      await again?.close();
-      return again !== undefined;
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const again = await connectInbox(server.url, cookie).catch(() => undefined);
+        await again?.close();
+        return again !== undefined;
+      })
+      .toBe(true);
     await Promise.all(clients.map((client) => client.close()));
   });
 
   it(`refuses a person's ${SOCKETS_PER_PERSON + 1}st socket across sessions, saying which limit was reached`, async () => {
     const sessions: string[] = [];
-    for (let i = 0; i <= Math.ceil(SOCKETS_PER_PERSON / SOCKETS_PER_SESSION); i++) sessions.push(await t.signIn('e@access.test'));
+    for (let i = 0; i <= Math.ceil(SOCKETS_PER_PERSON / SOCKETS_PER_SESSION); i++)
+      sessions.push(await t.signIn('e@access.test'));
     const clients: LiveClient[] = [];
-    for (let i = 0; i < SOCKETS_PER_PERSON; i++) clients.push(await connectInbox(server.url, sessions[Math.floor(i / SOCKETS_PER_SESSION)]!));
+    for (let i = 0; i < SOCKETS_PER_PERSON; i++)
+      clients.push(await connectInbox(server.url, sessions[Math.floor(i / SOCKETS_PER_SESSION)]!));
     const fresh = sessions.at(-1)!;
     const connection = rawConnect(server.url);
     connection.socket.write(`${upgradeHead(server.url, '/api/me/live', [`Cookie: ${fresh}`]).join('\r\n')}\r\n\r\n`);
     await connection.closed;
     const answer = connection.received().toString();
     expect(answer).toMatch(/^HTTP\/1\.1 429 /);
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'TOO_MANY_SOCKETS', message: expect.stringContaining(`${SOCKETS_PER_PERSON} live connections`) } });
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      error: { code: 'TOO_MANY_SOCKETS', message: expect.stringContaining(`${SOCKETS_PER_PERSON} live connections`) },
+    });
     // Someone else is not affected.
     const other = await connectInbox(server.url, admin);
     await other.close();
@@ -163,13 +197,21 @@ describe.each(shared)('live socket access across two processes on $kind', (datab
   });
 
   const signIn = async (url: string, email: string) => {
-    const response = await fetch(`${url}/api/auth/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'dutyboard-demo' }) });
+    const response = await fetch(`${url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password: 'dutyboard-demo' }),
+    });
     return response.headers.get('Set-Cookie')!.split(';')[0]!;
   };
   const call = (url: string, cookie: string, method: string, path: string, body?: unknown) =>
-    fetch(`${url}${path}`, { method, headers: { Cookie: cookie, 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    fetch(`${url}${path}`, {
+      method,
+      headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
 
-  it('closes a session\'s sockets on the other process within 2 s of signing out', async () => {
+  it("closes a session's sockets on the other process within 2 s of signing out", async () => {
     const cookie = await signIn(a.url, AGENTS[0]!);
     const onB = await connectLive(b.url, 'core-task', cookie);
     await onB.waitFor((m) => m.type === 'hello');
@@ -182,7 +224,10 @@ describe.each(shared)('live socket access across two processes on $kind', (datab
     const cookie = await signIn(b.url, AGENTS[1]!);
     const [board, inbox] = [await connectLive(b.url, 'core-task', cookie), await connectInbox(b.url, cookie)];
     await Promise.all([board.waitFor((m) => m.type === 'hello'), inbox.waitFor((m) => m.type === 'hello')]);
-    const people = (await (await call(a.url, director, 'GET', '/api/people')).json()) as { id: string; email: string }[];
+    const people = (await (await call(a.url, director, 'GET', '/api/people')).json()) as {
+      id: string;
+      email: string;
+    }[];
     const id = people.find((person) => person.email === AGENTS[1])!.id;
     expect((await call(a.url, director, 'PATCH', `/api/people/${id}`, { disabled: true })).status).toBe(200);
     expect(await closedWithin(board, 2000)).toEqual({ code: 4403, reason: 'no longer allowed to view this board' });

@@ -46,7 +46,11 @@ describe.each(testDatabases)('live board updates on $kind', (database) => {
   });
 
   const api = (cookie: string, method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}${path}`, { method, headers: { Cookie: cookie, 'Content-Type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) }).then((r) => r.json());
+    fetch(`${server.url}${path}`, {
+      method,
+      headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    }).then((r) => r.json());
 
   it('pushes created and moved cards to everyone on the board, after commit', async () => {
     const watcher = await connectLive(server.url, 'core-task', b);
@@ -78,7 +82,7 @@ describe.each(testDatabases)('live board updates on $kind', (database) => {
     await again.close();
   });
 
-  it('replays to a reconnecting client only what it would have been sent live: not another person\'s notification', async () => {
+  it("replays to a reconnecting client only what it would have been sent live: not another person's notification", async () => {
     const first = await connectLive(server.url, 'core-task', b);
     const hello = await first.waitFor((m) => m.type === 'hello');
     await first.close();
@@ -86,14 +90,23 @@ describe.each(testDatabases)('live board updates on $kind', (database) => {
     const card = await api(a, 'POST', '/api/tasks', { type: 'core.task', title: '只给 A 的提醒' });
     const me = await api(a, 'GET', '/api/me');
     const notification = await t.db.kysely.transaction().execute((tx) =>
-      recordEvent(tx, { type: 'notification.created', taskId: card.id, taskType: 'core.task', actorId: null, recipientId: me.id }),
+      recordEvent(tx, {
+        type: 'notification.created',
+        taskId: card.id,
+        taskType: 'core.task',
+        actorId: null,
+        recipientId: me.id,
+      }),
     );
     t.services.events.announce();
     await api(a, 'PATCH', `/api/tasks/${card.id}/transition`, { to: 'in_progress', expectedVersion: 1 });
 
     const again = await connectLive(server.url, 'core-task', b, hello.lastEventId);
     await again.waitFor((m) => m.event?.taskId === card.id && m.event?.type === 'task.transitioned');
-    expect(again.messages.filter((m) => m.event?.taskId === card.id).map((m) => m.event!.type)).toEqual(['task.created', 'task.transitioned']);
+    expect(again.messages.filter((m) => m.event?.taskId === card.id).map((m) => m.event!.type)).toEqual([
+      'task.created',
+      'task.transitioned',
+    ]);
     expect(again.messages.some((m) => m.event?.id === notification)).toBe(false);
     await again.close();
   });
@@ -128,12 +141,19 @@ describe.each(testDatabases)('live board updates on $kind', (database) => {
     await bus.start();
     const seen: number[] = [];
     bus.subscribe((events) => seen.push(...events.map((e) => e.id)));
-    const insert = (tx: Transaction<Database>) => tx.insertInto('events').values({ type: 'task.updated', task_id: null, task_type: 'core.task', actor_id: null }).returning('id').executeTakeFirstOrThrow();
+    const insert = (tx: Transaction<Database>) =>
+      tx
+        .insertInto('events')
+        .values({ type: 'task.updated', task_id: null, task_type: 'core.task', actor_id: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
     let lost = 0;
-    await expect(t.db.kysely.transaction().execute(async (tx) => {
-      lost = (await insert(tx)).id;
-      throw new Error('roll back');
-    })).rejects.toThrow('roll back');
+    await expect(
+      t.db.kysely.transaction().execute(async (tx) => {
+        lost = (await insert(tx)).id;
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
     for (let i = 0; i < 2; i++) {
       // The second read also looks for the missing id, in case its write was only slow.
       const { id } = await t.db.kysely.transaction().execute(insert);
@@ -153,7 +173,15 @@ describe.each(testDatabases)('live board updates on $kind', (database) => {
 
     const card = await api(a, 'POST', '/api/tasks', { type: 'core.task', title: '登出之后' });
     const me = await api(b, 'GET', '/api/me');
-    await t.db.kysely.transaction().execute((tx) => recordEvent(tx, { type: 'notification.created', taskId: card.id, taskType: 'core.task', actorId: null, recipientId: me.id }));
+    await t.db.kysely.transaction().execute((tx) =>
+      recordEvent(tx, {
+        type: 'notification.created',
+        taskId: card.id,
+        taskType: 'core.task',
+        actorId: null,
+        recipientId: me.id,
+      }),
+    );
     t.services.events.announce();
 
     expect(await board.closed).toEqual({ code: 4403, reason: 'no longer allowed to view this board' });
@@ -165,7 +193,9 @@ describe.each(testDatabases)('live board updates on $kind', (database) => {
     await expect(connectLive(server.url, 'core-task', '')).rejects.toThrow('HTTP 401');
     await expect(connectLive(server.url, 'core-task', await t.signIn('c@live.test'))).rejects.toThrow('HTTP 403');
     await expect(connectLive(server.url, 'no-such-board', a)).rejects.toThrow('HTTP 404');
-    await expect(connectLive(server.url, 'core-task', a, undefined, 'https://evil.example')).rejects.toThrow('HTTP 403');
+    await expect(connectLive(server.url, 'core-task', a, undefined, 'https://evil.example')).rejects.toThrow(
+      'HTTP 403',
+    );
     const sameOrigin = await connectLive(server.url, 'core-task', a, undefined, server.url);
     await sameOrigin.close();
   });
@@ -184,7 +214,12 @@ if (postgres) {
         const seen: number[] = [];
         bus.subscribe((events) => seen.push(...events.map((e) => e.id)));
 
-        const insert = (tx: Transaction<Database>) => tx.insertInto('events').values({ type: 'task.updated', task_id: null, task_type: 'core.task', actor_id: null }).returning('id').executeTakeFirstOrThrow();
+        const insert = (tx: Transaction<Database>) =>
+          tx
+            .insertInto('events')
+            .values({ type: 'task.updated', task_id: null, task_type: 'core.task', actor_id: null })
+            .returning('id')
+            .executeTakeFirstOrThrow();
         let releaseSlow!: () => void;
         const slowDone = new Promise<void>((resolve) => (releaseSlow = resolve));
         let slowId = 0;

@@ -46,11 +46,21 @@ describe.each(testDatabases)('a member with no can: on $kind', (database) => {
   afterAll(() => t.dispose());
 
   const newCard = async (extra: Record<string, unknown> = {}) =>
-    t.call('POST', '/api/tasks', { cookie: staff, body: { type: 'shop.order', title: 'Order 1001', fields: { amount: 30 }, ...extra } });
+    t.call('POST', '/api/tasks', {
+      cookie: staff,
+      body: { type: 'shop.order', title: 'Order 1001', fields: { amount: 30 }, ...extra },
+    });
 
   it('signs in holding exactly the default member permissions', async () => {
     const me = await (await t.call('GET', '/api/me', { cookie: staff })).json();
-    expect(me.permissions).toEqual(['boards.view', 'kpis.view', 'org.view', 'tasks.create', 'tasks.edit', 'tasks.move']);
+    expect(me.permissions).toEqual([
+      'boards.view',
+      'kpis.view',
+      'org.view',
+      'tasks.create',
+      'tasks.edit',
+      'tasks.move',
+    ]);
   });
 
   it('sees the board of a task type, creates a card on it, edits and moves it', async () => {
@@ -61,9 +71,15 @@ describe.each(testDatabases)('a member with no can: on $kind', (database) => {
     const card = await created.json();
     const board = await (await t.call('GET', '/api/boards/shop-order', { cookie: staff })).json();
     expect(board.cards.map((c: { id: number }) => c.id)).toContain(card.id);
-    const edited = await t.call('PATCH', `/api/tasks/${card.id}`, { cookie: staff, body: { expectedVersion: card.version, title: 'Order 1001 (gift wrap)' } });
+    const edited = await t.call('PATCH', `/api/tasks/${card.id}`, {
+      cookie: staff,
+      body: { expectedVersion: card.version, title: 'Order 1001 (gift wrap)' },
+    });
     expect(edited.status).toBe(200);
-    const moved = await t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: staff, body: { expectedVersion: card.version + 1, to: 'packing' } });
+    const moved = await t.call('PATCH', `/api/tasks/${card.id}/transition`, {
+      cookie: staff,
+      body: { expectedVersion: card.version + 1, to: 'packing' },
+    });
     expect(moved.status).toBe(200);
     expect((await moved.json()).task.status).toBe('packing');
     expect((await t.call('GET', '/api/kpis', { cookie: staff })).status).toBe(200);
@@ -71,8 +87,16 @@ describe.each(testDatabases)('a member with no can: on $kind', (database) => {
 
   it('cannot approve: a move that needs tasks.approve is refused, and there is no approvals inbox', async () => {
     const card = await (await newCard()).json();
-    const packed = await (await t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: staff, body: { expectedVersion: card.version, to: 'packing' } })).json();
-    const refund = await t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: staff, body: { expectedVersion: packed.task.version, to: 'refunded' } });
+    const packed = await (
+      await t.call('PATCH', `/api/tasks/${card.id}/transition`, {
+        cookie: staff,
+        body: { expectedVersion: card.version, to: 'packing' },
+      })
+    ).json();
+    const refund = await t.call('PATCH', `/api/tasks/${card.id}/transition`, {
+      cookie: staff,
+      body: { expectedVersion: packed.task.version, to: 'refunded' },
+    });
     expect(refund.status).toBe(403);
     expect((await refund.json()).error.details).toMatchObject({ permission: 'tasks.approve' });
     expect((await t.call('GET', '/api/approvals', { cookie: staff })).status).toBe(403);
@@ -80,7 +104,10 @@ describe.each(testDatabases)('a member with no can: on $kind', (database) => {
 
   it('cannot assign a card to others, on an existing card or when creating one; may take a new card for themself', async () => {
     const card = await (await newCard()).json();
-    const assign = await t.call('PUT', `/api/tasks/${card.id}/assignment`, { cookie: staff, body: { expectedVersion: card.version, personId: otherId } });
+    const assign = await t.call('PUT', `/api/tasks/${card.id}/assignment`, {
+      cookie: staff,
+      body: { expectedVersion: card.version, personId: otherId },
+    });
     expect(assign.status).toBe(403);
     const forOther = await newCard({ assignTo: { personId: otherId } });
     expect(forOther.status).toBe(403);
@@ -95,8 +122,17 @@ describe.each(testDatabases)('a member with no can: on $kind', (database) => {
   it('cannot manage people or edit roles', async () => {
     const person = { email: 'new@team.test', displayName: 'New', password: 'long-enough-password' };
     expect((await t.call('POST', '/api/people', { cookie: staff, body: person })).status).toBe(403);
-    expect((await t.call('PUT', `/api/people/${staffId}/roles`, { cookie: staff, body: { roles: ['manager'] } })).status).toBe(403);
-    expect((await t.call('POST', '/api/org/validate', { cookie: staff, body: { files: [{ name: 'team.yaml', text: org }] } })).status).toBe(403);
+    expect(
+      (await t.call('PUT', `/api/people/${staffId}/roles`, { cookie: staff, body: { roles: ['manager'] } })).status,
+    ).toBe(403);
+    expect(
+      (
+        await t.call('POST', '/api/org/validate', {
+          cookie: staff,
+          body: { files: [{ name: 'team.yaml', text: org }] },
+        })
+      ).status,
+    ).toBe(403);
     expect((await t.call('POST', '/api/boards', { cookie: staff, body: {} })).status).toBe(403);
     expect((await t.call('GET', '/api/escalations', { cookie: staff })).status).toBe(403);
   });
@@ -104,12 +140,25 @@ describe.each(testDatabases)('a member with no can: on $kind', (database) => {
   it('the manager holds member_can and their own can: together', async () => {
     const boss = await t.signIn('boss@team.test');
     const me = await (await t.call('GET', '/api/me', { cookie: boss })).json();
-    expect(me.permissions).toEqual(['boards.view', 'kpis.view', 'org.view', 'people.manage', 'roles.edit', 'tasks.create', 'tasks.edit', 'tasks.move']);
+    expect(me.permissions).toEqual([
+      'boards.view',
+      'kpis.view',
+      'org.view',
+      'people.manage',
+      'roles.edit',
+      'tasks.create',
+      'tasks.edit',
+      'tasks.move',
+    ]);
   });
 });
 
 describe.each(testDatabases)('member_can in the roles file on $kind', (database) => {
-  const withMemberCan = (memberCan: string) => org.replace('organization: {id: small-team, name: Small team}', `organization: {id: small-team, name: Small team, member_can: ${memberCan}}`);
+  const withMemberCan = (memberCan: string) =>
+    org.replace(
+      'organization: {id: small-team, name: Small team}',
+      `organization: {id: small-team, name: Small team, member_can: ${memberCan}}`,
+    );
 
   it('member_can: [] gives members nothing: the staff member cannot see a board', async () => {
     const t = await createTestApp(database, [{ name: 'team.yaml', text: withMemberCan('[]') }]);
@@ -123,11 +172,25 @@ describe.each(testDatabases)('member_can in the roles file on $kind', (database)
   });
 
   it('an acknowledged powerful permission in member_can lets every member assign cards', async () => {
-    const t = await createTestApp(database, [{ name: 'team.yaml', text: withMemberCan('[boards.view, tasks.create, {permission: tasks.assign, i_understand_everyone_gets_this: true}]') }]);
+    const t = await createTestApp(database, [
+      {
+        name: 'team.yaml',
+        text: withMemberCan(
+          '[boards.view, tasks.create, {permission: tasks.assign, i_understand_everyone_gets_this: true}]',
+        ),
+      },
+    ]);
     try {
       const staff = await t.signIn('staff@team.test');
-      expect((await (await t.call('GET', '/api/me', { cookie: staff })).json()).permissions).toEqual(['boards.view', 'tasks.assign', 'tasks.create']);
-      const card = await t.call('POST', '/api/tasks', { cookie: staff, body: { type: 'shop.order', title: 'For the team', assignTo: { roleId: 'staff' } } });
+      expect((await (await t.call('GET', '/api/me', { cookie: staff })).json()).permissions).toEqual([
+        'boards.view',
+        'tasks.assign',
+        'tasks.create',
+      ]);
+      const card = await t.call('POST', '/api/tasks', {
+        cookie: staff,
+        body: { type: 'shop.order', title: 'For the team', assignTo: { roleId: 'staff' } },
+      });
       expect(card.status).toBe(201);
     } finally {
       await t.dispose();

@@ -17,13 +17,21 @@ describe('GET /api/openapi.json', () => {
     expect(response.status).toBe(200);
     const doc = await response.json();
     expect(doc.openapi).toBe('3.1.0');
-    const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const routes = new Set(
-      t.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/') && accessOf(r.handler)).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
+      t.app.routes
+        .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/') && accessOf(r.handler))
+        .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
     );
     expect(new Set(listed)).toEqual(routes);
-    const undeclared = Object.entries(doc.paths as Record<string, Record<string, { 'x-output-declared': boolean }>>).flatMap(([path, ops]) =>
-      Object.entries(ops).filter(([, op]) => !op['x-output-declared']).map(([method]) => `${method} ${path}`),
+    const undeclared = Object.entries(
+      doc.paths as Record<string, Record<string, { 'x-output-declared': boolean }>>,
+    ).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => !op['x-output-declared'])
+        .map(([method]) => `${method} ${path}`),
     );
     expect(undeclared).toEqual([]);
   });
@@ -36,11 +44,15 @@ describe('GET /api/openapi.json', () => {
     expect(transition.requestBody.content['application/json'].schema.required).toEqual(['expectedVersion']);
     expect(Object.keys(transition.responses)).toEqual(['200', '202', '400', '401', '403', '404', '409', 'default']);
     expect(Object.keys(doc.paths['/api/boards'].get.responses)).toEqual(['200', '401', '403', 'default']);
-    expect(transition.responses['200'].content['application/json'].schema.properties.task.required).toContain('version');
+    expect(transition.responses['200'].content['application/json'].schema.properties.task.required).toContain(
+      'version',
+    );
     const signIn = doc.paths['/api/auth/sign-in'].post;
     expect(signIn.security).toEqual([]);
     expect(signIn.responses['401']).toBeUndefined();
-    expect(doc.paths['/api/boards/{id}'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['id', 'q', 'overdue']));
+    expect(doc.paths['/api/boards/{id}'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['id', 'q', 'overdue']),
+    );
     // A plugin's route, from its own declaration.
     const count = doc.paths['/api/plugins/warehouse/receipts/{id}/count'].post;
     expect(count['x-access']).toBe('tasks.edit');

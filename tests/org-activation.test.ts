@@ -37,7 +37,9 @@ const RETURN_TYPE = `
         - {from: open, to: done}`;
 /** Adds a task type to a roles file's text: to its `task_types:`, or as one before `members:`. */
 const withReturnType = (text: string) =>
-  text.includes('\ntask_types:\n') ? text.replace('\ntask_types:\n', `\ntask_types:${RETURN_TYPE}\n`) : text.replace(/\nmembers:/, `\ntask_types:${RETURN_TYPE}\n\nmembers:`);
+  text.includes('\ntask_types:\n')
+    ? text.replace('\ntask_types:\n', `\ntask_types:${RETURN_TYPE}\n`)
+    : text.replace(/\nmembers:/, `\ntask_types:${RETURN_TYPE}\n\nmembers:`);
 
 describe.each(testDatabases)('an activation on one process on $kind', (database: TestDatabase) => {
   let t: TestApp;
@@ -77,9 +79,14 @@ describe.each(testDatabases)('an activation on one process on $kind', (database:
     // No restart and no waiting: the board is there as soon as the activation has answered.
     const boards = (await (await t.call('GET', '/api/boards', { cookie })).json()) as { id: string }[];
     expect(boards.map((board) => board.id)).toContain('shop-return');
-    const created = await t.call('POST', '/api/tasks', { cookie, body: { type: 'shop.return', title: 'Parcel came back' } });
+    const created = await t.call('POST', '/api/tasks', {
+      cookie,
+      body: { type: 'shop.return', title: 'Parcel came back' },
+    });
     expect(created.status).toBe(201);
-    const board = (await (await t.call('GET', '/api/boards/shop-return', { cookie })).json()) as { cards: { title: string }[] };
+    const board = (await (await t.call('GET', '/api/boards/shop-return', { cookie })).json()) as {
+      cards: { title: string }[];
+    };
     expect(board.cards.map((card) => card.title)).toEqual(['Parcel came back']);
 
     const announced = await live.waitFor((m) => m.type === 'event' && m.event?.type === 'org.activated');
@@ -97,57 +104,91 @@ describe.each(testDatabases)('an activation on one process on $kind', (database:
     scheduler.start(3_600_000);
     await scheduler.runOnce();
     const current = (await t.services.org.active()).definition;
-    const text = withReturnType(org('[{id: standup-notes, title: Stand-up notes, every: day, at: "08:30", due: PT9H}]'));
+    const text = withReturnType(
+      org('[{id: standup-notes, title: Stand-up notes, every: day, at: "08:30", due: PT9H}]'),
+    );
     expect(current.task_types.map((type) => type.id)).toEqual(['shop.return']);
     await activate(cookie, [{ name: 'org.yaml', text }]);
     // The timer would next run in an hour; the activation runs it now.
     await expect
-      .poll(async () => (await t.db.kysely.selectFrom('tasks').select('duty_key').where('duty_key', 'is not', null).execute()).map((row) => row.duty_key!.split('/')[2]), { timeout: 10_000 })
+      .poll(
+        async () =>
+          (await t.db.kysely.selectFrom('tasks').select('duty_key').where('duty_key', 'is not', null).execute()).map(
+            (row) => row.duty_key!.split('/')[2],
+          ),
+        { timeout: 10_000 },
+      )
       .toEqual(['day:2026-12-07']);
   });
 });
 
 // Two processes share one database only on PostgreSQL.
-describe.each(serverDatabases.filter((database) => database.shared))('an activation with two server processes on $kind', (database) => {
-  const DIRECTOR = { email: 'chen.zhiyuan@demo.dutyboard.local', password: 'dutyboard-demo' };
-  let a: ServerProcess;
-  let b: ServerProcess;
-  let dispose: () => Promise<void>;
+describe.each(serverDatabases.filter((database) => database.shared))(
+  'an activation with two server processes on $kind',
+  (database) => {
+    const DIRECTOR = { email: 'chen.zhiyuan@demo.dutyboard.local', password: 'dutyboard-demo' };
+    let a: ServerProcess;
+    let b: ServerProcess;
+    let dispose: () => Promise<void>;
 
-  beforeAll(async () => {
-    const db = await database.create();
-    dispose = db.dispose;
-    a = await startServer(db.env, 120_000);
-    b = await startServer(db.env, 120_000);
-  }, 300_000);
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await dispose?.();
-  });
+    beforeAll(async () => {
+      const db = await database.create();
+      dispose = db.dispose;
+      a = await startServer(db.env, 120_000);
+      b = await startServer(db.env, 120_000);
+    }, 300_000);
+    afterAll(async () => {
+      await Promise.all([a?.stop(), b?.stop()]);
+      await dispose?.();
+    });
 
-  it('applies a version activated through one process on the other at once, and tells its live clients', async () => {
-    const signIn = async (url: string) => {
-      const response = await fetch(`${url}/api/auth/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DIRECTOR) });
-      return response.headers.get('Set-Cookie')!.split(';')[0]!;
-    };
-    const [cookieA, cookieB] = [await signIn(a.url), await signIn(b.url)];
-    const call = (url: string, cookie: string, method: string, path: string, body?: unknown) =>
-      fetch(`${url}${path}`, { method, headers: { Cookie: cookie, 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const live = await connectLive(b.url, 'core-task', cookieB);
-    await live.waitFor((m) => m.type === 'hello');
-    // B has read the active version (and cached it) before A changes it.
-    expect((await call(b.url, cookieB, 'GET', '/api/boards')).status).toBe(200);
+    it('applies a version activated through one process on the other at once, and tells its live clients', async () => {
+      const signIn = async (url: string) => {
+        const response = await fetch(`${url}/api/auth/sign-in`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(DIRECTOR),
+        });
+        return response.headers.get('Set-Cookie')!.split(';')[0]!;
+      };
+      const [cookieA, cookieB] = [await signIn(a.url), await signIn(b.url)];
+      const call = (url: string, cookie: string, method: string, path: string, body?: unknown) =>
+        fetch(`${url}${path}`, {
+          method,
+          headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      const live = await connectLive(b.url, 'core-task', cookieB);
+      await live.waitFor((m) => m.type === 'hello');
+      // B has read the active version (and cached it) before A changes it.
+      expect((await call(b.url, cookieB, 'GET', '/api/boards')).status).toBe(200);
 
-    const files = readRoleSources('roles', 'roles').map((file) => (file.name === 'org.yaml' ? { ...file, text: withReturnType(file.text) } : file));
-    const { versionId: baseVersionId } = (await (await call(a.url, cookieA, 'GET', '/api/org')).json()) as { versionId: number };
-    const activated = await call(a.url, cookieA, 'PUT', '/api/org', { baseVersionId, files });
-    expect(activated.status).toBe(200);
+      const files = readRoleSources('roles', 'roles').map((file) =>
+        file.name === 'org.yaml' ? { ...file, text: withReturnType(file.text) } : file,
+      );
+      const { versionId: baseVersionId } = (await (await call(a.url, cookieA, 'GET', '/api/org')).json()) as {
+        versionId: number;
+      };
+      const activated = await call(a.url, cookieA, 'PUT', '/api/org', { baseVersionId, files });
+      expect(activated.status).toBe(200);
 
-    // B hears of it through the database (NOTIFY), applies it, and tells its live client.
-    await live.waitFor((m) => m.type === 'event' && m.event?.type === 'org.activated', 10_000);
-    await expect.poll(async () => ((await (await call(b.url, cookieB, 'GET', '/api/boards')).json()) as { id: string }[]).map((board) => board.id), { timeout: 5_000 }).toContain('shop-return');
-    const created = await call(b.url, cookieB, 'POST', '/api/tasks', { type: 'shop.return', title: 'Parcel came back' });
-    expect(created.status).toBe(201);
-    await live.close();
-  }, 120_000);
-});
+      // B hears of it through the database (NOTIFY), applies it, and tells its live client.
+      await live.waitFor((m) => m.type === 'event' && m.event?.type === 'org.activated', 10_000);
+      await expect
+        .poll(
+          async () =>
+            ((await (await call(b.url, cookieB, 'GET', '/api/boards')).json()) as { id: string }[]).map(
+              (board) => board.id,
+            ),
+          { timeout: 5_000 },
+        )
+        .toContain('shop-return');
+      const created = await call(b.url, cookieB, 'POST', '/api/tasks', {
+        type: 'shop.return',
+        title: 'Parcel came back',
+      });
+      expect(created.status).toBe(201);
+      await live.close();
+    }, 120_000);
+  },
+);

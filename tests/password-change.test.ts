@@ -16,18 +16,20 @@ members:
   - {email: cat@pw.test, name: Cat, roles: [clerk]}
 `;
 
-describe.each(testDatabases)('changing one\'s own password on $kind', (database) => {
+describe.each(testDatabases)("changing one's own password on $kind", (database) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp(database, [{ name: 'pw.yaml', text: org }]);
   });
   afterAll(() => t.dispose());
 
-  const change = (cookie: string | undefined, body: unknown) => t.call('POST', '/api/me/password', { ...(cookie ? { cookie } : {}), body });
-  const signInStatus = async (email: string, password: string) => (await t.call('POST', '/api/auth/sign-in', { body: { email, password } })).status;
+  const change = (cookie: string | undefined, body: unknown) =>
+    t.call('POST', '/api/me/password', { ...(cookie ? { cookie } : {}), body });
+  const signInStatus = async (email: string, password: string) =>
+    (await t.call('POST', '/api/auth/sign-in', { body: { email, password } })).status;
   const me = async (cookie: string) => (await t.call('GET', '/api/me', { cookie })).status;
 
-  it('changes the password with the current one; the person\'s other sessions end and this one stays', async () => {
+  it("changes the password with the current one; the person's other sessions end and this one stays", async () => {
     const [laptop, phone] = [await t.signIn('ann@pw.test'), await t.signIn('ann@pw.test')];
     const bob = await t.signIn('bob@pw.test');
     const response = await change(laptop, { currentPassword: DEMO_PASSWORD, newPassword: 'a-much-better-one' });
@@ -59,16 +61,23 @@ describe.each(testDatabases)('changing one\'s own password on $kind', (database)
     const cookie = await t.signIn('cat@pw.test');
     const short = await change(cookie, { currentPassword: DEMO_PASSWORD, newPassword: 'short' });
     expect(short.status).toBe(400);
-    expect((await short.json()).error.details.issues).toEqual([expect.objectContaining({ path: 'newPassword', message: 'use at least 10 characters' })]);
-    expect((await change(undefined, { currentPassword: DEMO_PASSWORD, newPassword: 'a-much-better-one' })).status).toBe(401);
+    expect((await short.json()).error.details.issues).toEqual([
+      expect.objectContaining({ path: 'newPassword', message: 'use at least 10 characters' }),
+    ]);
+    expect((await change(undefined, { currentPassword: DEMO_PASSWORD, newPassword: 'a-much-better-one' })).status).toBe(
+      401,
+    );
     expect(await signInStatus('cat@pw.test', DEMO_PASSWORD)).toBe(200);
   });
 
   it('limits guesses of the current password through a session as sign-in does', async () => {
     const cookie = await t.signIn('cat@pw.test');
     const answers = [];
-    for (let i = 0; i < 7; i++) answers.push((await change(cookie, { currentPassword: `guess-${i}`, newPassword: 'a-much-better-one' })).status);
+    for (let i = 0; i < 7; i++)
+      answers.push((await change(cookie, { currentPassword: `guess-${i}`, newPassword: 'a-much-better-one' })).status);
     expect(answers).toEqual([400, 400, 400, 400, 400, 429, 429]);
-    expect((await change(cookie, { currentPassword: DEMO_PASSWORD, newPassword: 'a-much-better-one' })).status).toBe(429);
+    expect((await change(cookie, { currentPassword: DEMO_PASSWORD, newPassword: 'a-much-better-one' })).status).toBe(
+      429,
+    );
   });
 });

@@ -46,27 +46,40 @@ describe.each(testDatabases)('permissions on $kind', (database) => {
   let t: TestApp;
   const cookies = new Map<string, string>();
   beforeAll(async () => {
-    t = await createTestApp(database, [{ name: 'matrix.yaml', text: matrixOrg }], { plugins: [pluginSource('./plugins/examples/warehouse')] });
+    t = await createTestApp(database, [{ name: 'matrix.yaml', text: matrixOrg }], {
+      plugins: [pluginSource('./plugins/examples/warehouse')],
+    });
     for (const permission of permissions) cookies.set(permission, await t.signIn(emailFor(permission)));
   });
   afterAll(() => t.dispose());
 
   const call = (route: ApiRoute, cookie?: string) =>
-    t.call(route.method, route.path.replace(/:\w+/g, '1'), { ...(cookie ? { cookie } : {}), ...(route.method === 'GET' ? {} : { body: {} }) });
+    t.call(route.method, route.path.replace(/:\w+/g, '1'), {
+      ...(cookie ? { cookie } : {}),
+      ...(route.method === 'GET' ? {} : { body: {} }),
+    });
 
   it('finds the API routes, and every one declares exactly one access rule', () => {
     const routes = apiRoutes(t);
     expect(routes.length).toBeGreaterThanOrEqual(14);
-    const undeclared = routes.filter((route) => route.access.length !== 1).map((route) => `${route.method} ${route.path}`);
+    const undeclared = routes
+      .filter((route) => route.access.length !== 1)
+      .map((route) => `${route.method} ${route.path}`);
     expect(undeclared).toEqual([]);
-    expect(routes.filter((route) => route.path.startsWith('/api/plugins/warehouse/')).map((route) => `${route.method} ${route.path} ${route.access[0]}`)).toEqual([
+    expect(
+      routes
+        .filter((route) => route.path.startsWith('/api/plugins/warehouse/'))
+        .map((route) => `${route.method} ${route.path} ${route.access[0]}`),
+    ).toEqual([
       'POST /api/plugins/warehouse/receipts/:id/count tasks.edit',
       'GET /api/plugins/warehouse/receipts/:id/counts boards.view',
     ]);
   });
 
   it('uses only known permissions', () => {
-    const used = apiRoutes(t).map((route) => route.access[0]!).filter((access) => access !== PUBLIC && access !== SIGNED_IN);
+    const used = apiRoutes(t)
+      .map((route) => route.access[0]!)
+      .filter((access) => access !== PUBLIC && access !== SIGNED_IN);
     expect(used.filter((access) => !permissions.includes(access))).toEqual([]);
   });
 
@@ -78,7 +91,9 @@ describe.each(testDatabases)('permissions on $kind', (database) => {
       const other = permissions.find((p) => p !== access)!;
       const without = await call(route, cookies.get(other));
       const withIt = await call(route, cookies.get(access));
-      outcomes.push(`${route.method} ${route.path} [${access}] without=${without.status} with=${withIt.status === 403 ? 403 : 'ok'}`);
+      outcomes.push(
+        `${route.method} ${route.path} [${access}] without=${without.status} with=${withIt.status === 403 ? 403 : 'ok'}`,
+      );
       expect(without.status, `${route.method} ${route.path} as ${other}`).toBe(403);
       expect((await without.json()).error).toMatchObject({ code: 'FORBIDDEN', details: { permission: access } });
       expect([401, 403], `${route.method} ${route.path} as ${access}`).not.toContain(withIt.status);
@@ -106,7 +121,12 @@ describe.each(testDatabases)('member_can in the permission matrix on $kind', (da
   let member: string;
   beforeAll(async () => {
     // The default member_can; the member holds no role at all.
-    t = await createTestApp(database, [{ name: 'm.yaml', text: 'version: 1\norganization: {id: m, name: M}\nroles: [{id: boss, name: Boss}]\nmembers: [{email: member@test.local, name: Member}]\n' }]);
+    t = await createTestApp(database, [
+      {
+        name: 'm.yaml',
+        text: 'version: 1\norganization: {id: m, name: M}\nroles: [{id: boss, name: Boss}]\nmembers: [{email: member@test.local, name: Member}]\n',
+      },
+    ]);
     member = await t.signIn('member@test.local');
   });
   afterAll(() => t.dispose());
@@ -117,10 +137,16 @@ describe.each(testDatabases)('member_can in the permission matrix on $kind', (da
       const [access] = route.access as [Access];
       if (access === PUBLIC || access === SIGNED_IN) continue;
       seen.add(access);
-      const response = await t.call(route.method, route.path.replace(/:\w+/g, '1'), { cookie: member, ...(route.method === 'GET' ? {} : { body: {} }) });
-      if (DEFAULT_MEMBER_CAN.includes(access as never)) expect(response.status, `${route.method} ${route.path}`).not.toBe(403);
+      const response = await t.call(route.method, route.path.replace(/:\w+/g, '1'), {
+        cookie: member,
+        ...(route.method === 'GET' ? {} : { body: {} }),
+      });
+      if (DEFAULT_MEMBER_CAN.includes(access as never))
+        expect(response.status, `${route.method} ${route.path}`).not.toBe(403);
       else expect(response.status, `${route.method} ${route.path}`).toBe(403);
     }
-    expect([...seen].filter((p) => DEFAULT_MEMBER_CAN.includes(p as never)).sort()).toEqual([...DEFAULT_MEMBER_CAN].sort());
+    expect([...seen].filter((p) => DEFAULT_MEMBER_CAN.includes(p as never)).sort()).toEqual(
+      [...DEFAULT_MEMBER_CAN].sort(),
+    );
   });
 });

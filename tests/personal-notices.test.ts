@@ -48,7 +48,11 @@ describe.each(testDatabases)('personal notices on $kind', (database) => {
 
   beforeAll(async () => {
     t = await createTestApp(database, [{ name: 'shop.yaml', text: org }]);
-    [lead, li, zhao] = await Promise.all([t.signIn('lead@shop.test'), t.signIn('li@shop.test'), t.signIn('zhao@shop.test')]);
+    [lead, li, zhao] = await Promise.all([
+      t.signIn('lead@shop.test'),
+      t.signIn('li@shop.test'),
+      t.signIn('zhao@shop.test'),
+    ]);
     liId = (await (await t.call('GET', '/api/me', { cookie: li })).json()).id;
     zhaoId = (await (await t.call('GET', '/api/me', { cookie: zhao })).json()).id;
   });
@@ -60,20 +64,32 @@ describe.each(testDatabases)('personal notices on $kind', (database) => {
     return response.json();
   };
   const inbox = async (cookie: string) => (await call(cookie, 'GET', '/api/notifications')) as Inbox;
-  const about = async (cookie: string, taskId: number) => (await inbox(cookie)).items.filter((item) => item.taskId === taskId).map((item) => item.kind);
+  const about = async (cookie: string, taskId: number) =>
+    (await inbox(cookie)).items.filter((item) => item.taskId === taskId).map((item) => item.kind);
 
   it('tells a person when a card is assigned to them, on create and on reassignment, but not of their own doing', async () => {
-    const card = await call(lead, 'POST', '/api/tasks', { type: 'core.task', title: '核对退货单', assignTo: { personId: liId } });
+    const card = await call(lead, 'POST', '/api/tasks', {
+      type: 'core.task',
+      title: '核对退货单',
+      assignTo: { personId: liId },
+    });
     expect(await about(li, card.id)).toEqual(['assigned']);
     expect((await inbox(li)).items[0]).toMatchObject({ taskId: card.id, kind: 'assigned', title: '核对退货单' });
 
-    const moved = await call(lead, 'PUT', `/api/tasks/${card.id}/assignment`, { expectedVersion: card.version, personId: zhaoId });
+    const moved = await call(lead, 'PUT', `/api/tasks/${card.id}/assignment`, {
+      expectedVersion: card.version,
+      personId: zhaoId,
+    });
     expect(await about(zhao, card.id)).toEqual(['assigned']);
     expect(await about(li, card.id)).toEqual(['assigned']);
 
     // Taking a card oneself, or making one for oneself, is not news.
     await call(li, 'PUT', `/api/tasks/${card.id}/assignment`, { expectedVersion: moved.version, personId: liId });
-    const own = await call(li, 'POST', '/api/tasks', { type: 'core.task', title: '自己的卡片', assignTo: { personId: liId } });
+    const own = await call(li, 'POST', '/api/tasks', {
+      type: 'core.task',
+      title: '自己的卡片',
+      assignTo: { personId: liId },
+    });
     expect(await about(li, card.id)).toEqual(['assigned']);
     expect(await about(li, own.id)).toEqual([]);
   });
@@ -81,7 +97,10 @@ describe.each(testDatabases)('personal notices on $kind', (database) => {
   it('tells the requester when their approval request is approved or rejected', async () => {
     const request = async (title: string) => {
       const card = await call(li, 'POST', '/api/tasks', { type: 'shop.refund', title, fields: { amount: 300 } });
-      return (await call(li, 'PATCH', `/api/tasks/${card.id}/transition`, { to: 'refunded', expectedVersion: card.version })) as { approval: { id: number }; task: { id: number } };
+      return (await call(li, 'PATCH', `/api/tasks/${card.id}/transition`, {
+        to: 'refunded',
+        expectedVersion: card.version,
+      })) as { approval: { id: number }; task: { id: number } };
     };
     const yes = await request('退款 ¥300');
     await call(lead, 'POST', `/api/approvals/${yes.approval.id}/decision`, { approve: true });
@@ -90,7 +109,9 @@ describe.each(testDatabases)('personal notices on $kind', (database) => {
     const no = await request('退款 ¥900');
     await call(lead, 'POST', `/api/approvals/${no.approval.id}/decision`, { approve: false, comment: '超出政策' });
     expect(await about(li, no.task.id)).toEqual(['approval.rejected']);
-    expect((await inbox(lead)).items.some((item) => item.taskId === yes.task.id || item.taskId === no.task.id)).toBe(false);
+    expect((await inbox(lead)).items.some((item) => item.taskId === yes.task.id || item.taskId === no.task.id)).toBe(
+      false,
+    );
   });
 
   it('pushes the notice live to that person only', async () => {
@@ -99,11 +120,19 @@ describe.each(testDatabases)('personal notices on $kind', (database) => {
     try {
       const [toZhao, toLi] = await Promise.all([connectInbox(server.url, zhao), connectInbox(server.url, li)]);
       await Promise.all([toZhao.waitFor((m) => m.type === 'hello'), toLi.waitFor((m) => m.type === 'hello')]);
-      const card = await call(lead, 'POST', '/api/tasks', { type: 'core.task', title: '补发赠品', assignTo: { personId: zhaoId } });
+      const card = await call(lead, 'POST', '/api/tasks', {
+        type: 'core.task',
+        title: '补发赠品',
+        assignTo: { personId: zhaoId },
+      });
       const pushed = await toZhao.waitFor((m) => m.type === 'notification' && m.event?.taskId === card.id);
       expect(pushed.task).toMatchObject({ id: card.id, title: '补发赠品' });
       // Li's channel carries on, without Zhao's notice.
-      const other = await call(lead, 'POST', '/api/tasks', { type: 'core.task', title: '给李娜', assignTo: { personId: liId } });
+      const other = await call(lead, 'POST', '/api/tasks', {
+        type: 'core.task',
+        title: '给李娜',
+        assignTo: { personId: liId },
+      });
       await toLi.waitFor((m) => m.type === 'notification' && m.event?.taskId === other.id);
       expect(toLi.messages.some((m) => m.type === 'notification' && m.event?.taskId === card.id)).toBe(false);
       await Promise.all([toZhao.close(), toLi.close()]);

@@ -36,9 +36,22 @@ const payments: PluginSource = {
   entry: 'test:payments',
   load: async () => ({
     default: {
-      id: 'payments', name: { 'zh-CN': '支付', en: 'Payments' }, version: '1.0.0', core: '^0.1',
+      id: 'payments',
+      name: { 'zh-CN': '支付', en: 'Payments' },
+      version: '1.0.0',
+      core: '^0.1',
       hooks: {
-        beforeTransition: ({ task, from, to, actor }: { task: { type: string; title: string }; from: string; to: string; actor: { email: string } }) => {
+        beforeTransition: ({
+          task,
+          from,
+          to,
+          actor,
+        }: {
+          task: { type: string; title: string };
+          from: string;
+          to: string;
+          actor: { email: string };
+        }) => {
           if (task.type !== 'shop.refund') return undefined;
           asked.push({ from, to, actor: actor.email });
           return frozen.has(task.title) ? { veto: 'the account is frozen' } : undefined;
@@ -62,39 +75,61 @@ describe.each(testDatabases)('a plugin veto on an approved move on $kind', (data
 
   /** A refund whose move to `refunded` waits for the manager (the plugin let the request through): returns the request's id. */
   const requested = async (title: string) => {
-    const card = await (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'shop.refund', title } })).json();
-    const move = await t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: agent, body: { to: 'refunded', expectedVersion: card.version } });
+    const card = await (
+      await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'shop.refund', title } })
+    ).json();
+    const move = await t.call('PATCH', `/api/tasks/${card.id}/transition`, {
+      cookie: agent,
+      body: { to: 'refunded', expectedVersion: card.version },
+    });
     expect(move.status, await move.clone().text()).toBe(202);
     return { taskId: card.id as number, approvalId: (await move.json()).approval.id as number };
   };
-  const detail = async (taskId: number) => (await (await t.call('GET', `/api/tasks/${taskId}/detail`, { cookie: manager })).json()) as {
-    task: { status: string }; activity: { items: { action: string; note: string | null }[] }; approvals: { state: string }[];
-  };
+  const detail = async (taskId: number) =>
+    (await (await t.call('GET', `/api/tasks/${taskId}/detail`, { cookie: manager })).json()) as {
+      task: { status: string };
+      activity: { items: { action: string; note: string | null }[] };
+      approvals: { state: string }[];
+    };
 
-  it('keeps the request approved and the card unmoved, with the plugin\'s reason in the answer and on the card', async () => {
+  it("keeps the request approved and the card unmoved, with the plugin's reason in the answer and on the card", async () => {
     const { taskId, approvalId } = await requested('Refund to a frozen account');
     frozen.add('Refund to a frozen account');
     asked.length = 0;
-    const decided = await t.call('POST', `/api/approvals/${approvalId}/decision`, { cookie: manager, body: { approve: true } });
+    const decided = await t.call('POST', `/api/approvals/${approvalId}/decision`, {
+      cookie: manager,
+      body: { approve: true },
+    });
     expect(decided.status, await decided.clone().text()).toBe(200);
     const body = await decided.json();
-    expect(body).toMatchObject({ approval: { state: 'approved' }, task: { status: 'open' }, vetoed: { plugin: 'payments', reason: 'the account is frozen' } });
+    expect(body).toMatchObject({
+      approval: { state: 'approved' },
+      task: { status: 'open' },
+      vetoed: { plugin: 'payments', reason: 'the account is frozen' },
+    });
     // The hook was asked about the move the approval carries out, by the person deciding.
     expect(asked).toEqual([{ from: 'open', to: 'refunded', actor: 'manager@shop.test' }]);
 
     const card = await detail(taskId);
     expect(card.task.status).toBe('open');
     expect(card.approvals.map((approval) => approval.state)).toEqual(['approved']);
-    expect(card.activity.items.find((item) => item.action === 'move_vetoed')).toMatchObject({ note: 'Plugin "payments" refused the move: the account is frozen' });
+    expect(card.activity.items.find((item) => item.action === 'move_vetoed')).toMatchObject({
+      note: 'Plugin "payments" refused the move: the account is frozen',
+    });
     expect(card.activity.items.map((item) => item.action)).not.toContain('moved');
     // The request is decided: it cannot be decided again.
-    const again = await t.call('POST', `/api/approvals/${approvalId}/decision`, { cookie: manager, body: { approve: true } });
+    const again = await t.call('POST', `/api/approvals/${approvalId}/decision`, {
+      cookie: manager,
+      body: { approve: true },
+    });
     expect(again.status).toBe(409);
   });
 
   it('carries out the move when the plugin lets it through', async () => {
     const { taskId, approvalId } = await requested('Refund');
-    const decided = await (await t.call('POST', `/api/approvals/${approvalId}/decision`, { cookie: manager, body: { approve: true } })).json();
+    const decided = await (
+      await t.call('POST', `/api/approvals/${approvalId}/decision`, { cookie: manager, body: { approve: true } })
+    ).json();
     expect(decided).toMatchObject({ approval: { state: 'approved' }, task: { status: 'refunded' } });
     expect(decided.vetoed).toBeUndefined();
     expect((await detail(taskId)).task.status).toBe('refunded');
@@ -104,7 +139,9 @@ describe.each(testDatabases)('a plugin veto on an approved move on $kind', (data
     const { approvalId } = await requested('Refund refused');
     frozen.add('Refund refused');
     asked.length = 0;
-    const decided = await (await t.call('POST', `/api/approvals/${approvalId}/decision`, { cookie: manager, body: { approve: false } })).json();
+    const decided = await (
+      await t.call('POST', `/api/approvals/${approvalId}/decision`, { cookie: manager, body: { approve: false } })
+    ).json();
     expect(decided).toMatchObject({ approval: { state: 'rejected' }, task: { status: 'open' } });
     expect(asked).toEqual([]);
   });

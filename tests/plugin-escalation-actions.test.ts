@@ -14,29 +14,68 @@ import { memoryLogger } from './helpers/silent-logger.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 const name = (en: string) => ({ 'zh-CN': en, en });
-const workflow = { initial: 'open', states: [{ id: 'open', name: 'Open', category: 'todo' }, { id: 'done', name: 'Done', category: 'done' }], transitions: [{ from: 'open', to: 'done' }] };
+const workflow = {
+  initial: 'open',
+  states: [
+    { id: 'open', name: 'Open', category: 'todo' },
+    { id: 'done', name: 'Done', category: 'done' },
+  ],
+  transitions: [{ from: 'open', to: 'done' }],
+};
 const stock = {
-  id: 'stock', name: name('Stock'), version: '1.0.0', core: '^0.1',
+  id: 'stock',
+  name: name('Stock'),
+  version: '1.0.0',
+  core: '^0.1',
   taskTypes: [
-    { id: 'stock.item', name: 'Item', fields: [{ id: 'qty', name: 'Quantity', type: 'number' }, { id: 'flagged', name: 'Flagged', type: 'boolean' }], workflow },
+    {
+      id: 'stock.item',
+      name: 'Item',
+      fields: [
+        { id: 'qty', name: 'Quantity', type: 'number' },
+        { id: 'flagged', name: 'Flagged', type: 'boolean' },
+      ],
+      workflow,
+    },
     { id: 'stock.restock', name: 'Restock', workflow },
   ],
   escalationActions: [
     {
       name: 'follow_up',
       run: async ({ card, argument, key }: EscalationActionContext, plugin: HookContext) => {
-        await plugin.cards.create({ type: 'stock.restock', title: `${argument}: ${card.title}`, assignTo: { roleId: card.roleId } }, { key });
+        await plugin.cards.create(
+          { type: 'stock.restock', title: `${argument}: ${card.title}`, assignTo: { roleId: card.roleId } },
+          { key },
+        );
       },
     },
-    { name: 'flag', run: async ({ card }: EscalationActionContext, plugin: HookContext) => void (await plugin.cards.setFields(card.id, { flagged: true })) },
-    { name: 'boom', run: () => { throw new Error('warehouse system offline'); } },
+    {
+      name: 'flag',
+      run: async ({ card }: EscalationActionContext, plugin: HookContext) =>
+        void (await plugin.cards.setFields(card.id, { flagged: true })),
+    },
+    {
+      name: 'boom',
+      run: () => {
+        throw new Error('warehouse system offline');
+      },
+    },
   ],
-  escalations: [{
-    id: 'stock-out', applies_to: { task_types: ['stock.item'] }, when: { '<=': [{ var: 'task.fields.qty' }, 0] },
-    levels: [{ after: 'PT0M', to: 'reports_to', then: ['notify', 'stock.boom', 'stock.follow_up:restock', 'stock.flag'] }],
-  }],
+  escalations: [
+    {
+      id: 'stock-out',
+      applies_to: { task_types: ['stock.item'] },
+      when: { '<=': [{ var: 'task.fields.qty' }, 0] },
+      levels: [
+        { after: 'PT0M', to: 'reports_to', then: ['notify', 'stock.boom', 'stock.follow_up:restock', 'stock.flag'] },
+      ],
+    },
+  ],
 };
-const inline = (manifest: Record<string, unknown>): PluginSource => ({ entry: `test:${String(manifest.id)}`, load: async () => ({ default: manifest }) });
+const inline = (manifest: Record<string, unknown>): PluginSource => ({
+  entry: `test:${String(manifest.id)}`,
+  load: async () => ({ default: manifest }),
+});
 
 const depot = (then = '') => `
 version: 1
@@ -64,13 +103,34 @@ describe.each(testDatabases)('plugin escalation actions on $kind', (database) =>
   });
   afterAll(() => t.dispose());
 
-  const tick = () => createEscalationScheduler({ db: t.services.db, org: t.services.org, engine: t.services.engine, announce: t.services.events.announce, log: memoryLogger().log }).tick();
-  const restocks = () => t.services.db.kysely.selectFrom('tasks').select(['title', 'role_id', 'created_by']).where('type', '=', 'stock.restock').execute();
+  const tick = () =>
+    createEscalationScheduler({
+      db: t.services.db,
+      org: t.services.org,
+      engine: t.services.engine,
+      announce: t.services.events.announce,
+      log: memoryLogger().log,
+    }).tick();
+  const restocks = () =>
+    t.services.db.kysely
+      .selectFrom('tasks')
+      .select(['title', 'role_id', 'created_by'])
+      .where('type', '=', 'stock.restock')
+      .execute();
   const runs = async (taskId: number) =>
-    ((await (await t.call('GET', `/api/escalations/runs?task=${taskId}`, { cookie: manager })).json()) as { outcome: string; reason: string; inputs: { action?: string } }[]).filter((run) => run.inputs.action);
+    (
+      (await (await t.call('GET', `/api/escalations/runs?task=${taskId}`, { cookie: manager })).json()) as {
+        outcome: string;
+        reason: string;
+        inputs: { action?: string };
+      }[]
+    ).filter((run) => run.inputs.action);
 
-  it('runs a level\'s plugin actions after the firing is committed, each once, logging a failure and going on', async () => {
-    const response = await t.call('POST', '/api/tasks', { cookie: keeper, body: { type: 'stock.item', title: 'Green tea 250 g', fields: { qty: 0 }, assignTo: { roleId: 'keeper' } } });
+  it("runs a level's plugin actions after the firing is committed, each once, logging a failure and going on", async () => {
+    const response = await t.call('POST', '/api/tasks', {
+      cookie: keeper,
+      body: { type: 'stock.item', title: 'Green tea 250 g', fields: { qty: 0 }, assignTo: { roleId: 'keeper' } },
+    });
     expect(response.status, await response.clone().text()).toBe(201);
     const item = await response.json();
     // Fired in the write; the actions wait for the tick, outside the card's transaction.
@@ -97,13 +157,29 @@ describe('naming plugin escalation actions', () => {
       return result.ok ? [] : result.errors.map(formatOrgError);
     };
     expect(errorsOf('notify, stock.flag, "stock.follow_up:check"')).toEqual([]);
-    expect(errorsOf('notify, stock.flg')).toEqual([expect.stringMatching(/unresolved_ref roles\[1\]\.escalations\[0\]\.levels\[0\]\.then\[1\]: unknown escalation action "stock\.flg" \(did you mean "stock\.flag"\?\)$/)]);
-    expect(errorsOf('crm.call_customer')).toEqual([expect.stringMatching(/unknown escalation action "crm\.call_customer": it would come from plugin "crm", which is not loaded \(list it in PLUGINS\)$/)]);
+    expect(errorsOf('notify, stock.flg')).toEqual([
+      expect.stringMatching(
+        /unresolved_ref roles\[1\]\.escalations\[0\]\.levels\[0\]\.then\[1\]: unknown escalation action "stock\.flg" \(did you mean "stock\.flag"\?\)$/,
+      ),
+    ]);
+    expect(errorsOf('crm.call_customer')).toEqual([
+      expect.stringMatching(
+        /unknown escalation action "crm\.call_customer": it would come from plugin "crm", which is not loaded \(list it in PLUGINS\)$/,
+      ),
+    ]);
   });
 
-  it('fails a plugin whose default names an action that is neither its own nor a dependency\'s', async () => {
-    const other = { ...stock, escalationActions: [], escalations: [{ ...stock.escalations[0], levels: [{ after: 'PT0M', to: 'reports_to', then: ['crm.call_customer'] }] }] };
+  it("fails a plugin whose default names an action that is neither its own nor a dependency's", async () => {
+    const other = {
+      ...stock,
+      escalationActions: [],
+      escalations: [
+        { ...stock.escalations[0], levels: [{ after: 'PT0M', to: 'reports_to', then: ['crm.call_customer'] }] },
+      ],
+    };
     const { statuses } = await loadPlugins([inline(other)], { log: memoryLogger().log });
-    expect(statuses[0]!.error).toBe('plugin "stock": escalations.0.levels.0.then.0: unknown escalation action "crm.call_customer" (neither this plugin\'s nor a dependency\'s)');
+    expect(statuses[0]!.error).toBe(
+      'plugin "stock": escalations.0.levels.0.then.0: unknown escalation action "crm.call_customer" (neither this plugin\'s nor a dependency\'s)',
+    );
   });
 });

@@ -15,7 +15,10 @@ import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 const HOUR = 3_600_000;
 const name = (en: string) => ({ 'zh-CN': en, en });
-const inline = (manifest: Record<string, unknown>): PluginSource => ({ entry: `test:${String(manifest.id)}`, load: async () => ({ default: manifest }) });
+const inline = (manifest: Record<string, unknown>): PluginSource => ({
+  entry: `test:${String(manifest.id)}`,
+  load: async () => ({ default: manifest }),
+});
 
 const ticket = {
   id: 'desk.ticket',
@@ -23,24 +26,48 @@ const ticket = {
   fields: [{ id: 'amount', name: 'Amount', type: 'number' }],
   workflow: {
     initial: 'open',
-    states: [{ id: 'open', name: 'Open', category: 'todo' }, { id: 'working', name: 'Working', category: 'active' }, { id: 'closed', name: 'Closed', category: 'done' }],
-    transitions: [{ from: 'open', to: 'working' }, { from: 'working', to: 'closed' }],
+    states: [
+      { id: 'open', name: 'Open', category: 'todo' },
+      { id: 'working', name: 'Working', category: 'active' },
+      { id: 'closed', name: 'Closed', category: 'done' },
+    ],
+    transitions: [
+      { from: 'open', to: 'working' },
+      { from: 'working', to: 'closed' },
+    ],
   },
 };
 const overdue = { '>': [{ var: 'task.overdue_hours' }, 0] };
 const desk = (extra: Record<string, unknown> = {}) => ({
-  id: 'desk', name: name('Desk'), version: '1.0.0', core: '^0.1', taskTypes: [ticket],
+  id: 'desk',
+  name: name('Desk'),
+  version: '1.0.0',
+  core: '^0.1',
+  taskTypes: [ticket],
   escalations: [
     {
-      id: 'desk-overdue', title: 'Ticket overdue', applies_to: { task_types: ['desk.ticket'] }, when: overdue,
-      levels: [{ after: 'PT0M', to: 'reports_to', then: ['notify', 'label:late'] }, { after: 'PT2H', to: 'reports_to', then: ['raise_priority'] }],
+      id: 'desk-overdue',
+      title: 'Ticket overdue',
+      applies_to: { task_types: ['desk.ticket'] },
+      when: overdue,
+      levels: [
+        { after: 'PT0M', to: 'reports_to', then: ['notify', 'label:late'] },
+        { after: 'PT2H', to: 'reports_to', then: ['raise_priority'] },
+      ],
       tests: [{ given: { task: { overdue_hours: 1 } }, expect: true }],
     },
     {
-      id: 'desk-big-amount', applies_to: { task_types: ['desk.ticket'] }, when: { '>': [{ var: 'task.fields.amount' }, { var: 'policy.max_amount' }] },
+      id: 'desk-big-amount',
+      applies_to: { task_types: ['desk.ticket'] },
+      when: { '>': [{ var: 'task.fields.amount' }, { var: 'policy.max_amount' }] },
       levels: [{ after: 'PT0M', to: 'manager', then: ['notify'] }],
     },
-    { id: 'desk-untouched', applies_to: { task_types: ['desk.ticket'] }, when: { '==': [{ var: 'task.status' }, 'open'] }, levels: [{ after: 'PT0M', to: 'reports_to', then: ['label:untouched'] }] },
+    {
+      id: 'desk-untouched',
+      applies_to: { task_types: ['desk.ticket'] },
+      when: { '==': [{ var: 'task.status' }, 'open'] },
+      levels: [{ after: 'PT0M', to: 'reports_to', then: ['label:untouched'] }],
+    },
     ...((extra.escalations as unknown[]) ?? []),
   ],
 });
@@ -77,47 +104,95 @@ describe.each(testDatabases)('plugin default escalations on $kind', (database) =
   let manager: string;
 
   beforeAll(async () => {
-    t = await createTestApp(database, [{ name: 'office.yaml', text: overriding }], { plugins: [inline(desk())], now: () => new Date(clock) });
+    t = await createTestApp(database, [{ name: 'office.yaml', text: overriding }], {
+      plugins: [inline(desk())],
+      now: () => new Date(clock),
+    });
     [agent, manager] = await Promise.all([t.signIn('agent@office.test'), t.signIn('manager@office.test')]);
   });
   afterAll(() => t.dispose());
 
   const create = async (title: string, extra: Record<string, unknown> = {}) => {
-    const response = await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'desk.ticket', title, assignTo: { roleId: 'agent' }, ...extra } });
+    const response = await t.call('POST', '/api/tasks', {
+      cookie: agent,
+      body: { type: 'desk.ticket', title, assignTo: { roleId: 'agent' }, ...extra },
+    });
     expect(response.status, await response.clone().text()).toBe(201);
     return (await response.json()) as { id: number; version: number };
   };
   const ledger = async (taskId: number) =>
-    (await (await t.call('GET', `/api/escalations?task=${taskId}`, { cookie: manager })).json()) as { rule: string; level: number; targetRole: string | null; actions: string[] }[];
-  const card = async (id: number) => (await (await t.call('GET', `/api/tasks/${id}`, { cookie: agent })).json()) as { labels: string[]; priority: string; version: number };
+    (await (await t.call('GET', `/api/escalations?task=${taskId}`, { cookie: manager })).json()) as {
+      rule: string;
+      level: number;
+      targetRole: string | null;
+      actions: string[];
+    }[];
+  const card = async (id: number) =>
+    (await (await t.call('GET', `/api/tasks/${id}`, { cookie: agent })).json()) as {
+      labels: string[];
+      priority: string;
+      version: number;
+    };
 
-  it('fires a loaded plugin\'s default on its task type\'s cards, up the reporting line of the card\'s role', async () => {
+  it("fires a loaded plugin's default on its task type's cards, up the reporting line of the card's role", async () => {
     const late = await create('Late ticket', { dueAt: new Date(clock - HOUR).toISOString() });
-    expect(await ledger(late.id)).toEqual([expect.objectContaining({ rule: 'desk/desk-overdue', level: 0, targetRole: 'manager', actions: ['notify', 'label:late'] })]);
+    expect(await ledger(late.id)).toEqual([
+      expect.objectContaining({
+        rule: 'desk/desk-overdue',
+        level: 0,
+        targetRole: 'manager',
+        actions: ['notify', 'label:late'],
+      }),
+    ]);
     expect((await card(late.id)).labels).toEqual(['late']);
     const inbox = await (await t.call('GET', '/api/notifications', { cookie: manager })).json();
     expect(inbox.items[0]).toMatchObject({ taskId: late.id, kind: 'escalation', title: 'Ticket overdue: Late ticket' });
     // core.task cards are not the plugin's: its default does not watch them.
-    const other = await (await t.call('POST', '/api/tasks', { cookie: agent, body: { type: 'core.task', title: 'Core late', dueAt: new Date(clock - HOUR).toISOString(), assignTo: { roleId: 'agent' } } })).json();
+    const other = await (
+      await t.call('POST', '/api/tasks', {
+        cookie: agent,
+        body: {
+          type: 'core.task',
+          title: 'Core late',
+          dueAt: new Date(clock - HOUR).toISOString(),
+          assignTo: { roleId: 'agent' },
+        },
+      })
+    ).json();
     expect(await ledger(other.id)).toEqual([]);
   });
 
-  it('climbs to the next level on the scheduler\'s tick, and starts a cycle for a card that became overdue with no write', async () => {
+  it("climbs to the next level on the scheduler's tick, and starts a cycle for a card that became overdue with no write", async () => {
     const soon = await create('Due soon', { dueAt: new Date(clock + HOUR).toISOString() });
     expect(await ledger(soon.id)).toEqual([]);
     clock += 3 * HOUR + 60_000;
-    const scheduler = createEscalationScheduler({ db: t.services.db, org: t.services.org, engine: t.services.engine, announce: t.services.events.announce, log: memoryLogger().log });
+    const scheduler = createEscalationScheduler({
+      db: t.services.db,
+      org: t.services.org,
+      engine: t.services.engine,
+      announce: t.services.events.announce,
+      log: memoryLogger().log,
+    });
     await scheduler.tick(new Date(clock));
     expect((await ledger(soon.id)).map((firing) => [firing.rule, firing.level])).toEqual([['desk/desk-overdue', 0]]);
     clock += 2 * HOUR + 60_000;
     await scheduler.tick(new Date(clock));
-    expect((await ledger(soon.id)).map((firing) => [firing.rule, firing.level])).toEqual([['desk/desk-overdue', 1], ['desk/desk-overdue', 0]]);
+    expect((await ledger(soon.id)).map((firing) => [firing.rule, firing.level])).toEqual([
+      ['desk/desk-overdue', 1],
+      ['desk/desk-overdue', 0],
+    ]);
     expect(await card(soon.id)).toMatchObject({ labels: ['late'], priority: 'high' });
   });
 
-  it('takes the roles file\'s keys in place of the default\'s, keeping the plugin\'s task types when it narrows the statuses', async () => {
+  it("takes the roles file's keys in place of the default's, keeping the plugin's task types when it narrows the statuses", async () => {
     const big = await create('Big claim', { fields: { amount: 500 } });
-    expect(await ledger(big.id)).toEqual([expect.objectContaining({ rule: 'desk/desk-big-amount', targetRole: 'manager', actions: ['notify', 'label:big'] })]);
+    expect(await ledger(big.id)).toEqual([
+      expect.objectContaining({
+        rule: 'desk/desk-big-amount',
+        targetRole: 'manager',
+        actions: ['notify', 'label:big'],
+      }),
+    ]);
     expect((await card(big.id)).labels).toEqual(['big']);
     const small = await create('Small claim', { fields: { amount: 50 } });
     expect(await ledger(small.id)).toEqual([]);
@@ -130,7 +205,10 @@ describe.each(testDatabases)('plugin default escalations on $kind', (database) =
   });
 
   it('dry-runs a plugin default by its ledger key', async () => {
-    const response = await t.call('POST', '/api/escalations/dry-run', { cookie: manager, body: { rule: 'desk/desk-big-amount' } });
+    const response = await t.call('POST', '/api/escalations/dry-run', {
+      cookie: manager,
+      body: { rule: 'desk/desk-big-amount' },
+    });
     expect(response.status, await response.clone().text()).toBe(200);
     const rows = (await response.json()) as { title: string; when: boolean }[];
     expect(rows.find((row) => row.title === 'Big claim')).toMatchObject({ when: true });
@@ -162,15 +240,31 @@ describe('validating a roles file against plugin default escalations', () => {
   it('refuses a default left in force whose target role or policy the organisation lacks, naming the plugin', () => {
     const text = office('      []').replace('policies: {max_amount: 100}\n', '').replaceAll('manager', 'boss');
     expect(errorsOf(text)).toEqual([
-      expect.stringMatching(/^office\.yaml:3:15 unresolved_ref organization: plugin "desk"'s escalation "desk-big-amount" levels\[0\]\.to names role "manager", which this organisation does not have; override it under a role/),
-      expect.stringMatching(/^office\.yaml:3:15 unresolved_ref organization: plugin "desk"'s escalation "desk-big-amount" reads policy "max_amount", which this organisation does not set; .*\{id: desk-big-amount, enabled: false\}/),
+      expect.stringMatching(
+        /^office\.yaml:3:15 unresolved_ref organization: plugin "desk"'s escalation "desk-big-amount" levels\[0\]\.to names role "manager", which this organisation does not have; override it under a role/,
+      ),
+      expect.stringMatching(
+        /^office\.yaml:3:15 unresolved_ref organization: plugin "desk"'s escalation "desk-big-amount" reads policy "max_amount", which this organisation does not set; .*\{id: desk-big-amount, enabled: false\}/,
+      ),
     ]);
     // Switched off, it asks for nothing.
-    expect(errorsOf(office('      - {id: desk-big-amount, enabled: false}').replace('policies: {max_amount: 100}\n', '').replaceAll('manager', 'boss'))).toEqual([]);
+    expect(
+      errorsOf(
+        office('      - {id: desk-big-amount, enabled: false}')
+          .replace('policies: {max_amount: 100}\n', '')
+          .replaceAll('manager', 'boss'),
+      ),
+    ).toEqual([]);
   });
 
   it('checks an override as it will run: its own keys against this organisation', () => {
-    expect(errorsOf(office('      - {id: desk-overdue, applies_to: {statuses: [gone]}, when: {">": [{var: task.fields.amout}, 1]}}'))).toEqual([
+    expect(
+      errorsOf(
+        office(
+          '      - {id: desk-overdue, applies_to: {statuses: [gone]}, when: {">": [{var: task.fields.amout}, 1]}}',
+        ),
+      ),
+    ).toEqual([
       'office.yaml:12:52 unresolved_ref roles[1].escalations[0].applies_to.statuses[0]: unknown status "gone"',
       'office.yaml:12:79 rule roles[1].escalations[0].when.>[0].var: unknown field "amout" in {"var": "task.fields.amout"} (did you mean "amount"?)',
     ]);
@@ -178,24 +272,66 @@ describe('validating a roles file against plugin default escalations', () => {
 });
 
 describe('loading a plugin with default escalations', () => {
-  const statusOf = async (...manifests: Record<string, unknown>[]) => (await loadPlugins(manifests.map(inline), { log: memoryLogger().log })).statuses;
+  const statusOf = async (...manifests: Record<string, unknown>[]) =>
+    (await loadPlugins(manifests.map(inline), { log: memoryLogger().log })).statuses;
 
-  it('fails a plugin whose default does not compile, watches another\'s task types, or fails its own test, naming plugin and field', async () => {
-    const broken = (escalation: Record<string, unknown>) => ({ ...desk(), escalations: [{ id: 'x', applies_to: { task_types: ['desk.ticket'] }, when: overdue, levels: [{ after: 'PT0M', to: 'reports_to', then: ['notify'] }], ...escalation }] });
-    expect((await statusOf(broken({ when: { no_such_op: [1] } })))[0]!.error).toBe('plugin "desk": escalations.0.when: operation "no_such_op" is not allowed');
-    expect((await statusOf(broken({ when: { '>': [{ var: 'task.fields.amout' }, 1] } })))[0]!.error).toBe('plugin "desk": escalations.0.when: unknown field "amout" in {"var": "task.fields.amout"}');
-    expect((await statusOf(broken({ applies_to: { task_types: ['core.task'] } })))[0]!.error).toMatch(/^plugin "desk": escalations\.0\.applies_to\.task_types\.0: task type "core\.task" must be "desk\.<name>"/);
-    expect((await statusOf(broken({ applies_to: undefined })))[0]!.error).toMatch(/^plugin "desk": escalations\.0\.applies_to\.task_types: a plugin's escalation names the task types it watches/);
-    expect((await statusOf(broken({ levels: [{ after: 'PT0M', to: 'reports_to', then: ['move:gone'] }] })))[0]!.error).toBe('plugin "desk": escalations.0.levels.0.then.0: unknown state "gone"');
-    expect((await statusOf(broken({ tests: [{ given: { task: { overdue_hours: 0 } }, expect: true }] })))[0]!.error).toBe('plugin "desk": escalations.0.tests.0: "when" gave false for this fixture, the test expects true');
+  it("fails a plugin whose default does not compile, watches another's task types, or fails its own test, naming plugin and field", async () => {
+    const broken = (escalation: Record<string, unknown>) => ({
+      ...desk(),
+      escalations: [
+        {
+          id: 'x',
+          applies_to: { task_types: ['desk.ticket'] },
+          when: overdue,
+          levels: [{ after: 'PT0M', to: 'reports_to', then: ['notify'] }],
+          ...escalation,
+        },
+      ],
+    });
+    expect((await statusOf(broken({ when: { no_such_op: [1] } })))[0]!.error).toBe(
+      'plugin "desk": escalations.0.when: operation "no_such_op" is not allowed',
+    );
+    expect((await statusOf(broken({ when: { '>': [{ var: 'task.fields.amout' }, 1] } })))[0]!.error).toBe(
+      'plugin "desk": escalations.0.when: unknown field "amout" in {"var": "task.fields.amout"}',
+    );
+    expect((await statusOf(broken({ applies_to: { task_types: ['core.task'] } })))[0]!.error).toMatch(
+      /^plugin "desk": escalations\.0\.applies_to\.task_types\.0: task type "core\.task" must be "desk\.<name>"/,
+    );
+    expect((await statusOf(broken({ applies_to: undefined })))[0]!.error).toMatch(
+      /^plugin "desk": escalations\.0\.applies_to\.task_types: a plugin's escalation names the task types it watches/,
+    );
+    expect(
+      (await statusOf(broken({ levels: [{ after: 'PT0M', to: 'reports_to', then: ['move:gone'] }] })))[0]!.error,
+    ).toBe('plugin "desk": escalations.0.levels.0.then.0: unknown state "gone"');
+    expect(
+      (await statusOf(broken({ tests: [{ given: { task: { overdue_hours: 0 } }, expect: true }] })))[0]!.error,
+    ).toBe('plugin "desk": escalations.0.tests.0: "when" gave false for this fixture, the test expects true');
   });
 
   it('fails the second of two plugins declaring one escalation id', async () => {
-    const other = { id: 'other', name: name('Other'), version: '1.0.0', core: '^0.1', taskTypes: [{ ...ticket, id: 'other.ticket' }], escalations: [{ id: 'desk-overdue', applies_to: { task_types: ['other.ticket'] }, when: overdue, levels: [{ after: 'PT0M', to: 'reports_to', then: ['notify'] }] }] };
+    const other = {
+      id: 'other',
+      name: name('Other'),
+      version: '1.0.0',
+      core: '^0.1',
+      taskTypes: [{ ...ticket, id: 'other.ticket' }],
+      escalations: [
+        {
+          id: 'desk-overdue',
+          applies_to: { task_types: ['other.ticket'] },
+          when: overdue,
+          levels: [{ after: 'PT0M', to: 'reports_to', then: ['notify'] }],
+        },
+      ],
+    };
     const statuses = await statusOf(desk(), other);
     expect(statuses.map((status) => [status.id, status.status, status.error])).toEqual([
       ['desk', 'loaded', undefined],
-      ['other', 'failed', 'plugin "other": escalations.0.id: escalation "desk-overdue" is also declared by plugin "desk"'],
+      [
+        'other',
+        'failed',
+        'plugin "other": escalations.0.id: escalation "desk-overdue" is also declared by plugin "desk"',
+      ],
     ]);
   });
 });

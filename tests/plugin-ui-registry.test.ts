@@ -29,16 +29,26 @@ describe('the generated plugin UI registry', () => {
     write('single.ts');
     write('single.ui.tsx');
     write('server-only/index.ts');
-    expect(uiModuleOf('./flat', dir)).toMatchObject({ specifier: expect.stringMatching(/\/flat\/ui\.tsx$/), source: path.join(dir, 'flat') });
-    expect(uiModuleOf('./nested', dir)).toMatchObject({ specifier: expect.stringMatching(/\/nested\/ui\/index\.tsx$/) });
-    expect(uiModuleOf('./single.ts', dir)).toEqual({ specifier: expect.stringMatching(/\/single\.ui\.tsx$/), source: path.join(dir, 'single.ui.tsx') });
+    expect(uiModuleOf('./flat', dir)).toMatchObject({
+      specifier: expect.stringMatching(/\/flat\/ui\.tsx$/),
+      source: path.join(dir, 'flat'),
+    });
+    expect(uiModuleOf('./nested', dir)).toMatchObject({
+      specifier: expect.stringMatching(/\/nested\/ui\/index\.tsx$/),
+    });
+    expect(uiModuleOf('./single.ts', dir)).toEqual({
+      specifier: expect.stringMatching(/\/single\.ui\.tsx$/),
+      source: path.join(dir, 'single.ui.tsx'),
+    });
     expect(uiModuleOf('./server-only', dir)).toBeNull();
     expect(uiModuleOf('no-such-dutyboard-plugin', dir)).toBeNull();
   });
 
   it('writes a lazy import per plugin with a UI, keyed by its PLUGINS entry, relative to the registry', () => {
     const text = registryText(['./plugins/examples/warehouse', './plugins/after-sales', './not/there']);
-    expect(text).toContain('  "./plugins/examples/warehouse": () => import("../../../plugins/examples/warehouse/ui.tsx"),\n');
+    expect(text).toContain(
+      '  "./plugins/examples/warehouse": () => import("../../../plugins/examples/warehouse/ui.tsx"),\n',
+    );
     expect(text).not.toContain('after-sales');
     expect(text).not.toContain('not/there');
     expect(registryText([])).toContain('export const pluginUiModules = {};');
@@ -48,15 +58,27 @@ describe('the generated plugin UI registry', () => {
 describe('a plugin UI module’s export', () => {
   const Component = () => null;
   it('passes when every key is a slot with a component, or taskTypes', () => {
-    expect(uiShapeProblem({ taskTypes: ['x.y'], cardFace: Component, cardPanel: Component, boardToolbar: Component })).toBeNull();
-    expect(uiShapeProblem({ taskTypes: 'all', navigation: { label: { 'zh-CN': '页', en: 'Page' }, page: Component }, dashboard: { title: { 'zh-CN': '块', en: 'Widget' }, widget: Component } })).toBeNull();
+    expect(
+      uiShapeProblem({ taskTypes: ['x.y'], cardFace: Component, cardPanel: Component, boardToolbar: Component }),
+    ).toBeNull();
+    expect(
+      uiShapeProblem({
+        taskTypes: 'all',
+        navigation: { label: { 'zh-CN': '页', en: 'Page' }, page: Component },
+        dashboard: { title: { 'zh-CN': '块', en: 'Widget' }, widget: Component },
+      }),
+    ).toBeNull();
   });
 
   it('says what is wrong: not an object, an unknown slot, a slot that is not a component, a missing language', () => {
     expect(uiShapeProblem(undefined)).toBe('its default export is not definePluginUi({...})');
-    expect(uiShapeProblem({ cardface: Component })).toBe('cardface: not a slot (slots: cardFace, cardPanel, boardToolbar, navigation, dashboard)');
+    expect(uiShapeProblem({ cardface: Component })).toBe(
+      'cardface: not a slot (slots: cardFace, cardPanel, boardToolbar, navigation, dashboard)',
+    );
     expect(uiShapeProblem({ cardPanel: '<div/>' })).toBe('cardPanel: expected a Solid component');
-    expect(uiShapeProblem({ navigation: { label: { en: 'Page' }, page: Component } })).toBe('navigation: expected {label: {zh-CN, en}, page}');
+    expect(uiShapeProblem({ navigation: { label: { en: 'Page' }, page: Component } })).toBe(
+      'navigation: expected {label: {zh-CN, en}, page}',
+    );
     expect(uiShapeProblem({ dashboard: Component })).toBe('dashboard: expected {title: {zh-CN, en}, widget}');
     expect(uiShapeProblem({ taskTypes: 'x.y' })).toBe('taskTypes: expected task type ids or "all"');
   });

@@ -15,11 +15,16 @@ describe.each(testDatabases)('repeated statements on $kind', ({ create, kind }) 
     await sql`CREATE TABLE shelf (id int PRIMARY KEY, title text)`.execute(db.kysely);
     await sql`INSERT INTO shelf VALUES (1, '上架'), (2, '活动')`.execute(db.kysely);
     await db.kysely.connection().execute(async (connection) => {
-      const read = (id: number) => sql<Record<string, unknown>>`SELECT * FROM shelf WHERE id = ${id}`.execute(connection);
+      const read = (id: number) =>
+        sql<Record<string, unknown>>`SELECT * FROM shelf WHERE id = ${id}`.execute(connection);
       expect((await read(1)).rows).toEqual([{ id: 1, title: '上架' }]);
       expect((await read(2)).rows).toEqual([{ id: 2, title: '活动' }]);
       if (kind === 'postgres') {
-        const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE '%FROM shelf WHERE id = $1%'`.execute(connection);
+        const { rows } = await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE '%FROM shelf WHERE id = $1%'`.execute(
+          connection,
+        );
         expect(rows[0]!.n).toBe(1);
       }
       await sql`ALTER TABLE shelf ADD COLUMN stock int NOT NULL DEFAULT 0`.execute(connection);

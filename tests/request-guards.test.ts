@@ -39,17 +39,30 @@ afterAll(() => rmSync(uiDir, { recursive: true, force: true }));
 describe.each(testDatabases)('request guards on $kind', (database) => {
   let t: TestApp;
   let a: string;
-  const hosted = createSite({ publicUrl: 'https://board.example.com', bindHost: '0.0.0.0', port: 8787, allowedHosts: ['board.internal'] });
+  const hosted = createSite({
+    publicUrl: 'https://board.example.com',
+    bindHost: '0.0.0.0',
+    port: 8787,
+    allowedHosts: ['board.internal'],
+  });
   let hostedApp: ReturnType<typeof createApp>;
 
   beforeAll(async () => {
     t = await createTestApp(database, [{ name: 'guards.yaml', text: org }]);
     a = await t.signIn('a@guards.test');
-    hostedApp = createApp({ services: t.services, log: memoryLogger().log, schemaVersion: null, startedAt: Date.now(), site: hosted, uiDir });
+    hostedApp = createApp({
+      services: t.services,
+      log: memoryLogger().log,
+      schemaVersion: null,
+      startedAt: Date.now(),
+      site: hosted,
+      uiDir,
+    });
   });
   afterAll(() => t.dispose());
 
-  const errorOf = async (response: Response) => ((await response.json()) as { error: { code: string; message: string } }).error;
+  const errorOf = async (response: Response) =>
+    ((await response.json()) as { error: { code: string; message: string } }).error;
 
   it('refuses a request naming a host that is not ours with 421 HOST_NOT_ALLOWED, saying how to allow it', async () => {
     const response = await t.app.request('http://evil.example/api/health');
@@ -71,8 +84,16 @@ describe.each(testDatabases)('request guards on $kind', (database) => {
   it('checks the Host header a real connection sends, websocket upgrades aside', async () => {
     const server = await startHttpServer(t.app, { port: 0, host: '127.0.0.1' });
     try {
-      expect(await rawRequest(server.url, ['GET /api/health HTTP/1.1', 'Host: rebound.evil.example', 'Connection: close'])).toBe(421);
-      expect(await rawRequest(server.url, ['GET /api/health HTTP/1.1', `Host: ${new URL(server.url).host}`, 'Connection: close'])).toBe(200);
+      expect(
+        await rawRequest(server.url, ['GET /api/health HTTP/1.1', 'Host: rebound.evil.example', 'Connection: close']),
+      ).toBe(421);
+      expect(
+        await rawRequest(server.url, [
+          'GET /api/health HTTP/1.1',
+          `Host: ${new URL(server.url).host}`,
+          'Connection: close',
+        ]),
+      ).toBe(200);
     } finally {
       await server.stop(1000);
     }
@@ -82,31 +103,59 @@ describe.each(testDatabases)('request guards on $kind', (database) => {
     for (const origin of ['https://evil.example', 'null', 'http://localhost.evil.example']) {
       const response = await t.call('POST', '/api/auth/sign-out', { cookie: a, headers: { Origin: origin } });
       expect(response.status).toBe(403);
-      expect(await errorOf(response)).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED', message: expect.stringContaining('not from a page of http://localhost') });
+      expect(await errorOf(response)).toMatchObject({
+        code: 'ORIGIN_NOT_ALLOWED',
+        message: expect.stringContaining('not from a page of http://localhost'),
+      });
     }
-    const crossSite = await t.call('POST', '/api/auth/sign-out', { cookie: a, headers: { 'Sec-Fetch-Site': 'cross-site' } });
+    const crossSite = await t.call('POST', '/api/auth/sign-out', {
+      cookie: a,
+      headers: { 'Sec-Fetch-Site': 'cross-site' },
+    });
     expect(crossSite.status).toBe(403);
     expect((await t.call('GET', '/api/me', { cookie: a })).status).toBe(200);
   });
 
   it('refuses a state-changing request from another origin before it changes anything', async () => {
-    const before = await t.db.kysely.selectFrom('tasks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const response = await t.call('POST', '/api/tasks', { cookie: a, body: { type: 'core.task', title: '伪造' }, headers: { Origin: 'https://evil.example' } });
+    const before = await t.db.kysely
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const response = await t.call('POST', '/api/tasks', {
+      cookie: a,
+      body: { type: 'core.task', title: '伪造' },
+      headers: { Origin: 'https://evil.example' },
+    });
     expect(response.status).toBe(403);
-    const after = await t.db.kysely.selectFrom('tasks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await t.db.kysely
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
-    const hostedRefused = await hostedApp.request('https://board.example.com/api/auth/sign-out', { method: 'POST', headers: { Cookie: a, Origin: 'http://board.example.com' } });
+    const hostedRefused = await hostedApp.request('https://board.example.com/api/auth/sign-out', {
+      method: 'POST',
+      headers: { Cookie: a, Origin: 'http://board.example.com' },
+    });
     expect(hostedRefused.status).toBe(403);
   });
 
   it('accepts changes from our own origins, from clients that are not browsers, and reads from anywhere', async () => {
-    const ours = await t.call('POST', '/api/tasks', { cookie: a, body: { type: 'core.task', title: '本站' }, headers: { Origin: 'http://localhost:8787', 'Sec-Fetch-Site': 'same-origin' } });
+    const ours = await t.call('POST', '/api/tasks', {
+      cookie: a,
+      body: { type: 'core.task', title: '本站' },
+      headers: { Origin: 'http://localhost:8787', 'Sec-Fetch-Site': 'same-origin' },
+    });
     expect(ours.status).toBe(201);
     const script = await t.call('POST', '/api/tasks', { cookie: a, body: { type: 'core.task', title: '脚本' } });
     expect(script.status).toBe(201);
-    expect((await t.call('GET', '/api/me', { cookie: a, headers: { Origin: 'https://evil.example' } })).status).toBe(200);
+    expect((await t.call('GET', '/api/me', { cookie: a, headers: { Origin: 'https://evil.example' } })).status).toBe(
+      200,
+    );
     const session = await t.signIn('b@guards.test');
-    expect((await t.call('POST', '/api/auth/sign-out', { cookie: session, headers: { Origin: 'http://127.0.0.1:8787' } })).status).toBe(204);
+    expect(
+      (await t.call('POST', '/api/auth/sign-out', { cookie: session, headers: { Origin: 'http://127.0.0.1:8787' } }))
+        .status,
+    ).toBe(204);
   });
 
   it('sends CSP with frame-ancestors, nosniff and Referrer-Policy on the UI, the API and errors', async () => {
@@ -147,12 +196,16 @@ describe.each(testDatabases)('request guards on $kind', (database) => {
     expect(await sessions.resolve(token, new Date(signedInAt.getTime() + 31 * DAY))).toBeUndefined();
   });
 
-  it('writes the cookie again with the session\'s renewed end when the app asks who is signed in', async () => {
+  it("writes the cookie again with the session's renewed end when the app asks who is signed in", async () => {
     const cookie = await t.signIn('a@guards.test');
     const token = cookie.split('=')[1]!;
     // The server renewed the session (sliding lifetime): the browser's cookie must not end before it.
     const renewedEnd = new Date(Date.now() + 6 * DAY);
-    await t.db.kysely.updateTable('sessions').set({ expires_at: renewedEnd }).where('token_hash', '=', sha256(token)).execute();
+    await t.db.kysely
+      .updateTable('sessions')
+      .set({ expires_at: renewedEnd })
+      .where('token_hash', '=', sha256(token))
+      .execute();
     const answer = await t.call('GET', '/api/session', { cookie });
     const written = answer.headers.get('Set-Cookie') ?? '';
     expect(written).toContain(`${cookie};`);
@@ -160,11 +213,17 @@ describe.each(testDatabases)('request guards on $kind', (database) => {
     expect(Date.parse(/Expires=([^;]+)/.exec(written)?.[1] ?? '')).toBe(Math.floor(renewedEnd.getTime() / 1000) * 1000);
   });
 
-  it('refuses the public demo password as anyone\'s new password', async () => {
-    const created = await t.call('POST', '/api/people', { cookie: a, body: { email: 'new@guards.test', displayName: 'New', password: DEMO_PASSWORD } });
+  it("refuses the public demo password as anyone's new password", async () => {
+    const created = await t.call('POST', '/api/people', {
+      cookie: a,
+      body: { email: 'new@guards.test', displayName: 'New', password: DEMO_PASSWORD },
+    });
     expect(created.status).toBe(400);
     expect((await errorOf(created)).message).toMatch(/public demo password/);
-    const changed = await t.call('POST', '/api/me/password', { cookie: a, body: { currentPassword: DEMO_PASSWORD, newPassword: DEMO_PASSWORD } });
+    const changed = await t.call('POST', '/api/me/password', {
+      cookie: a,
+      body: { currentPassword: DEMO_PASSWORD, newPassword: DEMO_PASSWORD },
+    });
     expect(changed.status).toBe(400);
     expect((await errorOf(changed)).message).toMatch(/public demo password/);
   });
@@ -189,7 +248,9 @@ describe.each(testDatabases)('demo members at start on $kind', (database) => {
     const { db, services, logs } = await start(false);
     try {
       expect(await services.users.count()).toBe(0);
-      expect(logs.lines().some((line) => line.level === 40 && /demo members.*DEMO_MEMBERS=on/.test(String(line.msg)))).toBe(true);
+      expect(
+        logs.lines().some((line) => line.level === 40 && /demo members.*DEMO_MEMBERS=on/.test(String(line.msg))),
+      ).toBe(true);
     } finally {
       await db.dispose();
     }
@@ -199,7 +260,10 @@ describe.each(testDatabases)('demo members at start on $kind', (database) => {
     const { db, services, logs } = await start(true);
     try {
       expect(await services.users.count()).toBe(2);
-      const warned = () => logs.lines().filter((line) => line.level === 40 && /still have the public demo password/.test(String(line.msg)));
+      const warned = () =>
+        logs
+          .lines()
+          .filter((line) => line.level === 40 && /still have the public demo password/.test(String(line.msg)));
       await warnAboutDemoPasswords((await services.org.active()).definition.members, services.users, logs.log);
       expect(warned().at(-1)).toMatchObject({ accounts: 2 });
       expect(JSON.stringify(warned())).not.toContain('@guards.test');

@@ -17,7 +17,9 @@ import { testDatabases, type TestDatabase, type TestDb } from './helpers/databas
 import { memoryLogger } from './helpers/silent-logger.ts';
 
 const SHOP = readFileSync('roles/examples/three-person-shop.yaml', 'utf8');
-const WITH_RETURNS = `${SHOP.replace(/\nmembers:/, `
+const WITH_RETURNS = `${SHOP.replace(
+  /\nmembers:/,
+  `
 task_types:
   - id: shop.return
     name: {zh-CN: 退货, en: Return}
@@ -29,7 +31,8 @@ task_types:
       transitions:
         - {from: open, to: done}
 
-members:`)}`;
+members:`,
+)}`;
 
 describe.each(testDatabases)('the roles folder at start on $kind', (database: TestDatabase) => {
   let db: TestDb | undefined;
@@ -47,7 +50,8 @@ describe.each(testDatabases)('the roles folder at start on $kind', (database: Te
     await loadRolesAtStart(folder, services, log, { demoMembers: true });
     return { services, lines };
   }
-  const behind = (lines: Record<string, unknown>[]) => lines.filter((line) => String(line.msg).startsWith('the roles folder is behind'));
+  const behind = (lines: Record<string, unknown>[]) =>
+    lines.filter((line) => String(line.msg).startsWith('the roles folder is behind'));
 
   async function setUp() {
     db = await database.create();
@@ -57,7 +61,11 @@ describe.each(testDatabases)('the roles folder at start on $kind', (database: Te
     const first = await start();
     const v1 = (await first.services.org.active()).versionId;
     // A lead adds a task type over the API; cards of it are made.
-    const { versionId: v2 } = await first.services.org.activate([{ name: 'org.yaml', text: WITH_RETURNS }], { baseVersionId: v1, authorId: null, origin: 'api' });
+    const { versionId: v2 } = await first.services.org.activate([{ name: 'org.yaml', text: WITH_RETURNS }], {
+      baseVersionId: v1,
+      authorId: null,
+      origin: 'api',
+    });
     await first.services.tasks.create(null, { type: 'shop.return', title: 'Parcel came back' });
     return { v1, v2 };
   }
@@ -69,7 +77,11 @@ describe.each(testDatabases)('the roles folder at start on $kind', (database: Te
     expect(behind(lines())).toEqual([expect.objectContaining({ level: 40, versionId: v2, folderVersionId: v1 })]);
     expect(String(behind(lines())[0]!.msg)).toContain(`npm run roles -- export ${folder}`);
     // Cards of the type the API version added stay usable.
-    const [card] = await db!.kysely.selectFrom('tasks').select(['id', 'version']).where('type', '=', 'shop.return').execute();
+    const [card] = await db!.kysely
+      .selectFrom('tasks')
+      .select(['id', 'version'])
+      .where('type', '=', 'shop.return')
+      .execute();
     const { actor } = await services.auth.signIn('zhou.xiaoman@demo.dutyboard.local', DEMO_PASSWORD, '127.0.0.1');
     const moved = await services.tasks.move(actor, card!.id, card!.version, { to: 'done' });
     expect(moved.task.status).toBe('done');
@@ -79,7 +91,10 @@ describe.each(testDatabases)('the roles folder at start on $kind', (database: Te
 
   it('imports the folder once it changed since it was last imported', async () => {
     const { v2 } = await setUp();
-    writeFileSync(path.join(folder, 'org.yaml'), WITH_RETURNS.replace('name: {zh-CN: 退货, en: Return}', 'name: {zh-CN: 退货单, en: Return slip}'));
+    writeFileSync(
+      path.join(folder, 'org.yaml'),
+      WITH_RETURNS.replace('name: {zh-CN: 退货, en: Return}', 'name: {zh-CN: 退货单, en: Return slip}'),
+    );
     const { services, lines } = await start();
     const active = await services.org.active();
     expect(active.versionId).toBeGreaterThan(v2);
@@ -117,11 +132,18 @@ describe('npm run roles -- export', () => {
     const db = await createDb({ kind: 'pglite', dataDir });
     await migrateToLatest(db.kysely);
     const services = createServices({ db, log: memoryLogger().log });
-    await services.org.activate([{ name: 'org.yaml', text: WITH_RETURNS }], { baseVersionId: null, authorId: null, origin: 'api' });
+    await services.org.activate([{ name: 'org.yaml', text: WITH_RETURNS }], {
+      baseVersionId: null,
+      authorId: null,
+      origin: 'api',
+    });
     await db.close();
 
     const out = path.join(dir, 'roles');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'core/org/cli.ts', 'export', out], { encoding: 'utf8', env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'core/org/cli.ts', 'export', out], {
+      encoding: 'utf8',
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
+    });
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe(`version 1 written to ${out}: org.yaml\n`);
     expect(run.status).toBe(0);

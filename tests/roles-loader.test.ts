@@ -29,9 +29,17 @@ const fixtures: Fixture[] = readdirSync(corpusDir)
   .map((name) => {
     const text = readFileSync(path.join(corpusDir, name), 'utf8');
     const match = EXPECT_LINE.exec(text.split('\n')[0] ?? '');
-    if (!match) throw new Error(`${name}: the first line must be "# expect: <kind> <line>:<column>[ suggestion=<text>]"`);
+    if (!match)
+      throw new Error(`${name}: the first line must be "# expect: <kind> <line>:<column>[ suggestion=<text>]"`);
     const [, kind, line, column, suggestion] = match;
-    return { name, text, kind: kind!, line: Number(line), column: Number(column), ...(suggestion ? { suggestion } : {}) };
+    return {
+      name,
+      text,
+      kind: kind!,
+      line: Number(line),
+      column: Number(column),
+      ...(suggestion ? { suggestion } : {}),
+    };
   });
 
 function load(sources: { name: string; text: string }[]) {
@@ -146,20 +154,38 @@ describe('a folder of roles files', () => {
     expect(result.ok).toBe(false);
     expectWellFormed(result.errors, ['a-org.yaml', 'b-sales.yaml']);
     expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatchObject({ kind: 'duplicate_id', file: 'b-sales.yaml', line: 3, column: 3, path: 'organization' });
+    expect(result.errors[0]).toMatchObject({
+      kind: 'duplicate_id',
+      file: 'b-sales.yaml',
+      line: 3,
+      column: 3,
+      path: 'organization',
+    });
     expect(result.errors[0]!.message).toContain('a-org.yaml');
   });
 
   it('refuses a role id defined in two files, naming the other file', () => {
     const sources = [
-      { name: 'org.yaml', text: `${org('shop')}roles:\n  - {id: boss, name: Boss}\n  - {id: clerk, name: Clerk, reports_to: boss}\n` },
-      { name: 'warehouse.yaml', text: 'version: 1\nroles:\n  - id: picker\n    name: Picker\n    reports_to: boss\n  - id: clerk\n    name: Warehouse clerk\n' },
+      {
+        name: 'org.yaml',
+        text: `${org('shop')}roles:\n  - {id: boss, name: Boss}\n  - {id: clerk, name: Clerk, reports_to: boss}\n`,
+      },
+      {
+        name: 'warehouse.yaml',
+        text: 'version: 1\nroles:\n  - id: picker\n    name: Picker\n    reports_to: boss\n  - id: clerk\n    name: Warehouse clerk\n',
+      },
     ];
     const result = load(sources);
     expect(result.ok).toBe(false);
     expectWellFormed(result.errors, ['org.yaml', 'warehouse.yaml']);
     expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatchObject({ kind: 'duplicate_id', file: 'warehouse.yaml', line: 6, column: 9, path: 'roles[1].id' });
+    expect(result.errors[0]).toMatchObject({
+      kind: 'duplicate_id',
+      file: 'warehouse.yaml',
+      line: 6,
+      column: 9,
+      path: 'roles[1].id',
+    });
     expect(result.errors[0]!.message).toContain('"clerk"');
     expect(result.errors[0]!.message).toContain('org.yaml');
   });
@@ -177,8 +203,14 @@ describe('a folder of roles files', () => {
 
   it('resolves references across files and merges them into one organisation', () => {
     const sources = [
-      { name: 'org.yaml', text: `${org('shop')}departments:\n  - {id: stock, name: Stock, head: picker}\nroles:\n  - {id: boss, name: Boss}\n` },
-      { name: 'stock.yaml', text: 'version: 1\nroles:\n  - {id: picker, name: Picker, department: stock, reports_to: boss}\n' },
+      {
+        name: 'org.yaml',
+        text: `${org('shop')}departments:\n  - {id: stock, name: Stock, head: picker}\nroles:\n  - {id: boss, name: Boss}\n`,
+      },
+      {
+        name: 'stock.yaml',
+        text: 'version: 1\nroles:\n  - {id: picker, name: Picker, department: stock, reports_to: boss}\n',
+      },
     ];
     const result = load(sources);
     expect(result.errors).toEqual([]);
@@ -190,6 +222,8 @@ describe('a folder of roles files', () => {
   it('reports a folder in which no file defines the organization', () => {
     const result = load([{ name: 'roles.yaml', text: 'version: 1\nroles:\n  - {id: boss, name: Boss}\n' }]);
     expect(result.ok).toBe(false);
-    expect(result.errors).toEqual([expect.objectContaining({ kind: 'schema', file: 'roles.yaml', path: 'organization' })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ kind: 'schema', file: 'roles.yaml', path: 'organization' }),
+    ]);
   });
 });

@@ -25,11 +25,20 @@ function expected(name: string) {
 }
 
 const found = (files: string[]) =>
-  loadOrg(files.map((name) => ({ name, text: expected(name).text })), coreCatalogue()).errors.map(({ file, kind, line, column, suggestion }) => ({
-    file, kind, line, column, ...(suggestion ? { suggestion } : {}),
+  loadOrg(
+    files.map((name) => ({ name, text: expected(name).text })),
+    coreCatalogue(),
+  ).errors.map(({ file, kind, line, column, suggestion }) => ({
+    file,
+    kind,
+    line,
+    column,
+    ...(suggestion ? { suggestion } : {}),
   }));
 
-const single = readdirSync(dir).filter((name) => name.endsWith('.yaml') && !name.startsWith('folder-')).sort();
+const single = readdirSync(dir)
+  .filter((name) => name.endsWith('.yaml') && !name.startsWith('folder-'))
+  .sort();
 
 describe('one pass over roles files with several errors', () => {
   it.each(single)('%s gives every error it lists, and no other', (name) => {
@@ -45,7 +54,14 @@ describe('one pass over roles files with several errors', () => {
 });
 
 describe('did you mean, for operations', () => {
-  it.each([['vr', 'var'], ['va', 'var'], ['fiter', 'filter'], ['nad', 'and'], ['mising', 'missing'], ['redcue', 'reduce']])('%s suggests %s', (typed, meant) => {
+  it.each([
+    ['vr', 'var'],
+    ['va', 'var'],
+    ['fiter', 'filter'],
+    ['nad', 'and'],
+    ['mising', 'missing'],
+    ['redcue', 'reduce'],
+  ])('%s suggests %s', (typed, meant) => {
     expect(suggest(typed, allowedOperations())).toBe(meant);
   });
 });

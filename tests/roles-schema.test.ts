@@ -61,4 +61,5 @@ describe('the JSON Schema of the roles format', () => {
  * has exactly one comparison, a cron string's fields are in range, a duty's `on` fits its `every`.
  * The loader reports them; an editor using the schema does not.
  */
-const CODE_ONLY_CHECKS = /expected an IANA time zone|expected exactly one of gte|5-field cron string|"on"|needs "every"/;
+const CODE_ONLY_CHECKS =
+  /expected an IANA time zone|expected exactly one of gte|5-field cron string|"on"|needs "every"/;

@@ -9,7 +9,8 @@ import { testDatabases } from './helpers/databases.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 /** Doubles the card's label list once per label: 20 labels would make 20 million items. */
-const DOUBLING = '{some: [{reduce: [{var: task.labels}, {merge: [{var: accumulator}, {var: accumulator}]}, {var: task.labels}]}, {"==": [{var: ""}, urgent]}]}';
+const DOUBLING =
+  '{some: [{reduce: [{var: task.labels}, {merge: [{var: accumulator}, {var: accumulator}]}, {var: task.labels}]}, {"==": [{var: ""}, urgent]}]}';
 
 const org = `
 version: 1
@@ -61,12 +62,17 @@ describe.each(testDatabases)('rule errors on $kind', (database) => {
   afterAll(() => t.dispose());
 
   const create = async (labels: string[]): Promise<Card> => {
-    const response = await t.call('POST', '/api/tasks', { cookie: clerk, body: { type: 'shop.claim', title: 'claim', labels, fields: { amount: 5 }, assignTo: { roleId: 'clerk' } } });
+    const response = await t.call('POST', '/api/tasks', {
+      cookie: clerk,
+      body: { type: 'shop.claim', title: 'claim', labels, fields: { amount: 5 }, assignTo: { roleId: 'clerk' } },
+    });
     expect(response.status, await response.clone().text()).toBe(201);
     return response.json();
   };
-  const move = (card: Card, to: string) => t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: clerk, body: { to, expectedVersion: card.version } });
-  const current = async (card: Card): Promise<Card> => (await t.call('GET', `/api/tasks/${card.id}`, { cookie: clerk })).json();
+  const move = (card: Card, to: string) =>
+    t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: clerk, body: { to, expectedVersion: card.version } });
+  const current = async (card: Card): Promise<Card> =>
+    (await t.call('GET', `/api/tasks/${card.id}`, { cookie: clerk })).json();
 
   it('a guard that throws refuses the move with 422, naming the rule and the error, logs it, and leaves the card as it was', async () => {
     const card = await create([]);
@@ -75,11 +81,23 @@ describe.each(testDatabases)('rule errors on $kind', (database) => {
     const { error } = await response.json();
     expect(error).toMatchObject({
       code: 'UNPROCESSABLE',
-      details: { reason: 'guard_failed', rule: 'shop.claim "open" → "checked" guard', ruleError: expect.stringMatching(/^operation ">" could not use its values/) },
+      details: {
+        reason: 'guard_failed',
+        rule: 'shop.claim "open" → "checked" guard',
+        ruleError: expect.stringMatching(/^operation ">" could not use its values/),
+      },
     });
-    expect(error.message).toMatch(/^The rule for moving from "open" to "checked" could not be evaluated \(shop\.claim "open" → "checked" guard: operation ">"/);
+    expect(error.message).toMatch(
+      /^The rule for moving from "open" to "checked" could not be evaluated \(shop\.claim "open" → "checked" guard: operation ">"/,
+    );
     expect(await current(card)).toMatchObject({ status: 'open', version: card.version });
-    expect(t.logLines()).toContainEqual(expect.objectContaining({ level: 40, msg: 'a rule failed to evaluate', rule: 'shop.claim "open" → "checked" guard' }));
+    expect(t.logLines()).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: 'a rule failed to evaluate',
+        rule: 'shop.claim "open" → "checked" guard',
+      }),
+    );
     expect((await move(card, 'done')).status).toBe(200);
   });
 
@@ -90,7 +108,8 @@ describe.each(testDatabases)('rule errors on $kind', (database) => {
     expect((await refused.json()).error.details).toEqual({
       reason: 'guard_failed',
       rule: 'shop.claim "open" → "doubled" guard',
-      ruleError: 'the rule built too much: one evaluation allows 1,000,000 characters built in total (a list item counts as 8)',
+      ruleError:
+        'the rule built too much: one evaluation allows 1,000,000 characters built in total (a list item counts as 8)',
     });
     expect(await current(heavy)).toMatchObject({ status: 'open' });
     const light = await create(['urgent']);
@@ -101,7 +120,12 @@ describe.each(testDatabases)('rule errors on $kind', (database) => {
     const card = await create(LABELS);
     const runs = await (await t.call('GET', `/api/escalations/runs?task=${card.id}`, { cookie: clerk })).json();
     expect(runs).toEqual([
-      expect.objectContaining({ rule: 'clerk/doubling', outcome: 'failed', reason: 'the rule built too much: one evaluation allows 1,000,000 characters built in total (a list item counts as 8)' }),
+      expect.objectContaining({
+        rule: 'clerk/doubling',
+        outcome: 'failed',
+        reason:
+          'the rule built too much: one evaluation allows 1,000,000 characters built in total (a list item counts as 8)',
+      }),
     ]);
     expect(await (await t.call('GET', `/api/escalations?task=${card.id}`, { cookie: clerk })).json()).toEqual([]);
     const urgent = await create(['urgent']);
@@ -111,23 +135,40 @@ describe.each(testDatabases)('rule errors on $kind', (database) => {
 
   it('a dry run reports the failure per card, and stops evaluating once its shared budget is used up', async () => {
     for (let i = 0; i < 24; i++) await create(LABELS);
-    const response = await t.call('POST', '/api/escalations/dry-run', { cookie: clerk, body: { rule: 'clerk/doubling' } });
+    const response = await t.call('POST', '/api/escalations/dry-run', {
+      cookie: clerk,
+      body: { rule: 'clerk/doubling' },
+    });
     expect(response.status).toBe(200);
     const rows: { falseParts: string[] }[] = await response.json();
     const failed = rows.filter((row) => row.falseParts[0]?.startsWith('fails: the rule built too much'));
-    const skipped = rows.filter((row) => row.falseParts[0]?.startsWith('not evaluated: one dry run (all cards together) may take'));
+    const skipped = rows.filter((row) =>
+      row.falseParts[0]?.startsWith('not evaluated: one dry run (all cards together) may take'),
+    );
     expect(failed.length).toBeGreaterThanOrEqual(1);
     expect(failed.length).toBeLessThanOrEqual(20);
     expect(skipped.length).toBeGreaterThanOrEqual(5);
   });
 
   it('POST /api/org/validate refuses seven nested filters over ten items (92 nodes) at file:line:column without running it', async () => {
-    const text = readFileSync('tests/fixtures/roles-invalid/94-rule-nested-filters-over-budget.yaml', 'utf8')
-      .replace('levels:', 'tests: [{given: {task: {}}, expect: true}]\n        levels:');
-    const response = await t.call('POST', '/api/org/validate', { cookie: clerk, body: { files: [{ name: 'filters.yaml', text }] } });
+    const text = readFileSync('tests/fixtures/roles-invalid/94-rule-nested-filters-over-budget.yaml', 'utf8').replace(
+      'levels:',
+      'tests: [{given: {task: {}}, expect: true}]\n        levels:',
+    );
+    const response = await t.call('POST', '/api/org/validate', {
+      cookie: clerk,
+      body: { files: [{ name: 'filters.yaml', text }] },
+    });
     expect(response.status).toBe(200);
     expect((await response.json()).errors).toEqual([
-      expect.objectContaining({ file: 'filters.yaml', line: 14, column: 13, kind: 'rule', path: 'roles[0].escalations[0].when.filter[1].filter[1].filter[1]', message: expect.stringMatching(/"filter" would take about 93,382 evaluation steps.*at most 50,000/) }),
+      expect.objectContaining({
+        file: 'filters.yaml',
+        line: 14,
+        column: 13,
+        kind: 'rule',
+        path: 'roles[0].escalations[0].when.filter[1].filter[1].filter[1]',
+        message: expect.stringMatching(/"filter" would take about 93,382 evaluation steps.*at most 50,000/),
+      }),
     ]);
   });
 });
@@ -136,21 +177,33 @@ describe('fixtures of guards and escalations at validation', () => {
   const load = (name: string) =>
     loadOrg([{ name, text: readFileSync(`tests/fixtures/roles-invalid/${name}`, 'utf8') }], coreCatalogue()).errors;
 
-  it('a guard\'s fixture that gives the wrong answer fails validation, named', () => {
+  it("a guard's fixture that gives the wrong answer fails validation, named", () => {
     expect(load('95-guard-test-failed.yaml')).toEqual([
-      expect.objectContaining({ kind: 'rule_test_failed', path: 'task_types[0].workflow.transitions[0].tests[1]', message: '"guard" gave false for this fixture, the test expects true (large refund)' }),
+      expect.objectContaining({
+        kind: 'rule_test_failed',
+        path: 'task_types[0].workflow.transitions[0].tests[1]',
+        message: '"guard" gave false for this fixture, the test expects true (large refund)',
+      }),
     ]);
   });
 
-  it('a guard\'s fixture on which the guard throws fails validation with the error', () => {
+  it("a guard's fixture on which the guard throws fails validation with the error", () => {
     expect(load('97-guard-test-throws.yaml')).toEqual([
-      expect.objectContaining({ kind: 'rule_test_failed', message: expect.stringMatching(/^"guard" failed on this fixture: operation ">" could not use its values/) }),
+      expect.objectContaining({
+        kind: 'rule_test_failed',
+        message: expect.stringMatching(/^"guard" failed on this fixture: operation ">" could not use its values/),
+      }),
     ]);
   });
 
   it('a fixture on which the rule runs out of budget fails validation; the cheap fixture beside it passes', () => {
     expect(load('96-rule-test-out-of-budget.yaml')).toEqual([
-      expect.objectContaining({ kind: 'rule_test_failed', path: 'roles[0].escalations[0].tests[1]', message: '"when" failed on this fixture: the rule built too much: one evaluation allows 1,000,000 characters built in total (a list item counts as 8) (thirty labels)' }),
+      expect.objectContaining({
+        kind: 'rule_test_failed',
+        path: 'roles[0].escalations[0].tests[1]',
+        message:
+          '"when" failed on this fixture: the rule built too much: one evaluation allows 1,000,000 characters built in total (a list item counts as 8) (thirty labels)',
+      }),
     ]);
   });
 
@@ -171,6 +224,10 @@ roles:
 ${fixture.repeat(6)}`;
     const errors = loadOrg([{ name: 'many.yaml', text }], coreCatalogue()).errors;
     expect(errors.map((error) => error.path)).toEqual([2, 3, 4, 5].map((i) => `roles[0].escalations[0].tests[${i}]`));
-    expect(errors.every((error) => /this validation's fixtures together allows 100,000 evaluation steps/.test(error.message))).toBe(true);
+    expect(
+      errors.every((error) =>
+        /this validation's fixtures together allows 100,000 evaluation steps/.test(error.message),
+      ),
+    ).toBe(true);
   });
 });

@@ -22,7 +22,9 @@ describe('configuration errors', () => {
   it('exits 2 with one line naming the variable and the fix', async () => {
     const result = await runToExit({ PORT: 'abc', DATA_DIR: dataDir });
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^dutyboard: Invalid PORT \(got "abc"\).*Fix: set PORT/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^dutyboard: Invalid PORT \(got "abc"\).*Fix: set PORT/),
+    ]);
   });
 
   it('exits 2 naming host and port when DATABASE_URL cannot be reached, and points to the embedded database', async () => {
@@ -35,13 +37,22 @@ describe('configuration errors', () => {
 
 describe('plugins at start', () => {
   it('exits 2 naming the plugin when a required plugin fails to load', async () => {
-    const result = await runToExit({ DATA_DIR: dataDir, PLUGINS: './plugins/examples/warehouse,./plugins/examples/missing', PLUGINS_REQUIRED: './plugins/examples/missing' });
+    const result = await runToExit({
+      DATA_DIR: dataDir,
+      PLUGINS: './plugins/examples/warehouse,./plugins/examples/missing',
+      PLUGINS_REQUIRED: './plugins/examples/missing',
+    });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^dutyboard: required plugin failed to load: plugin "\.\/plugins\/examples\/missing": .*Fix the plugin, or take it out of PLUGINS_REQUIRED\./m);
+    expect(result.stderr).toMatch(
+      /^dutyboard: required plugin failed to load: plugin "\.\/plugins\/examples\/missing": .*Fix the plugin, or take it out of PLUGINS_REQUIRED\./m,
+    );
   });
 
   it('starts with an optional plugin failing, the others loaded', async () => {
-    const server = await startServer({ DATA_DIR: dataDir, PLUGINS: './plugins/examples/missing,./plugins/examples/warehouse' });
+    const server = await startServer({
+      DATA_DIR: dataDir,
+      PLUGINS: './plugins/examples/missing,./plugins/examples/warehouse',
+    });
     expect((await health(server.url)).status).toBe(200);
     expect(server.output()).toMatch(/"plugin":"warehouse".*"msg":"plugin loaded"/);
     expect(server.output()).toMatch(/"plugin":"\.\/plugins\/examples\/missing".*"msg":"plugin not loaded: /);
@@ -85,7 +96,9 @@ describe('the roles folder at start', () => {
     const result = await runToExit({ DATA_DIR: roleData, ROLES_DIR: rolesDir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/have 1 error\(s\) and no earlier version exists/);
-    expect(result.stderr).toMatch(/roles\/finance\.yaml:\d+:\d+ unresolved_ref roles\[0\]\.reports_to: unknown role "ops-directer" \(did you mean "ops-director"\?\)/);
+    expect(result.stderr).toMatch(
+      /roles\/finance\.yaml:\d+:\d+ unresolved_ref roles\[0\]\.reports_to: unknown role "ops-directer" \(did you mean "ops-director"\?\)/,
+    );
   });
 
   it('keeps the last good version when the roles folder breaks later', async () => {
@@ -111,20 +124,25 @@ describe('the roles folder at start', () => {
 });
 
 // Defined only where a server is configured, so a run without one reports no skipped test.
-if (TEST_DATABASE_URL) describe('the server on PostgreSQL', () => {
-  it('answers health with database "postgres" and stops on SIGINT', async () => {
-    const server = await startServer({ DATABASE_URL: TEST_DATABASE_URL! });
-    expect(await health(server.url)).toMatchObject({ status: 200, body: { status: 'ok', database: 'postgres' } });
-    const stopped = await server.stop('SIGINT');
-    expect(stopped.code).toBe(0);
-    expect(stopped.ms).toBeLessThan(5000);
+if (TEST_DATABASE_URL)
+  describe('the server on PostgreSQL', () => {
+    it('answers health with database "postgres" and stops on SIGINT', async () => {
+      const server = await startServer({ DATABASE_URL: TEST_DATABASE_URL! });
+      expect(await health(server.url)).toMatchObject({ status: 200, body: { status: 'ok', database: 'postgres' } });
+      const stopped = await server.stop('SIGINT');
+      expect(stopped.code).toBe(0);
+      expect(stopped.ms).toBeLessThan(5000);
+    });
   });
-});
 
 const DIRECTOR = { email: 'chen.zhiyuan@demo.dutyboard.local', password: 'dutyboard-demo' };
 
 async function signIn(url: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DIRECTOR) });
+  const response = await fetch(`${url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(DIRECTOR),
+  });
   return response.headers.get('Set-Cookie')!.split(';')[0]!;
 }
 
@@ -139,7 +157,7 @@ if (postgresUrl) {
     let b: ServerProcess;
     // The demo organisation plus a daily duty with no `at`: its card for today is always due.
     const rolesDir = mkdtempSync(path.join(os.tmpdir(), 'dutyboard-two-'));
-    const query = async <T,>(text: string) => {
+    const query = async <T>(text: string) => {
       const client = new pg.Client({ connectionString: url.toString() });
       await client.connect();
       try {
@@ -152,7 +170,13 @@ if (postgresUrl) {
     beforeAll(async () => {
       cpSync('roles', rolesDir, { recursive: true });
       const finance = path.join(rolesDir, 'finance.yaml');
-      writeFileSync(finance, readFileSync(finance, 'utf8').replace(/\n {4}duties:\n/, '\n    duties:\n      - {id: daily-cash-check, title: 每日对账 (Daily cash check), every: day}\n'));
+      writeFileSync(
+        finance,
+        readFileSync(finance, 'utf8').replace(
+          /\n {4}duties:\n/,
+          '\n    duties:\n      - {id: daily-cash-check, title: 每日对账 (Daily cash check), every: day}\n',
+        ),
+      );
       const admin = new pg.Client({ connectionString: postgresUrl });
       await admin.connect();
       await admin.query(`CREATE SCHEMA ${schema}`);
@@ -160,7 +184,9 @@ if (postgresUrl) {
       // Started together, so both schedulers race for the same duty cards.
       [a, b] = await Promise.all([
         startServer({ DATABASE_URL: url.toString(), ROLES_DIR: rolesDir }),
-        new Promise((resolve) => setTimeout(resolve, 300)).then(() => startServer({ DATABASE_URL: url.toString(), ROLES_DIR: rolesDir })),
+        new Promise((resolve) => setTimeout(resolve, 300)).then(() =>
+          startServer({ DATABASE_URL: url.toString(), ROLES_DIR: rolesDir }),
+        ),
       ]);
     });
     afterAll(async () => {
@@ -173,19 +199,29 @@ if (postgresUrl) {
     });
 
     it('creates each duty card exactly once although both processes schedule duties', async () => {
-      const countDaily = async () => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE duty_key LIKE 'daily-cash-check/%'`))[0]!.n;
-      for (let i = 0; i < 50 && (await countDaily()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 200));
+      const countDaily = async () =>
+        (
+          await query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE duty_key LIKE 'daily-cash-check/%'`)
+        )[0]!.n;
+      for (let i = 0; i < 50 && (await countDaily()) === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 200));
       // Let both schedulers finish their first run.
       await new Promise((resolve) => setTimeout(resolve, 2000));
       expect(await countDaily()).toBe(1); // the finance lead role has one holder
-      expect(await query(`SELECT duty_key FROM tasks WHERE duty_key IS NOT NULL GROUP BY duty_key HAVING count(*) > 1`)).toEqual([]);
+      expect(
+        await query(`SELECT duty_key FROM tasks WHERE duty_key IS NOT NULL GROUP BY duty_key HAVING count(*) > 1`),
+      ).toEqual([]);
     });
 
     it('delivers a move made through process A to a board client of process B', async () => {
       const [cookieA, cookieB] = await Promise.all([signIn(a.url), signIn(b.url)]);
       const onB = await connectLive(b.url, 'core-task', cookieB);
       const post = (path: string, method: string, body: unknown) =>
-        fetch(`${a.url}${path}`, { method, headers: { Cookie: cookieA, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+        fetch(`${a.url}${path}`, {
+          method,
+          headers: { Cookie: cookieA, 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then((r) => r.json());
       const card = await post('/api/tasks', 'POST', { type: 'core.task', title: '跨进程' });
       await post(`/api/tasks/${card.id}/transition`, 'PATCH', { to: 'in_progress', expectedVersion: 1 });
       const moved = await onB.waitFor((m) => m.event?.taskId === card.id && m.event?.type === 'task.transitioned');
@@ -194,7 +230,9 @@ if (postgresUrl) {
     });
 
     it('shares one organisation version between the processes', async () => {
-      const versions = await (await fetch(`${b.url}/api/org/versions`, { headers: { Cookie: await signIn(b.url) } })).json();
+      const versions = await (
+        await fetch(`${b.url}/api/org/versions`, { headers: { Cookie: await signIn(b.url) } })
+      ).json();
       expect(versions).toHaveLength(1);
     });
   });

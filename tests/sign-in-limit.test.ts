@@ -32,11 +32,15 @@ describe.each(testDatabases)('sign-in limit on $kind', (database) => {
     t.call('POST', '/api/auth/sign-in', { body: { email, password }, headers: { 'X-Forwarded-For': address } });
   const statuses = (responses: Response[]) => responses.map((r) => r.status);
   const count = (list: number[], status: number) => list.filter((s) => s === status).length;
-  const rows = () => t.db.kysely.selectFrom('sign_in_attempts').select(['scope', 'key']).orderBy('scope').orderBy('key').execute();
+  const rows = () =>
+    t.db.kysely.selectFrom('sign_in_attempts').select(['scope', 'key']).orderBy('scope').orderBy('key').execute();
 
   beforeAll(async () => {
     // One trusted proxy: X-Forwarded-For says which address each request comes from.
-    t = await createTestApp(database, [{ name: 'limits.yaml', text: org }], { now: () => new Date(clock), trustProxy: 1 });
+    t = await createTestApp(database, [{ name: 'limits.yaml', text: org }], {
+      now: () => new Date(clock),
+      trustProxy: 1,
+    });
   });
   afterAll(() => t.dispose());
   beforeEach(async () => {
@@ -45,7 +49,9 @@ describe.each(testDatabases)('sign-in limit on $kind', (database) => {
   });
 
   it('checks at most 5 of 40 parallel wrong passwords for one email from one address, refuses the rest with 429 and Retry-After', async () => {
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn(VICTIM, `guess-${i}`, '198.51.100.7')));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => signIn(VICTIM, `guess-${i}`, '198.51.100.7')),
+    );
     const parallel = statuses(answers);
     expect(count(parallel, 401) + count(parallel, 429)).toBe(40);
     expect(count(parallel, 401)).toBeLessThanOrEqual(5);
@@ -65,19 +71,31 @@ describe.each(testDatabases)('sign-in limit on $kind', (database) => {
   it('counts parallel reservations from two processes in the database: exactly 5 of 40 pass', async () => {
     const [one, two] = [createSignInLimit(t.db.kysely), createSignInLimit(t.db.kysely)];
     const now = new Date(clock);
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two).reserve(VICTIM, '198.51.100.8', now)));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two).reserve(VICTIM, '198.51.100.8', now)),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(5);
     expect(results.filter((r) => !r.ok)).toEqual(Array(35).fill({ ok: false, retryAfterSeconds: 15 * 60 }));
   });
 
   it('checks at most 30 wrong sign-ins from one address, for any emails, in parallel or in waves', async () => {
-    const parallel = statuses(await Promise.all(Array.from({ length: 80 }, (_, i) => signIn(`p${i}@limits.test`, 'wrong-password', '198.51.100.9'))));
+    const parallel = statuses(
+      await Promise.all(
+        Array.from({ length: 80 }, (_, i) => signIn(`p${i}@limits.test`, 'wrong-password', '198.51.100.9')),
+      ),
+    );
     expect(count(parallel, 401)).toBeLessThanOrEqual(30);
     expect(count(parallel, 401) + count(parallel, 429)).toBe(80);
 
     const waves: number[] = [];
     for (let wave = 0; wave < 20; wave++) {
-      waves.push(...statuses(await Promise.all(Array.from({ length: 4 }, (_, i) => signIn(`w${wave}-${i}@limits.test`, 'wrong-password', '198.51.100.10')))));
+      waves.push(
+        ...statuses(
+          await Promise.all(
+            Array.from({ length: 4 }, (_, i) => signIn(`w${wave}-${i}@limits.test`, 'wrong-password', '198.51.100.10')),
+          ),
+        ),
+      );
     }
     expect(count(waves, 401)).toBe(SIGN_IN_LIMITS.address.threshold);
     expect(count(waves, 429)).toBe(80 - SIGN_IN_LIMITS.address.threshold);
@@ -145,7 +163,10 @@ describe.each(testDatabases)('sign-in limit on $kind', (database) => {
     try {
       const answers = [];
       for (let i = 0; i < 7; i++) {
-        const response = await direct.call('POST', '/api/auth/sign-in', { body: { email: VICTIM, password: `guess-${i}` }, headers: { 'X-Forwarded-For': `192.0.2.${i}` } });
+        const response = await direct.call('POST', '/api/auth/sign-in', {
+          body: { email: VICTIM, password: `guess-${i}` },
+          headers: { 'X-Forwarded-For': `192.0.2.${i}` },
+        });
         answers.push(response.status);
       }
       expect(answers).toEqual([...Array(5).fill(401), 429, 429]);

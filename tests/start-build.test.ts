@@ -30,7 +30,9 @@ describe('what npm start builds', () => {
     try {
       process.env.PLUGINS = './plugins/examples/warehouse';
       await prepare({ log: (line) => built.push(line) });
-      expect(readFileSync(REGISTRY_FILE, 'utf8')).toContain('"./plugins/examples/warehouse": () => import("../../../plugins/examples/warehouse/ui.tsx")');
+      expect(readFileSync(REGISTRY_FILE, 'utf8')).toContain(
+        '"./plugins/examples/warehouse": () => import("../../../plugins/examples/warehouse/ui.tsx")',
+      );
     } finally {
       if (before === undefined) delete process.env.PLUGINS;
       else process.env.PLUGINS = before;

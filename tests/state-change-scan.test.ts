@@ -19,23 +19,50 @@ const NOW = new Date('2026-03-02T08:00:00.000Z');
 const HOUR = 3_600_000;
 const SEED = Number(process.env.STATE_SCAN_SEED ?? Date.now() % 1_000_000);
 const level = [{ after: 'PT0M', to: 'reports_to', then: ['notify'] }];
-const rule = (id: string, extra: Omit<Partial<Escalation>, 'id'>): Escalation => ({ id, when: true, levels: level, ...extra }) as Escalation;
+const rule = (id: string, extra: Omit<Partial<Escalation>, 'id'>): Escalation =>
+  ({ id, when: true, levels: level, ...extra }) as Escalation;
 const ROLES = {
   a: [
     rule('old', { when: { '>': [{ var: 'task.age_hours' }, 10] } }),
-    rule('big', { applies_to: { task_types: ['t1'], statuses: ['todo', 'blocked'] }, when: { '>': [{ var: 'task.fields.n' }, 5] }, stop_when: { '==': [{ var: 'task.status' }, 'blocked'] } }),
+    rule('big', {
+      applies_to: { task_types: ['t1'], statuses: ['todo', 'blocked'] },
+      when: { '>': [{ var: 'task.fields.n' }, 5] },
+      stop_when: { '==': [{ var: 'task.status' }, 'blocked'] },
+    }),
     rule('business', { when: { '>': [{ var: 'task.business_age_hours' }, 1] } }),
     rule('off', { enabled: false, when: { '<': [{ var: 'task.idle_hours' }, 5] } }),
   ],
   b: [
-    rule('late', { when: { or: [{ '>': [{ var: 'task.overdue_hours' }, 0] }, { '==': [{ var: 'task.fields.n' }, '7'] }] }, stop_when: { in: [{ var: 'task.status' }, ['done', 'blocked']] } }),
-    rule('unowned', { applies_to: { task_types: ['t2'] }, when: { '!': { var: 'task.assignee' } }, stop_when: { '>': [{ var: 'task.fields.n' }, { var: 'policy.cap' }] } }),
+    rule('late', {
+      when: { or: [{ '>': [{ var: 'task.overdue_hours' }, 0] }, { '==': [{ var: 'task.fields.n' }, '7'] }] },
+      stop_when: { in: [{ var: 'task.status' }, ['done', 'blocked']] },
+    }),
+    rule('unowned', {
+      applies_to: { task_types: ['t2'] },
+      when: { '!': { var: 'task.assignee' } },
+      stop_when: { '>': [{ var: 'task.fields.n' }, { var: 'policy.cap' }] },
+    }),
   ],
 };
-const definition = { organization: { id: 'o', name: 'O' }, departments: [], task_types: [], policies: { cap: 100 }, roles: Object.entries(ROLES).map(([id, escalations]) => ({ id, name: id, can: [], escalations })) };
-const model = new OrgModel(1, definition as unknown as OrgDefinition, { taskTypes: new Map(), escalations: new Map() } as unknown as OrgCatalogue);
+const definition = {
+  organization: { id: 'o', name: 'O' },
+  departments: [],
+  task_types: [],
+  policies: { cap: 100 },
+  roles: Object.entries(ROLES).map(([id, escalations]) => ({ id, name: id, can: [], escalations })),
+};
+const model = new OrgModel(
+  1,
+  definition as unknown as OrgDefinition,
+  { taskTypes: new Map(), escalations: new Map() } as unknown as OrgCatalogue,
+);
 const KEYS = ['a/old', 'a/big', 'a/business', 'a/off', 'b/late', 'b/unowned', 'gone/rule'];
-const STATUSES = [['todo', 'todo'], ['in_progress', 'active'], ['blocked', 'blocked'], ['done', 'done']] as const;
+const STATUSES = [
+  ['todo', 'todo'],
+  ['in_progress', 'active'],
+  ['blocked', 'blocked'],
+  ['done', 'done'],
+] as const;
 
 const cardArb = fc.record({
   role: fc.constantFrom('a', 'b', 'c', null),
@@ -56,32 +83,67 @@ describe.each(testDatabases)('state-change scan on $kind', (database) => {
   beforeAll(async () => {
     db = await database.create();
     await migrateToLatest(db.kysely);
-    const [user] = await db.kysely.insertInto('users').values({ email: 'u@example.test', display_name: 'U', password_hash: 'x' }).returning('id').execute();
+    const [user] = await db.kysely
+      .insertInto('users')
+      .values({ email: 'u@example.test', display_name: 'U', password_hash: 'x' })
+      .returning('id')
+      .execute();
     // The assignee holds role a: a card of theirs without a role is watched by a's rules.
     await db.kysely.insertInto('role_assignments').values({ user_id: user!.id, role_id: 'a' }).execute();
     const cards = fc.sample(cardArb, { numRuns: 300, seed: SEED });
-    const rows = await db.kysely.insertInto('tasks').values(cards.map((c, i) => ({
-      type: c.type, title: `c${i}`, status: c.status[0], category: c.status[1], position: `a${i}`, priority: 'normal', role_id: c.role,
-      assignee_id: c.assigned ? user!.id : null, labels: [], fields: JSON.stringify(c.n === null ? {} : { n: c.n }),
-      created_at: new Date(NOW.getTime() - c.age * HOUR), updated_at: new Date(NOW.getTime() - c.age * HOUR / 2),
-      due_at: c.due === null ? null : new Date(NOW.getTime() - c.due * HOUR), archived_at: c.archived ? NOW : null,
-    }))).returningAll().execute();
-    const cycles = rows.flatMap((row, i) => cards[i]!.open.map((key) => ({ task_id: row.id, rule: key, cycle: 1, org_version_id: 1, started_at: NOW })));
+    const rows = await db.kysely
+      .insertInto('tasks')
+      .values(
+        cards.map((c, i) => ({
+          type: c.type,
+          title: `c${i}`,
+          status: c.status[0],
+          category: c.status[1],
+          position: `a${i}`,
+          priority: 'normal',
+          role_id: c.role,
+          assignee_id: c.assigned ? user!.id : null,
+          labels: [],
+          fields: JSON.stringify(c.n === null ? {} : { n: c.n }),
+          created_at: new Date(NOW.getTime() - c.age * HOUR),
+          updated_at: new Date(NOW.getTime() - (c.age * HOUR) / 2),
+          due_at: c.due === null ? null : new Date(NOW.getTime() - c.due * HOUR),
+          archived_at: c.archived ? NOW : null,
+        })),
+      )
+      .returningAll()
+      .execute();
+    const cycles = rows.flatMap((row, i) =>
+      cards[i]!.open.map((key) => ({ task_id: row.id, rule: key, cycle: 1, org_version_id: 1, started_at: NOW })),
+    );
     if (cycles.length) await db.kysely.insertInto('escalation_cycles').values(cycles).execute();
 
     // What engine.check would change now, for the rules the pass compiles.
     const compiled = new Set(planStateChangeScan(model, NOW).compiled);
-    const holds = (expression: unknown, data: unknown) => { try { return isTruthy(evaluateRule(expression, data)); } catch { return false; } };
-    expected = rows.filter((row, i) => row.archived_at === null && KEYS.filter((key) => compiled.has(key)).some((key) => {
-      const definition = model.escalation(key)?.rule;
-      if (!definition) return false;
-      const data = { task: ruleTask(row, NOW), policy: model.policies, now: NOW.toISOString() };
-      const when = statusApplies(definition, row.status) && holds(definition.when, data);
-      const stop = definition.stop_when === undefined ? row.category === 'done' : holds(definition.stop_when, data);
-      const open = cards[i]!.open.includes(key);
-      const watching = rulesWatching(model, row, ['a']).some((w) => w.key === key);
-      return open ? stop || !when : watching && when && !stop;
-    })).map((row) => row.id);
+    const holds = (expression: unknown, data: unknown) => {
+      try {
+        return isTruthy(evaluateRule(expression, data));
+      } catch {
+        return false;
+      }
+    };
+    expected = rows
+      .filter(
+        (row, i) =>
+          row.archived_at === null &&
+          KEYS.filter((key) => compiled.has(key)).some((key) => {
+            const definition = model.escalation(key)?.rule;
+            if (!definition) return false;
+            const data = { task: ruleTask(row, NOW), policy: model.policies, now: NOW.toISOString() };
+            const when = statusApplies(definition, row.status) && holds(definition.when, data);
+            const stop =
+              definition.stop_when === undefined ? row.category === 'done' : holds(definition.stop_when, data);
+            const open = cards[i]!.open.includes(key);
+            const watching = rulesWatching(model, row, ['a']).some((w) => w.key === key);
+            return open ? stop || !when : watching && when && !stop;
+          }),
+      )
+      .map((row) => row.id);
   });
   afterAll(() => db?.dispose());
 

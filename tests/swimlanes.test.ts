@@ -39,9 +39,18 @@ describe.each(testDatabases)('swimlanes on $kind', (database) => {
   beforeAll(async () => {
     t = await createTestApp(database, [{ name: 'shop.yaml', text: org }]);
     lead = await t.signIn('lead@shop.test');
-    for (const who of ['zhou', 'an']) people[who] = (await (await t.call('GET', '/api/me', { cookie: await t.signIn(`${who}@shop.test`) })).json()).id;
-    const card = async (body: Record<string, unknown>) => expect((await t.call('POST', '/api/tasks', { cookie: lead, body: { type: 'shop.listing', title: '新品', ...body } })).status).toBe(201);
-    await card({ fields: { channel: 'douyin' }, priority: 'low', assignTo: { personId: people.zhou, roleId: 'listing' } });
+    for (const who of ['zhou', 'an'])
+      people[who] = (await (await t.call('GET', '/api/me', { cookie: await t.signIn(`${who}@shop.test`) })).json()).id;
+    const card = async (body: Record<string, unknown>) =>
+      expect(
+        (await t.call('POST', '/api/tasks', { cookie: lead, body: { type: 'shop.listing', title: '新品', ...body } }))
+          .status,
+      ).toBe(201);
+    await card({
+      fields: { channel: 'douyin' },
+      priority: 'low',
+      assignTo: { personId: people.zhou, roleId: 'listing' },
+    });
     await card({ fields: { channel: 'tmall' }, priority: 'urgent', assignTo: { personId: people.an, roleId: 'copy' } });
     await card({ fields: { channel: 'douyin' }, labels: ['抖音专场'], assignTo: { roleId: 'copy' } });
     await card({});
@@ -51,15 +60,28 @@ describe.each(testDatabases)('swimlanes on $kind', (database) => {
   const lanesOf = async (swimlanes: string, query = '') => {
     const id = `by-${swimlanes.replace(':', '-')}`;
     if ((await t.call('GET', `/api/boards/${id}`, { cookie: lead })).status === 404) {
-      const board = { id, name: id, taskTypes: ['shop.listing'], columns: [{ id: 'todo', name: '待办', states: ['todo'] }, { id: 'done', name: '完成', states: ['done'] }], swimlanes };
+      const board = {
+        id,
+        name: id,
+        taskTypes: ['shop.listing'],
+        columns: [
+          { id: 'todo', name: '待办', states: ['todo'] },
+          { id: 'done', name: '完成', states: ['done'] },
+        ],
+        swimlanes,
+      };
       expect((await t.call('POST', '/api/boards', { cookie: lead, body: board })).status).toBe(201);
     }
     const loaded = await (await t.call('GET', `/api/boards/${id}${query}`, { cookie: lead })).json();
     return loaded.lanes as Lane[];
   };
 
-  it('orders an enum field\'s lanes as its options, cards without a value last', async () => {
-    expect(await lanesOf('field:channel')).toEqual([{ key: 'tmall', name: 'tmall' }, { key: 'douyin', name: 'douyin' }, { key: null, name: { 'zh-CN': '未填写', en: 'Not set' } }]);
+  it("orders an enum field's lanes as its options, cards without a value last", async () => {
+    expect(await lanesOf('field:channel')).toEqual([
+      { key: 'tmall', name: 'tmall' },
+      { key: 'douyin', name: 'douyin' },
+      { key: null, name: { 'zh-CN': '未填写', en: 'Not set' } },
+    ]);
   });
 
   it('orders role lanes as the organisation lists its roles, with their names', async () => {
@@ -72,7 +94,11 @@ describe.each(testDatabases)('swimlanes on $kind', (database) => {
 
   it('names assignee lanes after the people, in name order', async () => {
     // 安 (ān) sorts before 周 (zhōu) in Chinese order.
-    expect(await lanesOf('assignee')).toEqual([{ key: people.an, name: '安琪' }, { key: people.zhou, name: '周婷' }, { key: null, name: { 'zh-CN': '未分配', en: 'Unassigned' } }]);
+    expect(await lanesOf('assignee')).toEqual([
+      { key: people.an, name: '安琪' },
+      { key: people.zhou, name: '周婷' },
+      { key: null, name: { 'zh-CN': '未分配', en: 'Unassigned' } },
+    ]);
   });
 
   it('orders priority lanes from urgent down, showing only those with cards', async () => {
@@ -80,7 +106,9 @@ describe.each(testDatabases)('swimlanes on $kind', (database) => {
   });
 
   it('shows only the lanes of the cards a filter leaves, and none on a board without lanes', async () => {
-    expect(await lanesOf('role', `?label=${encodeURIComponent('抖音专场')}`)).toEqual([{ key: 'copy', name: { 'zh-CN': '文案', en: 'Copywriter' } }]);
+    expect(await lanesOf('role', `?label=${encodeURIComponent('抖音专场')}`)).toEqual([
+      { key: 'copy', name: { 'zh-CN': '文案', en: 'Copywriter' } },
+    ]);
     expect((await (await t.call('GET', '/api/boards/shop-listing', { cookie: lead })).json()).lanes).toEqual([]);
   });
 });

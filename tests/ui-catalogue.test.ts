@@ -23,7 +23,8 @@ function serverReasons(): string[] {
   for (const file of sources('core')) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(/\breason: '([a-z][a-z_]*)'\s*[,}]/g)) reasons.add(match[1]!);
-    for (const union of text.matchAll(/export type \w*Reason = ([^;]+);/g)) for (const member of union[1]!.matchAll(/'([a-z][a-z_]*)'/g)) reasons.add(member[1]!);
+    for (const union of text.matchAll(/export type \w*Reason = ([^;]+);/g))
+      for (const member of union[1]!.matchAll(/'([a-z][a-z_]*)'/g)) reasons.add(member[1]!);
   }
   return [...reasons].sort();
 }
@@ -32,14 +33,20 @@ const blanks = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1
 
 describe('the UI message catalogue', () => {
   it('has a message in both languages for every error code the server can send', () => {
-    const missing = Object.keys(ERROR_CODES).filter((code) => !(`error.${code}` in en) || !zhCN[`error.${code}` as keyof typeof en]);
+    const missing = Object.keys(ERROR_CODES).filter(
+      (code) => !(`error.${code}` in en) || !zhCN[`error.${code}` as keyof typeof en],
+    );
     expect(missing).toEqual([]);
   });
 
   it('has a message in both languages for every reason a refused change can give', () => {
     const reasons = serverReasons();
-    expect(reasons).toEqual(expect.arrayContaining(['guard', 'missing_fields', 'no_transition', 'permission', 'wip_limit']));
-    expect(reasons.filter((reason) => !(`reason.${reason}` in en) || !zhCN[`reason.${reason}` as keyof typeof en])).toEqual([]);
+    expect(reasons).toEqual(
+      expect.arrayContaining(['guard', 'missing_fields', 'no_transition', 'permission', 'wip_limit']),
+    );
+    expect(
+      reasons.filter((reason) => !(`reason.${reason}` in en) || !zhCN[`reason.${reason}` as keyof typeof en]),
+    ).toEqual([]);
   });
 
   it('names every core permission in both languages', () => {

@@ -60,7 +60,12 @@ describe.each(testDatabases)('live messages on $kind', (database) => {
     const messages: unknown[] = [];
     ws.on('message', (data) => messages.push(JSON.parse(String(data))));
     const until = (predicate: (message: LiveServerMessage) => boolean) =>
-      expect.poll(() => messages.some((m) => serverMessageSchema.safeParse(m).success && predicate(m as LiveServerMessage)), { timeout: 5000 }).toBe(true);
+      expect
+        .poll(
+          () => messages.some((m) => serverMessageSchema.safeParse(m).success && predicate(m as LiveServerMessage)),
+          { timeout: 5000 },
+        )
+        .toBe(true);
     return { ws, messages, until, opened: new Promise((resolve) => ws.once('open', resolve)) };
   }
 
@@ -72,18 +77,26 @@ describe.each(testDatabases)('live messages on $kind', (database) => {
     await Promise.all([board.opened, other.opened, inbox.opened]);
     await board.until((m) => m.type === 'hello');
 
-    const card = await (await t.call('POST', '/api/tasks', { cookie: a, body: { type: 'core.task', title: '契约' } })).json();
+    const card = await (
+      await t.call('POST', '/api/tasks', { cookie: a, body: { type: 'core.task', title: '契约' } })
+    ).json();
     await t.call('PUT', `/api/tasks/${card.id}/watch`, { cookie: b });
     other.ws.send(JSON.stringify({ type: 'viewing', taskId: card.id }));
     await board.until((m) => m.type === 'presence' && m.viewers.some((v) => v.taskId === card.id && v.name === '安'));
-    await t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: a, body: { to: 'in_progress', expectedVersion: card.version } });
-    await board.until((m) => m.type === 'event' && m.event.type === 'task.transitioned' && m.task?.status === 'in_progress');
+    await t.call('PATCH', `/api/tasks/${card.id}/transition`, {
+      cookie: a,
+      body: { to: 'in_progress', expectedVersion: card.version },
+    });
+    await board.until(
+      (m) => m.type === 'event' && m.event.type === 'task.transitioned' && m.task?.status === 'in_progress',
+    );
     await inbox.until((m) => m.type === 'notification' && m.event.taskId === card.id);
 
     // A card closed by the viewer, and a viewer who leaves, are heard too.
     other.ws.send(JSON.stringify({ type: 'viewing', taskId: null }));
     await board.until((m) => m.type === 'presence' && m.viewers.length === 0);
-    for (const message of [...board.messages, ...other.messages, ...inbox.messages]) expect(serverMessageSchema.safeParse(message).error).toBeUndefined();
+    for (const message of [...board.messages, ...other.messages, ...inbox.messages])
+      expect(serverMessageSchema.safeParse(message).error).toBeUndefined();
     for (const socket of [board, other, inbox]) socket.ws.close();
   });
 });

@@ -61,7 +61,15 @@ describe.each(testDatabases)('UI reads on $kind', (database) => {
   });
 
   it('gives a card whole in one read: comments, activity, watchers and which moves are possible now and why not', async () => {
-    const card = await call('POST', '/api/tasks', { type: 'shop.copy', title: '双11 主图文案', fields: { sku: 'A-1' }, checklist: [{ text: '初稿', done: true }, { text: '校对', done: false }] });
+    const card = await call('POST', '/api/tasks', {
+      type: 'shop.copy',
+      title: '双11 主图文案',
+      fields: { sku: 'A-1' },
+      checklist: [
+        { text: '初稿', done: true },
+        { text: '校对', done: false },
+      ],
+    });
     await call('POST', `/api/tasks/${card.id}/comments`, { body: '请看一下' });
     await call('PUT', `/api/tasks/${card.id}/watch`);
     const detail = await call('GET', `/api/tasks/${card.id}/detail`);
@@ -72,11 +80,21 @@ describe.each(testDatabases)('UI reads on $kind', (database) => {
     expect(detail.watchers).toEqual([{ id: wangId, displayName: '王芳' }]);
     expect(detail.watching).toBe(true);
     expect(detail.transitions).toEqual([
-      expect.objectContaining({ to: 'review', name: '审核', available: false, reason: 'missing_fields', details: expect.objectContaining({ fields: ['budget'] }) }),
+      expect.objectContaining({
+        to: 'review',
+        name: '审核',
+        available: false,
+        reason: 'missing_fields',
+        details: expect.objectContaining({ fields: ['budget'] }),
+      }),
     ]);
 
     const board = await call('GET', '/api/boards/shop-copy');
-    expect(board.cards.find((c: { id: number }) => c.id === card.id)).toMatchObject({ checklistDone: 1, checklistTotal: 2, escalationLevel: 0 });
+    expect(board.cards.find((c: { id: number }) => c.id === card.id)).toMatchObject({
+      checklistDone: 1,
+      checklistTotal: 2,
+      escalationLevel: 0,
+    });
   });
 
   it('pages long lists with cursors: comments and activity before an id, the inbox newest first', async () => {
@@ -93,8 +111,18 @@ describe.each(testDatabases)('UI reads on $kind', (database) => {
   });
 
   it('shows my work: my open cards by due date', async () => {
-    const later = await call('POST', '/api/tasks', { type: 'core.task', title: '晚些', dueAt: '2030-01-02T00:00:00.000Z', assignTo: { personId: wangId } });
-    const sooner = await call('POST', '/api/tasks', { type: 'core.task', title: '早些', dueAt: '2030-01-01T00:00:00.000Z', assignTo: { personId: wangId } });
+    const later = await call('POST', '/api/tasks', {
+      type: 'core.task',
+      title: '晚些',
+      dueAt: '2030-01-02T00:00:00.000Z',
+      assignTo: { personId: wangId },
+    });
+    const sooner = await call('POST', '/api/tasks', {
+      type: 'core.task',
+      title: '早些',
+      dueAt: '2030-01-01T00:00:00.000Z',
+      assignTo: { personId: wangId },
+    });
     const work = await call('GET', '/api/me/work');
     expect(work.cards.map((c: { id: number }) => c.id).slice(0, 2)).toEqual([sooner.id, later.id]);
     expect(work.duties).toEqual([]);

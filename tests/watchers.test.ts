@@ -35,9 +35,14 @@ describe.each(testDatabases)('watchers on $kind', (database) => {
     expect(response.status, await response.clone().text()).toBeLessThan(300);
     return response.status === 204 ? undefined : response.json();
   };
-  const inbox = async (cookie: string) => (await call(cookie, 'GET', '/api/notifications')) as { unread: number; items: { taskId: number; kind: string; title: string }[] };
+  const inbox = async (cookie: string) =>
+    (await call(cookie, 'GET', '/api/notifications')) as {
+      unread: number;
+      items: { taskId: number; kind: string; title: string }[];
+    };
   const move = async (cookie: string, card: Card, to: string, extra: Record<string, unknown> = {}): Promise<Card> =>
-    (await call(cookie, 'PATCH', `/api/tasks/${card.id}/transition`, { to, expectedVersion: card.version, ...extra })).task;
+    (await call(cookie, 'PATCH', `/api/tasks/${card.id}/transition`, { to, expectedVersion: card.version, ...extra }))
+      .task;
 
   it('tells a watcher of each change someone else makes, until they stop watching', async () => {
     let card = (await call(wang, 'POST', '/api/tasks', { type: 'core.task', title: '详情页文案' })) as Card;
@@ -48,7 +53,11 @@ describe.each(testDatabases)('watchers on $kind', (database) => {
     await call(wang, 'POST', `/api/tasks/${card.id}/comments`, { body: '初稿好了' });
     card = await call(wang, 'PATCH', `/api/tasks/${card.id}`, { expectedVersion: card.version, labels: ['文案'] });
     const told = await inbox(li);
-    expect(told.items.filter((item) => item.taskId === card.id).map((item) => item.kind)).toEqual(['watched.updated', 'watched.commented', 'watched.moved']);
+    expect(told.items.filter((item) => item.taskId === card.id).map((item) => item.kind)).toEqual([
+      'watched.updated',
+      'watched.commented',
+      'watched.moved',
+    ]);
     expect(told.items[0]).toMatchObject({ title: '详情页文案' });
     expect(told.unread).toBe(3);
     expect((await inbox(wang)).items).toEqual([]);

@@ -24,17 +24,23 @@ members:
   - {email: admin@ssrf.test, name: Admin, roles: [admin]}
 `;
 
-interface Received { headers: http.IncomingHttpHeaders; body: string }
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 
 /** A receiver on loopback: what a webhook must not reach unless it is allowed to. */
 async function receiver(answer: { status: number; body: string }) {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
-    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(answer.status, { Connection: 'close' }).end(answer.body);
-    });
+    req
+      .setEncoding('utf8')
+      .on('data', (chunk: string) => (body += chunk))
+      .on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(answer.status, { Connection: 'close' }).end(answer.body);
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -45,7 +51,13 @@ let serial = 0;
 const event = (): WebhookEvent =>
   escalationEvent({
     task: { id: ++serial, title: `卡片 ${serial}`, type: 'core.task', status: 'doing', priority: 'high' },
-    rule: 'agent/overdue', ruleTitle: '逾期', cycle: 1, ledgerLevel: 0, targetRole: 'lead', cardUrl: `https://board.example.cn/tasks/${serial}`, firedAt: new Date(),
+    rule: 'agent/overdue',
+    ruleTitle: '逾期',
+    cycle: 1,
+    ledgerLevel: 0,
+    targetRole: 'lead',
+    cardUrl: `https://board.example.cn/tasks/${serial}`,
+    firedAt: new Date(),
   });
 
 describe.each(testDatabases)('webhook targets on $kind', (database) => {
@@ -54,11 +66,17 @@ describe.each(testDatabases)('webhook targets on $kind', (database) => {
   let hook: Awaited<ReturnType<typeof receiver>>;
   // Ahead of the database clock, so rows queued with DEFAULT now() are due.
   const later = () => new Date(Date.now() + 60_000);
-  const deliver = (targets: WebhookTargets) => createWebhookDispatcher({ db: t.db, log: memoryLogger().log, targets }).runOnce(later());
+  const deliver = (targets: WebhookTargets) =>
+    createWebhookDispatcher({ db: t.db, log: memoryLogger().log, targets }).runOnce(later());
   const addRow = (url: string, secret: string | null = null) =>
-    t.db.kysely.insertInto('webhooks').values({ name: 'hook', url, format: 'generic', secret, enabled: true }).returning('id').executeTakeFirstOrThrow();
+    t.db.kysely
+      .insertInto('webhooks')
+      .values({ name: 'hook', url, format: 'generic', secret, enabled: true })
+      .returning('id')
+      .executeTakeFirstOrThrow();
   const queue = () => t.db.kysely.transaction().execute((tx) => enqueueForEnabled(tx, event()));
-  const outbox = () => t.db.kysely.selectFrom('webhook_outbox').select(['state', 'attempts', 'last_error']).orderBy('id').execute();
+  const outbox = () =>
+    t.db.kysely.selectFrom('webhook_outbox').select(['state', 'attempts', 'last_error']).orderBy('id').execute();
 
   beforeAll(async () => {
     t = await createTestApp(database, [{ name: 'ssrf.yaml', text: org }]);
@@ -87,7 +105,10 @@ describe.each(testDatabases)('webhook targets on $kind', (database) => {
       ['http://239.1.1.1/in', '239.1.1.1, a multicast address'],
       ['http://0.0.0.0/in', '0.0.0.0, an unspecified address'],
     ]) {
-      const response = await t.call('POST', '/api/webhooks', { cookie: admin, body: { name: 'x', url, format: 'generic' } });
+      const response = await t.call('POST', '/api/webhooks', {
+        cookie: admin,
+        body: { name: 'x', url, format: 'generic' },
+      });
       expect(response.status, url).toBe(400);
       const { error } = await response.json();
       expect(error.code).toBe('VALIDATION_FAILED');
@@ -98,14 +119,30 @@ describe.each(testDatabases)('webhook targets on $kind', (database) => {
   });
 
   it('accepts a local receiver that WEBHOOK_ALLOW_HOSTS names, and delivers to it', async () => {
-    const allowing = await createTestApp(database, [{ name: 'ssrf.yaml', text: org }], { webhookAllowHosts: ['127.0.0.1'] });
+    const allowing = await createTestApp(database, [{ name: 'ssrf.yaml', text: org }], {
+      webhookAllowHosts: ['127.0.0.1'],
+    });
     try {
       const cookie = await allowing.signIn('admin@ssrf.test');
       const url = `http://127.0.0.1:${hook.port}/in`;
-      expect((await allowing.call('POST', '/api/webhooks', { cookie, body: { name: 'local', url, format: 'generic' } })).status).toBe(201);
-      expect((await allowing.call('POST', '/api/webhooks', { cookie, body: { name: 'x', url: 'http://127.0.0.2/in', format: 'generic' } })).status).toBe(400);
+      expect(
+        (await allowing.call('POST', '/api/webhooks', { cookie, body: { name: 'local', url, format: 'generic' } }))
+          .status,
+      ).toBe(201);
+      expect(
+        (
+          await allowing.call('POST', '/api/webhooks', {
+            cookie,
+            body: { name: 'x', url: 'http://127.0.0.2/in', format: 'generic' },
+          })
+        ).status,
+      ).toBe(400);
       await allowing.db.kysely.transaction().execute((tx) => enqueueForEnabled(tx, event()));
-      await createWebhookDispatcher({ db: allowing.db, log: memoryLogger().log, targets: allowing.services.webhookTargets }).runOnce(later());
+      await createWebhookDispatcher({
+        db: allowing.db,
+        log: memoryLogger().log,
+        targets: allowing.services.webhookTargets,
+      }).runOnce(later());
       expect(hook.received).toHaveLength(1);
     } finally {
       await allowing.dispose();
@@ -117,7 +154,9 @@ describe.each(testDatabases)('webhook targets on $kind', (database) => {
     await queue();
     expect(await deliver(t.services.webhookTargets)).toEqual({ delivered: 0, retrying: 1, dead: 0 });
     expect(hook.received).toEqual([]);
-    expect(await outbox()).toEqual([{ state: 'pending', attempts: 1, last_error: 'refused: 127.0.0.1, a loopback address' }]);
+    expect(await outbox()).toEqual([
+      { state: 'pending', attempts: 1, last_error: 'refused: 127.0.0.1, a loopback address' },
+    ]);
   });
 
   it('resolves the name again at delivery: a name that now points at this machine is refused (DNS rebinding)', async () => {
@@ -131,16 +170,25 @@ describe.each(testDatabases)('webhook targets on $kind', (database) => {
     answer = '127.0.0.1';
     expect(await deliver(targets)).toEqual({ delivered: 0, retrying: 1, dead: 0 });
     expect(hook.received).toEqual([]);
-    expect(await outbox()).toEqual([{ state: 'pending', attempts: 1, last_error: 'refused: rebind.example.com resolves to 127.0.0.1, a loopback address' }]);
+    expect(await outbox()).toEqual([
+      {
+        state: 'pending',
+        attempts: 1,
+        last_error: 'refused: rebind.example.com resolves to 127.0.0.1, a loopback address',
+      },
+    ]);
 
     // The connection goes where that resolution says: allowed by name, the same delivery reaches the receiver.
     const allowed = createWebhookTargets({ resolve, allowHosts: ['rebind.example.com'] });
-    await t.db.kysely.updateTable('webhook_outbox').set({ next_attempt_at: new Date(0) }).execute();
+    await t.db.kysely
+      .updateTable('webhook_outbox')
+      .set({ next_attempt_at: new Date(0) })
+      .execute();
     await deliver(allowed);
     expect(hook.received).toHaveLength(1);
   });
 
-  it('keeps the status of a failed delivery, never the receiver\'s answer, and the outbox shows none of it', async () => {
+  it("keeps the status of a failed delivery, never the receiver's answer, and the outbox shows none of it", async () => {
     await addRow(`http://127.0.0.1:${hook.port}/in`);
     await queue();
     await deliver(createWebhookTargets({ allowHosts: ['127.0.0.1'] }));
@@ -156,29 +204,64 @@ describe.each(testDatabases)('webhook targets on $kind', (database) => {
     await addRow(`http://127.0.0.1:${hook.port}/in`, 'whsec-ts');
     await queue();
     const sentAt = later();
-    await createWebhookDispatcher({ db: t.db, log: memoryLogger().log, targets: createWebhookTargets({ allowHosts: ['127.0.0.1'] }) }).runOnce(sentAt);
+    await createWebhookDispatcher({
+      db: t.db,
+      log: memoryLogger().log,
+      targets: createWebhookTargets({ allowHosts: ['127.0.0.1'] }),
+    }).runOnce(sentAt);
     const [request] = hook.received as [Received];
-    const delivery = { timestamp: request.headers['x-dutyboard-timestamp'] as string, body: request.body, signature: request.headers['x-dutyboard-signature'] as string };
+    const delivery = {
+      timestamp: request.headers['x-dutyboard-timestamp'] as string,
+      body: request.body,
+      signature: request.headers['x-dutyboard-signature'] as string,
+    };
     expect(delivery.timestamp).toBe(String(Math.floor(sentAt.getTime() / 1000)));
     expect(verifySignature('whsec-ts', delivery, sentAt)).toBe(true);
     const anHourLater = new Date(sentAt.getTime() + 3600_000);
     expect(verifySignature('whsec-ts', delivery, anHourLater)).toBe(false);
-    expect(verifySignature('whsec-ts', { ...delivery, timestamp: String(Math.floor(anHourLater.getTime() / 1000)) }, anHourLater)).toBe(false);
+    expect(
+      verifySignature(
+        'whsec-ts',
+        { ...delivery, timestamp: String(Math.floor(anHourLater.getTime() / 1000)) },
+        anHourLater,
+      ),
+    ).toBe(false);
   });
 });
 
 describe.each(testDatabases)('migration 0015 on $kind', (database) => {
-  it('removes receivers\' answers already stored in the outbox, keeping the status or error code', async () => {
+  it("removes receivers' answers already stored in the outbox, keeping the status or error code", async () => {
     const db = await database.create();
     try {
       const upTo0014 = Object.fromEntries(Object.entries(coreMigrations).filter(([name]) => name < '0015'));
       await migrateToLatest(db.kysely, upTo0014);
-      const { id } = await db.kysely.insertInto('webhooks').values({ name: 'old', url: 'https://hooks.example.com/in', format: 'generic', secret: null, enabled: true }).returning('id').executeTakeFirstOrThrow();
-      const errors = ['HTTP 500: root:x:0:0 internal page', 'dingtalk refused (310000): sign not match', 'wecom refused (internal text): leaked', 'ECONNREFUSED: connect ECONNREFUSED 10.0.0.1:80', 'timed out after 5000 ms', null];
-      await db.kysely.insertInto('webhook_outbox').values(errors.map((last_error, i) => ({ webhook_id: id, dedup_key: `k${i}`, payload: '{}', last_error }))).execute();
+      const { id } = await db.kysely
+        .insertInto('webhooks')
+        .values({ name: 'old', url: 'https://hooks.example.com/in', format: 'generic', secret: null, enabled: true })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const errors = [
+        'HTTP 500: root:x:0:0 internal page',
+        'dingtalk refused (310000): sign not match',
+        'wecom refused (internal text): leaked',
+        'ECONNREFUSED: connect ECONNREFUSED 10.0.0.1:80',
+        'timed out after 5000 ms',
+        null,
+      ];
+      await db.kysely
+        .insertInto('webhook_outbox')
+        .values(errors.map((last_error, i) => ({ webhook_id: id, dedup_key: `k${i}`, payload: '{}', last_error })))
+        .execute();
       await migrateToLatest(db.kysely);
       const rows = await db.kysely.selectFrom('webhook_outbox').select('last_error').orderBy('id').execute();
-      expect(rows.map((row) => row.last_error)).toEqual(['HTTP 500', 'dingtalk refused (error code 310000)', 'wecom refused (error code ?)', 'ECONNREFUSED: connect ECONNREFUSED 10.0.0.1:80', 'timed out after 5000 ms', null]);
+      expect(rows.map((row) => row.last_error)).toEqual([
+        'HTTP 500',
+        'dingtalk refused (error code 310000)',
+        'wecom refused (error code ?)',
+        'ECONNREFUSED: connect ECONNREFUSED 10.0.0.1:80',
+        'timed out after 5000 ms',
+        null,
+      ]);
     } finally {
       await db.dispose();
     }

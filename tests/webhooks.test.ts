@@ -14,7 +14,12 @@ import { accessOf } from '../core/http/guard.ts';
 import { requestContext } from '../core/http/request-context.ts';
 import { session } from '../core/http/session.ts';
 import { escalationEvent, verifySignature, type WebhookEvent } from '../core/notifications/webhook-formats.ts';
-import { createWebhookDispatcher, enqueue, enqueueForEnabled, type DispatcherOptions } from '../core/notifications/webhook-outbox.ts';
+import {
+  createWebhookDispatcher,
+  enqueue,
+  enqueueForEnabled,
+  type DispatcherOptions,
+} from '../core/notifications/webhook-outbox.ts';
 import { createWebhookTargets } from '../core/notifications/webhook-targets.ts';
 import { webhooksRoutes } from '../core/notifications/webhooks.routes.ts';
 import { testDatabases } from './helpers/databases.ts';
@@ -32,8 +37,15 @@ members:
   - {email: agent@hooks.test, name: Agent, roles: [agent]}
 `;
 
-interface Received { url: string; headers: IncomingHttpHeaders; body: string; answered: number }
-type Answer = (request: Received) => { status: number; body?: string } | 'hang' | Promise<{ status: number; body?: string }>;
+interface Received {
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  answered: number;
+}
+type Answer = (
+  request: Received,
+) => { status: number; body?: string } | 'hang' | Promise<{ status: number; body?: string }>;
 
 /** A webhook receiver on 127.0.0.1 that can be taken down and brought back on the same port. */
 function receiver() {
@@ -44,15 +56,20 @@ function receiver() {
   const listen = async () => {
     server = http.createServer((req, res) => {
       let body = '';
-      req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', async () => {
-        const request: Received = { url: req.url ?? '', headers: req.headers, body, answered: 0 };
-        received.push(request);
-        const reply = await answer(request);
-        if (reply === 'hang') return;
-        request.answered = reply.status;
-        // Connection: close, so no pooled socket outlives a restart and turns into a spurious failure.
-        res.writeHead(reply.status, { 'Content-Type': 'application/json', Connection: 'close' }).end(reply.body ?? '');
-      });
+      req
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => (body += chunk))
+        .on('end', async () => {
+          const request: Received = { url: req.url ?? '', headers: req.headers, body, answered: 0 };
+          received.push(request);
+          const reply = await answer(request);
+          if (reply === 'hang') return;
+          request.answered = reply.status;
+          // Connection: close, so no pooled socket outlives a restart and turns into a spurious failure.
+          res
+            .writeHead(reply.status, { 'Content-Type': 'application/json', Connection: 'close' })
+            .end(reply.body ?? '');
+        });
     });
     await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
@@ -83,7 +100,8 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
   const at = (offsetMs: number) => new Date(start + offsetMs);
   // The receiver listens on loopback, which only an allow-list entry (WEBHOOK_ALLOW_HOSTS) lets webhooks reach.
   const targets = createWebhookTargets({ allowHosts: ['127.0.0.1'] });
-  const dispatcher = (options: Partial<DispatcherOptions> = {}) => createWebhookDispatcher({ db: t.db, log: logger.log, targets, ...options });
+  const dispatcher = (options: Partial<DispatcherOptions> = {}) =>
+    createWebhookDispatcher({ db: t.db, log: logger.log, targets, ...options });
 
   beforeAll(async () => {
     t = await createTestApp(database, [{ name: 'hooks.yaml', text: org }]);
@@ -104,27 +122,51 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
   const event = (): WebhookEvent =>
     escalationEvent({
       task: { id: ++serial, title: `退款单 ${serial} 未处理`, type: 'core.task', status: 'doing', priority: 'urgent' },
-      rule: 'agent/overdue', ruleTitle: '逾期未处理', cycle: 1, ledgerLevel: 0, targetRole: 'lead', cardUrl: `https://board.example.cn/tasks/${serial}`, firedAt: at(0), timeZone: 'Asia/Shanghai',
+      rule: 'agent/overdue',
+      ruleTitle: '逾期未处理',
+      cycle: 1,
+      ledgerLevel: 0,
+      targetRole: 'lead',
+      cardUrl: `https://board.example.cn/tasks/${serial}`,
+      firedAt: at(0),
+      timeZone: 'Asia/Shanghai',
     });
   const addWebhook = (format: WebhookFormat, path: string, options: { secret?: string; enabled?: boolean } = {}) =>
-    t.db.kysely.insertInto('webhooks').values({ name: format, url: hook.url(path), format, secret: options.secret ?? null, enabled: options.enabled ?? true }).returningAll().executeTakeFirstOrThrow();
+    t.db.kysely
+      .insertInto('webhooks')
+      .values({
+        name: format,
+        url: hook.url(path),
+        format,
+        secret: options.secret ?? null,
+        enabled: options.enabled ?? true,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
   const queue = (e: WebhookEvent) => t.db.kysely.transaction().execute((tx) => enqueueForEnabled(tx, e));
   const outbox = () => t.db.kysely.selectFrom('webhook_outbox').selectAll().orderBy('id').execute();
 
-  it('queues one row per enabled webhook inside the caller\'s transaction, once per dedup key', async () => {
+  it("queues one row per enabled webhook inside the caller's transaction, once per dedup key", async () => {
     const [a, b] = [await addWebhook('generic', '/a'), await addWebhook('wecom', '/b')];
     await addWebhook('generic', '/off', { enabled: false });
     const e = event();
     expect(await queue(e)).toBe(2);
     expect(await queue(e)).toBe(0);
-    expect(await t.db.kysely.transaction().execute((tx) => enqueue(tx, [a, b, { id: b.id, enabled: true }], e))).toBe(0);
+    expect(await t.db.kysely.transaction().execute((tx) => enqueue(tx, [a, b, { id: b.id, enabled: true }], e))).toBe(
+      0,
+    );
     const rolledBack = event();
-    await expect(t.db.kysely.transaction().execute(async (tx) => {
-      await enqueueForEnabled(tx, rolledBack);
-      throw new Error('the escalation failed');
-    })).rejects.toThrow('the escalation failed');
+    await expect(
+      t.db.kysely.transaction().execute(async (tx) => {
+        await enqueueForEnabled(tx, rolledBack);
+        throw new Error('the escalation failed');
+      }),
+    ).rejects.toThrow('the escalation failed');
     const rows = await outbox();
-    expect(rows.map((r) => [r.webhook_id, r.dedup_key, r.state, r.attempts])).toEqual([[a.id, e.dedupKey, 'pending', 0], [b.id, e.dedupKey, 'pending', 0]]);
+    expect(rows.map((r) => [r.webhook_id, r.dedup_key, r.state, r.attempts])).toEqual([
+      [a.id, e.dedupKey, 'pending', 0],
+      [b.id, e.dedupKey, 'pending', 0],
+    ]);
     expect(rows[0]!.payload).toEqual(e);
   });
 
@@ -137,11 +179,21 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
     const [request] = hook.received as [Received];
     expect(request.headers['x-dutyboard-delivery']).toBe(e.dedupKey);
     expect(request.headers['x-dutyboard-timestamp']).toBe(String(Math.floor(start / 1000)));
-    expect(request.headers['x-dutyboard-signature']).toBe(`sha256=${createHmac('sha256', 'whsec-42').update(`${Math.floor(start / 1000)}.${request.body}`).digest('hex')}`);
-    const delivery = { timestamp: request.headers['x-dutyboard-timestamp'] as string, body: request.body, signature: request.headers['x-dutyboard-signature'] as string };
+    expect(request.headers['x-dutyboard-signature']).toBe(
+      `sha256=${createHmac('sha256', 'whsec-42')
+        .update(`${Math.floor(start / 1000)}.${request.body}`)
+        .digest('hex')}`,
+    );
+    const delivery = {
+      timestamp: request.headers['x-dutyboard-timestamp'] as string,
+      body: request.body,
+      signature: request.headers['x-dutyboard-signature'] as string,
+    };
     expect(verifySignature('whsec-42', delivery, at(0))).toBe(true);
     expect(JSON.parse(request.body)).toEqual({ type: 'task.escalated', ...e });
-    expect(await outbox()).toEqual([expect.objectContaining({ state: 'delivered', attempts: 1, delivered_at: at(0), last_error: null })]);
+    expect(await outbox()).toEqual([
+      expect.objectContaining({ state: 'delivered', attempts: 1, delivered_at: at(0), last_error: null }),
+    ]);
   });
 
   it('survives the receiver being down: retries with growing delays, then delivers exactly once', async () => {
@@ -152,8 +204,17 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
     const record = async (offset: number) => {
       const result = await send.runOnce(at(offset));
       const [row] = (await outbox()) as [Awaited<ReturnType<typeof outbox>>[number]];
-      const outcome = Object.entries(result).filter(([, n]) => n > 0).map(([k]) => k).join() || 'nothing due';
-      attempts.push({ at: offset, outcome, nextIn: row.next_attempt_at.getTime() - start - offset, error: row.last_error });
+      const outcome =
+        Object.entries(result)
+          .filter(([, n]) => n > 0)
+          .map(([k]) => k)
+          .join() || 'nothing due';
+      attempts.push({
+        at: offset,
+        outcome,
+        nextIn: row.next_attempt_at.getTime() - start - offset,
+        error: row.last_error,
+      });
     };
 
     await hook.down(); // refused outright for the first two attempts
@@ -170,15 +231,32 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
     for (const later of [16, 60, 3600]) await record(later * SECOND);
 
     expect(attempts.map((a) => [a.at / SECOND, a.outcome])).toEqual([
-      [0, 'retrying'], [0.5, 'nothing due'], [1, 'retrying'], [3, 'retrying'], [6, 'nothing due'], [7, 'retrying'], [15, 'delivered'],
-      [16, 'nothing due'], [60, 'nothing due'], [3600, 'nothing due'],
+      [0, 'retrying'],
+      [0.5, 'nothing due'],
+      [1, 'retrying'],
+      [3, 'retrying'],
+      [6, 'nothing due'],
+      [7, 'retrying'],
+      [15, 'delivered'],
+      [16, 'nothing due'],
+      [60, 'nothing due'],
+      [3600, 'nothing due'],
     ]);
-    expect(attempts.filter((a) => a.outcome === 'retrying').map((a) => a.nextIn)).toEqual([1, 2, 4, 8].map((n) => n * SECOND));
+    expect(attempts.filter((a) => a.outcome === 'retrying').map((a) => a.nextIn)).toEqual(
+      [1, 2, 4, 8].map((n) => n * SECOND),
+    );
     expect(attempts[0]!.error).toMatch(/ECONNREFUSED/);
     expect(attempts[3]!.error).toBe('HTTP 500');
     expect(hook.received.map((r) => r.answered)).toEqual([500, 500, 200]);
     expect(new Set(hook.received.map((r) => r.body)).size).toBe(1);
-    expect(await outbox()).toEqual([expect.objectContaining({ state: 'delivered', attempts: 5, delivered_at: at(15 * SECOND), last_error: 'HTTP 500' })]);
+    expect(await outbox()).toEqual([
+      expect.objectContaining({
+        state: 'delivered',
+        attempts: 5,
+        delivered_at: at(15 * SECOND),
+        last_error: 'HTTP 500',
+      }),
+    ]);
   });
 
   it('dead-letters after maxAttempts, stops sending, and logs without the URL', async () => {
@@ -191,25 +269,42 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
     expect(outcomes.map((o) => o.dead)).toEqual([0, 0, 1, 0]);
     expect(outcomes[3]).toEqual({ delivered: 0, retrying: 0, dead: 0 });
     expect(hook.received).toHaveLength(3);
-    expect(await outbox()).toEqual([expect.objectContaining({ state: 'dead', attempts: 3, last_error: 'HTTP 503', delivered_at: null })]);
-    const gaveUp = logger.lines().filter((line) => line.msg === 'webhook delivery gave up; left in the dead-letter state');
+    expect(await outbox()).toEqual([
+      expect.objectContaining({ state: 'dead', attempts: 3, last_error: 'HTTP 503', delivered_at: null }),
+    ]);
+    const gaveUp = logger
+      .lines()
+      .filter((line) => line.msg === 'webhook delivery gave up; left in the dead-letter state');
     expect(gaveUp).toEqual([expect.objectContaining({ level: 40, attempts: 3 })]);
     expect(JSON.stringify(logger.lines())).not.toContain('TOKEN-do-not-log');
   });
 
-  it('sends signed robot messages that pass the robots\' own checks, and counts a 200 with an error code as a failure', async () => {
+  it("sends signed robot messages that pass the robots' own checks, and counts a 200 with an error code as a failure", async () => {
     const checkDingtalk = (secret: string, r: Received) => {
       const query = new URL(r.url, 'http://x').searchParams;
-      const expected = createHmac('sha256', secret).update(`${query.get('timestamp')}\n${secret}`).digest('base64');
-      return query.get('sign') === expected ? { errcode: 0, errmsg: 'ok' } : { errcode: 310000, errmsg: 'sign not match' };
+      const expected = createHmac('sha256', secret)
+        .update(`${query.get('timestamp')}\n${secret}`)
+        .digest('base64');
+      return query.get('sign') === expected
+        ? { errcode: 0, errmsg: 'ok' }
+        : { errcode: 310000, errmsg: 'sign not match' };
     };
     const checkFeishu = (secret: string, r: Received) => {
       const { timestamp, sign } = JSON.parse(r.body) as { timestamp: string; sign: string };
-      return sign === createHmac('sha256', `${timestamp}\n${secret}`).update('').digest('base64') ? { code: 0, msg: 'success' } : { code: 19021, msg: 'sign match fail' };
+      return sign === createHmac('sha256', `${timestamp}\n${secret}`).update('').digest('base64')
+        ? { code: 0, msg: 'success' }
+        : { code: 19021, msg: 'sign match fail' };
     };
     hook.answer((r) => {
       const path = new URL(r.url, 'http://x').pathname;
-      const verdict = path === '/ding' ? checkDingtalk('SEC-ding', r) : path === '/ding-wrong' ? checkDingtalk('SEC-rotated', r) : path === '/feishu' ? checkFeishu('fs-secret', r) : { errcode: 0, errmsg: 'ok' };
+      const verdict =
+        path === '/ding'
+          ? checkDingtalk('SEC-ding', r)
+          : path === '/ding-wrong'
+            ? checkDingtalk('SEC-rotated', r)
+            : path === '/feishu'
+              ? checkFeishu('fs-secret', r)
+              : { errcode: 0, errmsg: 'ok' };
       return { status: 200, body: JSON.stringify(verdict) };
     });
     await addWebhook('dingtalk', '/ding?access_token=abc', { secret: 'SEC-ding' });
@@ -219,12 +314,22 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
     await queue(event());
 
     expect(await dispatcher().runOnce(at(0))).toEqual({ delivered: 3, retrying: 1, dead: 0 });
-    const byPath = Object.fromEntries(hook.received.map((r) => [new URL(r.url, 'http://x').pathname, JSON.parse(r.body) as Record<string, unknown>]));
+    const byPath = Object.fromEntries(
+      hook.received.map((r) => [new URL(r.url, 'http://x').pathname, JSON.parse(r.body) as Record<string, unknown>]),
+    );
     expect(byPath['/ding']).toMatchObject({ msgtype: 'markdown', markdown: { title: '升级提醒：逾期未处理' } });
-    expect(byPath['/feishu']).toMatchObject({ msg_type: 'interactive', card: { header: { title: { content: '升级提醒：逾期未处理' } } } });
-    expect(byPath['/wecom']).toMatchObject({ msgtype: 'markdown', markdown: { content: expect.stringContaining('[打开卡片](https://board.example.cn/tasks/') } });
+    expect(byPath['/feishu']).toMatchObject({
+      msg_type: 'interactive',
+      card: { header: { title: { content: '升级提醒：逾期未处理' } } },
+    });
+    expect(byPath['/wecom']).toMatchObject({
+      msgtype: 'markdown',
+      markdown: { content: expect.stringContaining('[打开卡片](https://board.example.cn/tasks/') },
+    });
     const failed = (await outbox()).filter((r) => r.state !== 'delivered');
-    expect(failed).toEqual([expect.objectContaining({ state: 'pending', attempts: 1, last_error: 'dingtalk refused (error code 310000)' })]);
+    expect(failed).toEqual([
+      expect.objectContaining({ state: 'pending', attempts: 1, last_error: 'dingtalk refused (error code 310000)' }),
+    ]);
   });
 
   it('counts a receiver that does not answer within the time-out as a failed attempt', async () => {
@@ -232,14 +337,19 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
     await queue(event());
     hook.answer(() => 'hang');
     expect(await dispatcher({ timeoutMs: 200 }).runOnce(at(0))).toEqual({ delivered: 0, retrying: 1, dead: 0 });
-    expect(await outbox()).toEqual([expect.objectContaining({ state: 'pending', attempts: 1, last_error: 'timed out after 200 ms' })]);
+    expect(await outbox()).toEqual([
+      expect.objectContaining({ state: 'pending', attempts: 1, last_error: 'timed out after 200 ms' }),
+    ]);
   });
 
   it('never sends a row twice when two dispatchers run at once', async () => {
     await addWebhook('generic', '/busy');
     for (let i = 0; i < 30; i++) await queue(event());
     hook.answer(() => ({ status: 200, body: 'ok' }));
-    const [one, two] = await Promise.all([dispatcher({ batchSize: 7 }).runOnce(at(0)), dispatcher({ batchSize: 7 }).runOnce(at(0))]);
+    const [one, two] = await Promise.all([
+      dispatcher({ batchSize: 7 }).runOnce(at(0)),
+      dispatcher({ batchSize: 7 }).runOnce(at(0)),
+    ]);
     expect(one.delivered + two.delivered).toBe(30);
     const keys = hook.received.map((r) => r.headers['x-dutyboard-delivery']);
     expect(keys).toHaveLength(30);
@@ -280,28 +390,60 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
       return app;
     };
     const call = (method: string, path: string, cookie?: string, body?: unknown) =>
-      api().request(path, { method, headers: { ...(cookie ? { Cookie: cookie } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      api().request(path, {
+        method,
+        headers: {
+          ...(cookie ? { Cookie: cookie } : {}),
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
 
     it('guards every route with roles.edit as its first handler', async () => {
       const firsts = new Map<string, unknown>();
-      for (const route of webhooksRoutes(t.services.webhooks, targets).routes) if (!firsts.has(`${route.method} ${route.path}`)) firsts.set(`${route.method} ${route.path}`, route.handler);
-      expect([...firsts.keys()].sort()).toEqual(['DELETE /webhooks/:id', 'GET /webhooks', 'GET /webhooks/outbox', 'POST /webhooks']);
+      for (const route of webhooksRoutes(t.services.webhooks, targets).routes)
+        if (!firsts.has(`${route.method} ${route.path}`)) firsts.set(`${route.method} ${route.path}`, route.handler);
+      expect([...firsts.keys()].sort()).toEqual([
+        'DELETE /webhooks/:id',
+        'GET /webhooks',
+        'GET /webhooks/outbox',
+        'POST /webhooks',
+      ]);
       for (const handler of firsts.values()) expect(accessOf(handler)).toBe('roles.edit');
-      for (const [method, path] of [['GET', '/api/webhooks'], ['POST', '/api/webhooks'], ['DELETE', '/api/webhooks/1'], ['GET', '/api/webhooks/outbox']] as const) {
+      for (const [method, path] of [
+        ['GET', '/api/webhooks'],
+        ['POST', '/api/webhooks'],
+        ['DELETE', '/api/webhooks/1'],
+        ['GET', '/api/webhooks/outbox'],
+      ] as const) {
         const refused = await call(method, path, agent, method === 'POST' ? {} : undefined);
         expect(refused.status, `${method} ${path}`).toBe(403);
-        expect((await refused.json()).error).toMatchObject({ code: 'FORBIDDEN', details: { permission: 'roles.edit' } });
+        expect((await refused.json()).error).toMatchObject({
+          code: 'FORBIDDEN',
+          details: { permission: 'roles.edit' },
+        });
         expect((await call(method, path)).status).toBe(401);
       }
     });
 
     it('adds, lists and removes webhooks without ever returning the secret', async () => {
       const url = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123';
-      const created = await call('POST', '/api/webhooks', admin, { name: '运营群', url, format: 'dingtalk', secret: 'SEC-very-secret' });
+      const created = await call('POST', '/api/webhooks', admin, {
+        name: '运营群',
+        url,
+        format: 'dingtalk',
+        secret: 'SEC-very-secret',
+      });
       expect(created.status).toBe(201);
       const text = await created.text();
       expect(text).not.toContain('SEC-very-secret');
-      expect(JSON.parse(text)).toMatchObject({ name: '运营群', format: 'dingtalk', hasSecret: true, enabled: true, url: 'https://oapi.dingtalk.com/robot/send?access_token=0123…' });
+      expect(JSON.parse(text)).toMatchObject({
+        name: '运营群',
+        format: 'dingtalk',
+        hasSecret: true,
+        enabled: true,
+        url: 'https://oapi.dingtalk.com/robot/send?access_token=0123…',
+      });
       await call('POST', '/api/webhooks', admin, { name: 'plain', url: 'http://127.0.0.1:9/in', format: 'generic' });
       const list = await call('GET', '/api/webhooks', admin);
       const listed = await list.text();
@@ -314,7 +456,9 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
       const id = (JSON.parse(text) as { id: number }).id;
       expect((await call('DELETE', `/api/webhooks/${id}`, admin)).status).toBe(204);
       expect((await call('DELETE', `/api/webhooks/${id}`, admin)).status).toBe(404);
-      expect(await (await call('GET', '/api/webhooks', admin)).json()).toEqual([expect.objectContaining({ name: 'plain' })]);
+      expect(await (await call('GET', '/api/webhooks', admin)).json()).toEqual([
+        expect.objectContaining({ name: 'plain' }),
+      ]);
     });
 
     it('accepts only http(s) URLs and the four formats', async () => {
@@ -337,11 +481,28 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
       const [first, second] = [event(), event()];
       await queue(first);
       await queue(second);
-      await t.db.kysely.updateTable('webhook_outbox').set({ state: 'dead', attempts: 8, last_error: 'HTTP 500' }).where('dedup_key', '=', second.dedupKey).execute();
-      const all = (await (await call('GET', '/api/webhooks/outbox', admin)).json()) as { dedupKey: string; state: string }[];
-      expect(all.map((d) => [d.dedupKey, d.state])).toEqual([[second.dedupKey, 'dead'], [first.dedupKey, 'pending']]);
+      await t.db.kysely
+        .updateTable('webhook_outbox')
+        .set({ state: 'dead', attempts: 8, last_error: 'HTTP 500' })
+        .where('dedup_key', '=', second.dedupKey)
+        .execute();
+      const all = (await (await call('GET', '/api/webhooks/outbox', admin)).json()) as {
+        dedupKey: string;
+        state: string;
+      }[];
+      expect(all.map((d) => [d.dedupKey, d.state])).toEqual([
+        [second.dedupKey, 'dead'],
+        [first.dedupKey, 'pending'],
+      ]);
       const dead = await (await call('GET', '/api/webhooks/outbox?state=dead', admin)).json();
-      expect(dead).toEqual([expect.objectContaining({ dedupKey: second.dedupKey, attempts: 8, lastError: 'HTTP 500', event: expect.objectContaining({ ruleTitle: '逾期未处理' }) })]);
+      expect(dead).toEqual([
+        expect.objectContaining({
+          dedupKey: second.dedupKey,
+          attempts: 8,
+          lastError: 'HTTP 500',
+          event: expect.objectContaining({ ruleTitle: '逾期未处理' }),
+        }),
+      ]);
       expect((await call('GET', '/api/webhooks/outbox?state=bogus', admin)).status).toBe(400);
     });
   });

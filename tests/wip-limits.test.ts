@@ -61,14 +61,19 @@ describe.each(testDatabases)('WIP limits under concurrency on $kind', (database)
   afterAll(() => t.dispose());
 
   const create = async (type: string, assignTo?: { roleId: string }): Promise<Card> => {
-    const response = await t.call('POST', '/api/tasks', { cookie: lead, body: { type, title: '工单', ...(assignTo ? { assignTo } : {}) } });
+    const response = await t.call('POST', '/api/tasks', {
+      cookie: lead,
+      body: { type, title: '工单', ...(assignTo ? { assignTo } : {}) },
+    });
     expect(response.status, await response.clone().text()).toBe(201);
     return response.json();
   };
 
   it('lets no more cards into a blocking column than its limit, however many move at once', async () => {
     const board = {
-      id: 'tickets-flow', name: 'Tickets', taskTypes: ['desk.ticket'],
+      id: 'tickets-flow',
+      name: 'Tickets',
+      taskTypes: ['desk.ticket'],
       columns: [
         { id: 'open', name: 'Open', states: ['open'] },
         { id: 'working', name: 'Working', states: ['working'], wipLimit: 3 },
@@ -78,11 +83,21 @@ describe.each(testDatabases)('WIP limits under concurrency on $kind', (database)
     expect((await t.call('POST', '/api/boards', { cookie: lead, body: board })).status).toBe(201);
     const cards = await Promise.all(Array.from({ length: 10 }, () => create('desk.ticket')));
 
-    const moves = await Promise.all(cards.map((card) => t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: lead, body: { to: 'working', expectedVersion: card.version } })));
+    const moves = await Promise.all(
+      cards.map((card) =>
+        t.call('PATCH', `/api/tasks/${card.id}/transition`, {
+          cookie: lead,
+          body: { to: 'working', expectedVersion: card.version },
+        }),
+      ),
+    );
     const statuses = moves.map((response) => response.status).sort();
     expect(statuses).toEqual([200, 200, 200, ...Array<number>(7).fill(422)]);
     const refused = await moves.find((response) => response.status === 422)!.json();
-    expect(refused.error).toMatchObject({ message: 'Column "tickets-flow/working" already holds 3 of at most 3 cards.', details: { reason: 'wip_limit', count: 3 } });
+    expect(refused.error).toMatchObject({
+      message: 'Column "tickets-flow/working" already holds 3 of at most 3 cards.',
+      details: { reason: 'wip_limit', count: 3 },
+    });
 
     const { cards: shown } = await (await t.call('GET', '/api/boards/tickets-flow', { cookie: lead })).json();
     expect(shown.filter((card: { status: string }) => card.status === 'working')).toHaveLength(3);
@@ -98,10 +113,16 @@ describe.each(testDatabases)('WIP limits under concurrency on $kind', (database)
     expect(cards.every((card) => card.roleId === 'agent')).toBe(true);
   });
 
-  it('respects a board\'s personal WIP limit when assigning to a role', async () => {
+  it("respects a board's personal WIP limit when assigning to a role", async () => {
     const board = {
-      id: 'callbacks', name: '回访', taskTypes: ['desk.callback'], personalWip: 1,
-      columns: [{ id: 'open', name: 'Open', states: ['open'] }, { id: 'done', name: 'Done', states: ['done'] }],
+      id: 'callbacks',
+      name: '回访',
+      taskTypes: ['desk.callback'],
+      personalWip: 1,
+      columns: [
+        { id: 'open', name: 'Open', states: ['open'] },
+        { id: 'done', name: 'Done', states: ['done'] },
+      ],
     };
     const made = await t.call('POST', '/api/boards', { cookie: lead, body: board });
     expect(await made.json()).toMatchObject({ id: 'callbacks', personalWip: 1 });
@@ -113,7 +134,14 @@ describe.each(testDatabases)('WIP limits under concurrency on $kind', (database)
 
     // Closing one frees its holder's place on the board.
     const first = cards.find((card) => card.assigneeId !== null)!;
-    expect((await t.call('PATCH', `/api/tasks/${first.id}/transition`, { cookie: lead, body: { to: 'done', expectedVersion: first.version } })).status).toBe(200);
+    expect(
+      (
+        await t.call('PATCH', `/api/tasks/${first.id}/transition`, {
+          cookie: lead,
+          body: { to: 'done', expectedVersion: first.version },
+        })
+      ).status,
+    ).toBe(200);
     expect((await create('desk.callback', { roleId: 'agent' })).assigneeId).toBe(first.assigneeId);
   });
 });

@@ -34,8 +34,12 @@ export function createAccess(deps: { users: UsersRepository; org: OrgService }) 
   async function on(actor: Actor, card: CardOwnership): Promise<CardAccess> {
     // Departments are looked up only when one of the actor's grants asks for them.
     const needed = actor.grants.some((grant) => grant.departments !== undefined);
-    const scope: CardScope = { type: card.type, departments: needed ? await departmentsOf(await deps.org.active(), card) : new Set() };
-    const may = (permission: string) => actor.grants.some((grant) => grant.permission === permission && grantCoversCard(grant, scope));
+    const scope: CardScope = {
+      type: card.type,
+      departments: needed ? await departmentsOf(await deps.org.active(), card) : new Set(),
+    };
+    const may = (permission: string) =>
+      actor.grants.some((grant) => grant.permission === permission && grantCoversCard(grant, scope));
     return {
       scope,
       may,
@@ -43,11 +47,17 @@ export function createAccess(deps: { users: UsersRepository; org: OrgService }) 
         if (may(permission)) return;
         const held = actor.grants.filter((grant) => grant.permission === permission).map(describeGrant);
         const card = `a ${scope.type} card${needed ? ` of ${[...scope.departments].join(', ') || 'no department'}` : ''}`;
-        throw new AppError('FORBIDDEN', held.length
-          ? `You cannot ${doing} ${card}: your "${permission}" permission reaches only ${held.join('; ')}.`
-          : `You need the "${permission}" permission to ${doing} ${card}; none of your roles grants it.`, {
-          permission, taskType: scope.type, departments: [...scope.departments],
-        });
+        throw new AppError(
+          'FORBIDDEN',
+          held.length
+            ? `You cannot ${doing} ${card}: your "${permission}" permission reaches only ${held.join('; ')}.`
+            : `You need the "${permission}" permission to ${doing} ${card}; none of your roles grants it.`,
+          {
+            permission,
+            taskType: scope.type,
+            departments: [...scope.departments],
+          },
+        );
       },
     };
   }

@@ -22,41 +22,55 @@ async function describe(actor: Actor, org: OrgService) {
     id: actor.id,
     email: actor.email,
     displayName: actor.displayName,
-    roles: actor.roles.map((id) => ({ id, name: model?.role(id)?.name ?? id, department: model?.role(id)?.department ?? null })),
+    roles: actor.roles.map((id) => ({
+      id,
+      name: model?.role(id)?.name ?? id,
+      department: model?.role(id)?.department ?? null,
+    })),
     permissions: [...actor.permissions].sort(),
   };
 }
 
 /** `trustedProxies`: how many proxies of ours stand in front (TRUST_PROXY); 0 ignores X-Forwarded-For. */
 export function authRoutes(auth: AuthService, org: OrgService, trustedProxies = 0) {
-  return new Hono<AppEnv>()
-    .post('/auth/sign-in', requires(PUBLIC), responds({ 200: meSchema }), jsonBody(signInBody), async (c) => {
-      const { email, password } = c.req.valid('json');
-      const session = await auth.signIn(email, password, clientAddress(c, trustedProxies));
-      writeSessionCookie(c, session.token, session.expiresAt);
-      return c.json(await describe(session.actor, org), 200);
-    })
-    .post('/auth/sign-out', requires(SIGNED_IN), responds({ 204: null }), async (c) => {
-      const token = c.get('sessionToken');
-      if (token) await auth.signOut(token);
-      clearSessionCookie(c);
-      return c.body(null, 204);
-    })
-    .get('/me', requires(SIGNED_IN), responds({ 200: meSchema }), async (c) => c.json(await describe(actorOf(c), org), 200))
-    .post('/me/password', requires(SIGNED_IN), responds({ 204: null }), jsonBody(passwordChangeBody), async (c) => {
-      const { currentPassword, newPassword } = c.req.valid('json');
-      const sessionToken = c.get('sessionToken')!;
-      await auth.changePassword({ actor: actorOf(c), sessionToken, currentPassword, newPassword, address: clientAddress(c, trustedProxies) });
-      return c.body(null, 204);
-    })
-    // The UI asks who is signed in without a 401 (a browser logs every 401 as a console error) each
-    // time it opens; the cookie is written again with the session's renewed end, so a person who
-    // works every day is not signed out by the browser when the first cookie's date passes.
-    .get('/session', requires(PUBLIC), responds({ 200: z.object({ me: meSchema.nullable() }) }), async (c) => {
-      const actor = c.get('actor');
-      const token = c.get('sessionToken');
-      const expiresAt = c.get('sessionExpiresAt');
-      if (token && expiresAt) writeSessionCookie(c, token, expiresAt);
-      return c.json({ me: actor ? await describe(actor, org) : null }, 200);
-    });
+  return (
+    new Hono<AppEnv>()
+      .post('/auth/sign-in', requires(PUBLIC), responds({ 200: meSchema }), jsonBody(signInBody), async (c) => {
+        const { email, password } = c.req.valid('json');
+        const session = await auth.signIn(email, password, clientAddress(c, trustedProxies));
+        writeSessionCookie(c, session.token, session.expiresAt);
+        return c.json(await describe(session.actor, org), 200);
+      })
+      .post('/auth/sign-out', requires(SIGNED_IN), responds({ 204: null }), async (c) => {
+        const token = c.get('sessionToken');
+        if (token) await auth.signOut(token);
+        clearSessionCookie(c);
+        return c.body(null, 204);
+      })
+      .get('/me', requires(SIGNED_IN), responds({ 200: meSchema }), async (c) =>
+        c.json(await describe(actorOf(c), org), 200),
+      )
+      .post('/me/password', requires(SIGNED_IN), responds({ 204: null }), jsonBody(passwordChangeBody), async (c) => {
+        const { currentPassword, newPassword } = c.req.valid('json');
+        const sessionToken = c.get('sessionToken')!;
+        await auth.changePassword({
+          actor: actorOf(c),
+          sessionToken,
+          currentPassword,
+          newPassword,
+          address: clientAddress(c, trustedProxies),
+        });
+        return c.body(null, 204);
+      })
+      // The UI asks who is signed in without a 401 (a browser logs every 401 as a console error) each
+      // time it opens; the cookie is written again with the session's renewed end, so a person who
+      // works every day is not signed out by the browser when the first cookie's date passes.
+      .get('/session', requires(PUBLIC), responds({ 200: z.object({ me: meSchema.nullable() }) }), async (c) => {
+        const actor = c.get('actor');
+        const token = c.get('sessionToken');
+        const expiresAt = c.get('sessionExpiresAt');
+        if (token && expiresAt) writeSessionCookie(c, token, expiresAt);
+        return c.json({ me: actor ? await describe(actor, org) : null }, 200);
+      })
+  );
 }

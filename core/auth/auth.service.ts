@@ -21,22 +21,42 @@ import type { UsersRepository } from './users.repository.ts';
 const SESSION_CACHE_MS = 2_000;
 
 /** A person as an actor under an organisation version (none active yet: no permissions). */
-export function actorIn(model: OrgModel | undefined, person: Pick<Actor, 'id' | 'email' | 'displayName' | 'roles'>): Actor {
+export function actorIn(
+  model: OrgModel | undefined,
+  person: Pick<Actor, 'id' | 'email' | 'displayName' | 'roles'>,
+): Actor {
   const grants = model ? model.grantsOf(person.roles) : [];
   // A scoped grant opens the route; the card's own check (core/auth/access.ts) reads the scope.
   const permissions = new Set(grants.map((grant) => grant.permission));
-  return { id: person.id, email: person.email, displayName: person.displayName, roles: person.roles, permissions, grants };
+  return {
+    id: person.id,
+    email: person.email,
+    displayName: person.displayName,
+    roles: person.roles,
+    permissions,
+    grants,
+  };
 }
 
 const tooMany = (retryAfterSeconds: number) =>
-  new AppError('RATE_LIMITED', `Too many sign-in attempts. Try again in ${retryAfterSeconds < 120 ? `${retryAfterSeconds} second(s)` : `${Math.ceil(retryAfterSeconds / 60)} minute(s)`}.`, { retryAfterSeconds });
+  new AppError(
+    'RATE_LIMITED',
+    `Too many sign-in attempts. Try again in ${retryAfterSeconds < 120 ? `${retryAfterSeconds} second(s)` : `${Math.ceil(retryAfterSeconds / 60)} minute(s)`}.`,
+    { retryAfterSeconds },
+  );
 
 /**
  * `now`: the clock of the sign-in limits (tests move it; the product uses the real one).
  * `announce`: wakes the event readers after an access change is recorded, so live sockets of that
  * person are checked again at once on this process and on the others.
  */
-export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepository; org: OrgService; now?: () => Date; announce?: () => void }) {
+export function createAuthService(deps: {
+  db: Kysely<Database>;
+  users: UsersRepository;
+  org: OrgService;
+  now?: () => Date;
+  announce?: () => void;
+}) {
   const now = deps.now ?? (() => new Date());
   const sessions = createSessionsRepository(deps.db);
   const limit = createSignInLimit(deps.db);
@@ -61,7 +81,11 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
    * sign-in limits; the attempt is given back when `check` returns a value. No free slot after a short,
    * bounded wait: refused before the database or the hash is touched, and not counted.
    */
-  async function limited<T>(email: string, address: string, check: () => Promise<T | undefined>): Promise<T | undefined> {
+  async function limited<T>(
+    email: string,
+    address: string,
+    check: () => Promise<T | undefined>,
+  ): Promise<T | undefined> {
     const release = await slots.take(email, address);
     if (!release) throw tooMany(1);
     try {
@@ -85,7 +109,10 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
       const key = email.trim().toLowerCase();
       const userId = await limited(key, address, async () => {
         const user = await deps.users.findCredentials(key);
-        const valid = user && user.disabled_at === null ? await verifyPassword(password, user.password_hash) : await burnPasswordCheck(password).then(() => false);
+        const valid =
+          user && user.disabled_at === null
+            ? await verifyPassword(password, user.password_hash)
+            : await burnPasswordCheck(password).then(() => false);
         return valid ? user!.id : undefined;
       });
       if (userId === undefined) throw new AppError('UNAUTHENTICATED', 'The email or the password is wrong.');
@@ -96,7 +123,13 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
      * A person changes their own password: the current one is checked (under the sign-in limits, so a
      * stolen session cannot guess it), and every other session of theirs ends; this one stays.
      */
-    async changePassword(input: { actor: Actor; sessionToken: string; currentPassword: string; newPassword: string; address: string }) {
+    async changePassword(input: {
+      actor: Actor;
+      sessionToken: string;
+      currentPassword: string;
+      newPassword: string;
+      address: string;
+    }) {
       const { actor } = input;
       const passwordHash = await limited(actor.email.toLowerCase(), input.address, async () => {
         const user = await deps.users.findCredentials(actor.email);
@@ -119,7 +152,12 @@ export function createAuthService(deps: { db: Kysely<Database>; users: UsersRepo
     async actorForToken(token: string): Promise<{ actor: Actor; expiresAt: Date } | null> {
       const session = await live.get(token, () => sessions.resolve(token));
       if (!session || session.expiresAt <= new Date()) return null;
-      const actor = actorIn(await deps.org.current(), { id: session.userId, email: session.email, displayName: session.displayName, roles: session.roles });
+      const actor = actorIn(await deps.org.current(), {
+        id: session.userId,
+        email: session.email,
+        displayName: session.displayName,
+        roles: session.roles,
+      });
       return { actor, expiresAt: session.expiresAt };
     },
     endSessionsOf: (userId: string) => endSessionsOf(userId),

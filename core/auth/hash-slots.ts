@@ -42,7 +42,9 @@ export function createHashSlots(options: Partial<HashSlotLimits> = {}) {
   const fits = ([email, address]: [string, string]) =>
     running.total < limits.total && running.of(email) < limits.perEmail && running.of(address) < limits.perAddress;
   const roomToWait = ([email, address]: [string, string]) =>
-    waiting.total < limits.waitingTotal && waiting.of(email) < limits.waitingPerEmail && waiting.of(address) < limits.waitingPerAddress;
+    waiting.total < limits.waitingTotal &&
+    waiting.of(email) < limits.waitingPerEmail &&
+    waiting.of(address) < limits.waitingPerAddress;
 
   function take(keys: [string, string]): ReleaseSlot {
     running.add(keys, 1);

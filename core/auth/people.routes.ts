@@ -35,14 +35,27 @@ const updateBody = z
 
 export function peopleRoutes(deps: { users: UsersRepository; people: PeopleService }) {
   return new Hono<AppEnv>()
-    .get('/people', requires('org.view'), responds({ 200: z.array(personSchema) }), async (c) => c.json(await deps.users.list(), 200))
+    .get('/people', requires('org.view'), responds({ 200: z.array(personSchema) }), async (c) =>
+      c.json(await deps.users.list(), 200),
+    )
     .post('/people', requires('people.manage'), responds({ 201: personSchema }), jsonBody(createBody), async (c) =>
       c.json(await deps.people.create(actorOf(c), c.req.valid('json')), 201),
     )
-    .patch('/people/:id', requires('people.manage'), responds({ 200: personSchema }), pathParams(idParam), jsonBody(updateBody), async (c) =>
-      c.json(await deps.people.update(actorOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+    .patch(
+      '/people/:id',
+      requires('people.manage'),
+      responds({ 200: personSchema }),
+      pathParams(idParam),
+      jsonBody(updateBody),
+      async (c) => c.json(await deps.people.update(actorOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
     )
-    .put('/people/:id/roles', requires('people.manage'), responds({ 200: personSchema }), pathParams(idParam), jsonBody(z.object({ roles })), async (c) =>
-      c.json(await deps.people.setRoles(actorOf(c), c.req.valid('param').id, c.req.valid('json').roles), 200),
+    .put(
+      '/people/:id/roles',
+      requires('people.manage'),
+      responds({ 200: personSchema }),
+      pathParams(idParam),
+      jsonBody(z.object({ roles })),
+      async (c) =>
+        c.json(await deps.people.setRoles(actorOf(c), c.req.valid('param').id, c.req.valid('json').roles), 200),
     );
 }

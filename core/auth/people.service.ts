@@ -47,20 +47,35 @@ function refuseRolesBeyond(actor: Actor, model: OrgModel, roleIds: string[]): vo
   for (const role of roleIds) {
     const missing = uncoveredGrants(actor.grants, model.roleGrants(role));
     if (missing.length) {
-      throw new AppError('FORBIDDEN', `You cannot give the role "${role}": it carries ${names(missing).join(', ')}, which you do not hold.`, {
-        reason: 'role_beyond_your_permissions', role, permissions: names(missing),
-      });
+      throw new AppError(
+        'FORBIDDEN',
+        `You cannot give the role "${role}": it carries ${names(missing).join(', ')}, which you do not hold.`,
+        {
+          reason: 'role_beyond_your_permissions',
+          role,
+          permissions: names(missing),
+        },
+      );
     }
   }
 }
 
 /** Acting on someone who may do more than you (with their roles' `can`) is refused. */
 function refuseMorePowerful(actor: Actor, model: OrgModel, person: Person, doing: string): void {
-  const missing = uncoveredGrants(actor.grants, person.roles.flatMap((role) => model.roleGrants(role)));
+  const missing = uncoveredGrants(
+    actor.grants,
+    person.roles.flatMap((role) => model.roleGrants(role)),
+  );
   if (missing.length) {
-    throw new AppError('FORBIDDEN', `You cannot ${doing} ${person.displayName}: they hold ${names(missing).join(', ')}, which you do not.`, {
-      reason: 'person_holds_more', person: person.id, permissions: names(missing),
-    });
+    throw new AppError(
+      'FORBIDDEN',
+      `You cannot ${doing} ${person.displayName}: they hold ${names(missing).join(', ')}, which you do not.`,
+      {
+        reason: 'person_holds_more',
+        person: person.id,
+        permissions: names(missing),
+      },
+    );
   }
 }
 
@@ -71,25 +86,34 @@ export function createPeopleService(deps: { users: UsersRepository; org: OrgServ
     return person;
   };
   /** In the write's transaction: every added role with a headcount still has a free seat (roles in name order, so two writes cannot wait for each other). */
-  const holdSeats = (model: OrgModel, roleIds: string[], personId: string | null) => async (tx: Transaction<Database>) => {
-    for (const role of [...roleIds].sort()) {
-      const headcount = model.role(role)?.headcount;
-      if (headcount === undefined) continue;
-      const taken = await deps.users.seatsTaken(tx, role, personId);
-      if (taken >= headcount) {
-        throw new AppError('CONFLICT', `Role "${role}" has a headcount of ${headcount} in the roles file, and ${taken} ${taken === 1 ? 'person holds' : 'people hold'} it already; take it from someone first, or raise its headcount.`, {
-          reason: 'headcount_full', role, headcount, holders: taken,
-        });
+  const holdSeats =
+    (model: OrgModel, roleIds: string[], personId: string | null) => async (tx: Transaction<Database>) => {
+      for (const role of [...roleIds].sort()) {
+        const headcount = model.role(role)?.headcount;
+        if (headcount === undefined) continue;
+        const taken = await deps.users.seatsTaken(tx, role, personId);
+        if (taken >= headcount) {
+          throw new AppError(
+            'CONFLICT',
+            `Role "${role}" has a headcount of ${headcount} in the roles file, and ${taken} ${taken === 1 ? 'person holds' : 'people hold'} it already; take it from someone first, or raise its headcount.`,
+            {
+              reason: 'headcount_full',
+              role,
+              headcount,
+              holders: taken,
+            },
+          );
+        }
       }
-    }
-  };
+    };
 
   return {
     async create(actor: Actor, input: NewPersonInput): Promise<Person> {
       const model = await deps.org.active();
       const roles = knownRoles(model, input.roles);
       refuseRolesBeyond(actor, model, roles);
-      if (await deps.users.findCredentials(input.email)) throw new AppError('CONFLICT', `Someone with the email ${input.email} already exists.`);
+      if (await deps.users.findCredentials(input.email))
+        throw new AppError('CONFLICT', `Someone with the email ${input.email} already exists.`);
       const id = await deps.users.create(
         { email: input.email, displayName: input.displayName, passwordHash: await hashPassword(input.password), roles },
         holdSeats(model, roles, null),
@@ -101,7 +125,8 @@ export function createPeopleService(deps: { users: UsersRepository; org: OrgServ
       const person = await found(id);
       const model = await deps.org.active();
       if (changes.password !== undefined) refuseMorePowerful(actor, model, person, 'set the password of');
-      if (changes.disabled !== undefined) refuseMorePowerful(actor, model, person, changes.disabled ? 'disable' : 'enable');
+      if (changes.disabled !== undefined)
+        refuseMorePowerful(actor, model, person, changes.disabled ? 'disable' : 'enable');
       if (changes.displayName !== undefined) refuseMorePowerful(actor, model, person, 'rename');
       await deps.users.update(id, {
         ...(changes.displayName === undefined ? {} : { displayName: changes.displayName }),
@@ -115,7 +140,9 @@ export function createPeopleService(deps: { users: UsersRepository; org: OrgServ
 
     async setRoles(actor: Actor, id: string, wanted: string[]): Promise<Person> {
       if (id === actor.id) {
-        throw new AppError('FORBIDDEN', 'Nobody changes their own roles; ask someone else who manages people.', { reason: 'own_roles' });
+        throw new AppError('FORBIDDEN', 'Nobody changes their own roles; ask someone else who manages people.', {
+          reason: 'own_roles',
+        });
       }
       const person = await found(id);
       const model = await deps.org.active();

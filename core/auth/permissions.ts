@@ -22,14 +22,33 @@ export type CorePermission = keyof typeof CORE_PERMISSIONS;
  * refused in `member_can` unless the entry says `i_understand_everyone_gets_this: true`.
  */
 export const POWERFUL_CORE_PERMISSIONS: ReadonlySet<string> = new Set<CorePermission>([
-  'roles.edit', 'people.manage', 'tasks.approve', 'tasks.assign', 'boards.manage', 'escalations.view',
+  'roles.edit',
+  'people.manage',
+  'tasks.approve',
+  'tasks.assign',
+  'boards.manage',
+  'escalations.view',
 ]);
 
 /**
  * Core permissions that act on one card, so a grant of them can be scoped to task types and
  * departments (core/auth/access.ts checks the scope on the card). The others are organisation-wide.
  */
-export const CARD_PERMISSIONS: ReadonlySet<string> = new Set<CorePermission>(['tasks.create', 'tasks.edit', 'tasks.assign', 'tasks.move', 'tasks.close', 'tasks.approve']);
+export const CARD_PERMISSIONS: ReadonlySet<string> = new Set<CorePermission>([
+  'tasks.create',
+  'tasks.edit',
+  'tasks.assign',
+  'tasks.move',
+  'tasks.close',
+  'tasks.approve',
+]);
 
 /** What every member may do when the roles file has no `organization.member_can`: a team board's ordinary work. */
-export const DEFAULT_MEMBER_CAN: readonly CorePermission[] = ['org.view', 'boards.view', 'tasks.create', 'tasks.edit', 'tasks.move', 'kpis.view'];
+export const DEFAULT_MEMBER_CAN: readonly CorePermission[] = [
+  'org.view',
+  'boards.view',
+  'tasks.create',
+  'tasks.edit',
+  'tasks.move',
+  'kpis.view',
+];

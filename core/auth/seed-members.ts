@@ -12,7 +12,14 @@ export async function seedMembers(members: readonly Member[], users: UsersReposi
   if (members.length === 0 || (await users.count()) > 0) return 0;
   // One hash for all: the password is public anyway, and scrypt per member would slow the first start.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  return users.createAllIfEmpty(members.map((member) => ({ email: member.email, displayName: member.name, passwordHash, roles: [...member.roles] })));
+  return users.createAllIfEmpty(
+    members.map((member) => ({
+      email: member.email,
+      displayName: member.name,
+      passwordHash,
+      roles: [...member.roles],
+    })),
+  );
 }
 
 /**
@@ -32,7 +39,11 @@ export async function accountsWithDemoPassword(members: readonly Member[], users
 }
 
 /** Logged at every start while any account still has the demo password (ids only: logs carry no emails). */
-export async function warnAboutDemoPasswords(members: readonly Member[], users: UsersRepository, log: Logger): Promise<void> {
+export async function warnAboutDemoPasswords(
+  members: readonly Member[],
+  users: UsersRepository,
+  log: Logger,
+): Promise<void> {
   const ids = await accountsWithDemoPassword(members, users);
   if (ids.length === 0) return;
   log.warn(

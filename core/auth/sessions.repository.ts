@@ -24,7 +24,10 @@ export function createSessionsRepository(db: Kysely<Database>) {
     async create(userId: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
       const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
-      await db.insertInto('sessions').values({ token_hash: sha256(token), user_id: userId, created_at: now, expires_at: expiresAt }).execute();
+      await db
+        .insertInto('sessions')
+        .values({ token_hash: sha256(token), user_id: userId, created_at: now, expires_at: expiresAt })
+        .execute();
       return { token, expiresAt };
     },
     /**
@@ -36,15 +39,31 @@ export function createSessionsRepository(db: Kysely<Database>) {
       const row = await db
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select(['sessions.user_id', 'sessions.created_at', 'sessions.expires_at', 'users.disabled_at', 'users.email', 'users.display_name'])
-        .select(sql<string[]>`coalesce((SELECT array_agg(role_id ORDER BY role_id) FROM role_assignments WHERE user_id = sessions.user_id), '{}')`.as('roles'))
+        .select([
+          'sessions.user_id',
+          'sessions.created_at',
+          'sessions.expires_at',
+          'users.disabled_at',
+          'users.email',
+          'users.display_name',
+        ])
+        .select(
+          sql<
+            string[]
+          >`coalesce((SELECT array_agg(role_id ORDER BY role_id) FROM role_assignments WHERE user_id = sessions.user_id), '{}')`.as(
+            'roles',
+          ),
+        )
         .where('token_hash', '=', tokenHash)
         .executeTakeFirst();
       const endOfLife = row ? row.created_at.getTime() + SESSION_ABSOLUTE_LIFETIME_MS : 0;
       if (!row || row.disabled_at !== null || row.expires_at <= now || endOfLife <= now.getTime()) return undefined;
       const person = { userId: row.user_id, email: row.email, displayName: row.display_name, roles: row.roles };
       const renewed = Math.min(now.getTime() + SESSION_LIFETIME_MS, endOfLife);
-      if (row.expires_at.getTime() - now.getTime() < SESSION_LIFETIME_MS - RENEW_AFTER_MS && renewed > row.expires_at.getTime()) {
+      if (
+        row.expires_at.getTime() - now.getTime() < SESSION_LIFETIME_MS - RENEW_AFTER_MS &&
+        renewed > row.expires_at.getTime()
+      ) {
         const expiresAt = new Date(renewed);
         await db.updateTable('sessions').set({ expires_at: expiresAt }).where('token_hash', '=', tokenHash).execute();
         return { ...person, expiresAt };
@@ -53,7 +72,11 @@ export function createSessionsRepository(db: Kysely<Database>) {
     },
     /** Ends a session; answers whose it was (undefined if there was none). */
     async delete(token: string): Promise<string | undefined> {
-      const row = await db.deleteFrom('sessions').where('token_hash', '=', sha256(token)).returning('user_id').executeTakeFirst();
+      const row = await db
+        .deleteFrom('sessions')
+        .where('token_hash', '=', sha256(token))
+        .returning('user_id')
+        .executeTakeFirst();
       return row?.user_id;
     },
     /** Ends a person's sessions, all of them or all but the one whose token is `except`. */

@@ -60,7 +60,12 @@ export function createSignInLimit(db: Kysely<Database>) {
       WHERE a.blocked_until IS NULL OR a.blocked_until <= ${now}::timestamptz
       RETURNING attempts`.execute(tx);
     if (rows.length) return;
-    const blocked = await tx.selectFrom('sign_in_attempts').select('blocked_until').where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+    const blocked = await tx
+      .selectFrom('sign_in_attempts')
+      .select('blocked_until')
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .executeTakeFirst();
     const until = blocked?.blocked_until?.getTime() ?? now.getTime() + 1000;
     throw new Refused(Math.max(1, Math.ceil((until - now.getTime()) / 1000)));
   }
@@ -93,7 +98,11 @@ export function createSignInLimit(db: Kysely<Database>) {
     /** The password was right: this email at this address starts afresh; the other keys get the attempt back. */
     async succeeded(email: string, address: string): Promise<void> {
       await db.transaction().execute(async (tx) => {
-        await tx.deleteFrom('sign_in_attempts').where('scope', '=', 'pair').where('key', '=', pairKey(email, address)).execute();
+        await tx
+          .deleteFrom('sign_in_attempts')
+          .where('scope', '=', 'pair')
+          .where('key', '=', pairKey(email, address))
+          .execute();
         for (const [scope, key] of keysOf(email, address).slice(1)) {
           await tx
             .updateTable('sign_in_attempts')

@@ -23,11 +23,19 @@ interface NewPerson {
 async function insertPerson(tx: Transaction<Database>, input: NewPerson): Promise<string> {
   const { id } = await tx
     .insertInto('users')
-    .values({ email: input.email, display_name: input.displayName, password_hash: input.passwordHash, disabled_at: null })
+    .values({
+      email: input.email,
+      display_name: input.displayName,
+      password_hash: input.passwordHash,
+      disabled_at: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   if (input.roles.length) {
-    await tx.insertInto('role_assignments').values(input.roles.map((role_id) => ({ user_id: id, role_id }))).execute();
+    await tx
+      .insertInto('role_assignments')
+      .values(input.roles.map((role_id) => ({ user_id: id, role_id })))
+      .execute();
   }
   return id;
 }
@@ -38,7 +46,16 @@ export function createUsersRepository(db: Kysely<Database>) {
     if (ids) query = query.where('id', 'in', ids.length ? ids : ['00000000-0000-0000-0000-000000000000']);
     const users = await query.execute();
     const assignments = users.length
-      ? await executor.selectFrom('role_assignments').select(['user_id', 'role_id']).where('user_id', 'in', users.map((u) => u.id)).orderBy('role_id').execute()
+      ? await executor
+          .selectFrom('role_assignments')
+          .select(['user_id', 'role_id'])
+          .where(
+            'user_id',
+            'in',
+            users.map((u) => u.id),
+          )
+          .orderBy('role_id')
+          .execute()
       : [];
     return users.map((user) => ({
       id: user.id,
@@ -82,7 +99,15 @@ export function createUsersRepository(db: Kysely<Database>) {
         .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
         .executeTakeFirst();
     },
-    count: async () => Number((await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+    count: async () =>
+      Number(
+        (
+          await db
+            .selectFrom('users')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
     /** `beforeWrite` runs first in the transaction (e.g. holding seats of a role); what it throws undoes all. */
     create(input: NewPerson, beforeWrite?: (tx: Transaction<Database>) => Promise<void>): Promise<string> {
       return db.transaction().execute(async (tx) => {
@@ -97,13 +122,19 @@ export function createUsersRepository(db: Kysely<Database>) {
     createAllIfEmpty(people: NewPerson[]): Promise<number> {
       return db.transaction().execute(async (tx) => {
         await sql`LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`.execute(tx);
-        const { n } = await tx.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        const { n } = await tx
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
         if (Number(n) > 0) return 0;
         for (const person of people) await insertPerson(tx, person);
         return people.length;
       });
     },
-    async update(id: string, changes: { displayName?: string; passwordHash?: string; disabled?: boolean }): Promise<boolean> {
+    async update(
+      id: string,
+      changes: { displayName?: string; passwordHash?: string; disabled?: boolean },
+    ): Promise<boolean> {
       const result = await db
         .updateTable('users')
         .set({
@@ -116,11 +147,19 @@ export function createUsersRepository(db: Kysely<Database>) {
       return result.numUpdatedRows > 0n;
     },
     /** Replaces a person's roles in one transaction, after `beforeWrite` (see create). */
-    async setRoles(id: string, roles: string[], beforeWrite?: (tx: Transaction<Database>) => Promise<void>): Promise<void> {
+    async setRoles(
+      id: string,
+      roles: string[],
+      beforeWrite?: (tx: Transaction<Database>) => Promise<void>,
+    ): Promise<void> {
       await db.transaction().execute(async (tx) => {
         await beforeWrite?.(tx);
         await tx.deleteFrom('role_assignments').where('user_id', '=', id).execute();
-        if (roles.length) await tx.insertInto('role_assignments').values(roles.map((role_id) => ({ user_id: id, role_id }))).execute();
+        if (roles.length)
+          await tx
+            .insertInto('role_assignments')
+            .values(roles.map((role_id) => ({ user_id: id, role_id })))
+            .execute();
       });
     },
     /**
@@ -130,7 +169,10 @@ export function createUsersRepository(db: Kysely<Database>) {
      */
     async seatsTaken(tx: Transaction<Database>, roleId: string, exceptUserId: string | null): Promise<number> {
       await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`seats:${roleId}`}, 0))`.execute(tx);
-      let query = tx.selectFrom('role_assignments').select((eb) => eb.fn.countAll<number>().as('n')).where('role_id', '=', roleId);
+      let query = tx
+        .selectFrom('role_assignments')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('role_id', '=', roleId);
       if (exceptUserId !== null) query = query.where('user_id', '!=', exceptUserId);
       return Number((await query.executeTakeFirstOrThrow()).n);
     },
@@ -138,7 +180,14 @@ export function createUsersRepository(db: Kysely<Database>) {
     holdersOf: async (roleId: string): Promise<Person[]> => withRoles(db, await holderIds(roleId)),
     /** The ids of a person's roles; `executor` lets a transaction ask (PGlite). */
     roleIdsOf: async (userId: string, executor: Executor = db): Promise<string[]> =>
-      (await executor.selectFrom('role_assignments').select('role_id').where('user_id', '=', userId).orderBy('role_id').execute()).map((row) => row.role_id),
+      (
+        await executor
+          .selectFrom('role_assignments')
+          .select('role_id')
+          .where('user_id', '=', userId)
+          .orderBy('role_id')
+          .execute()
+      ).map((row) => row.role_id),
     /** People per role id, for the roles that are held at all. */
     async holderCounts(): Promise<Map<string, number>> {
       const rows = await db

@@ -24,7 +24,10 @@ const COMPUTED_CARD_KEYS: Record<ComputedCardKey, RawBuilder<number>> = {
 /** A board card's keys, each from its column (times formatted as toISOString does). */
 const boardCardColumns = [
   ...Object.entries(BOARD_CARD_SOURCE).map(([key, { column, time }]) =>
-    (time ? sql`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', ${sql.lit('YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')})` : sql.ref(column)).as(key),
+    (time
+      ? sql`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', ${sql.lit('YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')})`
+      : sql.ref(column)
+    ).as(key),
   ),
   ...Object.entries(COMPUTED_CARD_KEYS).map(([key, expression]) => expression.as(key)),
 ];
@@ -39,7 +42,13 @@ export function createBoardRepository(db: Kysely<Database>) {
       .selectFrom('tasks')
       .where('type', 'in', filters.type ? [filters.type] : board.task_types)
       .where('archived_at', 'is', null);
-    if (filters.q) query = query.where((eb) => eb.or([eb('title', 'ilike', `%${escapeLike(filters.q!)}%`), eb('description', 'ilike', `%${escapeLike(filters.q!)}%`)]));
+    if (filters.q)
+      query = query.where((eb) =>
+        eb.or([
+          eb('title', 'ilike', `%${escapeLike(filters.q!)}%`),
+          eb('description', 'ilike', `%${escapeLike(filters.q!)}%`),
+        ]),
+      );
     if (filters.role) query = query.where('role_id', '=', filters.role);
     if (filters.assignee) query = query.where('assignee_id', '=', filters.assignee);
     if (filters.label) query = query.where(sql<boolean>`${filters.label} = ANY(labels)`);
@@ -55,7 +64,10 @@ export function createBoardRepository(db: Kysely<Database>) {
     /** Boards that show a task type (for WIP limits of a move and of an assignment). */
     /** Forgets which boards show which type (an activation may have added boards elsewhere). */
     forget: () => showing.clear(),
-    showing: (type: string) => showing.get(type, () => db.selectFrom('boards').selectAll().where(sql<boolean>`${type} = ANY(task_types)`).execute()),
+    showing: (type: string) =>
+      showing.get(type, () =>
+        db.selectFrom('boards').selectAll().where(sql<boolean>`${type} = ANY(task_types)`).execute(),
+      ),
     async insert(definition: BoardDefinition, createdBy: string | null): Promise<boolean> {
       const inserted = await db
         .insertInto('boards')
@@ -63,7 +75,14 @@ export function createBoardRepository(db: Kysely<Database>) {
           id: definition.id,
           name: JSON.stringify(definition.name),
           task_types: definition.taskTypes,
-          columns: JSON.stringify(definition.columns.map((c) => ({ id: c.id, name: c.name, states: c.states, ...(c.wipLimit ? { wip_limit: c.wipLimit, wip_mode: c.wipMode } : {}) }))),
+          columns: JSON.stringify(
+            definition.columns.map((c) => ({
+              id: c.id,
+              name: c.name,
+              states: c.states,
+              ...(c.wipLimit ? { wip_limit: c.wipLimit, wip_mode: c.wipMode } : {}),
+            })),
+          ),
           swimlanes: definition.swimlanes,
           personal_wip: definition.personalWip ?? null,
           created_by: createdBy,
@@ -83,14 +102,26 @@ export function createBoardRepository(db: Kysely<Database>) {
         .orderBy('name')
         .execute(),
     /** Refused (429) when the owner already keeps `cap` views. */
-    addView: (view: { board_id: string; owner_id: string; name: string; filters: CardFilters; shared: boolean }, cap: number) =>
+    addView: (
+      view: { board_id: string; owner_id: string; name: string; filters: CardFilters; shared: boolean },
+      cap: number,
+    ) =>
       db.transaction().execute(async (tx) => {
         await holdPersonCap(tx, { kind: 'saved_views', userId: view.owner_id, limit: cap, now: new Date() });
-        return tx.insertInto('saved_views').values({ ...view, filters: JSON.stringify(view.filters) }).returningAll().executeTakeFirstOrThrow();
+        return tx
+          .insertInto('saved_views')
+          .values({ ...view, filters: JSON.stringify(view.filters) })
+          .returningAll()
+          .executeTakeFirstOrThrow();
       }),
     /** Only the owner removes a view; false when there is no such view of theirs. */
     async removeView(boardId: string, id: number, ownerId: string): Promise<boolean> {
-      const result = await db.deleteFrom('saved_views').where('id', '=', id).where('board_id', '=', boardId).where('owner_id', '=', ownerId).executeTakeFirst();
+      const result = await db
+        .deleteFrom('saved_views')
+        .where('id', '=', id)
+        .where('board_id', '=', boardId)
+        .where('owner_id', '=', ownerId)
+        .executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
     /**
@@ -105,7 +136,12 @@ export function createBoardRepository(db: Kysely<Database>) {
       return built.cards;
     },
     /** The distinct lane keys of the cards the board shows (after `filters`). */
-    async laneKeys(board: BoardRow, filters: CardFilters, now: Date, key: RawBuilder<string | null>): Promise<(string | null)[]> {
+    async laneKeys(
+      board: BoardRow,
+      filters: CardFilters,
+      now: Date,
+      key: RawBuilder<string | null>,
+    ): Promise<(string | null)[]> {
       const rows = await shown(board, filters, now).select(key.as('lane')).distinct().execute();
       return rows.map((row) => row.lane);
     },

@@ -6,7 +6,10 @@ import { displayName } from '../org/format.schema.ts';
 export const SWIMLANES = /^(none|role|assignee|priority|field:[a-z][a-z0-9_]*)$/;
 
 export const boardDefinition = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a slug: lowercase letters, digits and "-"').max(64),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a slug: lowercase letters, digits and "-"')
+    .max(64),
   name: displayName,
   taskTypes: z.array(z.string().min(1)).min(1).max(20),
   columns: z

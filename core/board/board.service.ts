@@ -17,7 +17,12 @@ export function boardTemplate(type: TaskTypeDefinition): BoardDefinition {
     id: type.id.replace(/[._]/g, '-'),
     name: type.name,
     taskTypes: [type.id],
-    columns: type.workflow.states.map((state) => ({ id: state.id.replace(/_/g, '-'), name: state.name, states: [state.id], wipMode: 'block' as const })),
+    columns: type.workflow.states.map((state) => ({
+      id: state.id.replace(/_/g, '-'),
+      name: state.name,
+      states: [state.id],
+      wipMode: 'block' as const,
+    })),
     swimlanes: 'none',
   };
 }
@@ -27,7 +32,13 @@ export function boardView(row: BoardRow) {
     id: row.id,
     name: row.name,
     taskTypes: row.task_types,
-    columns: row.columns.map((c) => ({ id: c.id, name: c.name, states: c.states, wipLimit: c.wip_limit ?? null, wipMode: c.wip_mode ?? 'block' })),
+    columns: row.columns.map((c) => ({
+      id: c.id,
+      name: c.name,
+      states: c.states,
+      wipLimit: c.wip_limit ?? null,
+      wipMode: c.wip_mode ?? 'block',
+    })),
     swimlanes: row.swimlanes,
     personalWip: row.personal_wip,
     version: row.version,
@@ -45,9 +56,11 @@ function checkDefinition(model: OrgModel, definition: BoardDefinition): void {
   const seen = new Map<string, string>();
   definition.columns.forEach((column, i) => {
     column.states.forEach((state, j) => {
-      if (!states.has(state)) issues.push({ path: `columns.${i}.states.${j}`, message: `no shown task type has a state "${state}"` });
+      if (!states.has(state))
+        issues.push({ path: `columns.${i}.states.${j}`, message: `no shown task type has a state "${state}"` });
       const other = seen.get(state);
-      if (other) issues.push({ path: `columns.${i}.states.${j}`, message: `state "${state}" is already in column "${other}"` });
+      if (other)
+        issues.push({ path: `columns.${i}.states.${j}`, message: `state "${state}" is already in column "${other}"` });
       seen.set(state, column.id);
     });
   });
@@ -55,14 +68,19 @@ function checkDefinition(model: OrgModel, definition: BoardDefinition): void {
   if (field && !types.some((type) => type?.fields.some((f) => f.id === field))) {
     issues.push({ path: 'swimlanes', message: `no shown task type has a field "${field}"` });
   }
-  if (issues.length) throw new AppError('VALIDATION_FAILED', issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), { issues });
+  if (issues.length)
+    throw new AppError('VALIDATION_FAILED', issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), {
+      issues,
+    });
 }
 
 /** A filter by type names one of the board's own types: a board shows only its cards. */
 function checkFilters(board: BoardRow, filters: CardFilters): void {
   if (filters.type !== undefined && !board.task_types.includes(filters.type)) {
     const message = `Board "${board.id}" shows ${board.task_types.join(', ')}; it has no cards of type "${filters.type}".`;
-    throw new AppError('VALIDATION_FAILED', message, { issues: [{ path: 'type', message: 'not a task type of this board' }] });
+    throw new AppError('VALIDATION_FAILED', message, {
+      issues: [{ path: 'type', message: 'not a task type of this board' }],
+    });
   }
 }
 
@@ -70,7 +88,12 @@ function viewOf(row: { id: number; name: string; filters: Record<string, string>
   return { id: row.id, name: row.name, filters: row.filters, shared: row.shared, ownerId: row.owner_id };
 }
 
-export function createBoardService(deps: { boards: BoardRepository; org: OrgService; users: Pick<UsersRepository, 'displayNames'>; caps?: PersonCaps }) {
+export function createBoardService(deps: {
+  boards: BoardRepository;
+  org: OrgService;
+  users: Pick<UsersRepository, 'displayNames'>;
+  caps?: PersonCaps;
+}) {
   const caps = deps.caps ?? PERSON_CAPS;
   /** The lanes of a board with swimlanes that its shown cards fall into, in order; none without. */
   async function lanes(board: BoardRow, filters: CardFilters, now: Date): Promise<Lane[]> {
@@ -78,8 +101,13 @@ export function createBoardService(deps: { boards: BoardRepository; org: OrgServ
     if (!key) return [];
     const keys = await deps.boards.laneKeys(board, filters, now, key);
     const model = await deps.org.active();
-    const people = board.swimlanes === 'assignee' ? await deps.users.displayNames(keys.filter((k): k is string => k !== null)) : new Map<string, string>();
-    const types = board.task_types.map((id) => model.taskType(id)).filter((type): type is TaskTypeDefinition => type !== undefined);
+    const people =
+      board.swimlanes === 'assignee'
+        ? await deps.users.displayNames(keys.filter((k): k is string => k !== null))
+        : new Map<string, string>();
+    const types = board.task_types
+      .map((id) => model.taskType(id))
+      .filter((type): type is TaskTypeDefinition => type !== undefined);
     return orderLanes(board.swimlanes, keys, { model, types, people });
   }
 
@@ -89,7 +117,8 @@ export function createBoardService(deps: { boards: BoardRepository; org: OrgServ
     },
     async create(actor: Actor, definition: BoardDefinition) {
       checkDefinition(await deps.org.active(), definition);
-      if (!(await deps.boards.insert(definition, actor.id))) throw new AppError('CONFLICT', `A board with the id "${definition.id}" already exists.`);
+      if (!(await deps.boards.insert(definition, actor.id)))
+        throw new AppError('CONFLICT', `A board with the id "${definition.id}" already exists.`);
       return boardView((await deps.boards.get(definition.id))!);
     },
     /** A board, its lanes and its cards (after `filters`) as JSON text: `{board, lanes, cards}`, the cards built by the database. */
@@ -105,10 +134,16 @@ export function createBoardService(deps: { boards: BoardRepository; org: OrgServ
     },
     async addView(boardId: string, actor: Actor, view: { name: string; filters: CardFilters; shared: boolean }) {
       checkFilters(await this.get(boardId), view.filters);
-      return viewOf(await deps.boards.addView({ board_id: boardId, owner_id: actor.id, name: view.name, filters: view.filters, shared: view.shared }, caps.savedViews));
+      return viewOf(
+        await deps.boards.addView(
+          { board_id: boardId, owner_id: actor.id, name: view.name, filters: view.filters, shared: view.shared },
+          caps.savedViews,
+        ),
+      );
     },
     async removeView(boardId: string, viewId: number, actor: Actor) {
-      if (!(await deps.boards.removeView(boardId, viewId, actor.id))) throw new AppError('NOT_FOUND', `You have no view ${viewId} on board "${boardId}".`);
+      if (!(await deps.boards.removeView(boardId, viewId, actor.id)))
+        throw new AppError('NOT_FOUND', `You have no view ${viewId} on board "${boardId}".`);
     },
     async get(id: string): Promise<BoardRow> {
       const board = await deps.boards.get(id);

@@ -35,7 +35,11 @@ export function laneKeySql(swimlanes: string): RawBuilder<string | null> | undef
  * priorities from urgent down, an enum field's values in the order of its options, other values sorted;
  * the lane of cards without one last.
  */
-export function orderLanes(swimlanes: string, keys: (string | null)[], context: { model: OrgModel; types: TaskTypeDefinition[]; people: Map<string, string> }): Lane[] {
+export function orderLanes(
+  swimlanes: string,
+  keys: (string | null)[],
+  context: { model: OrgModel; types: TaskTypeDefinition[]; people: Map<string, string> },
+): Lane[] {
   const present = keys.filter((key): key is string => key !== null);
   const rank = (order: string[]) => (key: string) => {
     const at = order.indexOf(key);
@@ -48,11 +52,16 @@ export function orderLanes(swimlanes: string, keys: (string | null)[], context: 
   if (swimlanes === 'priority') {
     lanes = PRIORITY_LANES.filter((lane) => present.includes(lane.key!));
   } else if (swimlanes === 'role') {
-    lanes = sorted(rank(context.model.definition.roles.map((role) => role.id)), (key) => context.model.role(key)?.name ?? key);
+    lanes = sorted(
+      rank(context.model.definition.roles.map((role) => role.id)),
+      (key) => context.model.role(key)?.name ?? key,
+    );
     none = UNASSIGNED;
   } else if (swimlanes === 'assignee') {
     const name = (key: string) => context.people.get(key) ?? key;
-    lanes = [...present].sort((a, b) => name(a).localeCompare(name(b), 'zh-CN') || a.localeCompare(b)).map((key) => ({ key, name: name(key) }));
+    lanes = [...present]
+      .sort((a, b) => name(a).localeCompare(name(b), 'zh-CN') || a.localeCompare(b))
+      .map((key) => ({ key, name: name(key) }));
     none = UNASSIGNED;
   } else {
     const field = context.types.flatMap((type) => type.fields).find((f) => f.id === laneField(swimlanes));

@@ -75,7 +75,11 @@ describe('batcher', () => {
     const blocker = submit(0);
     const results = Promise.allSettled([submit(12), submit(13), submit(14)]);
     await blocker;
-    expect((await results).map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([13, 'bad item in 13', 15]);
+    expect((await results).map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      13,
+      'bad item in 13',
+      15,
+    ]);
     expect(seen).toEqual([[0], [12, 13, 14], [12], [13], [14]]);
   });
 });

@@ -12,7 +12,9 @@ const MAX_SLICES = 4;
 
 /** How many slices a scan of `table` should use here: one on PGlite (one connection) or for small tables. */
 export async function sliceCount(
-  db: Db, table: keyof Database, { slices = Math.min(availableParallelism(), MAX_SLICES), fromBlocks = SPLIT_FROM_BLOCKS } = {},
+  db: Db,
+  table: keyof Database,
+  { slices = Math.min(availableParallelism(), MAX_SLICES), fromBlocks = SPLIT_FROM_BLOCKS } = {},
 ): Promise<{ count: number; blocks: number }> {
   if (db.kind !== 'postgres' || slices < 2) return { count: 1, blocks: 0 };
   const blocks = await tableBlocks(db.kysely, table);
@@ -20,7 +22,9 @@ export async function sliceCount(
 }
 
 export async function tableBlocks(db: Kysely<Database>, table: keyof Database): Promise<number> {
-  const { rows } = await sql<{ blocks: number }>`SELECT (pg_relation_size(${table}::regclass) / current_setting('block_size')::int)::int AS blocks`.execute(db);
+  const { rows } = await sql<{
+    blocks: number;
+  }>`SELECT (pg_relation_size(${table}::regclass) / current_setting('block_size')::int)::int AS blocks`.execute(db);
   return rows[0]!.blocks;
 }
 
@@ -28,6 +32,7 @@ export async function tableBlocks(db: Kysely<Database>, table: keyof Database): 
 export function blockSlices(blocks: number, count: number): RawBuilder<boolean>[] {
   if (count < 2) return [sql<boolean>`true`];
   // The last range ends past the table's current end: rows added meanwhile in new blocks are still covered.
-  const edge = (i: number) => (i === count ? sql`'(4294967295,0)'::tid` : sql`${`(${Math.floor((blocks * i) / count)},0)`}::tid`);
+  const edge = (i: number) =>
+    i === count ? sql`'(4294967295,0)'::tid` : sql`${`(${Math.floor((blocks * i) / count)},0)`}::tid`;
   return Array.from({ length: count }, (_, i) => sql<boolean>`(ctid >= ${edge(i)} AND ctid < ${edge(i + 1)})`);
 }

@@ -52,11 +52,30 @@ export const CARD_COLUMNS = {
   category: { sql: 'text', written: 'command', view: 'board', kysely: kysely<StateCategory>() },
   priority: { sql: 'text', written: 'edit', view: 'board', kysely: kysely<Generated<Priority>>() },
   fields: { sql: 'jsonb', written: 'edit', view: 'board', kysely: kysely<Json<Record<string, unknown>>>() },
-  labels: { sql: '_text', written: 'edit', view: 'board', kysely: kysely<ColumnType<string[], string[] | undefined, string[]>>() },
+  labels: {
+    sql: '_text',
+    written: 'edit',
+    view: 'board',
+    kysely: kysely<ColumnType<string[], string[] | undefined, string[]>>(),
+  },
   /** The card's own checklist (a new card's is empty). */
   checklist: { sql: 'jsonb', written: 'edit', view: 'card', kysely: kysely<Json<CardJsonShapes['checklist']>>() },
-  assignee_id: { sql: 'uuid', nullable: true, written: 'command', watched: true, view: 'board', kysely: kysely<string | null>() },
-  role_id: { sql: 'text', nullable: true, written: 'command', watched: true, view: 'board', kysely: kysely<string | null>() },
+  assignee_id: {
+    sql: 'uuid',
+    nullable: true,
+    written: 'command',
+    watched: true,
+    view: 'board',
+    kysely: kysely<string | null>(),
+  },
+  role_id: {
+    sql: 'text',
+    nullable: true,
+    written: 'command',
+    watched: true,
+    view: 'board',
+    kysely: kysely<string | null>(),
+  },
   due_at: { sql: 'timestamptz', nullable: true, written: 'edit', view: 'board', kysely: kysely<Date | null>() },
   position: { sql: 'text', written: 'command', view: 'board', kysely: kysely<string>() },
   version: { sql: 'int4', written: 'database', view: 'board', kysely: kysely<Generated<number>>() },
@@ -65,12 +84,29 @@ export const CARD_COLUMNS = {
   updated_at: { sql: 'timestamptz', written: 'database', view: 'card', kysely: kysely<Generated<Date>>() },
   started_at: { sql: 'timestamptz', nullable: true, written: 'command', kysely: kysely<Date | null>() },
   done_at: { sql: 'timestamptz', nullable: true, written: 'command', view: 'board', kysely: kysely<Date | null>() },
-  archived_at: { sql: 'timestamptz', nullable: true, written: 'command', watched: true, view: 'card', kysely: kysely<Date | null>() },
+  archived_at: {
+    sql: 'timestamptz',
+    nullable: true,
+    written: 'command',
+    watched: true,
+    view: 'card',
+    kysely: kysely<Date | null>(),
+  },
   duty_key: { sql: 'text', nullable: true, written: 'create', kysely: kysely<string | null>() },
   /** When the escalation engine should look at the card again (null: only when it changes). */
-  next_check_at: { sql: 'timestamptz', nullable: true, written: 'engine', kysely: kysely<ColumnType<Date | null, Date | null | undefined, Date | null>>() },
+  next_check_at: {
+    sql: 'timestamptz',
+    nullable: true,
+    written: 'engine',
+    kysely: kysely<ColumnType<Date | null, Date | null | undefined, Date | null>>(),
+  },
   /** Escalation cycles open on the card (0 and no rule watching: writes skip the event path). */
-  open_escalations: { sql: 'int2', written: 'engine', watched: true, kysely: kysely<ColumnType<number, never, number>>() },
+  open_escalations: {
+    sql: 'int2',
+    written: 'engine',
+    watched: true,
+    kysely: kysely<ColumnType<number, never, number>>(),
+  },
   /** How many people watch the card (0: writes skip telling anyone). */
   watchers: { sql: 'int4', written: 'watchers', kysely: kysely<ColumnType<number, never, number>>() },
 } as const satisfies Record<string, CardColumnSpec & { kysely: unknown }>;
@@ -81,7 +117,9 @@ export type CardColumn = keyof Columns;
 /** The Kysely type of the cards table. */
 export type TasksTable = { -readonly [K in CardColumn]: Columns[K]['kysely'][0] };
 
-type WrittenBy<W extends CardWrittenBy> = { [K in CardColumn]: Columns[K]['written'] extends W ? K : never }[CardColumn];
+type WrittenBy<W extends CardWrittenBy> = {
+  [K in CardColumn]: Columns[K]['written'] extends W ? K : never;
+}[CardColumn];
 /** Columns a person edits directly. */
 export type EditableColumn = WrittenBy<'edit'>;
 /** Columns a command's change set may name. */
@@ -98,8 +136,11 @@ export type CardViewColumn = Shown<'card' | 'board'>;
 export type BoardViewColumn = Shown<'board'>;
 
 /** assignee_id → assigneeId: the name the API shows a column under. */
-export type ViewKey<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<ViewKey<Tail>>}` : S;
-export const viewKey = <S extends string>(name: S) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()) as ViewKey<S>;
+export type ViewKey<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<ViewKey<Tail>>}`
+  : S;
+export const viewKey = <S extends string>(name: S) =>
+  name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()) as ViewKey<S>;
 
 const names = Object.keys(CARD_COLUMNS) as CardColumn[];
 const where = (test: (spec: CardColumnSpec) => boolean) => names.filter((name) => test(CARD_COLUMNS[name]));
@@ -109,9 +150,13 @@ export const JSONB_COLUMNS: ReadonlySet<CardColumn> = new Set(where((spec) => sp
 /** Columns a person's edit may change. */
 export const EDITABLE_COLUMNS = where((spec) => spec.written === 'edit') as EditableColumn[];
 /** Columns a command's change set may name (an edit's, a move's, an assignment's…). */
-export const CHANGEABLE_COLUMNS: ReadonlySet<CardColumn> = new Set(where((spec) => spec.written === 'edit' || spec.written === 'command'));
+export const CHANGEABLE_COLUMNS: ReadonlySet<CardColumn> = new Set(
+  where((spec) => spec.written === 'edit' || spec.written === 'command'),
+);
 /** Columns a new card may be made with. */
-export const CREATABLE_COLUMNS: ReadonlySet<CardColumn> = new Set(where((spec) => ['create', 'edit', 'command'].includes(spec.written)));
+export const CREATABLE_COLUMNS: ReadonlySet<CardColumn> = new Set(
+  where((spec) => ['create', 'edit', 'command'].includes(spec.written)),
+);
 /** Columns the escalation event path decides by. */
 export const WATCHED_COLUMNS = where((spec) => spec.watched === true) as WatchedColumn[];
 /** Columns the API shows on the whole card, and on board card faces, in declaration order. */

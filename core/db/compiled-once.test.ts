@@ -6,10 +6,12 @@ import type { Database } from './schema.ts';
 /** Stands in for a database: records what it is asked to run. */
 function recorder() {
   const runs: { sql: string; parameters: readonly unknown[] }[] = [];
-  const executor = { executeQuery: async (query: { sql: string; parameters: readonly unknown[] }) => {
-    runs.push(query);
-    return { rows: [] };
-  } };
+  const executor = {
+    executeQuery: async (query: { sql: string; parameters: readonly unknown[] }) => {
+      runs.push(query);
+      return { rows: [] };
+    },
+  };
   return { runs, executor: executor as unknown as Kysely<Database> | Transaction<Database> };
 }
 
@@ -26,7 +28,11 @@ describe('compiledOnce', () => {
     await find(executor, 'with status', { id: 2, status: 'done' });
     await find(executor, 'any status', { id: 3, status: undefined });
     expect(builds).toBe(2);
-    expect(runs.map((run) => run.parameters)).toEqual([[1, 'core.task', 'todo'], [2, 'core.task', 'done'], [3, 'core.task']]);
+    expect(runs.map((run) => run.parameters)).toEqual([
+      [1, 'core.task', 'todo'],
+      [2, 'core.task', 'done'],
+      [3, 'core.task'],
+    ]);
     expect(runs[0]!.sql).toBe(runs[1]!.sql);
     expect(runs[2]!.sql).toBe('select "id" from "tasks" where "id" = $1 and "type" = $2');
   });

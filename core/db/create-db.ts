@@ -60,7 +60,9 @@ export async function createDb(config: DatabaseConfig): Promise<Db> {
     // The lock belongs to one connection, so all of `fn` runs on the one that took it.
     exclusively: (key, fn) =>
       kysely.connection().execute(async (connection) => {
-        const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${key}) AS locked`.execute(connection);
+        const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${key}) AS locked`.execute(
+          connection,
+        );
         if (!rows[0]?.locked) return undefined;
         try {
           return await fn(connection);
@@ -76,10 +78,21 @@ export async function createDb(config: DatabaseConfig): Promise<Db> {
 /** The embedded database, opened: its one connection is shared by the process (core/db/pglite-dialect.ts). */
 export function pgliteDb(pglite: PGlite): Db {
   const kysely = createPgliteKysely(pglite);
-  return { kysely, kind: 'pglite', housekeeping: () => runPgliteHousekeeping(kysely), exclusively: (_key, fn) => fn(kysely), close: () => kysely.destroy() };
+  return {
+    kysely,
+    kind: 'pglite',
+    housekeeping: () => runPgliteHousekeeping(kysely),
+    exclusively: (_key, fn) => fn(kysely),
+    close: () => kysely.destroy(),
+  };
 }
 
-async function listenWithReconnect(url: string, channel: string, onNotify: (payload: string) => void, onReconnect: () => void) {
+async function listenWithReconnect(
+  url: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+  onReconnect: () => void,
+) {
   let client: pg.Client | undefined;
   let stopped = false;
   const connect = async (): Promise<void> => {

@@ -42,4 +42,3 @@ export async function migrateToLatest(
   const schemaVersion = Object.keys(migrations).sort().at(-1) ?? null;
   return { applied: results.map((result) => result.migrationName), schemaVersion };
 }
-

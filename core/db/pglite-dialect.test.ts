@@ -9,7 +9,8 @@ import type { Database } from './schema.ts';
 
 describe('one connection, held', () => {
   let db: Kysely<Database>;
-  const rows = async () => (await sql<{ n: number }>`SELECT n FROM shelf ORDER BY n`.execute(db)).rows.map((row) => row.n);
+  const rows = async () =>
+    (await sql<{ n: number }>`SELECT n FROM shelf ORDER BY n`.execute(db)).rows.map((row) => row.n);
 
   beforeEach(async () => {
     db = createPgliteKysely(await PGlite.create());
@@ -23,21 +24,25 @@ describe('one connection, held', () => {
       return rows();
     });
     expect(seen).toEqual([1]);
-    await expect(db.transaction().execute(async (tx) => {
-      await sql`INSERT INTO shelf VALUES (2)`.execute(tx);
-      await sql`INSERT INTO shelf VALUES (3)`.execute(db);
-      throw new Error('rolled back');
-    })).rejects.toThrow('rolled back');
+    await expect(
+      db.transaction().execute(async (tx) => {
+        await sql`INSERT INTO shelf VALUES (2)`.execute(tx);
+        await sql`INSERT INTO shelf VALUES (3)`.execute(db);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
     expect(await rows()).toEqual([1]);
   });
 
   it('makes a transaction begun inside one a savepoint: its failure undoes only itself', async () => {
     await db.transaction().execute(async (tx) => {
       await sql`INSERT INTO shelf VALUES (1)`.execute(tx);
-      await expect(db.transaction().execute(async (inner) => {
-        await sql`INSERT INTO shelf VALUES (2)`.execute(inner);
-        await sql`INSERT INTO shelf VALUES (1)`.execute(inner);
-      })).rejects.toThrow(/duplicate key/);
+      await expect(
+        db.transaction().execute(async (inner) => {
+          await sql`INSERT INTO shelf VALUES (2)`.execute(inner);
+          await sql`INSERT INTO shelf VALUES (1)`.execute(inner);
+        }),
+      ).rejects.toThrow(/duplicate key/);
       await db.transaction().execute((inner) => sql`INSERT INTO shelf VALUES (3)`.execute(inner));
     });
     expect(await rows()).toEqual([1, 3]);

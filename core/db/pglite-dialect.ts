@@ -61,7 +61,10 @@ function heldWhileExecuting<B extends object>(builder: B, pglite: PGlite): B {
       const value = Reflect.get(target, property, target) as unknown;
       if (typeof value !== 'function') return value;
       if (property === 'execute') {
-        return (callback: (inner: unknown) => Promise<unknown>) => (value as (cb: typeof callback) => Promise<unknown>).call(target, (inner) => holding(pglite, () => callback(inner)));
+        return (callback: (inner: unknown) => Promise<unknown>) =>
+          (value as (cb: typeof callback) => Promise<unknown>).call(target, (inner) =>
+            holding(pglite, () => callback(inner)),
+          );
       }
       return (...args: unknown[]) => {
         const made = (value as (...a: unknown[]) => unknown).apply(target, args);
@@ -83,8 +86,14 @@ function keepingTheRule<K extends object>(kysely: K, pglite: PGlite): K {
       const value = Reflect.get(target, property, target) as unknown;
       if (typeof value !== 'function') return value;
       const method = value as (...args: unknown[]) => unknown;
-      if (property === 'transaction' || property === 'connection') return () => heldWhileExecuting(method.call(target) as object, pglite);
-      if (property === 'withPlugin' || property === 'withoutPlugins' || property === 'withSchema' || property === 'withTables') {
+      if (property === 'transaction' || property === 'connection')
+        return () => heldWhileExecuting(method.call(target) as object, pglite);
+      if (
+        property === 'withPlugin' ||
+        property === 'withoutPlugins' ||
+        property === 'withSchema' ||
+        property === 'withTables'
+      ) {
         return (...args: unknown[]) => keepingTheRule(method.apply(target, args) as K, pglite);
       }
       return method.bind(target);
@@ -166,18 +175,25 @@ class PGliteDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    if (connection instanceof LentConnection) return void (await connection.executeQuery(CompiledQuery.raw(`savepoint ${connection.savepoint}`)));
+    if (connection instanceof LentConnection)
+      return void (await connection.executeQuery(CompiledQuery.raw(`savepoint ${connection.savepoint}`)));
     const isolation = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
     const access = settings.accessMode ? ` ${settings.accessMode}` : '';
     await connection.executeQuery(CompiledQuery.raw(`start transaction${isolation}${access}`));
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(connection instanceof LentConnection ? `release savepoint ${connection.savepoint}` : 'commit'));
+    await connection.executeQuery(
+      CompiledQuery.raw(connection instanceof LentConnection ? `release savepoint ${connection.savepoint}` : 'commit'),
+    );
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(connection instanceof LentConnection ? `rollback to savepoint ${connection.savepoint}` : 'rollback'));
+    await connection.executeQuery(
+      CompiledQuery.raw(
+        connection instanceof LentConnection ? `rollback to savepoint ${connection.savepoint}` : 'rollback',
+      ),
+    );
   }
 
   async destroy(): Promise<void> {

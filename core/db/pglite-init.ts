@@ -5,5 +5,8 @@ import { PGlite } from '@electric-sql/pglite';
 
 const [dataDir, template] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: pglite-init <data-dir> [template.tar.gz]');
-const pglite = await PGlite.create({ dataDir, ...(template ? { loadDataDir: new Blob([readFileSync(template)]) } : {}) });
+const pglite = await PGlite.create({
+  dataDir,
+  ...(template ? { loadDataDir: new Blob([readFileSync(template)]) } : {}),
+});
 await pglite.close();

@@ -8,7 +8,8 @@ import { pgliteVersion } from './pglite.ts';
 import { createPgliteKysely } from './pglite-dialect.ts';
 
 const [out, info, migrationsHash] = process.argv.slice(2);
-if (!out || !info || !migrationsHash) throw new Error('usage: pglite-template <out.tar.gz> <info.json> <migrations hash>');
+if (!out || !info || !migrationsHash)
+  throw new Error('usage: pglite-template <out.tar.gz> <info.json> <migrations hash>');
 const pglite = await PGlite.create();
 const kysely = createPgliteKysely(pglite);
 const { schemaVersion } = await migrateToLatest(kysely);

@@ -23,7 +23,10 @@ async function initialiseDataDir(dataDir: string, template: string | undefined):
   await new Promise<void>((resolve, reject) => {
     // Run from the sources (tests, `node --import tsx`), the child needs tsx to load TypeScript.
     const execArgv = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    const child = fork(script, template ? [dataDir, template] : [dataDir], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(script, template ? [dataDir, template] : [dataDir], {
+      execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.on('error', reject);
     child.on('exit', (code) =>
       code === 0 ? resolve() : reject(new Error(`creating the embedded database in ${dataDir} failed (exit ${code})`)),
@@ -34,7 +37,8 @@ async function initialiseDataDir(dataDir: string, template: string | undefined):
 /** The installed PGlite's version: a dump loads only into the version that made it. */
 export function pgliteVersion(): string {
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  return (JSON.parse(readFileSync(entry.replace(/dist[\\/].*$/, 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(entry.replace(/dist[\\/].*$/, 'package.json'), 'utf8')) as { version: string })
+    .version;
 }
 
 /** The template bin/prepare.mjs built, if it was built for the installed PGlite. */

@@ -27,7 +27,10 @@ export class PreparingClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg's query() overloads cannot be restated one by one here; this forwards every form unchanged
   override query(...args: any[]): any {
     const [text, values] = args;
-    const name = args.length === 2 && typeof text === 'string' && Array.isArray(values) && values.length > 0 ? nameFor(text) : undefined;
+    const name =
+      args.length === 2 && typeof text === 'string' && Array.isArray(values) && values.length > 0
+        ? nameFor(text)
+        : undefined;
     if (name === undefined) return (super.query as (...a: unknown[]) => unknown)(...args);
     return (super.query({ name, text, values }) as Promise<pg.QueryResult>).catch((error: unknown) => {
       if (!isStalePlan(error)) throw error;

@@ -49,7 +49,12 @@ export function currentOccurrence(duty: Duty, now: Date, timeZone: string): Occu
     endsAt = occursAt;
   }
   if (occursAt.getTime() > now.getTime()) return null;
-  return { occursAt, periodKey, endsAt, dueAt: duty.due === undefined ? null : addDuration(occursAt, duty.due, timeZone) };
+  return {
+    occursAt,
+    periodKey,
+    endsAt,
+    dueAt: duty.due === undefined ? null : addDuration(occursAt, duty.due, timeZone),
+  };
 }
 
 /** The local date within a period that `on` picks (periods start on the 1st, or on Monday). */
@@ -74,17 +79,27 @@ const DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(
  */
 export function addDuration(instant: Date, duration: string, timeZone: string): Date {
   const match = DURATION.exec(duration);
-  if (!match || duration === 'P' || duration.endsWith('T')) throw new RangeError(`not an ISO-8601 duration: "${duration}"`);
-  const [years, months, weeks, days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0)) as number[];
+  if (!match || duration === 'P' || duration.endsWith('T'))
+    throw new RangeError(`not an ISO-8601 duration: "${duration}"`);
+  const [years, months, weeks, days, hours, minutes, seconds] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0)) as number[];
   let result = instant;
   if (years || months || weeks || days) {
     const wall = wallTime(instant, timeZone);
     const monthIndex = wall.year * 12 + (wall.month - 1) + years! * 12 + months!;
     const [year, month] = [Math.floor(monthIndex / 12), (monthIndex % 12) + 1];
     const date = new Date(Date.UTC(year, month - 1, Math.min(wall.day, daysInMonth(year, month)) + weeks! * 7 + days!));
-    const local = instantOf(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), wall.hour, wall.minute, timeZone);
+    const local = instantOf(
+      date.getUTCFullYear(),
+      date.getUTCMonth() + 1,
+      date.getUTCDate(),
+      wall.hour,
+      wall.minute,
+      timeZone,
+    );
     // instantOf works in whole minutes; keep the seconds and milliseconds the instant had.
-    result = new Date(local.getTime() + wall.second * 1000 + (instant.getTime() % 1000 + 1000) % 1000);
+    result = new Date(local.getTime() + wall.second * 1000 + (((instant.getTime() % 1000) + 1000) % 1000));
   }
   return new Date(result.getTime() + ((hours! * 60 + minutes!) * 60 + seconds!) * 1000);
 }

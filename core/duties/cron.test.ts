@@ -6,7 +6,8 @@ import { isCron } from '../org/format.schema.ts';
 import { CronError, cronMatchesDay, latestCronOccurrence, parseCron, type CronExpression } from './cron.ts';
 
 const sorted = (values: ReadonlySet<number>) => [...values].sort((a, b) => a - b);
-const latest = (expression: string, now: string, zone = 'UTC') => latestCronOccurrence(expression, new Date(now), zone)?.toISOString() ?? null;
+const latest = (expression: string, now: string, zone = 'UTC') =>
+  latestCronOccurrence(expression, new Date(now), zone)?.toISOString() ?? null;
 
 describe('parseCron', () => {
   it('reads stars, values, ranges, lists, steps and names', () => {
@@ -49,7 +50,14 @@ describe('parseCron', () => {
   });
 
   it('accepts what the roles format accepts', () => {
-    for (const expression of ['0 9 1 12 *', '*/5 * * * *', '0 9 * * mon-fri', '0 0 1,15 * *', '30 8 * jan-jun/2 1-5', '0 0 * * 0-7']) {
+    for (const expression of [
+      '0 9 1 12 *',
+      '*/5 * * * *',
+      '0 9 * * mon-fri',
+      '0 0 1,15 * *',
+      '30 8 * jan-jun/2 1-5',
+      '0 0 * * 0-7',
+    ]) {
       expect(isCron(expression)).toBe(true);
       expect(() => parseCron(expression)).not.toThrow();
     }
@@ -150,7 +158,9 @@ describe('latestCronOccurrence against a minute-by-minute search', () => {
     fc.oneof(
       fc.constant('*'),
       fc.integer({ min, max }).map(String),
-      fc.tuple(fc.integer({ min, max }), fc.integer({ min, max })).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
+      fc
+        .tuple(fc.integer({ min, max }), fc.integer({ min, max }))
+        .map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
       fc.tuple(fc.integer({ min, max }), fc.integer({ min: 1, max: 9 })).map(([a, step]) => `${a}/${step}`),
       fc.integer({ min: 1, max: 9 }).map((step) => `*/${step}`),
       fc.uniqueArray(fc.integer({ min, max }), { minLength: 2, maxLength: 4 }).map((values) => values.join(',')),

@@ -82,10 +82,16 @@ function parseField(field: string, spec: FieldSpec, expression: string): Set<num
 export function parseCron(expression: string): CronExpression {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5) throw new CronError(`"${expression}": expected 5 fields, found ${fields.length}`);
-  const [minutes, hours, daysOfMonth, months, daysOfWeek] = fields.map((field, i) => parseField(field, FIELDS[i]!, expression));
+  const [minutes, hours, daysOfMonth, months, daysOfWeek] = fields.map((field, i) =>
+    parseField(field, FIELDS[i]!, expression),
+  );
   if (daysOfWeek!.delete(7)) daysOfWeek!.add(0);
   return {
-    minutes: minutes!, hours: hours!, daysOfMonth: daysOfMonth!, months: months!, daysOfWeek: daysOfWeek!,
+    minutes: minutes!,
+    hours: hours!,
+    daysOfMonth: daysOfMonth!,
+    months: months!,
+    daysOfWeek: daysOfWeek!,
     domRestricted: !fields[2]!.startsWith('*'),
     dowRestricted: !fields[4]!.startsWith('*'),
   };
@@ -104,12 +110,20 @@ export function cronMatchesDay(cron: CronExpression, month: number, day: number,
  * The first instant the clocks show this wall time. instantOf (despite its comment) answers the
  * later of the two in a fall-back overlap; the earlier one lies one daylight-saving shift before.
  */
-function firstInstantOf(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
+function firstInstantOf(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  timeZone: string,
+): Date {
   const instant = instantOf(year, month, day, hour, minute, timeZone);
   for (const shiftMinutes of [30, 60, 120]) {
     const earlier = new Date(instant.getTime() - shiftMinutes * 60_000);
     const wall = wallTime(earlier, timeZone);
-    if (wall.year === year && wall.month === month && wall.day === day && wall.hour === hour && wall.minute === minute) return earlier;
+    if (wall.year === year && wall.month === month && wall.day === day && wall.hour === hour && wall.minute === minute)
+      return earlier;
   }
   return instant;
 }
@@ -130,10 +144,17 @@ function wallClockReached(now: Date, timeZone: string) {
   const current = naive(now);
   const before = naive(new Date(now.getTime() - FALL_BACK_LOOKBACK_MS));
   const reached = new Date(current.wall + Math.max(0, before.offset - current.offset));
-  return { year: reached.getUTCFullYear(), month: reached.getUTCMonth() + 1, day: reached.getUTCDate(), hour: reached.getUTCHours(), minute: reached.getUTCMinutes() };
+  return {
+    year: reached.getUTCFullYear(),
+    month: reached.getUTCMonth() + 1,
+    day: reached.getUTCDate(),
+    hour: reached.getUTCHours(),
+    minute: reached.getUTCMinutes(),
+  };
 }
 
-const descending = (values: ReadonlySet<number>, atMost: number) => [...values].filter((v) => v <= atMost).sort((a, b) => b - a);
+const descending = (values: ReadonlySet<number>, atMost: number) =>
+  [...values].filter((v) => v <= atMost).sort((a, b) => b - a);
 
 /**
  * The latest instant at or before `now` (minute resolution) whose wall-clock time in `timeZone`

@@ -106,7 +106,8 @@ export function createDutyScheduler(deps: DutySchedulerDeps): DutyScheduler {
           const occurrence = currentOccurrence(duty, now, timeZone);
           const activeFrom = since.get(`${role.id}/${duty.id}`);
           const deadline = occurrence?.dueAt ?? occurrence?.endsAt;
-          if (occurrence && !(activeFrom && deadline!.getTime() <= activeFrom.getTime())) due.push({ duty, occurrence });
+          if (occurrence && !(activeFrom && deadline!.getTime() <= activeFrom.getTime()))
+            due.push({ duty, occurrence });
         } catch (error) {
           result.failed++;
           log.error({ err: error, role: role.id, duty: duty.id }, 'duty cadence could not be computed');
@@ -116,7 +117,13 @@ export function createDutyScheduler(deps: DutySchedulerDeps): DutyScheduler {
       const holders = await services.users.holdersOf(role.id);
       for (const { duty, occurrence } of due) {
         for (const person of holders) {
-          cards.push({ role, duty, occurrence, personId: person.id, key: dutyKey(duty.id, person.id, occurrence.periodKey) });
+          cards.push({
+            role,
+            duty,
+            occurrence,
+            personId: person.id,
+            key: dutyKey(duty.id, person.id, occurrence.periodKey),
+          });
         }
       }
     }
@@ -146,7 +153,10 @@ export function createDutyScheduler(deps: DutySchedulerDeps): DutyScheduler {
         return;
       }
       result.failed++;
-      log.error({ err: error, role: card.role.id, duty: duty.id, personId: card.personId, dutyKey: card.key }, 'duty card could not be created');
+      log.error(
+        { err: error, role: card.role.id, duty: duty.id, personId: card.personId, dutyKey: card.key },
+        'duty card could not be created',
+      );
     }
   }
 

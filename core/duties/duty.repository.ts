@@ -10,7 +10,11 @@ export function createDutyRepository(db: Kysely<Database>) {
       const found = new Set<string>();
       // In slices, so a large organisation stays far below PostgreSQL's limit of bind parameters.
       for (let i = 0; i < keys.length; i += 1000) {
-        const rows = await db.selectFrom('tasks').select('duty_key').where('duty_key', 'in', keys.slice(i, i + 1000)).execute();
+        const rows = await db
+          .selectFrom('tasks')
+          .select('duty_key')
+          .where('duty_key', 'in', keys.slice(i, i + 1000))
+          .execute();
         for (const row of rows) found.add(row.duty_key!);
       }
       return found;

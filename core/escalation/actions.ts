@@ -37,7 +37,12 @@ export function applyActions(actions: readonly string[], ctx: ActionContext): Ac
       if (!labels.includes(action.slice(6))) changes.labels = [...labels, action.slice(6)];
     } else if (action.startsWith('move:') && ctx.type) {
       const category = categoryOf(ctx.type, action.slice(5));
-      if (category) Object.assign(changes, { status: action.slice(5), category, ...(category === 'done' ? { done_at: new Date() } : {}) });
+      if (category)
+        Object.assign(changes, {
+          status: action.slice(5),
+          category,
+          ...(category === 'done' ? { done_at: new Date() } : {}),
+        });
     }
   }
   return { changes, notify: [...new Set(notify)] };

@@ -15,10 +15,15 @@ export interface WatchableCard {
   status: string;
 }
 
-const forType = (rule: Escalation, type: string) => rule.enabled !== false && (!rule.applies_to?.task_types || rule.applies_to.task_types.includes(type));
+const forType = (rule: Escalation, type: string) =>
+  rule.enabled !== false && (!rule.applies_to?.task_types || rule.applies_to.task_types.includes(type));
 
 /** `assigneeRoles`: the roles of the card's assignee (read only for a card with a person and no role). */
-export function rulesWatching(model: OrgModel, task: WatchableCard, assigneeRoles: readonly string[] = []): EscalationRule[] {
+export function rulesWatching(
+  model: OrgModel,
+  task: WatchableCard,
+  assigneeRoles: readonly string[] = [],
+): EscalationRule[] {
   const unassigned = task.role_id === null && task.assignee_id === null;
   const roles = new Set(task.role_id !== null ? [task.role_id] : assigneeRoles);
   return model.escalations.filter(({ role, rule }) => {

@@ -29,12 +29,24 @@ const SLICE_MS = 10;
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The dry run on one database, for the routes (the composition root binds it; routes hold no database handle). */
-export const createDryRun = (db: Kysely<Database>) => (model: OrgModel, rule: Pick<EscalationRule, 'role' | 'rule'>, now: Date) => dryRunRule(db, model, rule, now);
+export const createDryRun =
+  (db: Kysely<Database>) => (model: OrgModel, rule: Pick<EscalationRule, 'role' | 'rule'>, now: Date) =>
+    dryRunRule(db, model, rule, now);
 export type DryRun = ReturnType<typeof createDryRun>;
 
 /** A role's rule runs on the role's cards; a plugin's default, on its task types' cards wherever they sit. */
-export async function dryRunRule(db: Kysely<Database>, model: OrgModel, { role, rule }: Pick<EscalationRule, 'role' | 'rule'>, now: Date): Promise<DryRunResult[]> {
-  let query = db.selectFrom('tasks').selectAll().$if(role !== null, (q) => q.where('role_id', '=', role)).where('archived_at', 'is', null).where('category', '!=', 'done');
+export async function dryRunRule(
+  db: Kysely<Database>,
+  model: OrgModel,
+  { role, rule }: Pick<EscalationRule, 'role' | 'rule'>,
+  now: Date,
+): Promise<DryRunResult[]> {
+  let query = db
+    .selectFrom('tasks')
+    .selectAll()
+    .$if(role !== null, (q) => q.where('role_id', '=', role))
+    .where('archived_at', 'is', null)
+    .where('category', '!=', 'done');
   if (rule.applies_to?.task_types) query = query.where('type', 'in', rule.applies_to.task_types);
   const cards = await query.orderBy('id').limit(LIMIT).execute();
   const firstDue = (from: Date) => addDuration(from, rule.levels[0]!.after, model.definition.organization.timezone);
@@ -47,10 +59,23 @@ export async function dryRunRule(db: Kysely<Database>, model: OrgModel, { role, 
       sliceStarted = performance.now();
     }
     if (pool.exhausted) {
-      results.push({ taskId: card.id, title: card.title, when: false, stop: false, firesNow: false, falseParts: [`not evaluated: ${pool.owner} may take ${pool.limits.steps.toLocaleString('en')} evaluation steps`] });
+      results.push({
+        taskId: card.id,
+        title: card.title,
+        when: false,
+        stop: false,
+        firesNow: false,
+        falseParts: [
+          `not evaluated: ${pool.owner} may take ${pool.limits.steps.toLocaleString('en')} evaluation steps`,
+        ],
+      });
       continue;
     }
-    const context = { task: { ...ruleTask(card, now, model.calendar), escalation_level: 0 }, policy: model.policies, now: now.toISOString() };
+    const context = {
+      task: { ...ruleTask(card, now, model.calendar), escalation_level: 0 },
+      policy: model.policies,
+      now: now.toISOString(),
+    };
     const safe = (expression: unknown) => {
       try {
         return explainRule(expression, context, pool);
@@ -58,9 +83,18 @@ export async function dryRunRule(db: Kysely<Database>, model: OrgModel, { role, 
         return { value: false, falseParts: [`fails: ${(error as Error).message}`] };
       }
     };
-    const when = statusApplies(rule, card.status) ? safe(rule.when) : { value: false, falseParts: [`status "${card.status}" is outside applies_to.statuses`] };
+    const when = statusApplies(rule, card.status)
+      ? safe(rule.when)
+      : { value: false, falseParts: [`status "${card.status}" is outside applies_to.statuses`] };
     const stop = rule.stop_when === undefined ? false : safe(rule.stop_when).value;
-    results.push({ taskId: card.id, title: card.title, when: when.value, stop, firesNow: when.value && !stop && firstDue(now) <= now, falseParts: when.falseParts });
+    results.push({
+      taskId: card.id,
+      title: card.title,
+      when: when.value,
+      stop,
+      firesNow: when.value && !stop && firstDue(now) <= now,
+      falseParts: when.falseParts,
+    });
   }
   return results;
 }

@@ -40,15 +40,26 @@ export interface EngineDeps {
   actions?: PluginActionRunner;
 }
 
-
 export function createEscalationEngine(deps: EngineDeps) {
   /** A rule that throws counts as false, and the failure goes to the run log. */
-  const holds = async (tx: Transaction<Database>, at: { card: TaskRow; key: string; now: Date; inputs: Record<string, unknown> }, expression: unknown, context: unknown) => {
+  const holds = async (
+    tx: Transaction<Database>,
+    at: { card: TaskRow; key: string; now: Date; inputs: Record<string, unknown> },
+    expression: unknown,
+    context: unknown,
+  ) => {
     try {
       return explainRule(expression, context);
     } catch (error) {
       deps.log.warn({ err: error, rule: at.key }, 'escalation rule failed to evaluate; treated as false');
-      await deps.escalations.log(tx, { task_id: at.card.id, rule: at.key, outcome: 'failed', inputs: at.inputs, reason: (error as Error).message, at: at.now });
+      await deps.escalations.log(tx, {
+        task_id: at.card.id,
+        rule: at.key,
+        outcome: 'failed',
+        inputs: at.inputs,
+        reason: (error as Error).message,
+        at: at.now,
+      });
       return { value: false, falseParts: [] };
     }
   };
@@ -59,7 +70,8 @@ export function createEscalationEngine(deps: EngineDeps) {
     const cycles = card.open_escalations === 0 ? [] : await deps.escalations.openCycles(tx, card.id);
     const open = new Map(cycles.map((cycle) => [cycle.rule, cycle]));
     // A person's card without a role is watched by the rules of that person's roles.
-    const assigneeRoles = card.role_id === null && card.assignee_id !== null ? await deps.users.roleIdsOf(card.assignee_id, tx) : [];
+    const assigneeRoles =
+      card.role_id === null && card.assignee_id !== null ? await deps.users.roleIdsOf(card.assignee_id, tx) : [];
     const watching = rulesWatching(model, card, assigneeRoles);
     const keys = new Set([...watching.map((w) => w.key), ...open.keys()]);
     let current = card;
@@ -80,28 +92,68 @@ export function createEscalationEngine(deps: EngineDeps) {
       const context = { task, policy: model.policies, now: now.toISOString() };
       const at = { card: current, key, now, inputs: inputsOf(task) };
       const applies = statusApplies(rule, current.status);
-      const whenResult = applies ? await holds(tx, at, rule.when, context) : { value: false, falseParts: [`status "${current.status}" is outside applies_to.statuses`] };
+      const whenResult = applies
+        ? await holds(tx, at, rule.when, context)
+        : { value: false, falseParts: [`status "${current.status}" is outside applies_to.statuses`] };
       const when = whenResult.value;
-      const stop = rule.stop_when === undefined ? current.category === 'done' : (await holds(tx, at, rule.stop_when, context)).value;
+      const stop =
+        rule.stop_when === undefined
+          ? current.category === 'done'
+          : (await holds(tx, at, rule.stop_when, context)).value;
       if (cycle && (stop || !when)) {
         await deps.escalations.endCycle(tx, cycle.id, now);
         openCount -= 1;
-        const reason = stop ? (rule.stop_when === undefined ? 'the card is done' : 'stop_when is true') : `when turned false: ${whenResult.falseParts.join('; ')}`;
-        await deps.escalations.log(tx, { task_id: card.id, rule: key, outcome: 'ended', inputs: at.inputs, reason, at: now });
+        const reason = stop
+          ? rule.stop_when === undefined
+            ? 'the card is done'
+            : 'stop_when is true'
+          : `when turned false: ${whenResult.falseParts.join('; ')}`;
+        await deps.escalations.log(tx, {
+          task_id: card.id,
+          rule: key,
+          outcome: 'ended',
+          inputs: at.inputs,
+          reason,
+          at: now,
+        });
         continue;
       }
       if (!when || stop) {
         // Rules the tick's SQL pass evaluates need no timer (state-change-scan.ts).
-        if (CLOCK_PATHS.test(JSON.stringify(rule.when)) && !scannedInSql(rule, model)) later(new Date(now.getTime() + CLOCK_RECHECK_MS));
+        if (CLOCK_PATHS.test(JSON.stringify(rule.when)) && !scannedInSql(rule, model))
+          later(new Date(now.getTime() + CLOCK_RECHECK_MS));
         continue;
       }
-      const active = cycle ?? (await deps.escalations.startCycle(tx, {
-        task_id: card.id, rule: key, cycle: (await deps.escalations.lastCycle(tx, card.id, key)) + 1, org_version_id: model.versionId, started_at: now,
-      }));
+      const active =
+        cycle ??
+        (await deps.escalations.startCycle(tx, {
+          task_id: card.id,
+          rule: key,
+          cycle: (await deps.escalations.lastCycle(tx, card.id, key)) + 1,
+          org_version_id: model.versionId,
+          started_at: now,
+        }));
       if (!active) continue;
       if (!cycle) openCount += 1;
-      if (!cycle) await deps.escalations.log(tx, { task_id: card.id, rule: key, outcome: 'started', inputs: at.inputs, reason: `when is true (cycle ${active.cycle})`, at: now });
-      current = await fireDueLevels(tx, current, { key, rule, cardRole, cycle: active, model: cycleModel ?? model, fired, now, later });
+      if (!cycle)
+        await deps.escalations.log(tx, {
+          task_id: card.id,
+          rule: key,
+          outcome: 'started',
+          inputs: at.inputs,
+          reason: `when is true (cycle ${active.cycle})`,
+          at: now,
+        });
+      current = await fireDueLevels(tx, current, {
+        key,
+        rule,
+        cardRole,
+        cycle: active,
+        model: cycleModel ?? model,
+        fired,
+        now,
+        later,
+      });
     }
     // Assigned inside `later`, which the compiler's flow analysis does not follow.
     const next = nextCheck as Date | null;
@@ -114,7 +166,16 @@ export function createEscalationEngine(deps: EngineDeps) {
   async function fireDueLevels(
     tx: Transaction<Database>,
     card: TaskRow,
-    input: { key: string; rule: Escalation; cardRole: string | null; cycle: { cycle: number; started_at: Date }; model: OrgModel; fired: { level: number; target_role: string | null }[]; now: Date; later: (at: Date) => void },
+    input: {
+      key: string;
+      rule: Escalation;
+      cardRole: string | null;
+      cycle: { cycle: number; started_at: Date };
+      model: OrgModel;
+      fired: { level: number; target_role: string | null }[];
+      now: Date;
+      later: (at: Date) => void;
+    },
   ): Promise<TaskRow> {
     const timeZone = input.model.definition.organization.timezone;
     let previousRole = input.fired.at(-1)?.target_role ?? null;
@@ -123,28 +184,67 @@ export function createEscalationEngine(deps: EngineDeps) {
       if (input.fired.some((f) => f.level === level)) continue;
       // With business_hours, `after` counts only open hours (a day of `after` is 24 of them).
       const due = input.rule.business_hours
-        ? input.model.calendar.addBusinessTime(input.cycle.started_at, addDuration(new Date(0), definition.after, 'UTC').getTime())
+        ? input.model.calendar.addBusinessTime(
+            input.cycle.started_at,
+            addDuration(new Date(0), definition.after, 'UTC').getTime(),
+          )
         : addDuration(input.cycle.started_at, definition.after, timeZone);
       if (due > input.now) {
         input.later(due);
         break;
       }
-      const target = await resolveLevelTarget(input.model, { to: definition.to, cardRole: input.cardRole, previousRole }, async (role) => (await deps.users.holderIds(role, tx)).length > 0);
+      const target = await resolveLevelTarget(
+        input.model,
+        { to: definition.to, cardRole: input.cardRole, previousRole },
+        async (role) => (await deps.users.holderIds(role, tx)).length > 0,
+      );
       const inserted = await deps.escalations.fire(tx, {
-        task_id: card.id, rule: input.key, cycle: input.cycle.cycle, level, target_role: target.role, skipped_roles: target.skipped, actions: definition.then, fired_at: input.now,
+        task_id: card.id,
+        rule: input.key,
+        cycle: input.cycle.cycle,
+        level,
+        target_role: target.role,
+        skipped_roles: target.skipped,
+        actions: definition.then,
+        fired_at: input.now,
       });
       previousRole = target.role ?? previousRole;
       if (!inserted) continue;
       const holders = target.role ? await deps.users.holderIds(target.role, tx) : [];
-      const { changes, notify } = applyActions(definition.then, { card: current, type: input.model.taskType(current.type), targetRole: target.role, holders });
+      const { changes, notify } = applyActions(definition.then, {
+        card: current,
+        type: input.model.taskType(current.type),
+        targetRole: target.role,
+        holders,
+      });
       const title = `${input.rule.title ?? input.rule.id}: ${current.title}`;
-      await deps.escalations.notify(tx, notify.map((user_id) => ({ user_id, task_id: card.id, kind: 'escalation', title })));
-      for (const recipientId of notify) await recordEvent(tx, { type: 'notification.created', taskId: card.id, taskType: card.type, actorId: null, recipientId });
+      await deps.escalations.notify(
+        tx,
+        notify.map((user_id) => ({ user_id, task_id: card.id, kind: 'escalation', title })),
+      );
+      for (const recipientId of notify)
+        await recordEvent(tx, {
+          type: 'notification.created',
+          taskId: card.id,
+          taskType: card.type,
+          actorId: null,
+          recipientId,
+        });
       if (definition.then.includes('notify')) {
-        await enqueueForEnabled(tx, escalationEvent({
-          task: current, rule: input.key, ruleTitle: input.rule.title ?? input.rule.id, cycle: input.cycle.cycle, ledgerLevel: level,
-          targetRole: target.role, cardUrl: deps.cardUrl(card.id), firedAt: input.now, timeZone,
-        }));
+        await enqueueForEnabled(
+          tx,
+          escalationEvent({
+            task: current,
+            rule: input.key,
+            ruleTitle: input.rule.title ?? input.rule.id,
+            cycle: input.cycle.cycle,
+            ledgerLevel: level,
+            targetRole: target.role,
+            cardUrl: deps.cardUrl(card.id),
+            firedAt: input.now,
+            timeZone,
+          }),
+        );
       }
       const note = `${input.key} level ${level + 1} → ${target.role ?? 'nobody'}${target.skipped.length ? ` (vacant, skipped: ${target.skipped.join(', ')})` : ''}`;
       const before = current;
@@ -152,8 +252,22 @@ export function createEscalationEngine(deps: EngineDeps) {
         const updated = await cardsIn(tx).update(current.id, current.version, changes);
         if (updated) current = updated;
       }
-      await deps.tasks.addActivity(tx, { taskId: card.id, actorId: null, action: 'escalated', changes: diffOf(before, current), note });
-      await deps.escalations.log(tx, { task_id: card.id, rule: input.key, outcome: 'fired', level, inputs: { actions: definition.then, target: target.role, skipped: target.skipped }, reason: note, at: input.now });
+      await deps.tasks.addActivity(tx, {
+        taskId: card.id,
+        actorId: null,
+        action: 'escalated',
+        changes: diffOf(before, current),
+        note,
+      });
+      await deps.escalations.log(tx, {
+        task_id: card.id,
+        rule: input.key,
+        outcome: 'fired',
+        level,
+        inputs: { actions: definition.then, target: target.role, skipped: target.skipped },
+        reason: note,
+        at: input.now,
+      });
       await recordEvent(tx, { type: 'task.updated', taskId: card.id, taskType: card.type, actorId: null });
       await notifyWatchersOf(tx, { task: current, actorId: null, action: 'escalated' });
     }
@@ -169,8 +283,15 @@ export function createEscalationEngine(deps: EngineDeps) {
 function inputsOf(task: ReturnType<typeof ruleTask> & { escalation_level: number }): Record<string, unknown> {
   const round = (n: number) => Math.round(n * 100) / 100;
   return {
-    taskId: task.id, status: task.status, priority: task.priority, role: task.role, assignee: task.assignee,
-    age_hours: round(task.age_hours), idle_hours: round(task.idle_hours), overdue_hours: round(task.overdue_hours), escalation_level: task.escalation_level,
+    taskId: task.id,
+    status: task.status,
+    priority: task.priority,
+    role: task.role,
+    assignee: task.assignee,
+    age_hours: round(task.age_hours),
+    idle_hours: round(task.idle_hours),
+    overdue_hours: round(task.overdue_hours),
+    escalation_level: task.escalation_level,
   };
 }
 

@@ -15,7 +15,15 @@ const LOCK_KEY = 727_100_001;
 const BATCH = 500;
 
 /** `onActivated`: registers a reaction to a new organisation version, so its rules act without waiting for the timer. */
-export function createEscalationScheduler(deps: { db: Db; org: OrgService; engine: EscalationEngine; announce: () => void; log: Logger; now?: () => Date; onActivated?: (react: () => void) => void }) {
+export function createEscalationScheduler(deps: {
+  db: Db;
+  org: OrgService;
+  engine: EscalationEngine;
+  announce: () => void;
+  log: Logger;
+  now?: () => Date;
+  onActivated?: (react: () => void) => void;
+}) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   const reported = new Set<number>();
@@ -23,11 +31,21 @@ export function createEscalationScheduler(deps: { db: Db; org: OrgService; engin
   async function checkDue(db: Kysely<Database>, now: Date): Promise<number> {
     const model = await deps.org.current();
     if (!model) return 0;
-    const due = await db.selectFrom('tasks').select('id').where('next_check_at', '<=', now).where('archived_at', 'is', null).orderBy('next_check_at').limit(BATCH).execute();
+    const due = await db
+      .selectFrom('tasks')
+      .select('id')
+      .where('next_check_at', '<=', now)
+      .where('archived_at', 'is', null)
+      .orderBy('next_check_at')
+      .limit(BATCH)
+      .execute();
     const scan = planStateChangeScan(model, now);
     if (scan.refused.length && !reported.has(model.versionId)) {
       reported.add(model.versionId);
-      deps.log.info({ rules: scan.refused }, 'escalation rules without an SQL form: checked on their recheck interval only');
+      deps.log.info(
+        { rules: scan.refused },
+        'escalation rules without an SQL form: checked on their recheck interval only',
+      );
     }
     // A large table is scanned in block ranges on several pool connections at once (PostgreSQL only).
     const { count, blocks } = await sliceCount(deps.db, 'tasks');

@@ -15,7 +15,11 @@ const show = (rule: unknown) => {
 };
 
 /** An explanation evaluates the rule and then its parts again: twice one evaluation's work at most. */
-const explanationPool = () => new WorkPool({ steps: 2 * RULE_BUDGET.steps, built: 2 * RULE_BUDGET.built }, 'one explanation (the rule and its parts)');
+const explanationPool = () =>
+  new WorkPool(
+    { steps: 2 * RULE_BUDGET.steps, built: 2 * RULE_BUDGET.built },
+    'one explanation (the rule and its parts)',
+  );
 
 export function explainRule(rule: unknown, context: unknown, pool: WorkPool = explanationPool()): Explanation {
   const value = isTruthy(evaluateRule(rule, context, pool));

@@ -15,7 +15,8 @@ export async function resolveLevelTarget(
   let role: string | undefined;
   const from = input.previousRole ?? input.cardRole;
   if (input.to === 'reports_to') role = from === null ? undefined : model.role(from)?.reports_to;
-  else if (input.to === 'department_head') role = input.cardRole === null ? undefined : model.departmentHeadOf(input.cardRole)?.id;
+  else if (input.to === 'department_head')
+    role = input.cardRole === null ? undefined : model.departmentHeadOf(input.cardRole)?.id;
   else role = input.to;
   const skipped: string[] = [];
   while (role !== undefined) {

@@ -55,7 +55,12 @@ function siteOfServer(server: Server): Site {
   return createSite({ publicUrl: `http://localhost:${port}`, bindHost: '127.0.0.1', port });
 }
 
-export function attachBoardSockets(server: Server, services: BoardSocketServices, log: Logger, options: BoardSocketOptions = {}): { close(): void } {
+export function attachBoardSockets(
+  server: Server,
+  services: BoardSocketServices,
+  log: Logger,
+  options: BoardSocketOptions = {},
+): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
   let site = options.site;
   const channels = createLiveChannels({ services, log, recheckMs: options.recheckMs ?? RECHECK_MS });
@@ -113,7 +118,10 @@ export function attachBoardSockets(server: Server, services: BoardSocketServices
       if (match && !board) return refuse(socket, 404, 'Not Found');
       const place = registry.admit(session.actor.id, token!);
       if (!place.admitted) {
-        const error = new AppError('TOO_MANY_SOCKETS', `Live connection refused: ${place.reason}.`, { perSession: SOCKETS_PER_SESSION, perPerson: SOCKETS_PER_PERSON });
+        const error = new AppError('TOO_MANY_SOCKETS', `Live connection refused: ${place.reason}.`, {
+          perSession: SOCKETS_PER_SESSION,
+          perPerson: SOCKETS_PER_PERSON,
+        });
         return refuse(socket, error.status, 'Too Many Requests', JSON.stringify(error.toBody()));
       }
       socket.once('close', place.release);

@@ -39,20 +39,35 @@ const COALESCE_MS = 25;
 /** On PostgreSQL, a wake-up can be lost (a process dies between commit and NOTIFY): look anyway. */
 const SAFETY_POLL_MS = 5_000;
 
-const eventsWithCards = compiledOnce((db, values: { after: number; also: number[]; taskTypes: string[]; limit: number }, shape) =>
-  db
-    .selectFrom('events')
-    .leftJoin('tasks', 'tasks.id', 'events.task_id')
-    .selectAll('tasks')
-    .select(['events.id as event_id', 'events.type as event_type', 'events.task_id as event_task_id', 'events.task_type', 'events.actor_id', 'events.recipient_id', 'events.created_at as event_created_at'])
-    .where((eb) => (shape.includes('also') ? eb.or([eb('events.id', '>', values.after), sql<boolean>`events.id = ANY(${values.also}::bigint[])`]) : eb('events.id', '>', values.after)))
-    // A board's events: of its task types or a new organisation version, and addressed to everyone
-    // (not one person's notification).
-    .$if(shape.includes('types'), (select) =>
-      select.where(sql<boolean>`(events.task_type = ANY(${values.taskTypes}::text[]) OR events.type = ${ORG_ACTIVATED})`).where('events.recipient_id', 'is', null),
-    )
-    .orderBy('events.id')
-    .limit(values.limit),
+const eventsWithCards = compiledOnce(
+  (db, values: { after: number; also: number[]; taskTypes: string[]; limit: number }, shape) =>
+    db
+      .selectFrom('events')
+      .leftJoin('tasks', 'tasks.id', 'events.task_id')
+      .selectAll('tasks')
+      .select([
+        'events.id as event_id',
+        'events.type as event_type',
+        'events.task_id as event_task_id',
+        'events.task_type',
+        'events.actor_id',
+        'events.recipient_id',
+        'events.created_at as event_created_at',
+      ])
+      .where((eb) =>
+        shape.includes('also')
+          ? eb.or([eb('events.id', '>', values.after), sql<boolean>`events.id = ANY(${values.also}::bigint[])`])
+          : eb('events.id', '>', values.after),
+      )
+      // A board's events: of its task types or a new organisation version, and addressed to everyone
+      // (not one person's notification).
+      .$if(shape.includes('types'), (select) =>
+        select
+          .where(sql<boolean>`(events.task_type = ANY(${values.taskTypes}::text[]) OR events.type = ${ORG_ACTIVATED})`)
+          .where('events.recipient_id', 'is', null),
+      )
+      .orderBy('events.id')
+      .limit(values.limit),
 );
 
 export function createEventBus(db: Db, log: Logger) {
@@ -71,9 +86,19 @@ export function createEventBus(db: Db, log: Logger) {
   const processTag = randomUUID();
 
   /** Events with their cards as they are now, in one query (it runs after every write). */
-  async function load(query: { after: number; also?: number[]; taskTypes?: string[]; limit: number }): Promise<DeliveredEvent[]> {
+  async function load(query: {
+    after: number;
+    also?: number[];
+    taskTypes?: string[];
+    limit: number;
+  }): Promise<DeliveredEvent[]> {
     const shape = `${query.also?.length ? 'also' : ''} ${query.taskTypes ? 'types' : ''}`;
-    const rows = await eventsWithCards(db.kysely, shape, { after: query.after, also: query.also ?? [], taskTypes: query.taskTypes ?? [], limit: query.limit });
+    const rows = await eventsWithCards(db.kysely, shape, {
+      after: query.after,
+      also: query.also ?? [],
+      taskTypes: query.taskTypes ?? [],
+      limit: query.limit,
+    });
     return rows.map((row) => ({
       id: row.event_id,
       type: row.event_type as EventType,
@@ -96,7 +121,8 @@ export function createEventBus(db: Db, log: Logger) {
       for (const event of events) {
         gaps.delete(event.id);
         if (event.id <= cursor) continue;
-        for (let missing = Math.max(cursor + 1, event.id - MAX_GAP); missing < event.id; missing++) gaps.set(missing, now);
+        for (let missing = Math.max(cursor + 1, event.id - MAX_GAP); missing < event.id; missing++)
+          gaps.set(missing, now);
         cursor = event.id;
       }
       for (const listener of listeners) {
@@ -152,7 +178,9 @@ export function createEventBus(db: Db, log: Logger) {
       if (wait > 0) await sleep(wait);
       notifyWanted = false;
       lastNotify = performance.now();
-      await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${processTag})`.execute(db.kysely).catch((error: unknown) => log.warn({ err: error }, 'NOTIFY failed'));
+      await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${processTag})`
+        .execute(db.kysely)
+        .catch((error: unknown) => log.warn({ err: error }, 'NOTIFY failed'));
     }
     notifying = false;
   }
@@ -160,7 +188,10 @@ export function createEventBus(db: Db, log: Logger) {
   return {
     /** Starts from the newest event: listeners hear what happens from now on. */
     async start(): Promise<void> {
-      const row = await db.kysely.selectFrom('events').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+      const row = await db.kysely
+        .selectFrom('events')
+        .select((eb) => eb.fn.max('id').as('max'))
+        .executeTakeFirst();
       cursor = Number(row?.max ?? 0);
       if (db.listen) {
         // This process has read its own writes already when its NOTIFY comes back.

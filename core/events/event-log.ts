@@ -5,9 +5,20 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
 export const EVENT_TYPES = [
-  'task.created', 'task.updated', 'task.assigned', 'task.transitioned', 'task.reordered',
-  'task.archived', 'task.restored', 'task.commented', 'task.approval_requested', 'task.approval_decided', 'task.linked', 'notification.created',
-  'access.changed', 'org.activated',
+  'task.created',
+  'task.updated',
+  'task.assigned',
+  'task.transitioned',
+  'task.reordered',
+  'task.archived',
+  'task.restored',
+  'task.commented',
+  'task.approval_requested',
+  'task.approval_decided',
+  'task.linked',
+  'notification.created',
+  'access.changed',
+  'org.activated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -36,12 +47,21 @@ export interface NewEvent {
 export async function recordEvent(tx: Transaction<Database>, event: NewEvent): Promise<number> {
   const { id } = await tx
     .insertInto('events')
-    .values({ type: event.type, task_id: event.taskId, task_type: event.taskType, actor_id: event.actorId, recipient_id: event.recipientId ?? null })
+    .values({
+      type: event.type,
+      task_id: event.taskId,
+      task_type: event.taskType,
+      actor_id: event.actorId,
+      recipient_id: event.recipientId ?? null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;
 }
 
 export async function recordAccessChange(db: Kysely<Database>, userId: string): Promise<void> {
-  await db.insertInto('events').values({ type: ACCESS_CHANGED, task_id: null, task_type: null, actor_id: null, recipient_id: userId }).execute();
+  await db
+    .insertInto('events')
+    .values({ type: ACCESS_CHANGED, task_id: null, task_type: null, actor_id: null, recipient_id: userId })
+    .execute();
 }

@@ -12,7 +12,11 @@ export const REPLAY_LIMIT = 500;
 /** How long a socket's session and permission, once checked, are trusted before the next push checks again. */
 export const RECHECK_MS = 30_000;
 
-const wire = (type: 'event' | 'notification', { task, ...event }: DeliveredEvent): LiveServerMessage => ({ type, event, task });
+const wire = (type: 'event' | 'notification', { task, ...event }: DeliveredEvent): LiveServerMessage => ({
+  type,
+  event,
+  task,
+});
 /** Every message goes out in the shape the UI reads (live-messages.ts). */
 const sendTo = (ws: WebSocket, message: LiveServerMessage) => ws.send(JSON.stringify(message));
 
@@ -38,7 +42,12 @@ export function createLiveChannels(deps: { services: LiveChannelServices; log: L
    * person, a role removed). Pushes and checks go one after another: a slow check cannot let later
    * events overtake earlier ones, nor an event slip out after a check that closed the socket.
    */
-  function guard(ws: WebSocket, token: string, allowed: (actor: Actor) => boolean, refused: { code: number; reason: string }): Guard {
+  function guard(
+    ws: WebSocket,
+    token: string,
+    allowed: (actor: Actor) => boolean,
+    refused: { code: number; reason: string },
+  ): Guard {
     let checkedAt = Date.now();
     let last = Promise.resolve();
     const check = async (): Promise<boolean> => {
@@ -72,7 +81,10 @@ export function createLiveChannels(deps: { services: LiveChannelServices; log: L
    * already sent), so live events go out as they come; only the replay of a reconnecting client can
    * overlap them, before or after it ends, and what the replay sent is not sent again.
    */
-  function serveBoard(ws: WebSocket, session: { token: string; taskTypes: string[]; since: number | undefined }): Guard {
+  function serveBoard(
+    ws: WebSocket,
+    session: { token: string; taskTypes: string[]; since: number | undefined },
+  ): Guard {
     let replaying = true;
     const replayed = new Set<number>();
     const queued: DeliveredEvent[] = [];
@@ -82,10 +94,17 @@ export function createLiveChannels(deps: { services: LiveChannelServices; log: L
     const send = (events: DeliveredEvent[]) => {
       for (const event of events) sendTo(ws, wire('event', event));
     };
-    const guarded = guard(ws, session.token, (actor) => actor.permissions.has('boards.view'), { code: 4403, reason: 'no longer allowed to view this board' });
+    const guarded = guard(ws, session.token, (actor) => actor.permissions.has('boards.view'), {
+      code: 4403,
+      reason: 'no longer allowed to view this board',
+    });
     const unsubscribe = services.events.subscribe((events) => {
       // Its cards' events, and a new organisation version (the client reloads what it shows).
-      const mine = events.filter((event) => event.recipientId === null && (event.type === ORG_ACTIVATED || (event.taskType !== null && session.taskTypes.includes(event.taskType))));
+      const mine = events.filter(
+        (event) =>
+          event.recipientId === null &&
+          (event.type === ORG_ACTIVATED || (event.taskType !== null && session.taskTypes.includes(event.taskType))),
+      );
       if (replaying) return void queued.push(...mine);
       const fresh = notReplayed(mine);
       if (fresh.length > 0) guarded.push(() => send(fresh));
@@ -96,7 +115,8 @@ export function createLiveChannels(deps: { services: LiveChannelServices; log: L
     const replay = async () => {
       if (session.since !== undefined) {
         const missed = await services.events.since(session.since, session.taskTypes, REPLAY_LIMIT + 1);
-        if (missed.length > REPLAY_LIMIT) sendTo(ws, { type: 'refresh', reason: `more than ${REPLAY_LIMIT} events missed` });
+        if (missed.length > REPLAY_LIMIT)
+          sendTo(ws, { type: 'refresh', reason: `more than ${REPLAY_LIMIT} events missed` });
         else {
           send(missed);
           for (const event of missed) replayed.add(event.id);

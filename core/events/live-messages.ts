@@ -26,7 +26,10 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
 ]);
 
 /** What a board client may send: the card it has open now (null: none). */
-export const clientMessageSchema = z.object({ type: z.literal('viewing'), taskId: z.number().int().positive().nullable() });
+export const clientMessageSchema = z.object({
+  type: z.literal('viewing'),
+  taskId: z.number().int().positive().nullable(),
+});
 
 export type LiveServerMessage = z.infer<typeof serverMessageSchema>;
 export type LiveClientMessage = z.infer<typeof clientMessageSchema>;

@@ -22,7 +22,10 @@ describe('board presence', () => {
     presence.join(asWs(ann), 'b1', { id: 'ann', name: 'Ann' });
     presence.join(asWs(bob), 'b1', { id: 'bob', name: 'Bob' });
     ann.emit('message', viewing(7));
-    expect(JSON.parse(bob.sent.at(-1)!)).toEqual({ type: 'presence', viewers: [{ taskId: 7, personId: 'ann', name: 'Ann' }] });
+    expect(JSON.parse(bob.sent.at(-1)!)).toEqual({
+      type: 'presence',
+      viewers: [{ taskId: 7, personId: 'ann', name: 'Ann' }],
+    });
   });
 
   it('sends a flood of viewing changes on at most once per interval, ending with the last state', async () => {

@@ -23,7 +23,9 @@ export function createPresence(options: { intervalMs?: number; now?: () => numbe
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
   const viewersOf = (board: string): Viewer[] =>
-    [...seats.values()].filter((seat) => seat.board === board && seat.taskId !== null).map((seat) => ({ taskId: seat.taskId!, personId: seat.personId, name: seat.name }));
+    [...seats.values()]
+      .filter((seat) => seat.board === board && seat.taskId !== null)
+      .map((seat) => ({ taskId: seat.taskId!, personId: seat.personId, name: seat.name }));
 
   function broadcast(board: string): void {
     if (pending.has(board)) return;

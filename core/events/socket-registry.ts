@@ -12,7 +12,9 @@ export interface RegisteredSocket {
   recheck(): void;
 }
 
-export type Admission = { admitted: true; attach(recheck: () => void): void; release(): void } | { admitted: false; reason: string };
+export type Admission =
+  | { admitted: true; attach(recheck: () => void): void; release(): void }
+  | { admitted: false; reason: string };
 
 export function createSocketRegistry(limits = { perSession: SOCKETS_PER_SESSION, perPerson: SOCKETS_PER_PERSON }) {
   const byPerson = new Map<string, Set<RegisteredSocket>>();
@@ -26,10 +28,16 @@ export function createSocketRegistry(limits = { perSession: SOCKETS_PER_SESSION,
       const mine = byPerson.get(userId) ?? new Set<RegisteredSocket>();
       const ofSession = [...mine].filter((socket) => socket.token === token).length;
       if (ofSession >= limits.perSession) {
-        return { admitted: false, reason: `this session already has ${limits.perSession} live connections open; close some tabs or windows` };
+        return {
+          admitted: false,
+          reason: `this session already has ${limits.perSession} live connections open; close some tabs or windows`,
+        };
       }
       if (mine.size >= limits.perPerson) {
-        return { admitted: false, reason: `you already have ${limits.perPerson} live connections open across your sessions; close some tabs or sign out elsewhere` };
+        return {
+          admitted: false,
+          reason: `you already have ${limits.perPerson} live connections open across your sessions; close some tabs or sign out elsewhere`,
+        };
       }
       const entry: RegisteredSocket = { userId, token, recheck: () => {} };
       mine.add(entry);

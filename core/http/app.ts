@@ -86,13 +86,32 @@ export function apiRoutes({ services, schemaVersion, startedAt, trustProxy }: Ap
     .route('/', orgRoutes(services.org))
     .route('/', boardsRoutes(services.boards))
     .route('/', tasksRoutes(services.tasks))
-    .route('/', readsRoutes({ db: services.db.kysely, org: services.org, catalogue: services.catalogue, tasks: services.tasks, now: services.now }))
+    .route(
+      '/',
+      readsRoutes({
+        db: services.db.kysely,
+        org: services.org,
+        catalogue: services.catalogue,
+        tasks: services.tasks,
+        now: services.now,
+      }),
+    )
     .route('/', kpisRoutes(services.kpis))
     .route('/', approvalsRoutes(services.tasks))
     .route('/', webhooksRoutes(services.webhooks, services.webhookTargets))
     .route('/', pluginsRoutes(services.plugins.statuses))
-    .route('/plugins', pluginRoutes(services.plugins.plugins, { tasks: services.tasks, access: services.access, db: services.db.kysely }))
-    .route('/', escalationsRoutes(services.escalations, { dryRun: services.dryRun, org: services.org, now: services.now }));
+    .route(
+      '/plugins',
+      pluginRoutes(services.plugins.plugins, {
+        tasks: services.tasks,
+        access: services.access,
+        db: services.db.kysely,
+      }),
+    )
+    .route(
+      '/',
+      escalationsRoutes(services.escalations, { dryRun: services.dryRun, org: services.org, now: services.now }),
+    );
 }
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;

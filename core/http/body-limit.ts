@@ -9,7 +9,12 @@ import type { AppEnv } from './env.ts';
 
 export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
   const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${maxBytes / 1024} KiB.`);
-  const streamed = bodyLimit({ maxSize: maxBytes, onError: () => { throw tooLarge(); } });
+  const streamed = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw tooLarge();
+    },
+  });
   return async (c, next) => {
     const length = c.req.header('Content-Length');
     if (length !== undefined && c.req.header('Transfer-Encoding') === undefined) {

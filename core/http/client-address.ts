@@ -17,7 +17,15 @@ function normalise(address: string): string {
  * from the right of `X-Forwarded-For, socket peer`; entries further left were written by the client.
  */
 export function addressFrom(peer: string | undefined, forwardedFor: string | undefined, trustedHops: number): string {
-  const chain = [...(trustedHops > 0 && forwardedFor ? forwardedFor.split(',').map((entry) => entry.trim()).filter(Boolean) : []), peer ?? 'unknown'];
+  const chain = [
+    ...(trustedHops > 0 && forwardedFor
+      ? forwardedFor
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean)
+      : []),
+    peer ?? 'unknown',
+  ];
   const chosen = chain[Math.max(0, chain.length - 1 - trustedHops)]!;
   return isIP(chosen) ? normalise(chosen) : chosen.slice(0, 64);
 }
@@ -30,4 +38,5 @@ function peerOf(c: Context<AppEnv>): string | undefined {
   }
 }
 
-export const clientAddress = (c: Context<AppEnv>, trustedHops: number): string => addressFrom(peerOf(c), c.req.header('X-Forwarded-For'), trustedHops);
+export const clientAddress = (c: Context<AppEnv>, trustedHops: number): string =>
+  addressFrom(peerOf(c), c.req.header('X-Forwarded-For'), trustedHops);

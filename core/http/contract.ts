@@ -2,7 +2,19 @@
 // Hono's typed client (`hc<ApiRoutes>`), response and websocket types from the zod schemas the routes
 // declare (and are checked against under test). The UI imports types only from here and from ApiRoutes.
 import type { z } from 'zod';
-import type { activitySchema, approvalViewSchema, boardCardSchema, boardViewSchema, commentSchema, inboxItemSchema, laneSchema, linkSchema, meSchema, savedViewSchema, taskViewSchema } from './output.schemas.ts';
+import type {
+  activitySchema,
+  approvalViewSchema,
+  boardCardSchema,
+  boardViewSchema,
+  commentSchema,
+  inboxItemSchema,
+  laneSchema,
+  linkSchema,
+  meSchema,
+  savedViewSchema,
+  taskViewSchema,
+} from './output.schemas.ts';
 import type { cardDetailSchema, directorySchema, myWorkSchema, taskTypeSchema } from '../reads/reads.schemas.ts';
 
 export type { ApiRoutes } from './app.ts';

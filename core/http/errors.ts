@@ -12,7 +12,8 @@ function codeForStatus(status: number): ErrorCode {
 
 /** Hono's own exceptions (malformed JSON from its validator, body limit, ...) mapped to catalogue codes. */
 function fromHttpException(error: HTTPException): AppError {
-  if (error.status === 400 && /json/i.test(error.message)) return new AppError('INVALID_JSON', 'The request body is not valid JSON.');
+  if (error.status === 400 && /json/i.test(error.message))
+    return new AppError('INVALID_JSON', 'The request body is not valid JSON.');
   return new AppError(codeForStatus(error.status), error.message || 'Request refused.');
 }
 
@@ -20,10 +21,17 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   const appError =
     error instanceof AppError ? error : error instanceof HTTPException ? fromHttpException(error) : undefined;
   if (appError) {
-    const details = appError.details as { retryAfterSeconds?: unknown; rule?: unknown; ruleError?: unknown } | undefined;
-    if (appError.code === 'RATE_LIMITED' && typeof details?.retryAfterSeconds === 'number') c.header('Retry-After', String(details.retryAfterSeconds));
+    const details = appError.details as
+      | { retryAfterSeconds?: unknown; rule?: unknown; ruleError?: unknown }
+      | undefined;
+    if (appError.code === 'RATE_LIMITED' && typeof details?.retryAfterSeconds === 'number')
+      c.header('Retry-After', String(details.retryAfterSeconds));
     // A broken roles-file rule refused the request: the people who can fix it read the log.
-    if (details?.ruleError !== undefined) c.get('log').warn({ rule: details.rule, ruleError: details.ruleError, code: appError.code }, 'a rule failed to evaluate');
+    if (details?.ruleError !== undefined)
+      c.get('log').warn(
+        { rule: details.rule, ruleError: details.ruleError, code: appError.code },
+        'a rule failed to evaluate',
+      );
     return c.json(appError.toBody(), appError.status);
   }
   const refused = clientErrorFromDatabase(error);

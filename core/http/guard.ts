@@ -19,7 +19,9 @@ export function requires(access: Access): GuardMiddleware {
       const actor = c.get('actor');
       if (!actor) throw new AppError('UNAUTHENTICATED', 'Sign in first.');
       if (access !== SIGNED_IN && !actor.permissions.has(access)) {
-        throw new AppError('FORBIDDEN', `You need the "${access}" permission for this; none of your roles grants it.`, { permission: access });
+        throw new AppError('FORBIDDEN', `You need the "${access}" permission for this; none of your roles grants it.`, {
+          permission: access,
+        });
       }
     }
     await next();

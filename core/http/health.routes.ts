@@ -13,18 +13,23 @@ export interface HealthDeps {
 }
 
 export function healthRoutes({ db, schemaVersion, startedAt }: HealthDeps) {
-  return new Hono<AppEnv>().get('/', requires(PUBLIC), responds({ 200: healthSchema, 503: healthSchema }), async (c) => {
-    const base = {
-      database: db.kind,
-      schemaVersion,
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-    };
-    try {
-      const row = await db.kysely.selectFrom('instance').select('instance_id').executeTakeFirstOrThrow();
-      return c.json({ status: 'ok' as const, ...base, instanceId: row.instance_id }, 200);
-    } catch (error) {
-      c.get('log').error({ err: error }, 'health check: database not answering');
-      return c.json({ status: 'unavailable' as const, ...base, instanceId: null }, 503);
-    }
-  });
+  return new Hono<AppEnv>().get(
+    '/',
+    requires(PUBLIC),
+    responds({ 200: healthSchema, 503: healthSchema }),
+    async (c) => {
+      const base = {
+        database: db.kind,
+        schemaVersion,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      };
+      try {
+        const row = await db.kysely.selectFrom('instance').select('instance_id').executeTakeFirstOrThrow();
+        return c.json({ status: 'ok' as const, ...base, instanceId: row.instance_id }, 200);
+      } catch (error) {
+        c.get('log').error({ err: error }, 'health check: database not answering');
+        return c.json({ status: 'unavailable' as const, ...base, instanceId: null }, 503);
+      }
+    },
+  );
 }

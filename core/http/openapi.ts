@@ -18,7 +18,11 @@ const errorSchema = {
     error: {
       type: 'object',
       required: ['code', 'message'],
-      properties: { code: { type: 'string', enum: Object.keys(ERROR_CODES) }, message: { type: 'string' }, details: {} },
+      properties: {
+        code: { type: 'string', enum: Object.keys(ERROR_CODES) },
+        message: { type: 'string' },
+        details: {},
+      },
     },
   },
 };
@@ -33,7 +37,12 @@ function parameters(inputs: InputDeclaration[], path: string) {
   for (const input of inputs.filter((i) => i.target === 'param' || i.target === 'query')) {
     const schema = jsonSchema(input.schema) as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, property] of Object.entries(schema.properties ?? {})) {
-      list.push({ name, in: input.target === 'param' ? 'path' : 'query', required: input.target === 'param' || Boolean(schema.required?.includes(name)), schema: property });
+      list.push({
+        name,
+        in: input.target === 'param' ? 'path' : 'query',
+        required: input.target === 'param' || Boolean(schema.required?.includes(name)),
+        schema: property,
+      });
     }
   }
   for (const name of path.match(/(?<=\{)\w+(?=\})/g) ?? []) {
@@ -47,7 +56,11 @@ export function openApiDocument(app: Hono<AppEnv>): Record<string, unknown> {
   for (const route of app.routes) {
     if (route.method === 'ALL' || !route.path.startsWith('/api/')) continue;
     const key = `${route.method} ${route.path}`;
-    const entry = operations.get(key) ?? { method: route.method.toLowerCase(), path: route.path.replace(/:(\w+)/g, '{$1}'), handlers: [] };
+    const entry = operations.get(key) ?? {
+      method: route.method.toLowerCase(),
+      path: route.path.replace(/:(\w+)/g, '{$1}'),
+      handlers: [],
+    };
     entry.handlers.push(route.handler);
     operations.set(key, entry);
   }
@@ -59,13 +72,19 @@ export function openApiDocument(app: Hono<AppEnv>): Record<string, unknown> {
     const success = Object.fromEntries(
       Object.entries(outputs).map(([status, schema]) => [
         status,
-        schema === null ? { description: 'no content' } : { description: 'success', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } },
+        schema === null
+          ? { description: 'no content' }
+          : { description: 'success', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } },
       ]),
     );
     const body = inputs.find((i) => i.target === 'json');
     const bodySchema = body ? (jsonSchema(body.schema) as { properties?: object }) : undefined;
     const errors: Record<string, unknown> = {};
-    const error = (status: number | 'default', description: string) => (errors[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+    const error = (status: number | 'default', description: string) =>
+      (errors[status] = {
+        description,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      });
     if (inputs.length) error(400, 'invalid input; details.issues names each field');
     if (access !== PUBLIC) error(401, 'not signed in');
     if (access !== PUBLIC && access !== SIGNED_IN) error(403, `needs the "${String(access)}" permission`);
@@ -80,7 +99,9 @@ export function openApiDocument(app: Hono<AppEnv>): Record<string, unknown> {
       'x-access': access ?? 'undeclared',
       ...(access === PUBLIC ? { security: [] } : {}),
       parameters: parameters(inputs, path),
-      ...(bodySchema ? { requestBody: { required: true, content: { 'application/json': { schema: bodySchema } } } } : {}),
+      ...(bodySchema
+        ? { requestBody: { required: true, content: { 'application/json': { schema: bodySchema } } } }
+        : {}),
       'x-output-declared': Object.keys(outputs).length > 0,
       responses: { ...success, ...errors },
     };

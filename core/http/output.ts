@@ -19,14 +19,18 @@ export function responds(outputs: OutputDeclaration): MiddlewareHandler<AppEnv> 
     if (!checkResponses || !schema) return;
     const parsed = schema.safeParse(await c.res.clone().json());
     if (!parsed.success) {
-      throw new Error(`${c.req.method} ${c.req.path} answered outside its declared schema: ${JSON.stringify(parsed.error.issues.slice(0, 3))}`);
+      throw new Error(
+        `${c.req.method} ${c.req.path} answered outside its declared schema: ${JSON.stringify(parsed.error.issues.slice(0, 3))}`,
+      );
     }
   };
   return Object.assign(middleware, { [OUTPUT]: outputs });
 }
 
 export function outputOf(handler: unknown): OutputDeclaration | undefined {
-  return typeof handler === 'function' && OUTPUT in handler ? (handler as unknown as { [OUTPUT]: OutputDeclaration })[OUTPUT] : undefined;
+  return typeof handler === 'function' && OUTPUT in handler
+    ? (handler as unknown as { [OUTPUT]: OutputDeclaration })[OUTPUT]
+    : undefined;
 }
 
 /**

@@ -35,10 +35,20 @@ export function originGuard(site: Site): MiddlewareHandler<AppEnv> {
     if (!SAFE_METHODS.has(c.req.method)) {
       const origin = c.req.header('origin');
       const fetchSite = c.req.header('sec-fetch-site');
-      const refused = origin !== undefined ? !site.isOurOrigin(origin) : fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none';
+      const refused =
+        origin !== undefined
+          ? !site.isOurOrigin(origin)
+          : fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none';
       if (refused) {
-        const from = origin === undefined ? `another site (Sec-Fetch-Site: ${fetchSite!.slice(0, 40)})` : `"${origin.slice(0, 100)}"`;
-        throw new AppError('ORIGIN_NOT_ALLOWED', `Refused: this ${c.req.method} came from ${from}, not from a page of ${site.publicOrigin}.`, { origin: origin?.slice(0, 100) ?? null });
+        const from =
+          origin === undefined
+            ? `another site (Sec-Fetch-Site: ${fetchSite!.slice(0, 40)})`
+            : `"${origin.slice(0, 100)}"`;
+        throw new AppError(
+          'ORIGIN_NOT_ALLOWED',
+          `Refused: this ${c.req.method} came from ${from}, not from a page of ${site.publicOrigin}.`,
+          { origin: origin?.slice(0, 100) ?? null },
+        );
       }
     }
     await next();

@@ -3,13 +3,27 @@ import { createSite } from './site.ts';
 
 describe('our hosts and origins', () => {
   const local = createSite({ publicUrl: 'http://localhost:8787', bindHost: '127.0.0.1', port: 8787 });
-  const hosted = createSite({ publicUrl: 'https://board.example.com', bindHost: '0.0.0.0', port: 8787, allowedHosts: ['board.internal', '10.0.0.5:8787'] });
+  const hosted = createSite({
+    publicUrl: 'https://board.example.com',
+    bindHost: '0.0.0.0',
+    port: 8787,
+    allowedHosts: ['board.internal', '10.0.0.5:8787'],
+  });
 
   it('accepts an origin only when scheme, host and port all match', () => {
     expect(local.isOurOrigin('http://localhost:8787')).toBe(true);
     expect(local.isOurOrigin('http://127.0.0.1:8787')).toBe(true);
     expect(local.isOurOrigin('http://[::1]:8787')).toBe(true);
-    for (const origin of ['http://localhost:8788', 'https://localhost:8787', 'http://localhost:8787/x', 'null', 'not a url', 'http://[', '', 'http://evil.example']) {
+    for (const origin of [
+      'http://localhost:8788',
+      'https://localhost:8787',
+      'http://localhost:8787/x',
+      'null',
+      'not a url',
+      'http://[',
+      '',
+      'http://evil.example',
+    ]) {
       expect(local.isOurOrigin(origin)).toBe(false);
     }
     expect(hosted.isOurOrigin('https://board.example.com')).toBe(true);
@@ -38,6 +52,7 @@ describe('our hosts and origins', () => {
     expect(hosted.isOurHost('10.0.0.5:8787')).toBe(true);
     expect(hosted.isOurHost('10.0.0.5:9999')).toBe(false);
     expect(hosted.isOurHost('localhost:8787')).toBe(false);
-    for (const host of [undefined, '', '[', 'a b', 'localhost:x', 'user@localhost']) expect(local.isOurHost(host)).toBe(false);
+    for (const host of [undefined, '', '[', 'a b', 'localhost:x', 'user@localhost'])
+      expect(local.isOurHost(host)).toBe(false);
   });
 });

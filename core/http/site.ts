@@ -42,7 +42,9 @@ export function createSite(options: SiteOptions): Site {
   const allowed = (options.allowedHosts ?? []).map((entry) => splitHost(entry)).filter((entry) => entry !== null);
   let port = options.port;
 
-  const hostNames = [...new Set([publicName, ...allowed.map((entry) => entry.name), ...(loopback ? LOOPBACK_NAMES : [])])];
+  const hostNames = [
+    ...new Set([publicName, ...allowed.map((entry) => entry.name), ...(loopback ? LOOPBACK_NAMES : [])]),
+  ];
 
   function isOurHost(host: string | undefined): boolean {
     if (!host) return false;
@@ -58,9 +60,16 @@ export function createSite(options: SiteOptions): Site {
     // Browsers send exactly scheme://host[:port]; `null`, paths and anything else are not ours.
     if (!parsed || parsed.origin !== origin) return false;
     if (parsed.origin === publicOrigin) return true;
-    if (loopback && parsed.protocol === 'http:' && isLoopbackAddress(parsed.hostname) && (port === undefined || Number(parsed.port || 80) === port)) return true;
+    if (
+      loopback &&
+      parsed.protocol === 'http:' &&
+      isLoopbackAddress(parsed.hostname) &&
+      (port === undefined || Number(parsed.port || 80) === port)
+    )
+      return true;
     return allowed.some(
-      (entry) => entry.name === parsed.hostname && (entry.port === '' ? parsed.port === '' : entry.port === parsed.port),
+      (entry) =>
+        entry.name === parsed.hostname && (entry.port === '' ? parsed.port === '' : entry.port === parsed.port),
     );
   }
 

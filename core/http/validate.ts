@@ -13,7 +13,9 @@ export interface InputDeclaration {
 }
 
 export function inputOf(handler: unknown): InputDeclaration | undefined {
-  return typeof handler === 'function' && INPUT in handler ? (handler as unknown as { [INPUT]: InputDeclaration })[INPUT] : undefined;
+  return typeof handler === 'function' && INPUT in handler
+    ? (handler as unknown as { [INPUT]: InputDeclaration })[INPUT]
+    : undefined;
 }
 
 function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) {
@@ -25,7 +27,9 @@ function validate<Target extends keyof ValidationTargets, Schema extends z.ZodTy
     const problem = inputProblemAt(value);
     const parsed = problem ? undefined : schema.safeParse(value);
     if (!parsed?.success) {
-      const issues = parsed ? toFieldIssues(parsed.error) : [{ path: problem!.path.join('.') || '(root)', message: problem!.message }];
+      const issues = parsed
+        ? toFieldIssues(parsed.error)
+        : [{ path: problem!.path.join('.') || '(root)', message: problem!.message }];
       const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
       throw new AppError('VALIDATION_FAILED', `Invalid ${target === 'json' ? 'body' : target}: ${summary}`, { issues });
     }

@@ -36,7 +36,8 @@ export function parseScope(scope: Readonly<Record<string, unknown>>): CardFilter
     else if (key === 'priority') {
       const list = stringList(key, value, scope);
       const wrong = list.find((item) => !PRIORITIES.includes(item as Priority));
-      if (wrong !== undefined) throw scopeError(`scope.priority "${wrong}" is not one of ${PRIORITIES.join(', ')}.`, scope);
+      if (wrong !== undefined)
+        throw scopeError(`scope.priority "${wrong}" is not one of ${PRIORITIES.join(', ')}.`, scope);
       filters.priorities = list as Priority[];
     } else {
       throw scopeError(`Unknown scope key "${key}"; the core metrics support ${CORE_SCOPE_KEYS.join(', ')}.`, scope);
@@ -49,7 +50,8 @@ export type Cards = SelectQueryBuilder<Database, 'tasks', object>;
 
 /** The cards a per-entity KPI measures: those linked to the entity card (either way), or those carrying the field value. */
 function entityCards(query: Cards, entity: KpiEntity): Cards {
-  if (entity.kind === 'field') return query.where('type', '=', entity.taskType).where(sql`fields->>${entity.field}`, '=', entity.value);
+  if (entity.kind === 'field')
+    return query.where('type', '=', entity.taskType).where(sql`fields->>${entity.field}`, '=', entity.value);
   const linked = sql<number>`(select target_task_id from task_links where task_id = ${entity.taskId} and target_task_id is not null
     union select task_id from task_links where target_task_id = ${entity.taskId})`;
   return query.where('id', 'in', linked);
@@ -64,9 +66,10 @@ export function cardsOf(ctx: MetricContext): Cards {
   let query: Cards = ctx.db.selectFrom('tasks');
   if (ctx.entity) query = entityCards(query, ctx.entity);
   else {
-    query = ctx.subject.personId === undefined
-      ? query.where('role_id', '=', ctx.subject.roleId)
-      : query.where('assignee_id', '=', ctx.subject.personId);
+    query =
+      ctx.subject.personId === undefined
+        ? query.where('role_id', '=', ctx.subject.roleId)
+        : query.where('assignee_id', '=', ctx.subject.personId);
   }
   if (filters.types) query = query.where('type', 'in', filters.types);
   if (filters.priorities) query = query.where('priority', 'in', filters.priorities);
@@ -102,7 +105,9 @@ const throughput: Metric = {
   description: 'Cards finished in the period',
   unit: 'cards',
   async compute(ctx) {
-    const row = await finishedIn(ctx).select((eb) => count(eb).as('n')).executeTakeFirstOrThrow();
+    const row = await finishedIn(ctx)
+      .select((eb) => count(eb).as('n'))
+      .executeTakeFirstOrThrow();
     // Finishing nothing is a measurement (0), not missing data.
     return { value: Number(row.n), sample: Number(row.n) };
   },
@@ -116,7 +121,11 @@ const cycleTime: Metric = {
       .select((eb) => [
         count(eb).as('sample'),
         // float8: numeric would come back as a string from pg.
-        sql<number | null>`(extract(epoch from percentile_cont(0.5) within group (order by done_at - coalesce(started_at, created_at))) / 3600)::float8`.as('median'),
+        sql<
+          number | null
+        >`(extract(epoch from percentile_cont(0.5) within group (order by done_at - coalesce(started_at, created_at))) / 3600)::float8`.as(
+          'median',
+        ),
       ])
       .executeTakeFirstOrThrow();
     return { value: row.median === null ? null : Number(row.median), sample: Number(row.sample) };

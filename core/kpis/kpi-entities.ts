@@ -30,7 +30,10 @@ export interface EntityPeriod {
 /** A date field's value is a whole local day (an end date included); a datetime field's is an instant. */
 function bound(value: string, timeZone: string, edge: 'start' | 'end'): Date | undefined {
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (day) return periodBounds('day', instantOf(Number(day[1]), Number(day[2]), Number(day[3]), 12, 0, timeZone), timeZone)[edge];
+  if (day)
+    return periodBounds('day', instantOf(Number(day[1]), Number(day[2]), Number(day[3]), 12, 0, timeZone), timeZone)[
+      edge
+    ];
   const instant = new Date(value);
   return Number.isNaN(instant.getTime()) ? undefined : instant;
 }
@@ -40,22 +43,39 @@ function bound(value: string, timeZone: string, edge: 'start' | 'end'): Date | u
  * that existed during it, measured over it), or every value of the field (an enum's options, else the
  * values cards of the type carry), measured over it. `type` is the card type, when it is known.
  */
-export async function kpiEntities(db: Kysely<Database>, per: KpiPer, period: Period, timeZone: string, type: TaskTypeDefinition | undefined): Promise<EntityPeriod[]> {
+export async function kpiEntities(
+  db: Kysely<Database>,
+  per: KpiPer,
+  period: Period,
+  timeZone: string,
+  type: TaskTypeDefinition | undefined,
+): Promise<EntityPeriod[]> {
   const cards = db.selectFrom('tasks').where('type', '=', per.task_type);
   if (per.field !== undefined) {
     const field = per.field;
     const options = type?.fields.find((candidate) => candidate.id === field)?.options;
-    const values = options ?? (await cards
-      .where('created_at', '<', period.end)
-      .where(sql`fields->>${field}`, 'is not', null)
-      .select(sql<string>`fields->>${field}`.as('value'))
-      .distinct()
-      .orderBy('value')
-      .limit(MAX_ENTITIES)
-      .execute()).map((row) => row.value);
-    return values.slice(0, MAX_ENTITIES).map((value) => ({ entity: { kind: 'field', taskType: per.task_type, field, value }, period }));
+    const values =
+      options ??
+      (
+        await cards
+          .where('created_at', '<', period.end)
+          .where(sql`fields->>${field}`, 'is not', null)
+          .select(sql<string>`fields->>${field}`.as('value'))
+          .distinct()
+          .orderBy('value')
+          .limit(MAX_ENTITIES)
+          .execute()
+      ).map((row) => row.value);
+    return values
+      .slice(0, MAX_ENTITIES)
+      .map((value) => ({ entity: { kind: 'field', taskType: per.task_type, field, value }, period }));
   }
-  const card = (row: { id: number; title: string }): KpiEntity => ({ kind: 'card', taskType: per.task_type, taskId: row.id, title: row.title });
+  const card = (row: { id: number; title: string }): KpiEntity => ({
+    kind: 'card',
+    taskType: per.task_type,
+    taskId: row.id,
+    title: row.title,
+  });
   if (per.from === undefined || per.to === undefined) {
     const rows = await cards
       .where('created_at', '<', period.end)
@@ -70,7 +90,12 @@ export async function kpiEntities(db: Kysely<Database>, per: KpiPer, period: Per
   const rows = await cards
     .where(sql`fields->>${per.from}`, 'is not', null)
     .where(sql`fields->>${per.to}`, 'is not', null)
-    .select(['id', 'title', sql<string>`fields->>${per.from}`.as('opens'), sql<string>`fields->>${per.to}`.as('closes')])
+    .select([
+      'id',
+      'title',
+      sql<string>`fields->>${per.from}`.as('opens'),
+      sql<string>`fields->>${per.to}`.as('closes'),
+    ])
     .execute();
   const own: EntityPeriod[] = [];
   for (const row of rows) {
@@ -80,6 +105,10 @@ export async function kpiEntities(db: Kysely<Database>, per: KpiPer, period: Per
     if (!start || !end || start >= end || start >= period.end || end <= period.start) continue;
     own.push({ entity: card(row), period: { start, end } });
   }
-  own.sort((a, b) => a.period.start.getTime() - b.period.start.getTime() || (a.entity as { taskId: number }).taskId - (b.entity as { taskId: number }).taskId);
+  own.sort(
+    (a, b) =>
+      a.period.start.getTime() - b.period.start.getTime() ||
+      (a.entity as { taskId: number }).taskId - (b.entity as { taskId: number }).taskId,
+  );
   return own.slice(-MAX_ENTITIES);
 }

@@ -37,18 +37,30 @@ const percent = (n: number) => `${+(n * 100).toFixed(6)}%`;
  * non-numeric policy, a percentage for a metric that is not a ratio (or a plain policy for one that is),
  * a bare ratio above 1, an empty range. `mayExist` says a policy may be defined in a part that could not be read.
  */
-export function resolveTarget(kpi: Pick<Kpi, 'metric' | 'target'>, unit: string, policies: Policies, mayExist: (key: string) => boolean = () => false): TargetResolution {
+export function resolveTarget(
+  kpi: Pick<Kpi, 'metric' | 'target'>,
+  unit: string,
+  policies: Policies,
+  mayExist: (key: string) => boolean = () => false,
+): TargetResolution {
   const resolution: TargetResolution = { target: {}, policies: {}, problems: [] };
   const ratio = unit === RATIO_UNIT;
-  const mixed = (what: string) => `${what}, but metric "${kpi.metric}" measures ${unit}, not a ratio: write the target in ${unit}`;
+  const mixed = (what: string) =>
+    `${what}, but metric "${kpi.metric}" measures ${unit}, not a ratio: write the target in ${unit}`;
   for (const op of TARGET_OPS) {
     const bound: KpiTargetBound | undefined = kpi.target[op];
     if (bound === undefined) continue;
-    const problem = (message: string, sub: (string | number)[] = [], kind: TargetProblem['kind'] = 'schema', suggestion?: string) =>
-      resolution.problems.push({ path: [op, ...sub], kind, message, ...(suggestion ? { suggestion } : {}) });
+    const problem = (
+      message: string,
+      sub: (string | number)[] = [],
+      kind: TargetProblem['kind'] = 'schema',
+      suggestion?: string,
+    ) => resolution.problems.push({ path: [op, ...sub], kind, message, ...(suggestion ? { suggestion } : {}) });
     if (typeof bound === 'number') {
       if (ratio && Math.abs(bound) > 1) {
-        problem(`metric "${kpi.metric}" is a ratio (1 = 100 %), so ${bound} would mean ${percent(bound)}: write ${bound}% for ${bound} percent, or a ratio such as ${bound / 100}`);
+        problem(
+          `metric "${kpi.metric}" is a ratio (1 = 100 %), so ${bound} would mean ${percent(bound)}: write ${bound}% for ${bound} percent, or a ratio such as ${bound / 100}`,
+        );
       } else resolution.target[op] = bound;
     } else if (typeof bound === 'string') {
       const value = Number(PERCENT_TEXT.exec(bound)![1]);
@@ -57,16 +69,20 @@ export function resolveTarget(kpi: Pick<Kpi, 'metric' | 'target'>, unit: string,
     } else {
       const key = bound.policy;
       if (!Object.hasOwn(policies, key)) {
-        if (!mayExist(key)) problem(`unknown policy "${key}"`, ['policy'], 'unresolved_ref', suggest(key, Object.keys(policies)));
+        if (!mayExist(key))
+          problem(`unknown policy "${key}"`, ['policy'], 'unresolved_ref', suggest(key, Object.keys(policies)));
         continue;
       }
       const value = policies[key];
       if (typeof value !== 'number') {
         problem(`policy "${key}" is ${JSON.stringify(value)}, not a number`, ['policy']);
       } else if (isPercentPolicy(key) !== ratio) {
-        problem(ratio
-          ? `policy "${key}" is not a percentage (only keys ending in _pct are), but metric "${kpi.metric}" is a ratio (1 = 100 %): keep the limit as a percentage in a policy named …_pct`
-          : mixed(`policy "${key}" is a percentage (its key ends in _pct)`), ['policy']);
+        problem(
+          ratio
+            ? `policy "${key}" is not a percentage (only keys ending in _pct are), but metric "${kpi.metric}" is a ratio (1 = 100 %): keep the limit as a percentage in a policy named …_pct`
+            : mixed(`policy "${key}" is a percentage (its key ends in _pct)`),
+          ['policy'],
+        );
       } else {
         resolution.target[op] = ratio ? value / 100 : value;
         resolution.policies[op] = key;
@@ -76,8 +92,16 @@ export function resolveTarget(kpi: Pick<Kpi, 'metric' | 'target'>, unit: string,
   const { target } = resolution;
   const low = target.gte ?? target.gt;
   const high = target.lte ?? target.lt;
-  if (low !== undefined && high !== undefined && (low > high || (low === high && (target.gt !== undefined || target.lt !== undefined)))) {
-    resolution.problems.push({ path: [], kind: 'schema', message: `the range is empty: its lower bound ${low} is not below its upper bound ${high}` });
+  if (
+    low !== undefined &&
+    high !== undefined &&
+    (low > high || (low === high && (target.gt !== undefined || target.lt !== undefined)))
+  ) {
+    resolution.problems.push({
+      path: [],
+      kind: 'schema',
+      message: `the range is empty: its lower bound ${low} is not below its upper bound ${high}`,
+    });
   }
   return resolution;
 }

@@ -60,7 +60,12 @@ export function statusOf(value: number | null, target: ResolvedTarget): KpiStatu
 }
 
 /** Bounds of the period of this kind that contains `at`, or of the one just before it. */
-export function kpiPeriod(period: Kpi['period'], at: Date, choice: PeriodChoice, timeZone: string): { start: Date; end: Date } {
+export function kpiPeriod(
+  period: Kpi['period'],
+  at: Date,
+  choice: PeriodChoice,
+  timeZone: string,
+): { start: Date; end: Date } {
   const current = periodBounds(period, at, timeZone);
   return choice === 'current' ? current : periodBounds(period, new Date(current.start.getTime() - 1), timeZone);
 }
@@ -71,7 +76,12 @@ export function createKpiService(deps: KpiServiceDeps) {
   function metricOf(role: Role, kpi: Kpi): Metric {
     const metric = deps.metrics.get(kpi.metric);
     // The roles file was checked against a catalogue that had this metric; its plugin is gone now.
-    if (!metric) throw new AppError('UNPROCESSABLE', `KPI "${kpi.id}" of role "${role.id}" uses metric "${kpi.metric}", which no loaded module provides.`, { kpi: kpi.id, role: role.id, metric: kpi.metric });
+    if (!metric)
+      throw new AppError(
+        'UNPROCESSABLE',
+        `KPI "${kpi.id}" of role "${role.id}" uses metric "${kpi.metric}", which no loaded module provides.`,
+        { kpi: kpi.id, role: role.id, metric: kpi.metric },
+      );
     return metric;
   }
 
@@ -81,7 +91,12 @@ export function createKpiService(deps: KpiServiceDeps) {
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const details = typeof error.details === 'object' && error.details !== null ? error.details : {};
-      throw new AppError(error.code, `KPI "${kpi.id}" of role "${role.id}": ${error.message}`, { ...details, kpi: kpi.id, role: role.id, metric: kpi.metric });
+      throw new AppError(error.code, `KPI "${kpi.id}" of role "${role.id}": ${error.message}`, {
+        ...details,
+        kpi: kpi.id,
+        role: role.id,
+        metric: kpi.metric,
+      });
     }
   }
 
@@ -90,8 +105,22 @@ export function createKpiService(deps: KpiServiceDeps) {
     const { unit } = metricOf(role, kpi);
     const { target, policies: read, problems } = resolveTarget(kpi, unit, policies);
     // Validation resolved the same target; a plugin that changed its metric's unit since can make it fail.
-    if (problems.length) throw new AppError('UNPROCESSABLE', `KPI "${kpi.id}" of role "${role.id}": target.${problems[0]!.path.join('.')}: ${problems[0]!.message}`, { kpi: kpi.id, role: role.id });
-    return { id: kpi.id, name: kpi.name, metric: kpi.metric, unit, target, policies: read, period: kpi.period, per: kpi.per ?? null };
+    if (problems.length)
+      throw new AppError(
+        'UNPROCESSABLE',
+        `KPI "${kpi.id}" of role "${role.id}": target.${problems[0]!.path.join('.')}: ${problems[0]!.message}`,
+        { kpi: kpi.id, role: role.id },
+      );
+    return {
+      id: kpi.id,
+      name: kpi.name,
+      metric: kpi.metric,
+      unit,
+      target,
+      policies: read,
+      period: kpi.period,
+      per: kpi.per ?? null,
+    };
   }
 
   return {
@@ -105,43 +134,80 @@ export function createKpiService(deps: KpiServiceDeps) {
       if (query.roleId !== undefined) {
         const role = model.role(query.roleId);
         if (!role) {
-          const hint = suggest(query.roleId, model.definition.roles.map((r) => r.id));
-          throw new AppError('NOT_FOUND', `There is no role "${query.roleId}"${hint ? ` (did you mean "${hint}"?)` : ''}.`);
+          const hint = suggest(
+            query.roleId,
+            model.definition.roles.map((r) => r.id),
+          );
+          throw new AppError(
+            'NOT_FOUND',
+            `There is no role "${query.roleId}"${hint ? ` (did you mean "${hint}"?)` : ''}.`,
+          );
         }
         roles = roles.filter((r) => r.id === role.id);
       }
 
       // Holders and entities first: every measurement below must be awaited together, or an early failure goes unhandled.
       const holdersByRole = await Promise.all(roles.map((role) => deps.users.holdersOf(role.id)));
-      const entitiesOf = (kpi: Kpi, period: Period) => kpiEntities(deps.db, kpi.per!, period, timeZone, model.taskType(kpi.per!.task_type));
-      const perEntity = await Promise.all(roles.map((role) => Promise.all(role.kpis.map((kpi) => {
-        return kpi.per ? entitiesOf(kpi, kpiPeriod(kpi.period, at, query.period ?? 'current', timeZone)) : undefined;
-      }))));
+      const entitiesOf = (kpi: Kpi, period: Period) =>
+        kpiEntities(deps.db, kpi.per!, period, timeZone, model.taskType(kpi.per!.task_type));
+      const perEntity = await Promise.all(
+        roles.map((role) =>
+          Promise.all(
+            role.kpis.map((kpi) => {
+              return kpi.per
+                ? entitiesOf(kpi, kpiPeriod(kpi.period, at, query.period ?? 'current', timeZone))
+                : undefined;
+            }),
+          ),
+        ),
+      );
       const jobs: Promise<KpiResult>[] = [];
       for (const [index, role] of roles.entries()) {
         const holders = holdersByRole[index]!;
         const subjects: { subject: MetricSubject; person: KpiResult['person'] }[] = [
           { subject: { roleId: role.id }, person: null },
-          ...holders.map((holder) => ({ subject: { roleId: role.id, personId: holder.id }, person: { id: holder.id, displayName: holder.displayName } })),
+          ...holders.map((holder) => ({
+            subject: { roleId: role.id, personId: holder.id },
+            person: { id: holder.id, displayName: holder.displayName },
+          })),
         ];
         for (const [k, kpi] of role.kpis.entries()) {
           const calendar = kpiPeriod(kpi.period, at, query.period ?? 'current', timeZone);
           const view = viewOf(role, kpi, policies);
-          const result = (person: KpiResult['person'], entity: KpiEntity | null, period: Period, { value, sample }: MetricValue): KpiResult => ({
-            kpi: view, role: role.id, person, entity,
+          const result = (
+            person: KpiResult['person'],
+            entity: KpiEntity | null,
+            period: Period,
+            { value, sample }: MetricValue,
+          ): KpiResult => ({
+            kpi: view,
+            role: role.id,
+            person,
+            entity,
             period: { start: period.start.toISOString(), end: period.end.toISOString() },
-            value, sample, status: statusOf(value, view.target),
+            value,
+            sample,
+            status: statusOf(value, view.target),
           });
           const entities = perEntity[index]![k];
           if (entities === undefined) {
-            for (const { subject, person } of subjects) jobs.push(measure(role, kpi, { period: calendar, now: clock, subject, policies }).then((value) => result(person, null, calendar, value)));
+            for (const { subject, person } of subjects)
+              jobs.push(
+                measure(role, kpi, { period: calendar, now: clock, subject, policies }).then((value) =>
+                  result(person, null, calendar, value),
+                ),
+              );
           } else if (entities.length === 0) {
             // A period with no campaign (say) still shows the KPI: nothing to measure.
             jobs.push(Promise.resolve(result(null, null, calendar, { value: null, sample: 0 })));
           } else {
             // The entity, not a person, is what a per-entity KPI measures: one result each, for the role.
             for (const { entity, period } of entities) {
-              jobs.push(measure(role, kpi, { period, now: clock, subject: { roleId: role.id }, entity, policies }).then((value) => result(null, entity, period, value)));
+              jobs.push(
+                measure(role, kpi, { period, now: clock, subject: { roleId: role.id }, entity, policies }).then(
+                  (value) => result(null, entity, period, value),
+                ),
+              );
             }
           }
         }

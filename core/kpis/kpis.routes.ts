@@ -16,13 +16,19 @@ const kpiQuery = z.object({
 });
 
 export function kpisRoutes(kpis: Pick<KpiService, 'evaluate'>) {
-  return new Hono<AppEnv>().get('/kpis', requires('kpis.view'), responds({ 200: z.array(kpiResultSchema) }), queryParams(kpiQuery), async (c) => {
-    const query = c.req.valid('query');
-    const results = await kpis.evaluate({
-      period: query.period,
-      ...(query.at === undefined ? {} : { at: new Date(query.at) }),
-      ...(query.role === undefined ? {} : { roleId: query.role }),
-    });
-    return c.json(results, 200);
-  });
+  return new Hono<AppEnv>().get(
+    '/kpis',
+    requires('kpis.view'),
+    responds({ 200: z.array(kpiResultSchema) }),
+    queryParams(kpiQuery),
+    async (c) => {
+      const query = c.req.valid('query');
+      const results = await kpis.evaluate({
+        period: query.period,
+        ...(query.at === undefined ? {} : { at: new Date(query.at) }),
+        ...(query.role === undefined ? {} : { roleId: query.role }),
+      });
+      return c.json(results, 200);
+    },
+  );
 }

@@ -29,9 +29,12 @@ describe('metric registry', () => {
     expect(registry.ids()).toEqual(['b.second', 'a.first', 'c-x.third_one']);
   });
 
-  it.each(['throughput', 'Core.throughput', '.throughput', 'core.', 'core.through put', 'core..x'])('refuses the un-namespaced or malformed id "%s"', (id) => {
-    expect(() => createMetricRegistry().register(id, constant(1))).toThrow(/must be namespaced/);
-  });
+  it.each(['throughput', 'Core.throughput', '.throughput', 'core.', 'core.through put', 'core..x'])(
+    'refuses the un-namespaced or malformed id "%s"',
+    (id) => {
+      expect(() => createMetricRegistry().register(id, constant(1))).toThrow(/must be namespaced/);
+    },
+  );
 
   it('refuses a second metric under an id already taken', () => {
     const registry = createMetricRegistry();
@@ -46,11 +49,12 @@ describe('metric registry', () => {
     expect(coreMetricRegistry().get('promo.roi')).toBeUndefined();
   });
 
-  it('holds core\'s four metrics, each with a description and unit, and the catalogue accepts the same ids', () => {
+  it("holds core's four metrics, each with a description and unit, and the catalogue accepts the same ids", () => {
     const ids = ['core.on_time_rate', 'core.throughput', 'core.cycle_time', 'core.overdue_count'];
     const registry = coreMetricRegistry();
     expect(registry.ids()).toEqual(ids);
-    for (const id of ids) expect(registry.get(id)).toMatchObject({ description: expect.any(String), unit: expect.any(String) });
+    for (const id of ids)
+      expect(registry.get(id)).toMatchObject({ description: expect.any(String), unit: expect.any(String) });
     expect(Object.keys(CORE_METRICS)).toEqual(ids);
     expect([...coreCatalogue().metrics.keys()]).toEqual(ids);
   });

@@ -59,7 +59,8 @@ export function createMetricRegistry(): MetricRegistry {
   const metrics = new Map<string, Metric>();
   return {
     register(id, metric) {
-      if (!METRIC_ID.test(id)) throw new Error(`Metric id "${id}" must be namespaced: "<namespace>.<name>", e.g. core.throughput.`);
+      if (!METRIC_ID.test(id))
+        throw new Error(`Metric id "${id}" must be namespaced: "<namespace>.<name>", e.g. core.throughput.`);
       // Two owners of one id would silently change what existing KPIs mean.
       if (metrics.has(id)) throw new Error(`Metric "${id}" is already registered.`);
       metrics.set(id, metric);

@@ -35,13 +35,32 @@ export interface WebhookRequest {
 
 /** The event of one ledger firing; the key mirrors the ledger's unique key (task, rule, cycle, level). */
 export function escalationEvent(input: {
-  task: WebhookEvent['task']; rule: string; ruleTitle: string; cycle: number; ledgerLevel: number; targetRole: string | null; cardUrl: string; firedAt: Date; timeZone?: string;
+  task: WebhookEvent['task'];
+  rule: string;
+  ruleTitle: string;
+  cycle: number;
+  ledgerLevel: number;
+  targetRole: string | null;
+  cardUrl: string;
+  firedAt: Date;
+  timeZone?: string;
 }): WebhookEvent {
   return {
     dedupKey: `escalation:${input.task.id}:${input.rule}:${input.cycle}:${input.ledgerLevel}`,
-    rule: input.rule, ruleTitle: input.ruleTitle, level: input.ledgerLevel + 1, targetRole: input.targetRole,
-    task: { id: input.task.id, title: input.task.title, type: input.task.type, status: input.task.status, priority: input.task.priority },
-    cardUrl: input.cardUrl, firedAt: input.firedAt.toISOString(), ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+    rule: input.rule,
+    ruleTitle: input.ruleTitle,
+    level: input.ledgerLevel + 1,
+    targetRole: input.targetRole,
+    task: {
+      id: input.task.id,
+      title: input.task.title,
+      type: input.task.type,
+      status: input.task.status,
+      priority: input.task.priority,
+    },
+    cardUrl: input.cardUrl,
+    firedAt: input.firedAt.toISOString(),
+    ...(input.timeZone ? { timeZone: input.timeZone } : {}),
   };
 }
 
@@ -51,7 +70,8 @@ export const GENERIC_EVENT_TYPE = 'task.escalated';
  * `X-Dutyboard-Signature`: HMAC-SHA256, keyed by the secret, over `<X-Dutyboard-Timestamp>.<body>`.
  * The timestamp is signed too, so a receiver that refuses old timestamps refuses replays.
  */
-export const signBody = (secret: string, timestamp: string, body: string) => `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+export const signBody = (secret: string, timestamp: string, body: string) =>
+  `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 
 /** How old a delivery's timestamp may be (either way, for clock skew) when a receiver checks it. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -64,23 +84,29 @@ export function verifySignature(
   toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS,
 ): boolean {
   const timestamp = delivery.timestamp ?? '';
-  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds) return false;
+  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds)
+    return false;
   const expected = Buffer.from(signBody(secret, timestamp, delivery.body));
   const given = Buffer.from(delivery.signature ?? '');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** DingTalk: HMAC keyed by the secret over `timestamp\nsecret`, timestamp in milliseconds. */
-export const dingtalkSign = (secret: string, timestampMs: number) => createHmac('sha256', secret).update(`${timestampMs}\n${secret}`).digest('base64');
+export const dingtalkSign = (secret: string, timestampMs: number) =>
+  createHmac('sha256', secret).update(`${timestampMs}\n${secret}`).digest('base64');
 
 /** Feishu: HMAC keyed by `timestamp\nsecret` over nothing, timestamp in seconds. */
-export const feishuSign = (secret: string, timestampSec: number) => createHmac('sha256', `${timestampSec}\n${secret}`).update('').digest('base64');
+export const feishuSign = (secret: string, timestampSec: number) =>
+  createHmac('sha256', `${timestampSec}\n${secret}`).update('').digest('base64');
 
 const PRIORITY_ZH: Record<Priority, string> = { low: '低', normal: '普通', high: '高', urgent: '紧急' };
 
 /** A card title must not break the robot's markdown: `]` would end the link text, `<` opens WeCom tags. */
 function plain(text: string, max = 200): string {
-  const flat = text.replace(/\s+/g, ' ').trim().replace(/[[\]<>*`#]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+  const flat = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[[\]<>*`#]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -89,7 +115,9 @@ const linkTarget = (url: string) => url.replace(/[()\s]/g, encodeURIComponent);
 function shownTime(event: WebhookEvent): string {
   const timeZone = event.timeZone ?? 'UTC';
   // sv-SE formats as `2025-03-01 14:05`, unambiguous for Chinese readers as well.
-  const time = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(new Date(event.firedAt));
+  const time = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(
+    new Date(event.firedAt),
+  );
   return `${time}（${timeZone}）`;
 }
 
@@ -127,15 +155,31 @@ function dingtalk(target: WebhookTarget, event: WebhookEvent, now: Date): Webhoo
     url.searchParams.set('sign', dingtalkSign(target.secret, now.getTime()));
   }
   // DingTalk's markdown needs a blank line to start a new line.
-  const text = [`### ${title}`, ...lines.map((line) => `- ${line}`), `[打开卡片](${linkTarget(event.cardUrl)})`].join('\n\n');
-  return { url: url.toString(), headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ msgtype: 'markdown', markdown: { title, text } }) };
+  const text = [`### ${title}`, ...lines.map((line) => `- ${line}`), `[打开卡片](${linkTarget(event.cardUrl)})`].join(
+    '\n\n',
+  );
+  return {
+    url: url.toString(),
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ msgtype: 'markdown', markdown: { title, text } }),
+  };
 }
 
 function wecom(target: WebhookTarget, event: WebhookEvent): WebhookRequest {
   const { title, lines } = summary(event);
-  const highlighted = lines.map((line, i) => (i === 1 ? line.replace(/^级别：(.*)$/, '级别：<font color="warning">$1</font>') : line));
-  const content = [`### ${title}`, ...highlighted.map((line) => `> ${line}`), `[打开卡片](${linkTarget(event.cardUrl)})`].join('\n');
-  return { url: target.url, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ msgtype: 'markdown', markdown: { content } }) };
+  const highlighted = lines.map((line, i) =>
+    i === 1 ? line.replace(/^级别：(.*)$/, '级别：<font color="warning">$1</font>') : line,
+  );
+  const content = [
+    `### ${title}`,
+    ...highlighted.map((line) => `> ${line}`),
+    `[打开卡片](${linkTarget(event.cardUrl)})`,
+  ].join('\n');
+  return {
+    url: target.url,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ msgtype: 'markdown', markdown: { content } }),
+  };
 }
 
 function feishu(target: WebhookTarget, event: WebhookEvent, now: Date): WebhookRequest {
@@ -146,20 +190,33 @@ function feishu(target: WebhookTarget, event: WebhookEvent, now: Date): WebhookR
     header: { title: { tag: 'plain_text', content: title }, template: event.level > 1 ? 'red' : 'orange' },
     elements: [
       { tag: 'markdown', content: lines.join('\n') },
-      { tag: 'action', actions: [{ tag: 'button', text: { tag: 'plain_text', content: '打开卡片' }, type: 'primary', url: event.cardUrl }] },
+      {
+        tag: 'action',
+        actions: [
+          { tag: 'button', text: { tag: 'plain_text', content: '打开卡片' }, type: 'primary', url: event.cardUrl },
+        ],
+      },
     ],
   };
   const signed = target.secret ? { timestamp: String(timestamp), sign: feishuSign(target.secret, timestamp) } : {};
-  return { url: target.url, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...signed, msg_type: 'interactive', card }) };
+  return {
+    url: target.url,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ...signed, msg_type: 'interactive', card }),
+  };
 }
 
 /** The HTTP request for one delivery; `now` stamps and signs it (robots refuse timestamps an hour off). */
 export function buildRequest(target: WebhookTarget, event: WebhookEvent, now: Date): WebhookRequest {
   switch (target.format) {
-    case 'generic': return generic(target, event, now);
-    case 'dingtalk': return dingtalk(target, event, now);
-    case 'wecom': return wecom(target, event);
-    case 'feishu': return feishu(target, event, now);
+    case 'generic':
+      return generic(target, event, now);
+    case 'dingtalk':
+      return dingtalk(target, event, now);
+    case 'wecom':
+      return wecom(target, event);
+    case 'feishu':
+      return feishu(target, event, now);
   }
 }
 

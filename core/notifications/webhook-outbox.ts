@@ -12,24 +12,38 @@ type Executor = Kysely<Database> | Transaction<Database>;
 
 export const MAX_RETRY_DELAY_MS = 3_600_000;
 
-export const enabledWebhooks = (tx: Executor) => tx.selectFrom('webhooks').select(['id', 'enabled']).where('enabled', '=', true).execute();
+export const enabledWebhooks = (tx: Executor) =>
+  tx.selectFrom('webhooks').select(['id', 'enabled']).where('enabled', '=', true).execute();
 
 /**
  * Queues the event once per enabled webhook. A key already queued for a webhook stays as it is, so a
  * retried transaction or a second process seeing the same firing adds nothing. Returns the rows added.
  */
-export async function enqueue(tx: Executor, webhooks: readonly { id: number; enabled: boolean }[], event: WebhookEvent): Promise<number> {
-  const rows = webhooks.filter((w) => w.enabled).map((w) => ({ webhook_id: w.id, dedup_key: event.dedupKey, payload: JSON.stringify(event) }));
+export async function enqueue(
+  tx: Executor,
+  webhooks: readonly { id: number; enabled: boolean }[],
+  event: WebhookEvent,
+): Promise<number> {
+  const rows = webhooks
+    .filter((w) => w.enabled)
+    .map((w) => ({ webhook_id: w.id, dedup_key: event.dedupKey, payload: JSON.stringify(event) }));
   if (!rows.length) return 0;
-  const added = await tx.insertInto('webhook_outbox').values(rows).onConflict((oc) => oc.columns(['webhook_id', 'dedup_key']).doNothing()).returning('id').execute();
+  const added = await tx
+    .insertInto('webhook_outbox')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['webhook_id', 'dedup_key']).doNothing())
+    .returning('id')
+    .execute();
   return added.length;
 }
 
 /** enqueue() to every enabled webhook, read in the caller's transaction. */
-export const enqueueForEnabled = async (tx: Executor, event: WebhookEvent) => enqueue(tx, await enabledWebhooks(tx), event);
+export const enqueueForEnabled = async (tx: Executor, event: WebhookEvent) =>
+  enqueue(tx, await enabledWebhooks(tx), event);
 
 /** Wait after the n-th failed attempt (n ≥ 1): base, 2·base, 4·base, … capped at an hour. */
-export const retryDelay = (attempts: number, baseDelayMs: number) => Math.min(baseDelayMs * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS);
+export const retryDelay = (attempts: number, baseDelayMs: number) =>
+  Math.min(baseDelayMs * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS);
 
 export interface DispatcherOptions {
   db: Db;
@@ -92,11 +106,24 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
         .skipLocked();
       const ids = (await due.execute()).map((row) => row.id);
       if (!ids.length) return [];
-      await tx.updateTable('webhook_outbox').set({ next_attempt_at: new Date(now.getTime() + leaseMs) }).where('id', 'in', ids).execute();
+      await tx
+        .updateTable('webhook_outbox')
+        .set({ next_attempt_at: new Date(now.getTime() + leaseMs) })
+        .where('id', 'in', ids)
+        .execute();
       return tx
         .selectFrom('webhook_outbox')
         .innerJoin('webhooks', 'webhooks.id', 'webhook_outbox.webhook_id')
-        .select(['webhook_outbox.id', 'webhook_outbox.webhook_id', 'webhook_outbox.dedup_key', 'webhook_outbox.payload', 'webhook_outbox.attempts', 'webhooks.url', 'webhooks.format', 'webhooks.secret'])
+        .select([
+          'webhook_outbox.id',
+          'webhook_outbox.webhook_id',
+          'webhook_outbox.dedup_key',
+          'webhook_outbox.payload',
+          'webhook_outbox.attempts',
+          'webhooks.url',
+          'webhooks.format',
+          'webhooks.secret',
+        ])
         .where('webhook_outbox.id', 'in', ids)
         .execute();
     });
@@ -123,7 +150,9 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     }
     const dead = attempts >= maxAttempts;
     const next = dead ? now : new Date(now.getTime() + retryDelay(attempts, baseDelayMs));
-    await mine.set({ state: dead ? 'dead' : 'pending', attempts, last_error: failure, next_attempt_at: next }).execute();
+    await mine
+      .set({ state: dead ? 'dead' : 'pending', attempts, last_error: failure, next_attempt_at: next })
+      .execute();
     const context = { webhookId: row.webhook_id, outboxId: row.id, dedupKey: row.dedup_key, attempts, error: failure };
     if (dead) log.warn(context, 'webhook delivery gave up; left in the dead-letter state');
     else log.debug({ ...context, retryAt: next.toISOString() }, 'webhook delivery failed; will retry');

@@ -19,7 +19,10 @@ class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-export function sendWebhook(request: WebhookRequest, options: { targets: WebhookTargets; timeoutMs: number; readBody: boolean }): Promise<WebhookResponse> {
+export function sendWebhook(
+  request: WebhookRequest,
+  options: { targets: WebhookTargets; timeoutMs: number; readBody: boolean },
+): Promise<WebhookResponse> {
   const url = new URL(request.url);
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
@@ -29,7 +32,10 @@ export function sendWebhook(request: WebhookRequest, options: { targets: Webhook
       agent: false,
       lookup: options.targets.lookup,
     });
-    const timer = setTimeout(() => outgoing.destroy(new TimeoutError(`timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+    const timer = setTimeout(
+      () => outgoing.destroy(new TimeoutError(`timed out after ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
       reject(error);

@@ -53,14 +53,22 @@ export function forbiddenAddress(address: string): string | undefined {
 }
 
 /** A URL's host as compared with the allow-list: lower case, IPv6 without brackets, no trailing dot. */
-const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+const hostOf = (url: URL) =>
+  url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 
 export type Resolve = (hostname: string) => Promise<LookupAddress[]>;
 
 const CREATION_LOOKUP_MS = 2000;
 
 const systemResolve: Resolve = (hostname) =>
-  new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
+      error ? reject(error) : resolve(addresses),
+    ),
+  );
 
 /** A refused target: the reason is shown to whoever added the webhook and kept in the outbox. */
 export class ForbiddenTarget extends Error {
@@ -74,7 +82,17 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
  * WEBHOOK_ALLOW_HOSTS setting); `resolve`: the name resolver (tests give their own).
  */
 export function createWebhookTargets(options: { allowHosts?: readonly string[]; resolve?: Resolve } = {}) {
-  const allowed = new Set((options.allowHosts ?? []).map((host) => host.trim().replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase()).filter(Boolean));
+  const allowed = new Set(
+    (options.allowHosts ?? [])
+      .map((host) =>
+        host
+          .trim()
+          .replace(/^\[|\]$/g, '')
+          .replace(/\.$/, '')
+          .toLowerCase(),
+      )
+      .filter(Boolean),
+  );
   const resolve = options.resolve ?? systemResolve;
   const isAllowed = (host: string) => allowed.has(host);
   /** No answer in time counts as no answer: adding a webhook does not hang on a slow resolver. */
@@ -95,14 +113,19 @@ export function createWebhookTargets(options: { allowHosts?: readonly string[]; 
 
   function refusal(host: string, address: string): string | undefined {
     const reason = forbiddenAddress(address);
-    return reason && `${host === address ? address : `${host} resolves to ${address}`}, ${reason === 'unspecified' ? 'an' : 'a'} ${reason} address`;
+    return (
+      reason &&
+      `${host === address ? address : `${host} resolves to ${address}`}, ${reason === 'unspecified' ? 'an' : 'a'} ${reason} address`
+    );
   }
 
   return {
     isAllowed,
     /** Why the address a delivery connected to may not be reached, or undefined when it may. */
     refusalOfConnected(url: URL, address: string): string | undefined {
-      return isAllowed(hostOf(url)) ? undefined : refusal(hostOf(url), address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1'));
+      return isAllowed(hostOf(url))
+        ? undefined
+        : refusal(hostOf(url), address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1'));
     },
     /**
      * Why a webhook URL is refused when it is added, or undefined. A name that does not resolve now
@@ -125,8 +148,12 @@ export function createWebhookTargets(options: { allowHosts?: readonly string[]; 
       const host = hostname.replace(/\.$/, '').toLowerCase();
       resolve(host).then(
         (addresses) => {
-          const wanted = lookupOptions.family === 4 || lookupOptions.family === 6 ? addresses.filter((a) => a.family === lookupOptions.family) : addresses;
-          if (!wanted.length) return callback(Object.assign(new Error(`${host} has no address`), { code: 'ENOTFOUND' }), []);
+          const wanted =
+            lookupOptions.family === 4 || lookupOptions.family === 6
+              ? addresses.filter((a) => a.family === lookupOptions.family)
+              : addresses;
+          if (!wanted.length)
+            return callback(Object.assign(new Error(`${host} has no address`), { code: 'ENOTFOUND' }), []);
           const refused = isAllowed(host) ? undefined : wanted.map((a) => refusal(host, a.address)).find(Boolean);
           if (refused) return callback(new ForbiddenTarget(refused), []);
           if (lookupOptions.all) callback(null, wanted);

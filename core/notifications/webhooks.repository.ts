@@ -8,7 +8,8 @@ const OUTBOX_SHOWN = 200;
 export function createWebhooksRepository(db: Kysely<Database>) {
   return {
     list: () => db.selectFrom('webhooks').selectAll().orderBy('id').execute(),
-    add: (webhook: Insertable<WebhooksTable>) => db.insertInto('webhooks').values(webhook).returningAll().executeTakeFirstOrThrow(),
+    add: (webhook: Insertable<WebhooksTable>) =>
+      db.insertInto('webhooks').values(webhook).returningAll().executeTakeFirstOrThrow(),
     /** Its queued and past deliveries go with it (ON DELETE CASCADE): there is nowhere left to send them. False when there was none. */
     async remove(id: number): Promise<boolean> {
       const deleted = await db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();

@@ -34,11 +34,25 @@ const newWebhook = z.object({
 });
 
 const webhookView = z.object({
-  id: z.number().int(), name: z.string(), url: z.string(), format: z.enum(formats), hasSecret: z.boolean(), enabled: z.boolean(), createdAt: isoTime,
+  id: z.number().int(),
+  name: z.string(),
+  url: z.string(),
+  format: z.enum(formats),
+  hasSecret: z.boolean(),
+  enabled: z.boolean(),
+  createdAt: isoTime,
 });
 const deliveryView = z.object({
-  id: z.number().int(), webhookId: z.number().int(), dedupKey: z.string(), state: z.enum(states), attempts: z.number().int(),
-  nextAttemptAt: isoTime, lastError: z.string().nullable(), createdAt: isoTime, deliveredAt: isoTime.nullable(), event: z.record(z.string(), z.unknown()),
+  id: z.number().int(),
+  webhookId: z.number().int(),
+  dedupKey: z.string(),
+  state: z.enum(states),
+  attempts: z.number().int(),
+  nextAttemptAt: isoTime,
+  lastError: z.string().nullable(),
+  createdAt: isoTime,
+  deliveredAt: isoTime.nullable(),
+  event: z.record(z.string(), z.unknown()),
 });
 const idParam = z.object({ id: rowIdText });
 
@@ -46,13 +60,24 @@ const idParam = z.object({ id: rowIdText });
 export function maskUrl(value: string): string {
   const url = new URL(value);
   const hide = (part: string) => (part.length > 8 ? `${part.slice(0, 4)}…` : part);
-  url.pathname = url.pathname.split('/').map((segment) => (segment.length >= 20 ? hide(segment) : segment)).join('/');
+  url.pathname = url.pathname
+    .split('/')
+    .map((segment) => (segment.length >= 20 ? hide(segment) : segment))
+    .join('/');
   for (const [key, part] of [...url.searchParams]) url.searchParams.set(key, hide(part));
   return url.toString().replaceAll('%E2%80%A6', '…');
 }
 
 function toView(row: Selectable<WebhooksTable>) {
-  return { id: row.id, name: row.name, url: maskUrl(row.url), format: row.format, hasSecret: row.secret !== null, enabled: row.enabled, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    name: row.name,
+    url: maskUrl(row.url),
+    format: row.format,
+    hasSecret: row.secret !== null,
+    enabled: row.enabled,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 /** `targets`: where webhooks may point (nowhere local or private unless WEBHOOK_ALLOW_HOSTS names it). */
@@ -69,7 +94,13 @@ export function webhooksRoutes(webhooks: WebhooksRepository, targets: WebhookTar
         const message = `may not point to this machine or its private network: ${refused} (WEBHOOK_ALLOW_HOSTS can name a host that should be reachable)`;
         throw new AppError('VALIDATION_FAILED', `The webhook URL ${message}.`, { issues: [{ path: 'url', message }] });
       }
-      const row = await webhooks.add({ name: input.name, url: input.url, format: input.format, secret: input.secret ?? null, enabled: input.enabled });
+      const row = await webhooks.add({
+        name: input.name,
+        url: input.url,
+        format: input.format,
+        secret: input.secret ?? null,
+        enabled: input.enabled,
+      });
       return c.json(toView(row), 201);
     })
     .delete('/webhooks/:id', requires(PERMISSION), responds({ 204: null }), pathParams(idParam), async (c) => {
@@ -77,15 +108,29 @@ export function webhooksRoutes(webhooks: WebhooksRepository, targets: WebhookTar
       if (!(await webhooks.remove(id))) throw new AppError('NOT_FOUND', `No webhook ${id}.`);
       return c.body(null, 204);
     })
-    .get('/webhooks/outbox', requires(PERMISSION), responds({ 200: z.array(deliveryView) }), queryParams(z.object({ state: z.enum(states).optional() })), async (c) => {
-      const { state } = c.req.valid('query');
-      const rows = await webhooks.outbox(state);
-      return c.json(
-        rows.map((r) => ({
-          id: r.id, webhookId: r.webhook_id, dedupKey: r.dedup_key, state: r.state, attempts: r.attempts, nextAttemptAt: r.next_attempt_at.toISOString(),
-          lastError: r.last_error, createdAt: r.created_at.toISOString(), deliveredAt: r.delivered_at?.toISOString() ?? null, event: { ...r.payload },
-        })),
-        200,
-      );
-    });
+    .get(
+      '/webhooks/outbox',
+      requires(PERMISSION),
+      responds({ 200: z.array(deliveryView) }),
+      queryParams(z.object({ state: z.enum(states).optional() })),
+      async (c) => {
+        const { state } = c.req.valid('query');
+        const rows = await webhooks.outbox(state);
+        return c.json(
+          rows.map((r) => ({
+            id: r.id,
+            webhookId: r.webhook_id,
+            dedupKey: r.dedup_key,
+            state: r.state,
+            attempts: r.attempts,
+            nextAttemptAt: r.next_attempt_at.toISOString(),
+            lastError: r.last_error,
+            createdAt: r.created_at.toISOString(),
+            deliveredAt: r.delivered_at?.toISOString() ?? null,
+            event: { ...r.payload },
+          })),
+          200,
+        );
+      },
+    );
 }

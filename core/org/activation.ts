@@ -8,16 +8,23 @@ import { ORG_ACTIVATED } from '../events/event-log.ts';
 import type { Logger } from '../logger.ts';
 import type { OrgService } from './org.service.ts';
 
-export function createActivationReactions(deps: { org: OrgService; boards: BoardService; boardRepository: BoardRepository; events: EventBus; log: Logger }) {
+export function createActivationReactions(deps: {
+  org: OrgService;
+  boards: BoardService;
+  boardRepository: BoardRepository;
+  events: EventBus;
+  log: Logger;
+}) {
   const reactions = new Set<() => void>();
 
   async function apply(): Promise<void> {
     deps.boardRepository.forget();
     try {
       const created = await deps.boards.ensureTemplates();
-      if (created.length) deps.log.info({ taskTypes: created }, 'boards made for the task types of the new organisation version');
+      if (created.length)
+        deps.log.info({ taskTypes: created }, 'boards made for the task types of the new organisation version');
     } catch (error) {
-      deps.log.error({ err: error }, 'boards for the new organisation version could not be made')
+      deps.log.error({ err: error }, 'boards for the new organisation version could not be made');
     }
     for (const react of reactions) {
       try {

@@ -47,12 +47,27 @@ export function catalogueWith(plugins: readonly ParsedPlugin[], base: OrgCatalog
   const permissions = plugins.flatMap((plugin) => plugin.permissions ?? []);
   return {
     permissions: new Set([...base.permissions, ...permissions.map((permission) => permission.id)]),
-    powerfulPermissions: new Set([...base.powerfulPermissions, ...permissions.filter((permission) => permission.powerful).map((permission) => permission.id)]),
+    powerfulPermissions: new Set([
+      ...base.powerfulPermissions,
+      ...permissions.filter((permission) => permission.powerful).map((permission) => permission.id),
+    ]),
     metrics: new Map([...base.metrics, ...plugins.flatMap((plugin) => Object.entries(plugin.metrics ?? {}))]),
-    taskTypes: new Map([...base.taskTypes, ...plugins.flatMap((plugin) => plugin.taskTypes.map((type) => [type.id, type] as const))]),
-    fieldTypes: new Map([...base.fieldTypes, ...plugins.flatMap((plugin) => (plugin.fieldTypes ?? []).map((type) => [type.id, type] as const))]),
+    taskTypes: new Map([
+      ...base.taskTypes,
+      ...plugins.flatMap((plugin) => plugin.taskTypes.map((type) => [type.id, type] as const)),
+    ]),
+    fieldTypes: new Map([
+      ...base.fieldTypes,
+      ...plugins.flatMap((plugin) => (plugin.fieldTypes ?? []).map((type) => [type.id, type] as const)),
+    ]),
     reservedPrefixes: new Set([...base.reservedPrefixes, ...plugins.map((plugin) => plugin.id)]),
-    escalations: new Map([...base.escalations, ...plugins.flatMap((plugin) => plugin.escalations.map((rule) => [rule.id, { plugin: plugin.id, rule }] as const))]),
-    escalationActions: new Set([...base.escalationActions, ...plugins.flatMap((plugin) => (plugin.escalationActions ?? []).map((action) => `${plugin.id}.${action.name}`))]),
+    escalations: new Map([
+      ...base.escalations,
+      ...plugins.flatMap((plugin) => plugin.escalations.map((rule) => [rule.id, { plugin: plugin.id, rule }] as const)),
+    ]),
+    escalationActions: new Set([
+      ...base.escalationActions,
+      ...plugins.flatMap((plugin) => (plugin.escalationActions ?? []).map((action) => `${plugin.id}.${action.name}`)),
+    ]),
   };
 }

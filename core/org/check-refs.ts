@@ -25,10 +25,26 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
   const taskTypes = allTaskTypes(merged, catalogue);
 
   const { unreadable } = merged;
-  const ref = (at: Located<unknown>, sub: PathSegment[], what: string, id: string, known: Iterable<string>, kind?: PartKind) => {
+  const ref = (
+    at: Located<unknown>,
+    sub: PathSegment[],
+    what: string,
+    id: string,
+    known: Iterable<string>,
+    kind?: PartKind,
+  ) => {
     if (kind && unreadable.has(kind, id)) return;
     const list = [...known];
-    if (!list.includes(id)) errors.push(errorAt(at, sub, 'unresolved_ref', `unknown ${what} "${id}"${notLoadedPlugin(id, list)}`, suggest(id, kind ? [...list, ...unreadable.idsOf(kind)] : list)));
+    if (!list.includes(id))
+      errors.push(
+        errorAt(
+          at,
+          sub,
+          'unresolved_ref',
+          `unknown ${what} "${id}"${notLoadedPlugin(id, list)}`,
+          suggest(id, kind ? [...list, ...unreadable.idsOf(kind)] : list),
+        ),
+      );
   };
 
   for (const at of merged.departments) {
@@ -36,17 +52,27 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
     ref(at, ['head'], 'role', at.value.head, roleIds, 'roles');
     const head = merged.roles.find((role) => role.value.id === at.value.head);
     if (head && head.value.department !== at.value.id) {
-      errors.push(errorAt(at, ['head'], 'unresolved_ref', `head "${at.value.head}" is not a role of department "${at.value.id}" (it is in ${head.value.department ?? 'no department'})`));
+      errors.push(
+        errorAt(
+          at,
+          ['head'],
+          'unresolved_ref',
+          `head "${at.value.head}" is not a role of department "${at.value.id}" (it is in ${head.value.department ?? 'no department'})`,
+        ),
+      );
     }
   }
 
   for (const at of merged.roles) {
     const role = at.value;
-    if (role.department !== undefined) ref(at, ['department'], 'department', role.department, departmentIds, 'departments');
+    if (role.department !== undefined)
+      ref(at, ['department'], 'department', role.department, departmentIds, 'departments');
     if (role.reports_to !== undefined) ref(at, ['reports_to'], 'role', role.reports_to, roleIds, 'roles');
-    for (const type of Object.keys(role.personal_wip ?? {})) ref(at, ['personal_wip', type], 'task type', type, taskTypes.keys(), 'task_types');
+    for (const type of Object.keys(role.personal_wip ?? {}))
+      ref(at, ['personal_wip', type], 'task type', type, taskTypes.keys(), 'task_types');
     role.duties.forEach((duty, i) => {
-      if (duty.task_type) ref(at, ['duties', i, 'task_type'], 'task type', duty.task_type, taskTypes.keys(), 'task_types');
+      if (duty.task_type)
+        ref(at, ['duties', i, 'task_type'], 'task type', duty.task_type, taskTypes.keys(), 'task_types');
     });
     role.escalations.forEach((entry, i) => {
       // An override is checked as it will run: the plugin's default with the entry's keys in place.
@@ -58,7 +84,9 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
         ref(at, ['escalations', i, 'applies_to', 'task_types', j], 'task type', type, taskTypes.keys(), 'task_types');
       });
       // The states of a task type that could not be read are unknown: statuses are then not checked.
-      const statesKnown = types.length ? !types.some((type) => unreadable.has('task_types', type)) : !unreadable.has('task_types');
+      const statesKnown = types.length
+        ? !types.some((type) => unreadable.has('task_types', type))
+        : !unreadable.has('task_types');
       const states = statesOf(types.length ? types : [...taskTypes.keys()], taskTypes);
       const stateRef = (sub: PathSegment[], status: string) => statesKnown && ref(at, sub, 'status', status, states);
       escalation.applies_to?.statuses?.forEach((status, j) => {
@@ -67,14 +95,35 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
       (escalation.levels ?? []).forEach((level, j) => {
         // A plugin's default climbs from the card's role, not from the role the override is listed under.
         if (level.to === 'department_head' && role.department === undefined && !pluginDefault) {
-          errors.push(errorAt(at, ['escalations', i, 'levels', j, 'to'], 'unresolved_ref', `role "${role.id}" has no department, so it has no department_head`));
+          errors.push(
+            errorAt(
+              at,
+              ['escalations', i, 'levels', j, 'to'],
+              'unresolved_ref',
+              `role "${role.id}" has no department, so it has no department_head`,
+            ),
+          );
         } else if (level.to !== 'reports_to' && level.to !== 'department_head') {
-          ref(at, ['escalations', i, 'levels', j, 'to'], 'role (or reports_to / department_head)', level.to, roleIds, 'roles');
+          ref(
+            at,
+            ['escalations', i, 'levels', j, 'to'],
+            'role (or reports_to / department_head)',
+            level.to,
+            roleIds,
+            'roles',
+          );
         }
         level.then.forEach((action, k) => {
           if (action.startsWith('move:')) stateRef(['escalations', i, 'levels', j, 'then', k], action.slice(5));
           const plugin = PLUGIN_ACTION.exec(action)?.groups;
-          if (plugin) ref(at, ['escalations', i, 'levels', j, 'then', k], 'escalation action', `${plugin.plugin}.${plugin.name}`, catalogue.escalationActions);
+          if (plugin)
+            ref(
+              at,
+              ['escalations', i, 'levels', j, 'then', k],
+              'escalation action',
+              `${plugin.plugin}.${plugin.name}`,
+              catalogue.escalationActions,
+            );
         });
       });
     });
@@ -83,7 +132,8 @@ export function checkRefs(merged: MergedOrg, catalogue: OrgCatalogue): OrgError[
   errors.push(...checkKpis(merged, catalogue, taskTypes));
   errors.push(...checkGrants(merged, catalogue, taskTypes.keys()));
   errors.push(...checkReportingForest(merged));
-  for (const at of merged.taskTypes) errors.push(...checkTaskType(at, catalogue, () => [...roleIds], unreadable), ...checkDueFrom(at, merged));
+  for (const at of merged.taskTypes)
+    errors.push(...checkTaskType(at, catalogue, () => [...roleIds], unreadable), ...checkDueFrom(at, merged));
   for (const at of merged.members) {
     at.value.roles.forEach((role, i) => {
       ref(at, ['roles', i], 'role', role, roleIds, 'roles');
@@ -131,48 +181,95 @@ const FIELD_SETTINGS: [keyof FieldDefinition, FieldDefinition['type'][]][] = [
   ['max', ['number', 'money', 'percent']],
 ];
 
-function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue, roleIds: () => string[], unreadable: Unreadable): OrgError[] {
+function checkTaskType(
+  at: Located<TaskTypeDefinition>,
+  catalogue: OrgCatalogue,
+  roleIds: () => string[],
+  unreadable: Unreadable,
+): OrgError[] {
   const errors: OrgError[] = [];
   const type = at.value;
   const prefix = type.id.split('.')[0]!;
   if (catalogue.reservedPrefixes.has(prefix)) {
-    errors.push(errorAt(at, ['id'], 'schema', `prefix "${prefix}" belongs to ${prefix === 'core' ? 'core' : `the ${prefix} plugin`}; choose your own, e.g. "shop.${type.id.split('.')[1]}"`));
+    errors.push(
+      errorAt(
+        at,
+        ['id'],
+        'schema',
+        `prefix "${prefix}" belongs to ${prefix === 'core' ? 'core' : `the ${prefix} plugin`}; choose your own, e.g. "shop.${type.id.split('.')[1]}"`,
+      ),
+    );
   }
   const fieldIds = type.fields.map((field) => field.id);
   type.fields.forEach((field, i) => {
-    if (fieldIds.indexOf(field.id) !== i) errors.push(errorAt(at, ['fields', i, 'id'], 'duplicate_id', `field "${field.id}" is defined twice`));
+    if (fieldIds.indexOf(field.id) !== i)
+      errors.push(errorAt(at, ['fields', i, 'id'], 'duplicate_id', `field "${field.id}" is defined twice`));
     if ((field.type === 'enum' || field.type === 'multi_enum') && !field.options) {
       errors.push(errorAt(at, ['fields', i], 'schema', `a ${field.type} field needs "options"`));
     }
-    if (field.type === 'money' && !field.currency) errors.push(errorAt(at, ['fields', i], 'schema', 'a money field needs "currency", e.g. CNY'));
+    if (field.type === 'money' && !field.currency)
+      errors.push(errorAt(at, ['fields', i], 'schema', 'a money field needs "currency", e.g. CNY'));
     const pluginType = field.type.includes('.');
     if (pluginType && !catalogue.fieldTypes.has(field.type)) {
       const known = [...catalogue.fieldTypes.keys()];
-      errors.push(errorAt(at, ['fields', i, 'type'], 'unresolved_ref', `unknown field type "${field.type}"${notLoadedPlugin(field.type, known)}`, suggest(field.type, known)));
+      errors.push(
+        errorAt(
+          at,
+          ['fields', i, 'type'],
+          'unresolved_ref',
+          `unknown field type "${field.type}"${notLoadedPlugin(field.type, known)}`,
+          suggest(field.type, known),
+        ),
+      );
       return;
     }
     // A default every new card would get must itself be a value of the field (else no card could be made).
     const hasOptions = (field.type !== 'enum' && field.type !== 'multi_enum') || field.options;
-    const fits = field.default === undefined || !hasOptions ? undefined : fieldValueSchema(field, catalogue.fieldTypes).safeParse(field.default);
+    const fits =
+      field.default === undefined || !hasOptions
+        ? undefined
+        : fieldValueSchema(field, catalogue.fieldTypes).safeParse(field.default);
     if (fits && !fits.success) {
-      const problem = toFieldIssues(fits.error).map((issue) => (issue.path === '(root)' ? issue.message : `${issue.path}: ${issue.message}`)).join('; ');
-      errors.push(errorAt(at, ['fields', i, 'default'], 'schema', `the default is not a valid ${field.type} value: ${problem}`));
+      const problem = toFieldIssues(fits.error)
+        .map((issue) => (issue.path === '(root)' ? issue.message : `${issue.path}: ${issue.message}`))
+        .join('; ');
+      errors.push(
+        errorAt(at, ['fields', i, 'default'], 'schema', `the default is not a valid ${field.type} value: ${problem}`),
+      );
     }
     for (const [key, types] of FIELD_SETTINGS) {
       if (field[key] !== undefined && !types.includes(field.type)) {
-        errors.push(errorAt(at, ['fields', i, key], 'schema', `"${key}" does not apply to a ${field.type} field (only to ${types.join(', ')})`));
+        errors.push(
+          errorAt(
+            at,
+            ['fields', i, key],
+            'schema',
+            `"${key}" does not apply to a ${field.type} field (only to ${types.join(', ')})`,
+          ),
+        );
       }
     }
   });
   const stateIds = type.workflow.states.map((state) => state.id);
   type.workflow.states.forEach((state, i) => {
-    if (stateIds.indexOf(state.id) !== i) errors.push(errorAt(at, ['workflow', 'states', i, 'id'], 'duplicate_id', `state "${state.id}" is defined twice`));
+    if (stateIds.indexOf(state.id) !== i)
+      errors.push(errorAt(at, ['workflow', 'states', i, 'id'], 'duplicate_id', `state "${state.id}" is defined twice`));
     state.locked_fields?.forEach((field, j) => {
-      if (!fieldIds.includes(field)) errors.push(errorAt(at, ['workflow', 'states', i, 'locked_fields', j], 'unresolved_ref', `unknown field "${field}"`, suggest(field, fieldIds)));
+      if (!fieldIds.includes(field))
+        errors.push(
+          errorAt(
+            at,
+            ['workflow', 'states', i, 'locked_fields', j],
+            'unresolved_ref',
+            `unknown field "${field}"`,
+            suggest(field, fieldIds),
+          ),
+        );
     });
   });
   const stateRef = (sub: PathSegment[], id: string) => {
-    if (!stateIds.includes(id)) errors.push(errorAt(at, sub, 'unresolved_ref', `unknown state "${id}"`, suggest(id, stateIds)));
+    if (!stateIds.includes(id))
+      errors.push(errorAt(at, sub, 'unresolved_ref', `unknown state "${id}"`, suggest(id, stateIds)));
   };
   stateRef(['workflow', 'initial'], type.workflow.initial);
   type.workflow.transitions.forEach((transition, i) => {
@@ -181,16 +278,41 @@ function checkTaskType(at: Located<TaskTypeDefinition>, catalogue: OrgCatalogue,
     if (transition.approval) {
       const roles = roleIds();
       if (!roles.includes(transition.approval.by) && !unreadable.has('roles', transition.approval.by)) {
-        errors.push(errorAt(at, ['workflow', 'transitions', i, 'approval', 'by'], 'unresolved_ref', `unknown role "${transition.approval.by}"`, suggest(transition.approval.by, roles)));
+        errors.push(
+          errorAt(
+            at,
+            ['workflow', 'transitions', i, 'approval', 'by'],
+            'unresolved_ref',
+            `unknown role "${transition.approval.by}"`,
+            suggest(transition.approval.by, roles),
+          ),
+        );
       }
-      if (transition.approval.reject_to !== undefined) stateRef(['workflow', 'transitions', i, 'approval', 'reject_to'], transition.approval.reject_to);
+      if (transition.approval.reject_to !== undefined)
+        stateRef(['workflow', 'transitions', i, 'approval', 'reject_to'], transition.approval.reject_to);
     }
     if (transition.requires && !catalogue.permissions.has(transition.requires)) {
-      errors.push(errorAt(at, ['workflow', 'transitions', i, 'requires'], 'unresolved_ref', `unknown permission "${transition.requires}"${notLoadedPlugin(transition.requires, catalogue.permissions)}`, suggest(transition.requires, catalogue.permissions)));
+      errors.push(
+        errorAt(
+          at,
+          ['workflow', 'transitions', i, 'requires'],
+          'unresolved_ref',
+          `unknown permission "${transition.requires}"${notLoadedPlugin(transition.requires, catalogue.permissions)}`,
+          suggest(transition.requires, catalogue.permissions),
+        ),
+      );
     }
     transition.required_fields?.forEach((field, j) => {
       if (!fieldIds.includes(field)) {
-        errors.push(errorAt(at, ['workflow', 'transitions', i, 'required_fields', j], 'unresolved_ref', `unknown field "${field}"`, suggest(field, fieldIds)));
+        errors.push(
+          errorAt(
+            at,
+            ['workflow', 'transitions', i, 'required_fields', j],
+            'unresolved_ref',
+            `unknown field "${field}"`,
+            suggest(field, fieldIds),
+          ),
+        );
       }
     });
   });
@@ -203,11 +325,40 @@ function checkDueFrom(at: Located<TaskTypeDefinition>, merged: MergedOrg): OrgEr
   if (!due) return [];
   const errors: OrgError[] = [];
   const problem = dueFieldProblem(at.value);
-  if (problem) errors.push(errorAt(at, ['due_from', 'field'], problem.startsWith('unknown') ? 'unresolved_ref' : 'schema', problem, suggest(due.field, at.value.fields.map((f) => f.id))));
+  if (problem)
+    errors.push(
+      errorAt(
+        at,
+        ['due_from', 'field'],
+        problem.startsWith('unknown') ? 'unresolved_ref' : 'schema',
+        problem,
+        suggest(
+          due.field,
+          at.value.fields.map((f) => f.id),
+        ),
+      ),
+    );
   if (typeof due.hours === 'object' && !merged.unreadable.has('policies', due.hours.policy)) {
     const policy = merged.policies.get(due.hours.policy);
-    if (!policy) errors.push(errorAt(at, ['due_from', 'hours', 'policy'], 'unresolved_ref', `unknown policy "${due.hours.policy}"`, suggest(due.hours.policy, merged.policies.keys())));
-    else if (typeof policy.value !== 'number' || policy.value <= 0) errors.push(errorAt(at, ['due_from', 'hours', 'policy'], 'schema', `policy "${due.hours.policy}" must be a number of hours above 0 to set a due time`));
+    if (!policy)
+      errors.push(
+        errorAt(
+          at,
+          ['due_from', 'hours', 'policy'],
+          'unresolved_ref',
+          `unknown policy "${due.hours.policy}"`,
+          suggest(due.hours.policy, merged.policies.keys()),
+        ),
+      );
+    else if (typeof policy.value !== 'number' || policy.value <= 0)
+      errors.push(
+        errorAt(
+          at,
+          ['due_from', 'hours', 'policy'],
+          'schema',
+          `policy "${due.hours.policy}" must be a number of hours above 0 to set a due time`,
+        ),
+      );
   }
   return errors;
 }
@@ -217,5 +368,7 @@ export function dueFieldProblem(type: TaskTypeDefinition): string | undefined {
   if (!type.due_from) return undefined;
   const field = type.fields.find((f) => f.id === type.due_from!.field);
   if (!field) return `unknown field "${type.due_from.field}"`;
-  return field.type === 'datetime' || field.type === 'date' ? undefined : `field "${field.id}" is a ${field.type} field; a due time is counted from a date or datetime field`;
+  return field.type === 'datetime' || field.type === 'date'
+    ? undefined
+    : `field "${field.id}" is a ${field.type} field; a due time is counted from a date or datetime field`;
 }

@@ -12,8 +12,23 @@ import { suggest } from './suggest.ts';
 
 /** What `task.<name>` offers in a rule context (ROLES-FORMAT "Escalations"). */
 export const TASK_CONTEXT_KEYS = [
-  'id', 'type', 'status', 'priority', 'title', 'fields', 'assignee', 'role', 'labels', 'created_at', 'due_at',
-  'age_hours', 'idle_hours', 'overdue_hours', 'business_age_hours', 'business_days_ended', 'escalation_level',
+  'id',
+  'type',
+  'status',
+  'priority',
+  'title',
+  'fields',
+  'assignee',
+  'role',
+  'labels',
+  'created_at',
+  'due_at',
+  'age_hours',
+  'idle_hours',
+  'overdue_hours',
+  'business_age_hours',
+  'business_days_ended',
+  'escalation_level',
 ];
 export const ACTOR_CONTEXT_KEYS = ['id', 'roles', 'permissions'];
 
@@ -37,24 +52,41 @@ function checkPath(path: string, scope: PathScope): { message: string; suggestio
     case 'now':
       return key === undefined ? undefined : unknown('path', path, ['now']);
     case 'policy':
-      return key !== undefined && (scope.policies.has(key) || scope.unreadablePolicy(key)) ? undefined : unknown('policy', key, scope.policies);
+      return key !== undefined && (scope.policies.has(key) || scope.unreadablePolicy(key))
+        ? undefined
+        : unknown('policy', key, scope.policies);
     case 'task':
       if (key === undefined) return undefined;
       if (!TASK_CONTEXT_KEYS.includes(key)) return unknown('task property', key, TASK_CONTEXT_KEYS);
-      if (key === 'fields' && sub !== undefined && scope.fields && !scope.fields.has(sub)) return unknown('field', sub, scope.fields);
+      if (key === 'fields' && sub !== undefined && scope.fields && !scope.fields.has(sub))
+        return unknown('field', sub, scope.fields);
       return undefined;
     case 'actor':
       if (!scope.actor) return { message: `"actor" is only available in transition guards, not in {"var": "${path}"}` };
-      return key === undefined || ACTOR_CONTEXT_KEYS.includes(key) ? undefined : unknown('actor property', key, ACTOR_CONTEXT_KEYS);
+      return key === undefined || ACTOR_CONTEXT_KEYS.includes(key)
+        ? undefined
+        : unknown('actor property', key, ACTOR_CONTEXT_KEYS);
     default:
-      return unknown('context root', root, scope.actor ? ['task', 'actor', 'policy', 'now'] : ['task', 'policy', 'now']);
+      return unknown(
+        'context root',
+        root,
+        scope.actor ? ['task', 'actor', 'policy', 'now'] : ['task', 'policy', 'now'],
+      );
   }
 }
 
 function checkRule(at: Located<unknown>, sub: PathSegment[], rule: unknown, scope: PathScope): OrgError[] {
   const analysis = analyzeRule(rule);
   const errors = analysis.issues.map((issue) =>
-    errorAt(at, [...sub, ...issue.at], 'rule', issue.message, issue.kind === 'unknown_operation' && issue.operation && !DISABLED_OPERATIONS.has(issue.operation) ? suggest(issue.operation, allowedOperations()) : undefined),
+    errorAt(
+      at,
+      [...sub, ...issue.at],
+      'rule',
+      issue.message,
+      issue.kind === 'unknown_operation' && issue.operation && !DISABLED_OPERATIONS.has(issue.operation)
+        ? suggest(issue.operation, allowedOperations())
+        : undefined,
+    ),
   );
   for (const { path, at: where } of analysis.varPaths) {
     const problem = checkPath(path, scope);
@@ -86,7 +118,13 @@ export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError
   const pool = new WorkPool(FIXTURE_POOL, "this validation's fixtures together");
 
   /** Runs a rule's fixtures; `what` names the rule in messages ("when", "guard"). */
-  const runFixtures = (at: Located<unknown>, sub: PathSegment[], what: string, rule: unknown, fixtures: Fixture[] | undefined) => {
+  const runFixtures = (
+    at: Located<unknown>,
+    sub: PathSegment[],
+    what: string,
+    rule: unknown,
+    fixtures: Fixture[] | undefined,
+  ) => {
     // Fixtures read the organisation's policies; with some of them unread, their answers would mislead.
     if (unreadable.has('policies')) return;
     fixtures?.forEach((fixture, j) => {
@@ -100,11 +138,25 @@ export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError
         result = isTruthy(evaluateRule(rule, context, pool));
       } catch (error) {
         // e.g. {"==": [{"var": "task"}, "x"]}: rule data has no prototype, so it cannot be compared as a string
-        errors.push(errorAt(at, where, 'rule_test_failed', `"${what}" failed on this fixture: ${(error as Error).message}${named}`));
+        errors.push(
+          errorAt(
+            at,
+            where,
+            'rule_test_failed',
+            `"${what}" failed on this fixture: ${(error as Error).message}${named}`,
+          ),
+        );
         return;
       }
       if (result !== fixture.expect) {
-        errors.push(errorAt(at, where, 'rule_test_failed', `"${what}" gave ${result} for this fixture, the test expects ${fixture.expect}${named}`));
+        errors.push(
+          errorAt(
+            at,
+            where,
+            'rule_test_failed',
+            `"${what}" gave ${result} for this fixture, the test expects ${fixture.expect}${named}`,
+          ),
+        );
       }
     });
   };
@@ -114,10 +166,18 @@ export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError
     at.value.workflow.transitions.forEach((transition, i) => {
       const sub = ['workflow', 'transitions', i];
       if (transition.guard === undefined) {
-        if (transition.tests?.length) errors.push(errorAt(at, [...sub, 'tests'], 'schema', 'a transition without a "guard" has nothing for its tests to run'));
+        if (transition.tests?.length)
+          errors.push(
+            errorAt(at, [...sub, 'tests'], 'schema', 'a transition without a "guard" has nothing for its tests to run'),
+          );
         return;
       }
-      const ruleErrors = checkRule(at, [...sub, 'guard'], transition.guard, { fields, policies, unreadablePolicy, actor: true });
+      const ruleErrors = checkRule(at, [...sub, 'guard'], transition.guard, {
+        fields,
+        policies,
+        unreadablePolicy,
+        actor: true,
+      });
       errors.push(...ruleErrors);
       // fixtures of a rule that would not run prove nothing
       if (!ruleErrors.length) runFixtures(at, sub, 'guard', transition.guard, transition.tests);
@@ -134,11 +194,17 @@ export function checkRules(merged: MergedOrg, catalogue: OrgCatalogue): OrgError
       if (pluginDefault && escalation.enabled === false) return; // a switched-off default reads nothing of this organisation's
       const types = escalation.applies_to?.task_types;
       // Without applies_to an escalation may watch any type, including ones that could not be read.
-      const fields = types ? fieldsOf(types) : unreadable.has('task_types') ? undefined : fieldsOf([...taskTypes.keys()]);
+      const fields = types
+        ? fieldsOf(types)
+        : unreadable.has('task_types')
+          ? undefined
+          : fieldsOf([...taskTypes.keys()]);
       const scope = { fields, policies, unreadablePolicy, actor: false };
       const ruleErrors = [
         ...checkRule(at, ['escalations', i, 'when'], escalation.when, scope),
-        ...(escalation.stop_when === undefined ? [] : checkRule(at, ['escalations', i, 'stop_when'], escalation.stop_when, scope)),
+        ...(escalation.stop_when === undefined
+          ? []
+          : checkRule(at, ['escalations', i, 'stop_when'], escalation.stop_when, scope)),
       ];
       errors.push(...ruleErrors);
       if (!ruleErrors.length) runFixtures(at, ['escalations', i], 'when', escalation.when, escalation.tests);

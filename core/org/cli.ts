@@ -12,10 +12,14 @@ import { loadOrg } from './load-org.ts';
 import { formatOrgError } from './org-error.ts';
 import { readRoleSources } from './read-sources.ts';
 
-const USAGE = 'usage: roles validate [--json] <file|dir>\n       roles diff <file|dir> <file|dir>\n       roles export <dir>   (the active version, from DATABASE_URL or DATA_DIR)';
+const USAGE =
+  'usage: roles validate [--json] <file|dir>\n       roles diff <file|dir> <file|dir>\n       roles export <dir>   (the active version, from DATABASE_URL or DATA_DIR)';
 
 // Validated against the plugins the server would load (PLUGINS), so their task types and permissions are known.
-const plugins = await loadPlugins(loadConfig().plugins.map((entry) => pluginSource(entry)), { log: createLogger({ logLevel: 'silent', logFormat: 'json' }) });
+const plugins = await loadPlugins(
+  loadConfig().plugins.map((entry) => pluginSource(entry)),
+  { log: createLogger({ logLevel: 'silent', logFormat: 'json' }) },
+);
 const catalogue = catalogueWith(plugins.plugins);
 
 function load(target: string) {
@@ -41,7 +45,10 @@ if (command === 'validate' && targets.length === 1) {
   process.exit(result.ok ? 0 : 1);
 } else if (command === 'diff' && targets.length === 2) {
   const [before, after] = targets.map(load);
-  for (const [target, result] of [[targets[0], before], [targets[1], after]] as const) {
+  for (const [target, result] of [
+    [targets[0], before],
+    [targets[1], after],
+  ] as const) {
     if (!result!.ok) {
       process.stdout.write(`${target} is not valid:\n${result!.errors.map(formatOrgError).join('\n')}\n`);
       process.exit(1);
@@ -73,7 +80,9 @@ async function exportActive(dir: string): Promise<void> {
     }
     process.stdout.write(`version ${exported.versionId} written to ${dir}: ${exported.written.join(', ')}\n`);
     if (exported.strangers.length) {
-      process.stdout.write(`${dir} also holds ${exported.strangers.join(', ')}, which version ${exported.versionId} does not have; remove them, or the folder will not import as that version\n`);
+      process.stdout.write(
+        `${dir} also holds ${exported.strangers.join(', ')}, which version ${exported.versionId} does not have; remove them, or the folder will not import as that version\n`,
+      );
       process.exitCode = 1;
     }
   } finally {

@@ -9,7 +9,18 @@ export interface EntityChanges {
   changed: string[];
 }
 
-export const DIFF_SECTIONS = ['organization', 'member_can', 'policies', 'departments', 'roles', 'task_types', 'duties', 'kpis', 'escalations', 'members'] as const;
+export const DIFF_SECTIONS = [
+  'organization',
+  'member_can',
+  'policies',
+  'departments',
+  'roles',
+  'task_types',
+  'duties',
+  'kpis',
+  'escalations',
+  'members',
+] as const;
 export type OrgDiff = Record<(typeof DIFF_SECTIONS)[number], EntityChanges>;
 
 type Keyed = Map<string, string>;
@@ -40,14 +51,22 @@ function sections(org: OrgDefinition | null): Record<keyof OrgDiff, Keyed> {
   const roles = org?.roles ?? [];
   const { member_can: _m, ...organization } = org?.organization ?? {};
   const nested = <K extends 'duties' | 'kpis' | 'escalations'>(key: K) =>
-    keyed(roles.flatMap((role) => role[key].map((item) => ({ role: role.id, item }))), ({ role, item }) => `${role}/${item.id}`, ({ item }) => item);
+    keyed(
+      roles.flatMap((role) => role[key].map((item) => ({ role: role.id, item }))),
+      ({ role, item }) => `${role}/${item.id}`,
+      ({ item }) => item,
+    );
   return {
     organization: org ? new Map([[org.organization.id, canonicalJson(organization)]]) : new Map(),
     member_can: memberCan(org),
     policies: new Map(Object.entries(org?.policies ?? {}).map(([key, value]) => [key, canonicalJson(value)])),
     departments: keyed(org?.departments ?? [], (d) => d.id),
     // A role "changes" for its own keys; its duties, KPIs and escalations are listed on their own.
-    roles: keyed(roles, (r) => r.id, ({ duties: _d, kpis: _k, escalations: _e, ...own }) => own),
+    roles: keyed(
+      roles,
+      (r) => r.id,
+      ({ duties: _d, kpis: _k, escalations: _e, ...own }) => own,
+    ),
     task_types: keyed(org?.task_types ?? [], (t) => t.id),
     duties: nested('duties'),
     kpis: nested('kpis'),

@@ -17,18 +17,33 @@ export interface EscalationRule {
  */
 export function overridden(base: Escalation, entry: EscalationEntry | undefined): Escalation {
   if (!entry) return structuredClone(base);
-  const appliesTo = base.applies_to || entry.applies_to ? { applies_to: { ...base.applies_to, ...entry.applies_to } } : {};
+  const appliesTo =
+    base.applies_to || entry.applies_to ? { applies_to: { ...base.applies_to, ...entry.applies_to } } : {};
   return structuredClone({ ...base, ...entry, ...appliesTo } as Escalation);
 }
 
 /** A complete entry (an override of a default that is not loaded has no `when` or `levels`). */
-const complete = (entry: EscalationEntry): entry is Escalation => entry.when !== undefined && entry.levels !== undefined;
+const complete = (entry: EscalationEntry): entry is Escalation =>
+  entry.when !== undefined && entry.levels !== undefined;
 
-export function escalationRules(roles: readonly Role[], defaults: ReadonlyMap<string, PluginEscalation>): EscalationRule[] {
-  const overrides = new Map(roles.flatMap((role) => role.escalations.filter((entry) => defaults.has(entry.id)).map((entry) => [entry.id, entry] as const)));
-  const listed = roles.flatMap((role) =>
-    role.escalations.filter((entry) => !defaults.has(entry.id) && complete(entry)).map((rule) => ({ key: `${role.id}/${rule.id}`, role: role.id, rule: rule as Escalation })),
+export function escalationRules(
+  roles: readonly Role[],
+  defaults: ReadonlyMap<string, PluginEscalation>,
+): EscalationRule[] {
+  const overrides = new Map(
+    roles.flatMap((role) =>
+      role.escalations.filter((entry) => defaults.has(entry.id)).map((entry) => [entry.id, entry] as const),
+    ),
   );
-  const plugins = [...defaults.values()].map(({ plugin, rule }) => ({ key: `${plugin}/${rule.id}`, role: null, rule: overridden(rule, overrides.get(rule.id)) }));
+  const listed = roles.flatMap((role) =>
+    role.escalations
+      .filter((entry) => !defaults.has(entry.id) && complete(entry))
+      .map((rule) => ({ key: `${role.id}/${rule.id}`, role: role.id, rule: rule as Escalation })),
+  );
+  const plugins = [...defaults.values()].map(({ plugin, rule }) => ({
+    key: `${plugin}/${rule.id}`,
+    role: null,
+    rule: overridden(rule, overrides.get(rule.id)),
+  }));
   return [...listed, ...plugins];
 }

@@ -14,7 +14,11 @@ export interface Exported {
 }
 
 /** Writes version `versionId` (default: the active one) into `dir`; undefined when there is no version. */
-export async function exportVersion(db: Kysely<Database>, dir: string, versionId?: number): Promise<Exported | undefined> {
+export async function exportVersion(
+  db: Kysely<Database>,
+  dir: string,
+  versionId?: number,
+): Promise<Exported | undefined> {
   const versions = createVersionsRepository(db);
   const id = versionId ?? (await versions.activeId());
   const version = id === null ? undefined : await versions.get(id);
@@ -23,7 +27,8 @@ export async function exportVersion(db: Kysely<Database>, dir: string, versionId
   const files = version.sources.map((source) => {
     const target = path.resolve(root, source.name);
     // Stored names are relative to the folder they were read from; nothing may land outside `dir`.
-    if (path.dirname(target) !== root) throw new Error(`version ${version.id} has a file named "${source.name}", which is not a plain file name`);
+    if (path.dirname(target) !== root)
+      throw new Error(`version ${version.id} has a file named "${source.name}", which is not a plain file name`);
     return { target, text: source.text };
   });
   mkdirSync(root, { recursive: true });

@@ -3,11 +3,15 @@
 import { z } from 'zod';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a slug: lowercase letters, digits and "-"');
-const fieldId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected lowercase letters, digits and "_", starting with a letter');
+const fieldId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'expected lowercase letters, digits and "_", starting with a letter');
 const taskTypeId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9_-]*$/, 'expected "<prefix>.<name>", e.g. kitchen.incident');
-const permissionName = z.string().regex(/^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/, 'expected "<area>.<action>", e.g. tasks.assign');
+const permissionName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/, 'expected "<area>.<action>", e.g. tasks.assign');
 /**
  * A permission in `can:`, plain (organisation-wide) or scoped to cards of some task types and/or some
  * departments' cards (`own`: the role's department). Given both, a card must match both.
@@ -19,7 +23,9 @@ const scopeKeys = {
 };
 const scopedGrant = z
   .strictObject(scopeKeys)
-  .describe('A permission scoped to cards of these task types and/or these departments (own: the role\'s department); given both, a card must match both');
+  .describe(
+    "A permission scoped to cards of these task types and/or these departments (own: the role's department); given both, a card must match both",
+  );
 export const grantEntry = z.union([permissionName, scopedGrant]);
 /**
  * A permission every member holds. Powerful ones (power over others) need the acknowledgement, so a
@@ -29,7 +35,9 @@ const memberGrantEntry = z.union([
   permissionName,
   z
     .strictObject({ ...scopeKeys, i_understand_everyone_gets_this: z.literal(true).optional() })
-    .describe('A permission every member holds, optionally scoped (own: each member\'s departments); a powerful one needs i_understand_everyone_gets_this: true'),
+    .describe(
+      "A permission every member holds, optionally scoped (own: each member's departments); a powerful one needs i_understand_everyone_gets_this: true",
+    ),
 ]);
 const localeTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag, e.g. zh-CN or en');
 
@@ -44,10 +52,15 @@ const date = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '
 const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 export const isoDuration = z
   .string()
-  .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'expected an ISO-8601 duration, e.g. PT4H or P1D');
+  .regex(
+    /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/,
+    'expected an ISO-8601 duration, e.g. PT4H or P1D',
+  );
 /** Minute, hour, day of month, month, day of week: each `*`, a number, a range, a list, with `/step`. */
 const CRON_FIELDS: [number, number, string[]?][] = [
-  [0, 59], [0, 23], [1, 31],
+  [0, 59],
+  [0, 23],
+  [1, 31],
   [1, 12, ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']],
   [0, 7, ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']],
 ];
@@ -76,7 +89,10 @@ export function isCron(text: string): boolean {
 
 const cron = z
   .string()
-  .refine(isCron, 'expected day|week|month|quarter|year or a 5-field cron string ("minute hour day month weekday", e.g. "0 9 * * mon")');
+  .refine(
+    isCron,
+    'expected day|week|month|quarter|year or a 5-field cron string ("minute hour day month weekday", e.g. "0 9 * * mon")',
+  );
 
 /** JsonLogic: checked for allowed operations and known paths by the rule checks, not here. */
 const jsonLogicRule = z.unknown().refine((value) => value !== undefined, 'expected a JsonLogic rule');
@@ -95,7 +111,10 @@ const businessHours = z
     workdays: z.array(date).optional(),
   })
   // Opening hours within one day: a window across midnight is not supported.
-  .refine((hours) => hours.from < hours.to, { message: '"from" must be before "to" (e.g. from "09:00" to "22:00")', path: ['to'] });
+  .refine((hours) => hours.from < hours.to, {
+    message: '"from" must be before "to" (e.g. from "09:00" to "22:00")',
+    path: ['to'],
+  });
 
 const organization = z.strictObject({
   id: slug,
@@ -110,12 +129,26 @@ const organization = z.strictObject({
   member_can: z
     .array(memberGrantEntry)
     .optional()
-    .describe('What every member may do whatever their roles. Absent: org.view, boards.view, tasks.create, tasks.edit, tasks.move, kpis.view; []: nothing'),
+    .describe(
+      'What every member may do whatever their roles. Absent: org.view, boards.view, tasks.create, tasks.edit, tasks.move, kpis.view; []: nothing',
+    ),
 });
 
 export const FIELD_TYPES = [
-  'text', 'long_text', 'number', 'money', 'percent', 'date', 'datetime', 'enum', 'multi_enum',
-  'person', 'role', 'url', 'checklist', 'boolean',
+  'text',
+  'long_text',
+  'number',
+  'money',
+  'percent',
+  'date',
+  'datetime',
+  'enum',
+  'multi_enum',
+  'person',
+  'role',
+  'url',
+  'checklist',
+  'boolean',
 ] as const;
 export type CoreFieldType = (typeof FIELD_TYPES)[number];
 /** A field type a plugin adds, named `<plugin id>.<name>` (core/plugins/plugin-field-types.ts). */
@@ -132,7 +165,10 @@ const fieldDefinition = z.strictObject({
   required: z.boolean().optional(),
   default: z.unknown().optional(),
   options: z.array(z.string().min(1)).min(1).optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code, e.g. CNY').optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code, e.g. CNY')
+    .optional(),
   min: z.number().optional(),
   max: z.number().optional(),
   max_length: z.number().int().positive().optional(),
@@ -232,7 +268,10 @@ const duty = z
     if (duty.every === 'week' && !isWeekday) problem('on', 'for every: week, "on" is a weekday: mon … sun');
     else if (duty.every === 'month' && isWeekday) problem('on', 'for every: month, "on" is a day 1 … 31 or last');
     else if (duty.every !== 'week' && duty.every !== 'month') {
-      problem('on', `"on" applies to every: week or month, not ${PERIODS.includes(duty.every as never) ? duty.every : 'a cron string'}`);
+      problem(
+        'on',
+        `"on" applies to every: week or month, not ${PERIODS.includes(duty.every as never) ? duty.every : 'a cron string'}`,
+      );
     }
   });
 
@@ -243,7 +282,9 @@ export const PERCENT_TEXT = /^(-?\d+(?:\.\d+)?) ?%$/;
 const targetBound = z.union([
   z.number(),
   z.string().regex(PERCENT_TEXT, 'expected a number, a percentage such as 85%, or {policy: <key>}'),
-  z.strictObject({ policy: fieldId }).describe('The value of a policy; a policy whose key ends in _pct holds a percentage (0-100)'),
+  z
+    .strictObject({ policy: fieldId })
+    .describe('The value of a policy; a policy whose key ends in _pct holds a percentage (0-100)'),
 ]);
 
 const TARGET_SHAPE = 'expected exactly one of gte, lte, gt, lt, eq, or a range: one of gte/gt with one of lte/lt';
@@ -268,9 +309,17 @@ const kpiPer = z
   .strictObject({ task_type: taskTypeId, field: fieldId.optional(), from: fieldId.optional(), to: fieldId.optional() })
   .superRefine((per, ctx) => {
     if (per.field !== undefined && (per.from !== undefined || per.to !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['field'], message: 'give "field" (one entity per value) or "from"/"to" (one per card, over its dates), not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['field'],
+        message: 'give "field" (one entity per value) or "from"/"to" (one per card, over its dates), not both',
+      });
     } else if ((per.from === undefined) !== (per.to === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [per.from === undefined ? 'to' : 'from'], message: 'give "from" and "to" together: the date fields that open and close each card\'s period' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [per.from === undefined ? 'to' : 'from'],
+        message: 'give "from" and "to" together: the date fields that open and close each card\'s period',
+      });
     }
   });
 
@@ -285,9 +334,11 @@ const kpi = z.strictObject({
 });
 
 /** Core's actions, and a plugin's `<plugin id>.<action>`, optionally with an argument after ":". */
-export const ESCALATION_ACTION = /^(notify|reassign|raise_priority|label:[^\s:]+|move:[a-z][a-z0-9_]*|[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z][a-z0-9_]*(:\S+)?)$/;
+export const ESCALATION_ACTION =
+  /^(notify|reassign|raise_priority|label:[^\s:]+|move:[a-z][a-z0-9_]*|[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z][a-z0-9_]*(:\S+)?)$/;
 /** A plugin's action in `then:`: its plugin, its name, and the argument after ":" if any. */
-export const PLUGIN_ACTION = /^(?<plugin>[a-z][a-z0-9]*(?:-[a-z0-9]+)*)\.(?<name>[a-z][a-z0-9_]*)(?::(?<argument>\S+))?$/;
+export const PLUGIN_ACTION =
+  /^(?<plugin>[a-z][a-z0-9]*(?:-[a-z0-9]+)*)\.(?<name>[a-z][a-z0-9_]*)(?::(?<argument>\S+))?$/;
 
 export const escalationSchema = z.strictObject({
   id: slug,
@@ -305,7 +356,14 @@ export const escalationSchema = z.strictObject({
         after: isoDuration,
         to: z.string().min(1),
         then: z
-          .array(z.string().regex(ESCALATION_ACTION, 'expected notify, reassign, raise_priority, label:<name>, move:<status> or a plugin\'s <plugin id>.<action>'))
+          .array(
+            z
+              .string()
+              .regex(
+                ESCALATION_ACTION,
+                "expected notify, reassign, raise_priority, label:<name>, move:<status> or a plugin's <plugin id>.<action>",
+              ),
+          )
           .min(1),
       }),
     )
@@ -334,7 +392,12 @@ const role = z.strictObject({
   personal_wip: z.record(taskTypeId, z.number().int().positive()).optional(),
 });
 
-const department = z.strictObject({ id: slug, name: displayName, head: slug.optional(), description: z.string().optional() });
+const department = z.strictObject({
+  id: slug,
+  name: displayName,
+  head: slug.optional(),
+  description: z.string().optional(),
+});
 
 const member = z.strictObject({
   email: z.email('expected an email address'),

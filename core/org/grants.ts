@@ -29,7 +29,6 @@ export function toGrant(entry: GrantEntry, ownDepartments: readonly string[]): G
   };
 }
 
-
 export function grantCoversCard(grant: Grant, card: CardScope): boolean {
   if (grant.taskTypes && !grant.taskTypes.includes(card.type)) return false;
   if (grant.departments && !grant.departments.some((id) => card.departments.has(id))) return false;
@@ -39,7 +38,8 @@ export function grantCoversCard(grant: Grant, card: CardScope): boolean {
 /** True when `wide` allows everything `narrow` allows (same permission, a scope at least as wide). */
 export function grantCovers(wide: Grant, narrow: Grant): boolean {
   if (wide.permission !== narrow.permission) return false;
-  const within = (outer?: readonly string[], inner?: readonly string[]) => outer === undefined || (inner?.every((id) => outer.includes(id)) ?? false);
+  const within = (outer?: readonly string[], inner?: readonly string[]) =>
+    outer === undefined || (inner?.every((id) => outer.includes(id)) ?? false);
   return within(wide.taskTypes, narrow.taskTypes) && within(wide.departments, narrow.departments);
 }
 

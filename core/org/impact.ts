@@ -35,7 +35,10 @@ function openCards(db: Kysely<Database>, filter: { role: string | null; types?: 
   return query.orderBy('id').execute();
 }
 
-const summary = (rows: { id: number }[]): TasksAffected => ({ openCards: rows.length, taskIds: rows.slice(0, SAMPLE).map((r) => r.id) });
+const summary = (rows: { id: number }[]): TasksAffected => ({
+  openCards: rows.length,
+  taskIds: rows.slice(0, SAMPLE).map((r) => r.id),
+});
 
 function entryOf(definition: OrgDefinition | null, key: string): EscalationEntry | undefined {
   const [role, id] = key.split('/');
@@ -48,7 +51,10 @@ function inForce(model: OrgModel, key: string): EscalationRule | undefined {
   return model.escalation(key) ?? model.escalations.find((rule) => rule.role === null && rule.rule.id === id);
 }
 
-export async function rolesLosingCards(db: Kysely<Database>, diff: OrgDiff): Promise<({ role: string } & TasksAffected)[]> {
+export async function rolesLosingCards(
+  db: Kysely<Database>,
+  diff: OrgDiff,
+): Promise<({ role: string } & TasksAffected)[]> {
   const result = [];
   for (const role of diff.roles.removed) {
     const rows = await openCards(db, { role });
@@ -57,20 +63,43 @@ export async function rolesLosingCards(db: Kysely<Database>, diff: OrgDiff): Pro
   return result;
 }
 
-export async function escalationImpact(db: Kysely<Database>, diff: OrgDiff, before: OrgDefinition | null, proposed: OrgModel, now = new Date()): Promise<EscalationImpact[]> {
+export async function escalationImpact(
+  db: Kysely<Database>,
+  diff: OrgDiff,
+  before: OrgDefinition | null,
+  proposed: OrgModel,
+  now = new Date(),
+): Promise<EscalationImpact[]> {
   const after = proposed.definition;
   const result: EscalationImpact[] = [];
-  const listed = (definition: OrgDefinition | null, key: string) => ({ role: key.split('/')[0]!, rule: entryOf(definition, key) });
+  const listed = (definition: OrgDefinition | null, key: string) => ({
+    role: key.split('/')[0]!,
+    rule: entryOf(definition, key),
+  });
   const changes = [
-    ...diff.escalations.added.map((key) => ({ ...(inForce(proposed, key) ?? listed(after, key)), key, change: 'added' as const })),
+    ...diff.escalations.added.map((key) => ({
+      ...(inForce(proposed, key) ?? listed(after, key)),
+      key,
+      change: 'added' as const,
+    })),
     ...diff.escalations.removed.map((key) => ({ ...listed(before, key), key, change: 'removed' as const })),
-    ...diff.escalations.changed.map((key) => ({ ...(inForce(proposed, key) ?? listed(after, key)), key, change: 'changed' as const })),
+    ...diff.escalations.changed.map((key) => ({
+      ...(inForce(proposed, key) ?? listed(after, key)),
+      key,
+      change: 'changed' as const,
+    })),
   ];
   for (const { key, change, role, rule } of changes) {
-    const rows = await openCards(db, { role, ...(rule?.applies_to?.task_types ? { types: rule.applies_to.task_types } : {}), ...(rule?.applies_to?.statuses ? { statuses: rule.applies_to.statuses } : {}) });
+    const rows = await openCards(db, {
+      role,
+      ...(rule?.applies_to?.task_types ? { types: rule.applies_to.task_types } : {}),
+      ...(rule?.applies_to?.statuses ? { statuses: rule.applies_to.statuses } : {}),
+    });
     if (!rows.length) continue;
     const inForceNow = change === 'removed' ? undefined : inForce(proposed, key);
-    const wouldFireNow = inForceNow ? (await dryRunRule(db, proposed, inForceNow, now)).filter((r) => r.firesNow).map((r) => r.taskId) : [];
+    const wouldFireNow = inForceNow
+      ? (await dryRunRule(db, proposed, inForceNow, now)).filter((r) => r.firesNow).map((r) => r.taskId)
+      : [];
     result.push({ escalation: key, change, ...summary(rows), wouldFireNow });
   }
   return result;

@@ -15,12 +15,14 @@ import { parseRolesYaml, type SourceFile } from './yaml-source.ts';
 
 export type LoadResult = { ok: true; definition: OrgDefinition; errors: [] } | { ok: false; errors: OrgError[] };
 
-const byPosition = (a: OrgError, b: OrgError) =>
-  a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+const byPosition = (a: OrgError, b: OrgError) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
 
 export function loadOrg(sources: SourceFile[], catalogue: OrgCatalogue): LoadResult {
   if (sources.length === 0) {
-    return { ok: false, errors: [{ file: '(none)', line: 1, column: 1, path: '', kind: 'schema', message: 'no roles files given' }] };
+    return {
+      ok: false,
+      errors: [{ file: '(none)', line: 1, column: 1, path: '', kind: 'schema', message: 'no roles files given' }],
+    };
   }
   const ordered = [...sources].sort((a, b) => a.name.localeCompare(b.name));
   const errors: OrgError[] = [];
@@ -39,7 +41,12 @@ export function loadOrg(sources: SourceFile[], catalogue: OrgCatalogue): LoadRes
   }
 
   const { merged, errors: mergeErrors } = mergeFiles(parts, unreadable);
-  errors.push(...mergeErrors, ...checkRefs(merged, catalogue), ...checkRules(merged, catalogue), ...checkPluginEscalations(merged, catalogue));
+  errors.push(
+    ...mergeErrors,
+    ...checkRefs(merged, catalogue),
+    ...checkRules(merged, catalogue),
+    ...checkPluginEscalations(merged, catalogue),
+  );
   if (errors.length || !merged.organization) return { ok: false, errors: errors.sort(byPosition) };
 
   return {

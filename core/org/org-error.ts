@@ -1,6 +1,13 @@
 // A problem found in a roles file, as data: where it is, what kind, what was expected, and a hint.
 export const ORG_ERROR_KINDS = [
-  'yaml_syntax', 'schema', 'unknown_key', 'unresolved_ref', 'cycle', 'duplicate_id', 'rule', 'rule_test_failed',
+  'yaml_syntax',
+  'schema',
+  'unknown_key',
+  'unresolved_ref',
+  'cycle',
+  'duplicate_id',
+  'rule',
+  'rule_test_failed',
 ] as const;
 
 export type OrgErrorKind = (typeof ORG_ERROR_KINDS)[number];

@@ -37,7 +37,10 @@ export class OrgModel {
     this.definition = deepFreeze(structuredClone(definition));
     this.#roles = new Map(this.definition.roles.map((role) => [role.id, role]));
     this.#departments = new Map(this.definition.departments.map((department) => [department.id, department]));
-    this.#taskTypes = new Map([...catalogue.taskTypes, ...this.definition.task_types.map((type) => [type.id, type] as const)]);
+    this.#taskTypes = new Map([
+      ...catalogue.taskTypes,
+      ...this.definition.task_types.map((type) => [type.id, type] as const),
+    ]);
     this.escalations = deepFreeze(escalationRules(this.definition.roles, catalogue.escalations));
     this.#escalations = new Map(this.escalations.map((rule) => [rule.key, rule]));
     this.fieldTypes = catalogue.fieldTypes;
@@ -128,7 +131,10 @@ export class OrgModel {
   grantsOf(roleIds: Iterable<string>): Grant[] {
     const ids = [...roleIds].filter((id) => this.role(id));
     const own = [...new Set(ids.flatMap((id) => this.role(id)!.department ?? []))];
-    return [...this.memberCan.map((entry) => toGrant(entry, own)).filter(coversSomething), ...ids.flatMap((id) => this.roleGrants(id))];
+    return [
+      ...this.memberCan.map((entry) => toGrant(entry, own)).filter(coversSomething),
+      ...ids.flatMap((id) => this.roleGrants(id)),
+    ];
   }
 
   /** The names of the permissions held in any scope (what a route's guard asks). */

@@ -2,7 +2,13 @@
 // activation (409 when the base moved), reverts, and the published JSON Schema of the format.
 import { Hono } from 'hono';
 import { responds } from '../http/output.ts';
-import { activatedSchema, anyObject, orgVersionSchema, orgVersionSummarySchema, previewSchema } from '../http/output.schemas.ts';
+import {
+  activatedSchema,
+  anyObject,
+  orgVersionSchema,
+  orgVersionSummarySchema,
+  previewSchema,
+} from '../http/output.schemas.ts';
 import { z } from 'zod';
 import { int4IdText, positiveInt4 } from '../input.schemas.ts';
 import { AppError } from '../errors.ts';
@@ -16,7 +22,11 @@ import { MAX_FILE_BYTES } from './yaml-source.ts';
 const files = z
   .array(
     z.object({
-      name: z.string().min(1).max(200).regex(/^[^/\\]+\.ya?ml$/, 'expected a file name ending in .yaml or .yml'),
+      name: z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[^/\\]+\.ya?ml$/, 'expected a file name ending in .yaml or .yml'),
       text: z.string().max(MAX_FILE_BYTES),
     }),
   )
@@ -28,10 +38,15 @@ const versionParam = z.object({ id: int4IdText });
 export function orgRoutes(org: OrgService) {
   const schema = roleFileJsonSchema();
   return new Hono<AppEnv>()
-    .get('/org', requires('org.view'), responds({ 200: z.object({ versionId: z.number().int(), organization: anyObject }) }), async (c) => {
-      const model = await org.active();
-      return c.json({ versionId: model.versionId, organization: model.definition }, 200);
-    })
+    .get(
+      '/org',
+      requires('org.view'),
+      responds({ 200: z.object({ versionId: z.number().int(), organization: anyObject }) }),
+      async (c) => {
+        const model = await org.active();
+        return c.json({ versionId: model.versionId, organization: model.definition }, 200);
+      },
+    )
     .get('/org/schema', requires(PUBLIC), responds({ 200: anyObject }), (c) => c.json(schema, 200))
     .get('/org/versions', requires('org.view'), responds({ 200: z.array(orgVersionSummarySchema) }), async (c) => {
       const rows = await org.versions.list();
@@ -50,24 +65,61 @@ export function orgRoutes(org: OrgService) {
         200,
       );
     })
-    .get('/org/versions/:id', requires('org.view'), responds({ 200: orgVersionSchema }), pathParams(versionParam), async (c) => {
-      const row = await org.versions.get(c.req.valid('param').id);
-      if (!row) throw new AppError('NOT_FOUND', `There is no organisation version ${c.req.valid('param').id}.`);
-      return c.json(
-        { id: row.id, previousId: row.previous_id, origin: row.origin, createdAt: row.created_at, contentHash: row.content_hash, files: row.sources, diff: row.diff },
-        200,
-      );
-    })
-    .post('/org/validate', requires('roles.edit'), responds({ 200: previewSchema }), jsonBody(z.object({ files })), async (c) => {
-      return c.json(await org.preview(c.req.valid('json').files), 200);
-    })
-    .put('/org', requires('roles.edit'), responds({ 200: activatedSchema }), jsonBody(z.object({ baseVersionId, files })), async (c) => {
-      const body = c.req.valid('json');
-      const result = await org.activate(body.files, { baseVersionId: body.baseVersionId, authorId: actorOf(c).id, origin: 'api' });
-      return c.json(result, 200);
-    })
-    .post('/org/versions/:id/revert', requires('roles.edit'), responds({ 200: activatedSchema }), pathParams(versionParam), jsonBody(z.object({ baseVersionId })), async (c) => {
-      const result = await org.revert(c.req.valid('param').id, c.req.valid('json').baseVersionId, actorOf(c).id);
-      return c.json(result, 200);
-    });
+    .get(
+      '/org/versions/:id',
+      requires('org.view'),
+      responds({ 200: orgVersionSchema }),
+      pathParams(versionParam),
+      async (c) => {
+        const row = await org.versions.get(c.req.valid('param').id);
+        if (!row) throw new AppError('NOT_FOUND', `There is no organisation version ${c.req.valid('param').id}.`);
+        return c.json(
+          {
+            id: row.id,
+            previousId: row.previous_id,
+            origin: row.origin,
+            createdAt: row.created_at,
+            contentHash: row.content_hash,
+            files: row.sources,
+            diff: row.diff,
+          },
+          200,
+        );
+      },
+    )
+    .post(
+      '/org/validate',
+      requires('roles.edit'),
+      responds({ 200: previewSchema }),
+      jsonBody(z.object({ files })),
+      async (c) => {
+        return c.json(await org.preview(c.req.valid('json').files), 200);
+      },
+    )
+    .put(
+      '/org',
+      requires('roles.edit'),
+      responds({ 200: activatedSchema }),
+      jsonBody(z.object({ baseVersionId, files })),
+      async (c) => {
+        const body = c.req.valid('json');
+        const result = await org.activate(body.files, {
+          baseVersionId: body.baseVersionId,
+          authorId: actorOf(c).id,
+          origin: 'api',
+        });
+        return c.json(result, 200);
+      },
+    )
+    .post(
+      '/org/versions/:id/revert',
+      requires('roles.edit'),
+      responds({ 200: activatedSchema }),
+      pathParams(versionParam),
+      jsonBody(z.object({ baseVersionId })),
+      async (c) => {
+        const result = await org.revert(c.req.valid('param').id, c.req.valid('json').baseVersionId, actorOf(c).id);
+        return c.json(result, 200);
+      },
+    );
 }

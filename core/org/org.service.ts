@@ -45,7 +45,14 @@ const ACTIVE_VERSION_TTL_MS = 250;
 
 /** `now`: stamps when a version became active (duties start from it; tests set it). */
 /** `announce`: wakes the event readers after an activation, so the other processes apply it too. */
-export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCatalogue; users: UsersRepository; log: Logger; now?: () => Date; announce?: () => void }) {
+export function createOrgService(deps: {
+  db: Kysely<Database>;
+  catalogue: OrgCatalogue;
+  users: UsersRepository;
+  log: Logger;
+  now?: () => Date;
+  announce?: () => void;
+}) {
   const versions = createVersionsRepository(deps.db);
   const activatedHere = new Set<() => Promise<void>>();
   let cached: OrgModel | undefined;
@@ -79,9 +86,11 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
     if (checking?.generation !== generation) {
       const mine = { generation, model: check(generation) };
       checking = mine;
-      void mine.model.finally(() => {
-        if (checking === mine) checking = undefined;
-      }).catch(() => undefined);
+      void mine.model
+        .finally(() => {
+          if (checking === mine) checking = undefined;
+        })
+        .catch(() => undefined);
     }
     return checking!.model;
   }
@@ -94,7 +103,10 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
 
   const byVersion = new Map<number, OrgModel>();
   /** The model of any stored version (escalation cycles resolve levels with the one they began under). */
-  async function modelOf(versionId: number, executor: Kysely<Database> | Transaction<Database> = deps.db): Promise<OrgModel | undefined> {
+  async function modelOf(
+    versionId: number,
+    executor: Kysely<Database> | Transaction<Database> = deps.db,
+  ): Promise<OrgModel | undefined> {
     if (cached?.versionId === versionId) return cached;
     let model = byVersion.get(versionId);
     if (!model) {
@@ -108,7 +120,8 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
 
   async function active(): Promise<OrgModel> {
     const model = await current();
-    if (!model) throw new AppError('UNAVAILABLE', 'No organisation is active yet: the roles folder has not been loaded.');
+    if (!model)
+      throw new AppError('UNAVAILABLE', 'No organisation is active yet: the roles folder has not been loaded.');
     return model;
   }
 
@@ -129,7 +142,12 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
         heldRolesRemoved,
         taskTypesInUse: await taskTypesInUse(diff.task_types.removed),
         rolesLosingCards: await rolesLosingCards(deps.db, diff),
-        escalations: await escalationImpact(deps.db, diff, before?.definition ?? null, new OrgModel(0, result.definition, deps.catalogue)),
+        escalations: await escalationImpact(
+          deps.db,
+          diff,
+          before?.definition ?? null,
+          new OrgModel(0, result.definition, deps.catalogue),
+        ),
       },
     };
   }
@@ -153,21 +171,37 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
   ): Promise<Activated> {
     const result = loadOrg(sources, deps.catalogue);
     if (!result.ok) {
-      throw new AppError('ROLES_INVALID', `The roles file has ${result.errors.length} error(s); nothing was changed.`, { errors: result.errors });
+      throw new AppError('ROLES_INVALID', `The roles file has ${result.errors.length} error(s); nothing was changed.`, {
+        errors: result.errors,
+      });
     }
     const before = await current();
     const conflict = () =>
-      new AppError('CONFLICT', `The organisation was changed meanwhile (now version ${before?.versionId ?? 'none'}); reload and apply your change again.`, {
-        activeVersionId: before?.versionId ?? null,
-      });
+      new AppError(
+        'CONFLICT',
+        `The organisation was changed meanwhile (now version ${before?.versionId ?? 'none'}); reload and apply your change again.`,
+        {
+          activeVersionId: before?.versionId ?? null,
+        },
+      );
     if ((before?.versionId ?? null) !== options.baseVersionId) throw conflict();
     const diff = diffOrgs(before?.definition ?? null, result.definition);
     const inUse = await taskTypesInUse(diff.task_types.removed);
     if (inUse.length) {
-      const list = inUse.map((t) => `${t.taskType} (${t.openCards} open card${t.openCards === 1 ? '' : 's'})`).join(', ');
-      throw new AppError('ROLES_INVALID', `The change removes task types that open cards still use: ${list}. Close or archive those cards first; nothing was changed.`, { taskTypesInUse: inUse });
+      const list = inUse
+        .map((t) => `${t.taskType} (${t.openCards} open card${t.openCards === 1 ? '' : 's'})`)
+        .join(', ');
+      throw new AppError(
+        'ROLES_INVALID',
+        `The change removes task types that open cards still use: ${list}. Close or archive those cards first; nothing was changed.`,
+        { taskTypesInUse: inUse },
+      );
     }
-    if (before && canonicalJson(sortedSources(sources)) === canonicalJson(sortedSources((await versions.get(before.versionId))!.sources))) {
+    if (
+      before &&
+      canonicalJson(sortedSources(sources)) ===
+        canonicalJson(sortedSources((await versions.get(before.versionId))!.sources))
+    ) {
       return { versionId: before.versionId, diff, unchanged: true };
     }
     const versionId = await versions.append({
@@ -209,13 +243,18 @@ export function createOrgService(deps: { db: Kysely<Database>; catalogue: OrgCat
     const last = before ? await versions.lastFolderImport() : undefined;
     if (before && last?.sourcesHash === hash) {
       const activeSources = (await versions.get(before.versionId))!.sources;
-      if (last.versionId === before.versionId || sourcesHash(activeSources) === hash) return { status: 'unchanged', versionId: before.versionId };
+      if (last.versionId === before.versionId || sourcesHash(activeSources) === hash)
+        return { status: 'unchanged', versionId: before.versionId };
       return { status: 'behind', versionId: before.versionId, folderVersionId: last.versionId };
     }
     const result = loadOrg(sources, deps.catalogue);
     if (!result.ok) return { status: 'invalid', errors: result.errors, keptVersionId: before?.versionId ?? null };
     try {
-      const activated = await activate(sources, { baseVersionId: before?.versionId ?? null, authorId: null, origin: 'roles-folder' });
+      const activated = await activate(sources, {
+        baseVersionId: before?.versionId ?? null,
+        authorId: null,
+        origin: 'roles-folder',
+      });
       await versions.recordFolderImport(hash, activated.versionId);
       return { status: activated.unchanged ? 'unchanged' : 'activated', versionId: activated.versionId };
     } catch (error) {

@@ -12,5 +12,8 @@ export function readRoleSources(target: string, nameBase = process.cwd()): Sourc
         .sort()
         .map((name) => path.join(target, name))
     : [target];
-  return files.map((file) => ({ name: path.relative(nameBase, file) || path.basename(file), text: readFileSync(file, 'utf8') }));
+  return files.map((file) => ({
+    name: path.relative(nameBase, file) || path.basename(file),
+    text: readFileSync(file, 'utf8'),
+  }));
 }

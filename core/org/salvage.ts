@@ -27,7 +27,8 @@ const itemSchemas = {
 };
 const policies = shape.policies.unwrap();
 
-const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The item without the keys the schema does not know (reported as unknown_key; they mean nothing). */
 function withoutUnknownKeys(item: unknown, issues: z.core.$ZodIssue[]): unknown {
@@ -35,7 +36,8 @@ function withoutUnknownKeys(item: unknown, issues: z.core.$ZodIssue[]): unknown 
   for (const issue of issues) {
     if (issue.code !== 'unrecognized_keys') continue;
     let target: unknown = copy;
-    for (const segment of issue.path) target = (target as Record<PropertyKey, unknown> | undefined)?.[segment as PropertyKey];
+    for (const segment of issue.path)
+      target = (target as Record<PropertyKey, unknown> | undefined)?.[segment as PropertyKey];
     if (isMap(target)) for (const key of issue.keys) delete target[key];
   }
   return copy;

@@ -31,7 +31,8 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
     const distance = editDistance(typed, lower);
     if (distance > limit) continue;
     const candidate = { name, distance, rank: rank(lower) };
-    if (!best || distance < best.distance || (distance === best.distance && candidate.rank < best.rank)) best = candidate;
+    if (!best || distance < best.distance || (distance === best.distance && candidate.rank < best.rank))
+      best = candidate;
   }
   return best?.name;
 }
@@ -43,6 +44,7 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
 export function notLoadedPlugin(input: string, candidates: Iterable<string>): string {
   const namespace = input.split('.')[0]!;
   const known = [...candidates];
-  if (!input.includes('.') || known.some((name) => name.startsWith(`${namespace}.`)) || suggest(input, known)) return '';
+  if (!input.includes('.') || known.some((name) => name.startsWith(`${namespace}.`)) || suggest(input, known))
+    return '';
   return `: it would come from plugin "${namespace}", which is not loaded (list it in PLUGINS)`;
 }

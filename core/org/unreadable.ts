@@ -13,7 +13,8 @@ export class Unreadable {
 
   /** A file that did not parse may define anything. */
   everything(): void {
-    for (const kind of ['organization', 'policies', 'departments', 'roles', 'task_types', 'members'] as const) this.all(kind);
+    for (const kind of ['organization', 'policies', 'departments', 'roles', 'task_types', 'members'] as const)
+      this.all(kind);
   }
 
   add(kind: PartKind, id: string): void {

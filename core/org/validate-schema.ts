@@ -30,7 +30,8 @@ export function allowedKeysAt(schema: z.ZodType, path: readonly PathSegment[]): 
   let candidates: SchemaDef[] = objects(schema);
   for (const segment of path) {
     candidates = candidates.flatMap((def) => {
-      if (def.type === 'object' && typeof segment === 'string' && def.shape?.[segment]) return objects(def.shape[segment]);
+      if (def.type === 'object' && typeof segment === 'string' && def.shape?.[segment])
+        return objects(def.shape[segment]);
       if (def.type === 'array' && typeof segment === 'number' && def.element) return objects(def.element);
       if (def.type === 'record' && def.valueType) return objects(def.valueType);
       return [];
@@ -50,7 +51,9 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
 
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_union') {
-    const alternatives = issue.errors.map((branch) => branch[0]?.message.replace(/^Invalid input: /, '')).filter(Boolean);
+    const alternatives = issue.errors
+      .map((branch) => branch[0]?.message.replace(/^Invalid input: /, ''))
+      .filter(Boolean);
     return `none of the accepted forms matched: ${[...new Set(alternatives)].join(' | ')}`;
   }
   return issue.message.replace(/^Invalid input: /, '');

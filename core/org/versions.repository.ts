@@ -44,16 +44,35 @@ export function createVersionsRepository(db: Kysely<Database>) {
       return db
         .selectFrom('org_versions')
         .leftJoin('users', 'users.id', 'org_versions.author_id')
-        .select(['org_versions.id', 'previous_id', 'content_hash', 'origin', 'org_versions.created_at', 'diff', 'users.display_name as author'])
+        .select([
+          'org_versions.id',
+          'previous_id',
+          'content_hash',
+          'origin',
+          'org_versions.created_at',
+          'diff',
+          'users.display_name as author',
+        ])
         .orderBy('org_versions.id', 'desc')
         .execute();
     },
     /** What the roles folder was (its hash) when it was last imported, and the version it became. */
     async lastFolderImport(): Promise<{ sourcesHash: string; versionId: number } | undefined> {
-      const row = await db.selectFrom('roles_folder_imports').select(['sources_hash', 'version_id']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+      const row = await db
+        .selectFrom('roles_folder_imports')
+        .select(['sources_hash', 'version_id'])
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       if (row) return { sourcesHash: row.sources_hash, versionId: row.version_id };
       // Recorded only since 0017; before it, the newest version made from the folder is the last import.
-      const old = await db.selectFrom('org_versions').select(['id', 'sources']).where('origin', '=', 'roles-folder').orderBy('id', 'desc').limit(1).executeTakeFirst();
+      const old = await db
+        .selectFrom('org_versions')
+        .select(['id', 'sources'])
+        .where('origin', '=', 'roles-folder')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       return old && { sourcesHash: sourcesHash(old.sources), versionId: old.id };
     },
     async recordFolderImport(hash: string, versionId: number): Promise<void> {
@@ -83,7 +102,16 @@ export function createVersionsRepository(db: Kysely<Database>) {
             .returning('id')
             .executeTakeFirstOrThrow();
           // Committed with the version, so every process hears of it (event-bus.ts).
-          await tx.insertInto('events').values({ type: ORG_ACTIVATED, task_id: null, task_type: null, actor_id: version.authorId, recipient_id: null }).execute();
+          await tx
+            .insertInto('events')
+            .values({
+              type: ORG_ACTIVATED,
+              task_id: null,
+              task_type: null,
+              actor_id: version.authorId,
+              recipient_id: null,
+            })
+            .execute();
           return row.id;
         });
       } catch (error) {

@@ -1,6 +1,18 @@
 // Parses roles YAML keeping positions, and rejects at parse time what the format forbids:
 // duplicate keys, runaway alias expansion, and keys that could reach object prototypes.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type YAMLError,
+} from 'yaml';
 import { findUnstorable } from '../input.schemas.ts';
 import { formatPath, type OrgError, type PathSegment } from './org-error.ts';
 
@@ -28,19 +40,51 @@ export function parseRolesYaml(file: SourceFile): { parsed?: ParsedFile; errors:
     return { line, column: col };
   };
   const error = (offset: number, path: PathSegment[], message: string): OrgError => ({
-    file: file.name, ...at(offset), path: formatPath(path), kind: 'yaml_syntax', message,
+    file: file.name,
+    ...at(offset),
+    path: formatPath(path),
+    kind: 'yaml_syntax',
+    message,
   });
 
   if (Buffer.byteLength(file.text) > MAX_FILE_BYTES) {
-    return { errors: [{ file: file.name, line: 1, column: 1, path: '', kind: 'yaml_syntax', message: `file is larger than ${MAX_FILE_BYTES / 1024} KiB` }] };
+    return {
+      errors: [
+        {
+          file: file.name,
+          line: 1,
+          column: 1,
+          path: '',
+          kind: 'yaml_syntax',
+          message: `file is larger than ${MAX_FILE_BYTES / 1024} KiB`,
+        },
+      ],
+    };
   }
   // Text the database cannot store would pass validation and then fail activation: refuse it here.
   const raw = findUnstorable(file.text);
   if (raw) {
     const before = file.text.slice(0, raw.index).split('\n');
-    return { errors: [{ file: file.name, line: before.length, column: before.at(-1)!.length + 1, path: '', kind: 'yaml_syntax', message: `the file ${raw.message}` }] };
+    return {
+      errors: [
+        {
+          file: file.name,
+          line: before.length,
+          column: before.at(-1)!.length + 1,
+          path: '',
+          kind: 'yaml_syntax',
+          message: `the file ${raw.message}`,
+        },
+      ],
+    };
   }
-  const doc = parseDocument(file.text, { lineCounter: lines, uniqueKeys: true, merge: false, schema: 'core', prettyErrors: false });
+  const doc = parseDocument(file.text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    merge: false,
+    schema: 'core',
+    prettyErrors: false,
+  });
   const errors: OrgError[] = doc.errors.map((e) => error(openingOf(doc, e), [], e.message.split('\n')[0]!));
   if (errors.length) return { errors };
 
@@ -48,7 +92,11 @@ export function parseRolesYaml(file: SourceFile): { parsed?: ParsedFile; errors:
     Scalar(_, scalar, ancestry) {
       // An escape ("\0", "\ud800") in a quoted scalar makes such text without it being in the file.
       const unstorable = typeof scalar.value === 'string' ? findUnstorable(scalar.value) : undefined;
-      if (unstorable) errors.push({ ...error(scalar.range?.[0] ?? 0, pathOf(ancestry, scalar), `the text ${unstorable.message}`), kind: 'schema' });
+      if (unstorable)
+        errors.push({
+          ...error(scalar.range?.[0] ?? 0, pathOf(ancestry, scalar), `the text ${unstorable.message}`),
+          kind: 'schema',
+        });
     },
     Pair(_, pair, ancestry) {
       // An alias key (`*a: …` with `&a __proto__`) becomes the anchored name in the data, so resolve it.
@@ -76,7 +124,8 @@ export function parseRolesYaml(file: SourceFile): { parsed?: ParsedFile; errors:
 function openingOf(doc: Document, e: YAMLError): number {
   const offset = e.pos[0];
   const opens = (node: unknown): boolean => {
-    if (/quote/.test(e.message)) return isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+    if (/quote/.test(e.message))
+      return isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
     if (/^Flow map/.test(e.message)) return isMap(node) && node.flow === true;
     if (/^Flow sequence/.test(e.message)) return isSeq(node) && node.flow === true;
     return false;
@@ -111,7 +160,11 @@ function pathOf(ancestry: readonly unknown[], leaf: unknown): PathSegment[] {
  * Line and column of the node at `path`; with `key`, of that key inside the map at `path`.
  * A path that runs past what the file has points at the deepest node that exists.
  */
-export function locate(parsed: ParsedFile, path: readonly PathSegment[], key?: string): { line: number; column: number } {
+export function locate(
+  parsed: ParsedFile,
+  path: readonly PathSegment[],
+  key?: string,
+): { line: number; column: number } {
   let node: unknown = parsed.doc.contents;
   let offset = (node as Node | null)?.range?.[0] ?? 0;
   const segments = key === undefined ? path : [...path, key];

@@ -4,7 +4,22 @@ export { z } from 'zod';
 export { AppError } from '../errors.ts';
 export { definePlugin, PluginDefinitionError } from './contract.ts';
 export { defineRoute } from './plugin-routes.ts';
-export type { CommittedChange, DemoContext, EscalationActionContext, HookCard, HookCards, HookContext, HookNewCard, PluginHooks, PluginManifest, PluginEscalationAction, PluginOperation, PluginPermission, TransitionContext, Veto } from './contract.ts';
+export type {
+  CommittedChange,
+  DemoContext,
+  EscalationActionContext,
+  HookCard,
+  HookCards,
+  HookContext,
+  HookNewCard,
+  PluginHooks,
+  PluginManifest,
+  PluginEscalationAction,
+  PluginOperation,
+  PluginPermission,
+  TransitionContext,
+  Veto,
+} from './contract.ts';
 export type { PluginCards, PluginNewCard, PluginRequest, PluginRoute } from './plugin-routes.ts';
 export type { PluginMigrationDb, PluginTables, PluginTablesDb } from './own-tables.ts';
 export type { PluginMigration } from './plugin-migrations.ts';

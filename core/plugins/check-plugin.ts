@@ -19,7 +19,12 @@ export function inRange(version: string, range: string): boolean {
   if (compare(have, wanted) < 0) return false;
   if (operator === '>=') return true;
   // Caret: the first non-zero part given stays; tilde: major and minor stay; bare: exact as far as given.
-  const fixed = operator === '^' ? Math.max(1, wanted.findIndex((part) => part !== 0) + 1 || wanted.length) : operator === '~' ? Math.min(2, wanted.length) : wanted.length;
+  const fixed =
+    operator === '^'
+      ? Math.max(1, wanted.findIndex((part) => part !== 0) + 1 || wanted.length)
+      : operator === '~'
+        ? Math.min(2, wanted.length)
+        : wanted.length;
   return wanted.slice(0, fixed).every((part, i) => have[i] === part);
 }
 
@@ -27,26 +32,42 @@ export function inRange(version: string, range: string): boolean {
  * The first problem of a plugin's task types, default escalations and routes, as "field: message", or
  * undefined. `permissions` and `fieldTypes`: what it may name (core's, its own and those of plugins loaded before it).
  */
-export function checkPlugin(plugin: ParsedPlugin, permissions: ReadonlySet<string>, fieldTypes: ReadonlySet<string> = new Set()): string | undefined {
-  return checkTaskTypes(plugin, permissions, fieldTypes) ?? checkEscalations(plugin) ?? checkRoutes(plugin.routes ?? [], permissions);
+export function checkPlugin(
+  plugin: ParsedPlugin,
+  permissions: ReadonlySet<string>,
+  fieldTypes: ReadonlySet<string> = new Set(),
+): string | undefined {
+  return (
+    checkTaskTypes(plugin, permissions, fieldTypes) ??
+    checkEscalations(plugin) ??
+    checkRoutes(plugin.routes ?? [], permissions)
+  );
 }
 
-function checkTaskTypes(plugin: ParsedPlugin, permissions: ReadonlySet<string>, fieldTypes: ReadonlySet<string>): string | undefined {
+function checkTaskTypes(
+  plugin: ParsedPlugin,
+  permissions: ReadonlySet<string>,
+  fieldTypes: ReadonlySet<string>,
+): string | undefined {
   for (const [t, type] of plugin.taskTypes.entries()) {
     const at = `taskTypes.${t}`;
     const unknownType = type.fields.findIndex((field) => field.type.includes('.') && !fieldTypes.has(field.type));
-    if (unknownType >= 0) return `${at}.fields.${unknownType}.type: unknown field type "${type.fields[unknownType]!.type}"`;
+    if (unknownType >= 0)
+      return `${at}.fields.${unknownType}.type: unknown field type "${type.fields[unknownType]!.type}"`;
     const states = type.workflow.states.map((state) => state.id);
     const fields = type.fields.map((field) => field.id);
     const dup = states.find((id, i) => states.indexOf(id) !== i);
     if (dup) return `${at}.workflow.states: state "${dup}" is defined twice`;
-    if (!states.includes(type.workflow.initial)) return `${at}.workflow.initial: unknown state "${type.workflow.initial}"`;
+    if (!states.includes(type.workflow.initial))
+      return `${at}.workflow.initial: unknown state "${type.workflow.initial}"`;
     const dueProblem = dueFieldProblem(type);
     if (dueProblem) return `${at}.due_from.field: ${dueProblem}`;
     for (const [i, transition] of type.workflow.transitions.entries()) {
       const where = `${at}.workflow.transitions.${i}`;
-      for (const end of ['from', 'to'] as const) if (!states.includes(transition[end])) return `${where}.${end}: unknown state "${transition[end]}"`;
-      if (transition.requires && !permissions.has(transition.requires)) return `${where}.requires: unknown permission "${transition.requires}"`;
+      for (const end of ['from', 'to'] as const)
+        if (!states.includes(transition[end])) return `${where}.${end}: unknown state "${transition[end]}"`;
+      if (transition.requires && !permissions.has(transition.requires))
+        return `${where}.requires: unknown permission "${transition.requires}"`;
       const missing = transition.required_fields?.find((field) => !fields.includes(field));
       if (missing) return `${where}.required_fields: unknown field "${missing}"`;
       if (transition.guard !== undefined) {
@@ -62,22 +83,32 @@ function checkTaskTypes(plugin: ParsedPlugin, permissions: ReadonlySet<string>, 
 function ruleProblem(rule: unknown, fields: ReadonlySet<string>): string | undefined {
   const analysis = analyzeRule(rule);
   if (analysis.issues[0]) return analysis.issues[0].message;
-  const unknownField = analysis.varPaths.map(({ path }) => path.split('.')).find(([root, key, field]) => root === 'task' && key === 'fields' && field !== undefined && !fields.has(field));
+  const unknownField = analysis.varPaths
+    .map(({ path }) => path.split('.'))
+    .find(([root, key, field]) => root === 'task' && key === 'fields' && field !== undefined && !fields.has(field));
   return unknownField ? `unknown field "${unknownField[2]}" in {"var": "${unknownField.join('.')}"}` : undefined;
 }
 
 /** Default escalations: their task types, statuses and `move:` states are the plugin's own, and their rules compile and pass their tests. */
 function checkEscalations(plugin: ParsedPlugin): string | undefined {
-  const pool = new WorkPool({ steps: 2 * RULE_BUDGET.steps, built: 2 * RULE_BUDGET.built }, `plugin "${plugin.id}"'s escalation tests`);
+  const pool = new WorkPool(
+    { steps: 2 * RULE_BUDGET.steps, built: 2 * RULE_BUDGET.built },
+    `plugin "${plugin.id}"'s escalation tests`,
+  );
   for (const [e, escalation] of plugin.escalations.entries()) {
     const at = `escalations.${e}`;
-    const types = (escalation.applies_to?.task_types ?? []).map((id) => ({ id, type: plugin.taskTypes.find((type) => type.id === id) }));
+    const types = (escalation.applies_to?.task_types ?? []).map((id) => ({
+      id,
+      type: plugin.taskTypes.find((type) => type.id === id),
+    }));
     const missing = types.findIndex(({ type }) => !type);
-    if (missing >= 0) return `${at}.applies_to.task_types.${missing}: unknown task type "${types[missing]!.id}" (not one of this plugin's)`;
+    if (missing >= 0)
+      return `${at}.applies_to.task_types.${missing}: unknown task type "${types[missing]!.id}" (not one of this plugin's)`;
     const states = new Set(types.flatMap(({ type }) => type!.workflow.states.map((state) => state.id)));
     const fields = new Set(types.flatMap(({ type }) => type!.fields.map((field) => field.id)));
     const status = escalation.applies_to?.statuses?.findIndex((id) => !states.has(id)) ?? -1;
-    if (status >= 0) return `${at}.applies_to.statuses.${status}: unknown state "${escalation.applies_to!.statuses![status]}"`;
+    if (status >= 0)
+      return `${at}.applies_to.statuses.${status}: unknown state "${escalation.applies_to!.statuses![status]}"`;
     for (const [l, level] of escalation.levels.entries()) {
       const move = level.then.findIndex((action) => action.startsWith('move:') && !states.has(action.slice(5)));
       if (move >= 0) return `${at}.levels.${l}.then.${move}: unknown state "${level.then[move]!.slice(5)}"`;
@@ -93,7 +124,8 @@ function checkEscalations(plugin: ParsedPlugin): string | undefined {
       } catch (error) {
         return `${at}.tests.${i}: "when" failed on this fixture: ${(error as Error).message}`;
       }
-      if (answer !== fixture.expect) return `${at}.tests.${i}: "when" gave ${answer} for this fixture, the test expects ${fixture.expect}`;
+      if (answer !== fixture.expect)
+        return `${at}.tests.${i}: "when" gave ${answer} for this fixture, the test expects ${fixture.expect}`;
     }
   }
   return undefined;

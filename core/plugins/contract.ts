@@ -59,7 +59,12 @@ export interface HookNewCard {
 export interface HookCards {
   get(id: number): Promise<HookCard | undefined>;
   /** Cards that are not archived, of one type, in any of `statuses` (all when absent), whose fields contain `fields`; oldest first, at most `limit` (100). */
-  find(query: { type: string; statuses?: string[]; fields?: Record<string, unknown>; limit?: number }): Promise<HookCard[]>;
+  find(query: {
+    type: string;
+    statuses?: string[];
+    fields?: Record<string, unknown>;
+    limit?: number;
+  }): Promise<HookCard[]>;
   /** With `key`, at most one card ever carries it: a second create with the same key makes nothing and returns undefined. */
   create(card: HookNewCard, options?: { key?: string }): Promise<HookCard | undefined>;
   /** Sets fields of a card as the system, through core's card writer (validation, locks and version checks apply). */
@@ -99,8 +104,11 @@ export interface DemoContext {
 
 export interface PluginHooks {
   /** Called before a card changes state; return `{veto: reason}` to refuse. Time-boxed: a throw or time-out vetoes. */
-  // biome-ignore lint/suspicious/noConfusingVoidType: lets a hook that returns nothing (no veto) type-check
-  beforeTransition?(ctx: TransitionContext, plugin: HookContext): Veto | undefined | void | Promise<Veto | undefined | void>;
+  beforeTransition?(
+    ctx: TransitionContext,
+    plugin: HookContext,
+    // biome-ignore lint/suspicious/noConfusingVoidType: lets a hook that returns nothing (no veto) type-check
+  ): Veto | undefined | void | Promise<Veto | undefined | void>;
   /** Called after a change is committed; errors are logged, the change stays. */
   afterCommit?(change: CommittedChange, plugin: HookContext): void | Promise<void>;
 }
@@ -155,7 +163,11 @@ const fn = <T>() => z.custom<T>((value) => typeof value === 'function', 'expecte
 const bilingual = z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) });
 const semver = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'expected a version like 1.0.0');
 
-const metricSchema = z.strictObject({ description: z.string().min(1), unit: z.string().min(1), compute: fn<Metric['compute']>() });
+const metricSchema = z.strictObject({
+  description: z.string().min(1),
+  unit: z.string().min(1),
+  compute: fn<Metric['compute']>(),
+});
 
 export const manifestSchema = z
   .strictObject({
@@ -165,22 +177,49 @@ export const manifestSchema = z
     core: z.string().regex(/^(\*|(\^|~|>=)?\d+(\.\d+){0,2})$/, 'expected a range like ^0.1, ~0.1.2, >=0.1.0 or *'),
     dependsOn: z.array(z.string().regex(PLUGIN_ID)).optional(),
     taskTypes: z.array(taskTypeSchema).optional(),
-    permissions: z.array(z.strictObject({ id: z.string(), name: bilingual, powerful: z.boolean().optional() })).optional(),
+    permissions: z
+      .array(z.strictObject({ id: z.string(), name: bilingual, powerful: z.boolean().optional() }))
+      .optional(),
     metrics: z.record(z.string(), metricSchema).optional(),
-    operations: z.array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected lowercase letters, digits and "_"'), fn: fn<PluginOperation['fn']>() })).optional(),
+    operations: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected lowercase letters, digits and "_"'),
+          fn: fn<PluginOperation['fn']>(),
+        }),
+      )
+      .optional(),
     escalations: z.array(escalationSchema).optional(),
-    escalationActions: z.array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected lowercase letters, digits and "_"'), run: fn<PluginEscalationAction['run']>() })).optional(),
-    hooks: z.strictObject({ beforeTransition: fn<NonNullable<PluginHooks['beforeTransition']>>().optional(), afterCommit: fn<NonNullable<PluginHooks['afterCommit']>>().optional() }).optional(),
+    escalationActions: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected lowercase letters, digits and "_"'),
+          run: fn<PluginEscalationAction['run']>(),
+        }),
+      )
+      .optional(),
+    hooks: z
+      .strictObject({
+        beforeTransition: fn<NonNullable<PluginHooks['beforeTransition']>>().optional(),
+        afterCommit: fn<NonNullable<PluginHooks['afterCommit']>>().optional(),
+      })
+      .optional(),
     routes: z.array(routeSchema).optional(),
     demo: fn<NonNullable<PluginManifest['demo']>>().optional(),
     fieldTypes: z.array(fieldTypeSchema).optional(),
-    migrations: z.record(z.string().regex(/^\d{4}_[a-z0-9_]+$/, 'expected a name like 0001_bins'), z.strictObject({ up: fn<PluginMigration['up']>() })).optional(),
+    migrations: z
+      .record(
+        z.string().regex(/^\d{4}_[a-z0-9_]+$/, 'expected a name like 0001_bins'),
+        z.strictObject({ up: fn<PluginMigration['up']>() }),
+      )
+      .optional(),
   })
   .superRefine((plugin, ctx) => {
     // Everything a plugin adds lives under its id: its task types, permissions and metrics.
     const own = (path: (string | number)[], id: string, what: string) => {
       const [prefix, rest] = [id.slice(0, id.indexOf('.')), id.slice(id.indexOf('.') + 1)];
-      if (prefix !== plugin.id || !LOCAL_NAME.test(rest)) ctx.addIssue({ code: 'custom', path, message: `${what} "${id}" must be "${plugin.id}.<name>"` });
+      if (prefix !== plugin.id || !LOCAL_NAME.test(rest))
+        ctx.addIssue({ code: 'custom', path, message: `${what} "${id}" must be "${plugin.id}.<name>"` });
     };
     plugin.taskTypes?.forEach((type, i) => {
       own(['taskTypes', i, 'id'], type.id, 'task type');
@@ -190,13 +229,28 @@ export const manifestSchema = z
     });
     for (const id of Object.keys(plugin.metrics ?? {})) own(['metrics', id], id, 'metric');
     plugin.escalationActions?.forEach((action, i) => {
-      if (plugin.escalationActions!.findIndex((other) => other.name === action.name) !== i) ctx.addIssue({ code: 'custom', path: ['escalationActions', i, 'name'], message: `escalation action "${action.name}" is declared twice` });
+      if (plugin.escalationActions!.findIndex((other) => other.name === action.name) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['escalationActions', i, 'name'],
+          message: `escalation action "${action.name}" is declared twice`,
+        });
     });
     plugin.escalations?.forEach((escalation, i) => {
       const at = ['escalations', i];
-      if (plugin.escalations!.findIndex((other) => other.id === escalation.id) !== i) ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `escalation "${escalation.id}" is declared twice` });
+      if (plugin.escalations!.findIndex((other) => other.id === escalation.id) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'id'],
+          message: `escalation "${escalation.id}" is declared twice`,
+        });
       const types = escalation.applies_to?.task_types;
-      if (!types) ctx.addIssue({ code: 'custom', path: [...at, 'applies_to', 'task_types'], message: 'a plugin\'s escalation names the task types it watches (its own)' });
+      if (!types)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'applies_to', 'task_types'],
+          message: "a plugin's escalation names the task types it watches (its own)",
+        });
       types?.forEach((type, j) => {
         own([...at, 'applies_to', 'task_types', j], type, 'task type');
       });
@@ -207,7 +261,10 @@ export const manifestSchema = z
   });
 
 /** A manifest as checked: task types and escalations with their defaults filled in. */
-export type ParsedPlugin = Omit<PluginManifest, 'taskTypes' | 'escalations'> & { taskTypes: TaskTypeDefinition[]; escalations: Escalation[] };
+export type ParsedPlugin = Omit<PluginManifest, 'taskTypes' | 'escalations'> & {
+  taskTypes: TaskTypeDefinition[];
+  escalations: Escalation[];
+};
 
 /** A manifest that fails the contract; `pluginId` is the id it claims, when it has one. */
 export class PluginDefinitionError extends Error {
@@ -223,8 +280,16 @@ export class PluginDefinitionError extends Error {
 /** Checks a manifest against the contract; the message names the plugin and the field. */
 export function parseManifest(raw: unknown): ParsedPlugin {
   const parsed = manifestSchema.safeParse(raw);
-  if (parsed.success) return { ...(parsed.data as PluginManifest), taskTypes: parsed.data.taskTypes ?? [], escalations: parsed.data.escalations ?? [] } as ParsedPlugin;
-  const claimed = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
+  if (parsed.success)
+    return {
+      ...(parsed.data as PluginManifest),
+      taskTypes: parsed.data.taskTypes ?? [],
+      escalations: parsed.data.escalations ?? [],
+    } as ParsedPlugin;
+  const claimed =
+    typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
+      ? (raw as { id: string }).id
+      : undefined;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.length ? issue.path.join('.') : '(manifest)';
   throw new PluginDefinitionError(claimed, `plugin "${claimed ?? '?'}": ${field}: ${issue.message}`);

@@ -10,9 +10,21 @@ import type { TaskService } from '../tasks/task.service.ts';
 import type { ParsedPlugin } from './contract.ts';
 import { pluginCards } from './plugin-cards.ts';
 
-export async function seedPluginDemos(deps: { plugins: readonly ParsedPlugin[]; tasks: TaskService; access: Access; users: UsersRepository; org: OrgService; now: () => Date; log: Logger }): Promise<void> {
+export async function seedPluginDemos(deps: {
+  plugins: readonly ParsedPlugin[];
+  tasks: TaskService;
+  access: Access;
+  users: UsersRepository;
+  org: OrgService;
+  now: () => Date;
+  log: Logger;
+}): Promise<void> {
   const model = await deps.org.active();
-  const people = new Map((await deps.users.list()).filter((person) => !person.disabled).map((person) => [person.email.toLowerCase(), person]));
+  const people = new Map(
+    (await deps.users.list())
+      .filter((person) => !person.disabled)
+      .map((person) => [person.email.toLowerCase(), person]),
+  );
   const as = (email: string) => {
     const person = people.get(email.toLowerCase());
     return person && pluginCards(deps.tasks, deps.access, actorIn(model, person));
@@ -23,7 +35,10 @@ export async function seedPluginDemos(deps: { plugins: readonly ParsedPlugin[]; 
       await plugin.demo({ as, now: deps.now });
       deps.log.info({ plugin: plugin.id }, 'demo cards made');
     } catch (error) {
-      deps.log.error({ plugin: plugin.id, err: error }, 'plugin demo cards could not be made; the server runs without them');
+      deps.log.error(
+        { plugin: plugin.id, err: error },
+        'plugin demo cards could not be made; the server runs without them',
+      );
     }
   }
 }

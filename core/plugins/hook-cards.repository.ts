@@ -28,11 +28,23 @@ export function createHookCardsRepository(db: Kysely<Database>) {
       const row = await db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toHookCard(row);
     },
-    async find(query: { type: string; statuses?: string[]; fields?: Record<string, unknown>; limit?: number }): Promise<HookCard[]> {
+    async find(query: {
+      type: string;
+      statuses?: string[];
+      fields?: Record<string, unknown>;
+      limit?: number;
+    }): Promise<HookCard[]> {
       let select = db.selectFrom('tasks').selectAll().where('type', '=', query.type).where('archived_at', 'is', null);
-      if (query.statuses) select = query.statuses.length ? select.where('status', 'in', query.statuses) : select.where(sql<boolean>`false`);
-      if (query.fields && Object.keys(query.fields).length) select = select.where(sql<boolean>`fields @> ${JSON.stringify(query.fields)}::jsonb`);
-      const rows = await select.orderBy('id').limit(Math.min(Math.max(1, query.limit ?? MAX_FOUND), MAX_FOUND)).execute();
+      if (query.statuses)
+        select = query.statuses.length
+          ? select.where('status', 'in', query.statuses)
+          : select.where(sql<boolean>`false`);
+      if (query.fields && Object.keys(query.fields).length)
+        select = select.where(sql<boolean>`fields @> ${JSON.stringify(query.fields)}::jsonb`);
+      const rows = await select
+        .orderBy('id')
+        .limit(Math.min(Math.max(1, query.limit ?? MAX_FOUND), MAX_FOUND))
+        .execute();
       return rows.map(toHookCard);
     },
   };

@@ -18,11 +18,13 @@ export function createHookContext(deps: { db: Db; tasks: () => TaskService; now:
       async create(card, options = {}) {
         const { assignTo, dueAt, ...rest } = card;
         try {
-          const view = await deps.tasks().create(
-            null,
-            { ...rest, ...(dueAt ? { dueAt } : {}), ...(assignTo ? { assignTo } : {}) },
-            options.key === undefined ? {} : { dutyKey: options.key },
-          );
+          const view = await deps
+            .tasks()
+            .create(
+              null,
+              { ...rest, ...(dueAt ? { dueAt } : {}), ...(assignTo ? { assignTo } : {}) },
+              options.key === undefined ? {} : { dutyKey: options.key },
+            );
           return cards.get(view.id);
         } catch (error) {
           if (options.key !== undefined && isUniqueViolation(error)) return undefined;

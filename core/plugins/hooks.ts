@@ -19,7 +19,12 @@ export interface HookRunner {
 }
 
 /** `context`: what hooks may read and make (core/plugins/hook-context.ts). */
-export function createHookRunner(plugins: readonly ParsedPlugin[], log: Logger, context: HookContext, timeBoxMs = HOOK_TIME_BOX_MS): HookRunner {
+export function createHookRunner(
+  plugins: readonly ParsedPlugin[],
+  log: Logger,
+  context: HookContext,
+  timeBoxMs = HOOK_TIME_BOX_MS,
+): HookRunner {
   const guarded = plugins.filter((plugin) => plugin.hooks?.beforeTransition);
   const listening = plugins.filter((plugin) => plugin.hooks?.afterCommit);
   return {
@@ -27,7 +32,10 @@ export function createHookRunner(plugins: readonly ParsedPlugin[], log: Logger, 
       for (const plugin of guarded) {
         const reason = await askWithin(timeBoxMs, () => plugin.hooks!.beforeTransition!(ctx, context));
         if (reason === undefined) continue;
-        log.warn({ plugin: plugin.id, taskId: ctx.task.id, from: ctx.from, to: ctx.to }, `plugin vetoed a transition: ${reason}`);
+        log.warn(
+          { plugin: plugin.id, taskId: ctx.task.id, from: ctx.from, to: ctx.to },
+          `plugin vetoed a transition: ${reason}`,
+        );
         return { plugin: plugin.id, reason };
       }
       return undefined;
@@ -36,9 +44,20 @@ export function createHookRunner(plugins: readonly ParsedPlugin[], log: Logger, 
       if (listening.length === 0) return () => undefined;
       return events.subscribe((delivered) => {
         for (const event of delivered) {
-          const change = { eventId: event.id, type: event.type, taskId: event.taskId, taskType: event.taskType, actorId: event.actorId, createdAt: event.createdAt };
+          const change = {
+            eventId: event.id,
+            type: event.type,
+            taskId: event.taskId,
+            taskType: event.taskType,
+            actorId: event.actorId,
+            createdAt: event.createdAt,
+          };
           for (const plugin of listening) {
-            const failed = (error: unknown) => log.error({ plugin: plugin.id, err: error, eventId: event.id }, 'plugin afterCommit hook failed; the change stays');
+            const failed = (error: unknown) =>
+              log.error(
+                { plugin: plugin.id, err: error, eventId: event.id },
+                'plugin afterCommit hook failed; the change stays',
+              );
             try {
               void Promise.resolve(plugin.hooks!.afterCommit!(change, context)).catch(failed);
             } catch (error) {
@@ -58,7 +77,12 @@ async function askWithin(ms: number, ask: () => unknown): Promise<string | undef
     timer = setTimeout(() => resolve(`did not answer within ${ms} ms`), ms);
   });
   try {
-    const answer = await Promise.race([Promise.resolve().then(ask).then(vetoOf, (error: unknown) => `failed: ${error instanceof Error ? error.message : String(error)}`), timedOut]);
+    const answer = await Promise.race([
+      Promise.resolve()
+        .then(ask)
+        .then(vetoOf, (error: unknown) => `failed: ${error instanceof Error ? error.message : String(error)}`),
+      timedOut,
+    ]);
     return answer;
   } finally {
     clearTimeout(timer);

@@ -41,7 +41,9 @@ export class RequiredPluginError extends Error {
   override readonly name = 'RequiredPluginError';
 }
 
-export const CORE_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+export const CORE_VERSION: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Running as the esbuild bundle (dist/server/main.mjs), where no TypeScript is compiled at run time. */
@@ -67,7 +69,10 @@ export function pluginSource(entry: string, cwd = process.cwd()): PluginSource {
 const noPlugins = (): LoadedPlugins => ({ plugins: [], statuses: [] });
 
 /** `db`: where the plugins' migrations are applied (left out, none are: the loader's own tests). */
-export async function loadPlugins(sources: PluginSource[], options: { log: Logger; db?: Kysely<Database>; required?: readonly string[]; coreVersion?: string }): Promise<LoadedPlugins> {
+export async function loadPlugins(
+  sources: PluginSource[],
+  options: { log: Logger; db?: Kysely<Database>; required?: readonly string[]; coreVersion?: string },
+): Promise<LoadedPlugins> {
   if (sources.length === 0) return noPlugins();
   const coreVersion = options.coreVersion ?? CORE_VERSION;
   const statuses: PluginStatus[] = [];
@@ -82,8 +87,10 @@ export async function loadPlugins(sources: PluginSource[], options: { log: Logge
       const plugin = parseManifest(module.default ?? module);
       Object.assign(status, { id: plugin.id, version: plugin.version, name: plugin.name });
       if (plugin.id === 'core') throw new Error('id: "core" belongs to core');
-      if (candidates.has(plugin.id)) throw new Error(`id: "${plugin.id}" is also the id of ${candidates.get(plugin.id)!.status.entry}`);
-      if (!inRange(coreVersion, plugin.core)) throw new Error(`core: needs core ${plugin.core}, this is ${coreVersion}`);
+      if (candidates.has(plugin.id))
+        throw new Error(`id: "${plugin.id}" is also the id of ${candidates.get(plugin.id)!.status.entry}`);
+      if (!inRange(coreVersion, plugin.core))
+        throw new Error(`core: needs core ${plugin.core}, this is ${coreVersion}`);
       candidates.set(plugin.id, { plugin, status });
     } catch (error) {
       if (error instanceof PluginDefinitionError && error.pluginId) status.id = error.pluginId;
@@ -98,11 +105,13 @@ export async function loadPlugins(sources: PluginSource[], options: { log: Logge
     const candidate = candidates.get(id);
     if (!candidate || candidate.status.status === 'failed') return false;
     if (ordered.includes(candidate.plugin)) return true;
-    if (visiting.has(id)) return !fail(candidate.status, `plugin "${id}": dependsOn: a dependency cycle leads back to it`);
+    if (visiting.has(id))
+      return !fail(candidate.status, `plugin "${id}": dependsOn: a dependency cycle leads back to it`);
     visiting.add(id);
     for (const dependency of candidate.plugin.dependsOn ?? []) {
       if (!visit(dependency)) {
-        if ((candidate.status.status as string) !== 'failed') fail(candidate.status, `plugin "${id}": dependsOn: plugin "${dependency}" is not loaded`);
+        if ((candidate.status.status as string) !== 'failed')
+          fail(candidate.status, `plugin "${id}": dependsOn: plugin "${dependency}" is not loaded`);
         return false;
       }
     }
@@ -113,9 +122,17 @@ export async function loadPlugins(sources: PluginSource[], options: { log: Logge
     } catch (error) {
       return !fail(candidate.status, errorText(id, error));
     }
-    const permissions = new Set([...Object.keys(CORE_PERMISSIONS), ...[candidate.plugin, ...ordered].flatMap((p) => (p.permissions ?? []).map((x) => x.id))]);
-    const fieldTypes = new Set([candidate.plugin, ...ordered].flatMap((p) => (p.fieldTypes ?? []).map((type) => type.id)));
-    const problem = checkPlugin(candidate.plugin, permissions, fieldTypes) ?? escalationClash(candidate.plugin, ordered) ?? unknownAction(candidate.plugin, ordered);
+    const permissions = new Set([
+      ...Object.keys(CORE_PERMISSIONS),
+      ...[candidate.plugin, ...ordered].flatMap((p) => (p.permissions ?? []).map((x) => x.id)),
+    ]);
+    const fieldTypes = new Set(
+      [candidate.plugin, ...ordered].flatMap((p) => (p.fieldTypes ?? []).map((type) => type.id)),
+    );
+    const problem =
+      checkPlugin(candidate.plugin, permissions, fieldTypes) ??
+      escalationClash(candidate.plugin, ordered) ??
+      unknownAction(candidate.plugin, ordered);
     if (problem) return !fail(candidate.status, `plugin "${id}": ${problem}`);
     ordered.push(candidate.plugin);
     return true;
@@ -141,12 +158,18 @@ export async function loadPlugins(sources: PluginSource[], options: { log: Logge
   }
 
   for (const status of statuses) {
-    if (status.status === 'failed') options.log.error({ plugin: status.id, entry: status.entry }, `plugin not loaded: ${status.error}`);
+    if (status.status === 'failed')
+      options.log.error({ plugin: status.id, entry: status.entry }, `plugin not loaded: ${status.error}`);
     else options.log.info({ plugin: status.id, version: status.version }, 'plugin loaded');
   }
   const required = new Set(options.required ?? []);
-  const missing = statuses.filter((status) => status.status === 'failed' && (required.has(status.id) || required.has(status.entry)));
-  if (missing.length) throw new RequiredPluginError(`required plugin failed to load: ${missing.map((status) => status.error).join('; ')}`);
+  const missing = statuses.filter(
+    (status) => status.status === 'failed' && (required.has(status.id) || required.has(status.entry)),
+  );
+  if (missing.length)
+    throw new RequiredPluginError(
+      `required plugin failed to load: ${missing.map((status) => status.error).join('; ')}`,
+    );
   return { plugins: migrated, statuses };
 }
 
@@ -161,12 +184,17 @@ function escalationClash(plugin: ParsedPlugin, loaded: readonly ParsedPlugin[]):
 
 /** A default escalation's plugin actions are the plugin's own or a dependency's. */
 function unknownAction(plugin: ParsedPlugin, loaded: readonly ParsedPlugin[]): string | undefined {
-  const known = new Set([plugin, ...loaded.filter((p) => plugin.dependsOn?.includes(p.id))].flatMap((p) => (p.escalationActions ?? []).map((action) => `${p.id}.${action.name}`)));
+  const known = new Set(
+    [plugin, ...loaded.filter((p) => plugin.dependsOn?.includes(p.id))].flatMap((p) =>
+      (p.escalationActions ?? []).map((action) => `${p.id}.${action.name}`),
+    ),
+  );
   for (const [i, escalation] of plugin.escalations.entries()) {
     for (const [l, level] of escalation.levels.entries()) {
       for (const [k, action] of level.then.entries()) {
         const named = PLUGIN_ACTION.exec(action)?.groups;
-        if (named && !known.has(`${named.plugin}.${named.name}`)) return `escalations.${i}.levels.${l}.then.${k}: unknown escalation action "${named.plugin}.${named.name}" (neither this plugin's nor a dependency's)`;
+        if (named && !known.has(`${named.plugin}.${named.name}`))
+          return `escalations.${i}.levels.${l}.then.${k}: unknown escalation action "${named.plugin}.${named.name}" (neither this plugin's nor a dependency's)`;
       }
     }
   }

@@ -23,7 +23,8 @@ export interface PluginRouteDeps {
 }
 
 type Target = 'param' | 'query' | 'json';
-const validated = (c: Context<AppEnv>, target: Target): unknown => (c.req as unknown as { valid(target: Target): unknown }).valid(target);
+const validated = (c: Context<AppEnv>, target: Target): unknown =>
+  (c.req as unknown as { valid(target: Target): unknown }).valid(target);
 
 function handler(pluginId: string, route: PluginRoute, deps: PluginRouteDeps): MiddlewareHandler<AppEnv> {
   const tables = ownTables(deps.db, pluginId);
@@ -41,8 +42,13 @@ function handler(pluginId: string, route: PluginRoute, deps: PluginRouteDeps): M
       return c.json(output as object, route.status ?? 200);
     } catch (error) {
       if (error instanceof AppError || clientErrorFromDatabase(error)) throw error;
-      c.get('log').error({ plugin: pluginId, err: error, route: `${route.method} ${route.path}` }, 'plugin route failed');
-      throw new AppError('INTERNAL', `Plugin "${pluginId}" failed on this request (request ${c.get('requestId')}).`, { plugin: pluginId });
+      c.get('log').error(
+        { plugin: pluginId, err: error, route: `${route.method} ${route.path}` },
+        'plugin route failed',
+      );
+      throw new AppError('INTERNAL', `Plugin "${pluginId}" failed on this request (request ${c.get('requestId')}).`, {
+        plugin: pluginId,
+      });
     }
   };
 }
@@ -58,7 +64,14 @@ export function pluginRoutes(plugins: readonly ParsedPlugin[], deps: PluginRoute
         ...(route.body ? [jsonBody(route.body)] : []),
       ];
       const path = `/${plugin.id}${route.path === '/' ? '' : route.path}`;
-      app.on(route.method, path, requires(route.permission), responds({ [route.status ?? 200]: route.output }), ...inputs, handler(plugin.id, route, deps));
+      app.on(
+        route.method,
+        path,
+        requires(route.permission),
+        responds({ [route.status ?? 200]: route.output }),
+        ...inputs,
+        handler(plugin.id, route, deps),
+      );
     }
   }
   return app;

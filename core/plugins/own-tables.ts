@@ -37,7 +37,9 @@ class OwnTablesOnly extends OperationNodeTransformer {
   protected override transformTable(node: TableNode): TableNode {
     const name = node.table.identifier.name;
     if (node.table.schema || !name.startsWith(this.prefix)) {
-      throw new Error(`plugin "${this.pluginId}" may use only its own tables (${this.prefix}…), not "${node.table.schema ? `${node.table.schema.name}.` : ''}${name}"`);
+      throw new Error(
+        `plugin "${this.pluginId}" may use only its own tables (${this.prefix}…), not "${node.table.schema ? `${node.table.schema.name}.` : ''}${name}"`,
+      );
     }
     return super.transformTable(node);
   }
@@ -53,7 +55,8 @@ function ownTablesPlugin(pluginId: string): KyselyPlugin {
   return {
     transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
       // Raw SQL cannot be checked, so it is not offered.
-      if (node.kind === 'RawNode') throw new Error(`plugin "${pluginId}": raw SQL is not available to plugins; use the query builder`);
+      if (node.kind === 'RawNode')
+        throw new Error(`plugin "${pluginId}": raw SQL is not available to plugins; use the query builder`);
       return transformer.transformNode(node);
     },
     transformResult: async ({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => result,

@@ -23,13 +23,20 @@ export class PluginMigrationError extends Error {
 }
 
 /** Applies the plugin's pending migrations in name order; returns the names applied (none when up to date). */
-export async function migratePlugin(db: Kysely<Database>, plugin: { id: string; migrations?: Record<string, PluginMigration> }): Promise<string[]> {
+export async function migratePlugin(
+  db: Kysely<Database>,
+  plugin: { id: string; migrations?: Record<string, PluginMigration> },
+): Promise<string[]> {
   const names = Object.keys(plugin.migrations ?? {}).sort();
   if (names.length === 0) return [];
   return db.transaction().execute(async (tx) => {
     // Two processes starting together: the second waits, then finds the migrations applied.
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`plugin-migrations:${plugin.id}`}, 0))`.execute(tx);
-    const applied = new Set((await tx.selectFrom('plugin_migrations').select('name').where('plugin_id', '=', plugin.id).execute()).map((row) => row.name));
+    const applied = new Set(
+      (await tx.selectFrom('plugin_migrations').select('name').where('plugin_id', '=', plugin.id).execute()).map(
+        (row) => row.name,
+      ),
+    );
     const pending = names.filter((name) => !applied.has(name));
     const fenced = ownTables(tx, plugin.id);
     for (const name of pending) {

@@ -24,7 +24,11 @@ export interface PluginNewCard {
 export interface PluginCards {
   get(id: number): Promise<TaskView>;
   create(card: PluginNewCard): Promise<TaskView>;
-  edit(id: number, expectedVersion: number, edit: { title?: string; description?: string; fields?: Record<string, unknown> }): Promise<TaskView>;
+  edit(
+    id: number,
+    expectedVersion: number,
+    edit: { title?: string; description?: string; fields?: Record<string, unknown> },
+  ): Promise<TaskView>;
   /** Moves the card to a state; a transition that needs approval opens the request (the card stays). */
   move(id: number, expectedVersion: number, to: string): Promise<TaskView>;
 }
@@ -86,7 +90,8 @@ export function checkRoutes(routes: readonly PluginRoute[], permissions: Readonl
     if (seen.has(key)) return `routes.${i}.path: ${route.method} ${route.path} is declared twice`;
     seen.add(key);
     const named = route.path.match(/(?<=:)\w+/g) ?? [];
-    if (named.length && !route.params) return `routes.${i}.params: the path names ${named.map((n) => `:${n}`).join(', ')}; declare a params schema`;
+    if (named.length && !route.params)
+      return `routes.${i}.params: the path names ${named.map((n) => `:${n}`).join(', ')}; declare a params schema`;
   }
   return undefined;
 }

@@ -18,8 +18,18 @@ const pluginStatusSchema = z.object({
 });
 
 export function pluginsRoutes(statuses: readonly PluginStatus[]) {
-  return new Hono<AppEnv>().get('/plugins', requires(SIGNED_IN), responds({ 200: z.array(pluginStatusSchema) }), (c) => {
-    const why = actorOf(c).permissions.has('org.view');
-    return c.json(statuses.map(({ error, ...status }): PluginStatus => (why && error !== undefined ? { ...status, error } : status)), 200);
-  });
+  return new Hono<AppEnv>().get(
+    '/plugins',
+    requires(SIGNED_IN),
+    responds({ 200: z.array(pluginStatusSchema) }),
+    (c) => {
+      const why = actorOf(c).permissions.has('org.view');
+      return c.json(
+        statuses.map(
+          ({ error, ...status }): PluginStatus => (why && error !== undefined ? { ...status, error } : status),
+        ),
+        200,
+      );
+    },
+  );
 }

@@ -32,7 +32,13 @@ export async function cardDetail(deps: CardDetailDeps, actor: Actor, id: number)
     deps.tasks.repo.activity(id, page),
     approvalsOf(deps.db, id),
     deps.db.selectFrom('escalation_firings').selectAll().where('task_id', '=', id).orderBy('id').execute(),
-    deps.db.selectFrom('task_watchers').innerJoin('users', 'users.id', 'task_watchers.user_id').select(['users.id', 'users.display_name']).where('task_id', '=', id).orderBy('users.display_name').execute(),
+    deps.db
+      .selectFrom('task_watchers')
+      .innerJoin('users', 'users.id', 'task_watchers.user_id')
+      .select(['users.id', 'users.display_name'])
+      .where('task_id', '=', id)
+      .orderBy('users.display_name')
+      .execute(),
     deps.tasks.links(id),
     deps.org.active(),
   ]);
@@ -44,7 +50,15 @@ export async function cardDetail(deps: CardDetailDeps, actor: Actor, id: number)
     .filter((transition) => transition.from === row.status)
     .map((transition) => {
       // WIP limits are counted when the move is made; here the rules that depend on the card and the person.
-      const check = checkTransition({ type: type!, task, to: transition.to, actor, policy: model.policies, now, wip: [] });
+      const check = checkTransition({
+        type: type!,
+        task,
+        to: transition.to,
+        actor,
+        policy: model.policies,
+        now,
+        wip: [],
+      });
       return {
         to: transition.to,
         name: stateName(transition.to),
@@ -59,7 +73,16 @@ export async function cardDetail(deps: CardDetailDeps, actor: Actor, id: number)
     comments: { items: comments.map(commentView), olderCursor: olderCursor(comments, DETAIL_PAGE) },
     activity: { items: activity.map(activityView), olderCursor: olderCursor(activity, DETAIL_PAGE) },
     approvals,
-    escalations: firings.map((f) => ({ id: f.id, rule: f.rule, cycle: f.cycle, level: f.level, targetRole: f.target_role, skippedRoles: f.skipped_roles, actions: f.actions, firedAt: f.fired_at.toISOString() })),
+    escalations: firings.map((f) => ({
+      id: f.id,
+      rule: f.rule,
+      cycle: f.cycle,
+      level: f.level,
+      targetRole: f.target_role,
+      skippedRoles: f.skipped_roles,
+      actions: f.actions,
+      firedAt: f.fired_at.toISOString(),
+    })),
     watchers: watchers.map((w) => ({ id: w.id, displayName: w.display_name })),
     watching: watchers.some((w) => w.id === actor.id),
     links: links.map((link) => linkView(link, id)),
@@ -74,13 +97,23 @@ async function approvalsOf(db: Kysely<Database>, taskId: number) {
     .selectFrom('approval_decisions')
     .leftJoin('users', 'users.id', 'approval_decisions.user_id')
     .select(['approval_id', 'user_id', 'approve', 'comment', 'decided_at', 'users.display_name'])
-    .where('approval_id', 'in', rows.map((r) => r.id))
+    .where(
+      'approval_id',
+      'in',
+      rows.map((r) => r.id),
+    )
     .orderBy('decided_at')
     .execute();
   return rows.map((row) => ({
     ...approvalView(row),
     decisions: decisions
       .filter((d) => d.approval_id === row.id)
-      .map((d) => ({ personId: d.user_id, name: d.display_name, approve: d.approve, comment: d.comment, at: d.decided_at.toISOString() })),
+      .map((d) => ({
+        personId: d.user_id,
+        name: d.display_name,
+        approve: d.approve,
+        comment: d.comment,
+        at: d.decided_at.toISOString(),
+      })),
   }));
 }

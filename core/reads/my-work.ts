@@ -15,19 +15,38 @@ export async function myWork(deps: { db: Kysely<Database>; org: OrgService; now:
   const roles = actor.roles.length ? actor.roles : [''];
   const open = deps.db.selectFrom('tasks').selectAll().where('archived_at', 'is', null).where('category', '!=', 'done');
   const [cards, duties, escalated] = await Promise.all([
-    open.where('assignee_id', '=', actor.id).orderBy('due_at', (o) => o.asc().nullsLast()).orderBy('id').limit(LIMIT).execute(),
+    open
+      .where('assignee_id', '=', actor.id)
+      .orderBy('due_at', (o) => o.asc().nullsLast())
+      .orderBy('id')
+      .limit(LIMIT)
+      .execute(),
     open
       .where('duty_key', 'is not', null)
       .where('due_at', '<', week.end)
-      .where((eb) => eb.or([eb('assignee_id', '=', actor.id), eb.and([eb('assignee_id', 'is', null), eb('role_id', 'in', roles)])]))
+      .where((eb) =>
+        eb.or([eb('assignee_id', '=', actor.id), eb.and([eb('assignee_id', 'is', null), eb('role_id', 'in', roles)])]),
+      )
       .orderBy('due_at')
       .limit(LIMIT)
       .execute(),
     deps.db
       .selectFrom('escalation_firings as f')
-      .innerJoin('escalation_cycles as c', (join) => join.onRef('c.task_id', '=', 'f.task_id').onRef('c.rule', '=', 'f.rule').onRef('c.cycle', '=', 'f.cycle'))
+      .innerJoin('escalation_cycles as c', (join) =>
+        join.onRef('c.task_id', '=', 'f.task_id').onRef('c.rule', '=', 'f.rule').onRef('c.cycle', '=', 'f.cycle'),
+      )
       .innerJoin('tasks', 'tasks.id', 'f.task_id')
-      .select(['f.id', 'f.task_id', 'tasks.title', 'tasks.type', 'tasks.status', 'f.rule', 'f.level', 'f.target_role', 'f.fired_at'])
+      .select([
+        'f.id',
+        'f.task_id',
+        'tasks.title',
+        'tasks.type',
+        'tasks.status',
+        'f.rule',
+        'f.level',
+        'f.target_role',
+        'f.fired_at',
+      ])
       .where('c.ended_at', 'is', null)
       .where('f.target_role', 'in', roles)
       .orderBy('f.fired_at', 'desc')
@@ -38,6 +57,16 @@ export async function myWork(deps: { db: Kysely<Database>; org: OrgService; now:
     week: { start: week.start.toISOString(), end: week.end.toISOString() },
     cards: cards.map(toTaskView),
     duties: duties.map(toTaskView),
-    escalated: escalated.map((e) => ({ id: e.id, taskId: e.task_id, title: e.title, taskType: e.type, status: e.status, rule: e.rule, level: e.level, targetRole: e.target_role, firedAt: e.fired_at.toISOString() })),
+    escalated: escalated.map((e) => ({
+      id: e.id,
+      taskId: e.task_id,
+      title: e.title,
+      taskType: e.type,
+      status: e.status,
+      rule: e.rule,
+      level: e.level,
+      targetRole: e.target_role,
+      firedAt: e.fired_at.toISOString(),
+    })),
   };
 }

@@ -15,10 +15,16 @@ const id = z.object({ id: z.coerce.number().int().positive() });
 
 export function readsRoutes(deps: CardDetailDeps & { catalogue: OrgCatalogue }) {
   return new Hono<AppEnv>()
-    .get('/task-types', requires('boards.view'), responds({ 200: z.array(taskTypeSchema) }), async (c) => c.json(await taskTypes(deps), 200))
-    .get('/directory', requires('boards.view'), responds({ 200: directorySchema }), async (c) => c.json(await directory(deps), 200))
+    .get('/task-types', requires('boards.view'), responds({ 200: z.array(taskTypeSchema) }), async (c) =>
+      c.json(await taskTypes(deps), 200),
+    )
+    .get('/directory', requires('boards.view'), responds({ 200: directorySchema }), async (c) =>
+      c.json(await directory(deps), 200),
+    )
     .get('/tasks/:id/detail', requires('boards.view'), responds({ 200: cardDetailSchema }), pathParams(id), async (c) =>
       c.json(await cardDetail(deps, actorOf(c), c.req.valid('param').id), 200),
     )
-    .get('/me/work', requires(SIGNED_IN), responds({ 200: myWorkSchema }), async (c) => c.json(await myWork(deps, actorOf(c)), 200));
+    .get('/me/work', requires(SIGNED_IN), responds({ 200: myWorkSchema }), async (c) =>
+      c.json(await myWork(deps, actorOf(c)), 200),
+    );
 }

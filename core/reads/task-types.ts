@@ -12,15 +12,27 @@ function typeView(type: TaskTypeDefinition) {
     name: type.name,
     description: type.description ?? null,
     fields: type.fields.map((field) => ({
-      id: field.id, name: field.name, type: field.type, required: field.required ?? false, default: field.default ?? null,
-      options: field.options ?? null, currency: field.currency ?? null, min: field.min ?? null, max: field.max ?? null,
-      maxLength: field.max_length ?? null, description: field.description ?? null,
+      id: field.id,
+      name: field.name,
+      type: field.type,
+      required: field.required ?? false,
+      default: field.default ?? null,
+      options: field.options ?? null,
+      currency: field.currency ?? null,
+      min: field.min ?? null,
+      max: field.max ?? null,
+      maxLength: field.max_length ?? null,
+      description: field.description ?? null,
     })),
     workflow: {
       initial: type.workflow.initial,
       states: type.workflow.states,
       transitions: type.workflow.transitions.map((t) => ({
-        from: t.from, to: t.to, label: t.label ?? null, requires: t.requires ?? null, requiredFields: t.required_fields ?? [],
+        from: t.from,
+        to: t.to,
+        label: t.label ?? null,
+        requires: t.requires ?? null,
+        requiredFields: t.required_fields ?? [],
         guardMessage: t.guard === undefined ? null : (t.guard_message ?? null),
         approval: t.approval ? { by: t.approval.by, mode: t.approval.mode, count: t.approval.count ?? null } : null,
       })),
@@ -36,11 +48,20 @@ export async function taskTypes(deps: { org: OrgService; catalogue: OrgCatalogue
 
 export async function directory(deps: { db: Kysely<Database>; org: OrgService }) {
   const model = await deps.org.active();
-  const people = await deps.db.selectFrom('users').select(['id', 'display_name']).where('disabled_at', 'is', null).orderBy('display_name').execute();
+  const people = await deps.db
+    .selectFrom('users')
+    .select(['id', 'display_name'])
+    .where('disabled_at', 'is', null)
+    .orderBy('display_name')
+    .execute();
   const { name, locale, timezone } = model.definition.organization;
   return {
     organization: { name, locale: locale ?? null, timezone },
-    roles: model.definition.roles.map((role) => ({ id: role.id, name: role.name, department: role.department ?? null })),
+    roles: model.definition.roles.map((role) => ({
+      id: role.id,
+      name: role.name,
+      department: role.department ?? null,
+    })),
     people: people.map((p) => ({ id: p.id, displayName: p.display_name })),
   };
 }

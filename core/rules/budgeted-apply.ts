@@ -53,57 +53,95 @@ function standardOperations(meter: () => Meter): Map<string, Operation> {
     ['!==', (a, b) => a !== b],
     ['>', (a, b) => (a as number) > (b as number)],
     ['>=', (a, b) => (a as number) >= (b as number)],
-    ['<', (a, b, c) => (c === undefined ? (a as number) < (b as number) : (a as number) < (b as number) && (b as number) < (c as number))],
-    ['<=', (a, b, c) => (c === undefined ? (a as number) <= (b as number) : (a as number) <= (b as number) && (b as number) <= (c as number))],
+    [
+      '<',
+      (a, b, c) =>
+        c === undefined
+          ? (a as number) < (b as number)
+          : (a as number) < (b as number) && (b as number) < (c as number),
+    ],
+    [
+      '<=',
+      (a, b, c) =>
+        c === undefined
+          ? (a as number) <= (b as number)
+          : (a as number) <= (b as number) && (b as number) <= (c as number),
+    ],
     ['!!', (a) => truthy(a)],
     ['!', (a) => !truthy(a)],
     ['%', (a, b) => (a as number) % (b as number)],
     // json-logic-js: an empty string contains nothing; data has no methods, so only strings and lists search.
     ['in', (a, b) => (b && (typeof b === 'string' || Array.isArray(b)) ? (b as unknown[]).indexOf(a) !== -1 : false)],
-    ['cat', (...parts) => {
-      const strings = parts.map(text);
-      meter().buildText(strings.reduce((total, s) => total + s.length, 0));
-      return strings.join('');
-    }],
-    ['substr', (source, start, end) => {
-      let result: string;
-      if ((end as number) < 0) {
-        // A negative end counts back from the end of the string (PHP's behaviour, kept by json-logic-js).
-        const rest = String(source).substr(start as number);
-        result = rest.substr(0, rest.length + (end as number));
-      } else result = String(source).substr(start as number, end as number);
-      meter().buildText(result.length);
-      return result;
-    }],
-    ['+', (...values) => values.reduce<number>((sum, value) => parseFloat(sum as never) + parseFloat(value as never), 0)],
-    ['*', (...values) => {
-      if (values.length === 0) throw new RuleEvaluationError('"*" needs at least one value');
-      return values.reduce((product, value) => parseFloat(product as never) * parseFloat(value as never));
-    }],
+    [
+      'cat',
+      (...parts) => {
+        const strings = parts.map(text);
+        meter().buildText(strings.reduce((total, s) => total + s.length, 0));
+        return strings.join('');
+      },
+    ],
+    [
+      'substr',
+      (source, start, end) => {
+        let result: string;
+        if ((end as number) < 0) {
+          // A negative end counts back from the end of the string (PHP's behaviour, kept by json-logic-js).
+          const rest = String(source).substr(start as number);
+          result = rest.substr(0, rest.length + (end as number));
+        } else result = String(source).substr(start as number, end as number);
+        meter().buildText(result.length);
+        return result;
+      },
+    ],
+    [
+      '+',
+      (...values) => values.reduce<number>((sum, value) => parseFloat(sum as never) + parseFloat(value as never), 0),
+    ],
+    [
+      '*',
+      (...values) => {
+        if (values.length === 0) throw new RuleEvaluationError('"*" needs at least one value');
+        return values.reduce((product, value) => parseFloat(product as never) * parseFloat(value as never));
+      },
+    ],
     ['-', (a, b) => (b === undefined ? -(a as number) : (a as number) - (b as number))],
     ['/', (a, b) => (a as number) / (b as number)],
     ['min', (...values) => Math.min(...(values as number[]))],
     ['max', (...values) => Math.max(...(values as number[]))],
-    ['merge', (...values) => {
-      meter().buildList(values.reduce<number>((total, value) => total + (Array.isArray(value) ? value.length : 1), 0));
-      return ([] as unknown[]).concat(...values);
-    }],
-    ['var', function (this: unknown, path, notFound) {
-      return lookup(this, path, notFound === undefined ? null : notFound);
-    }],
-    ['missing', function (this: unknown, ...keys) {
-      const list = Array.isArray(keys[0]) ? (keys[0] as unknown[]) : keys;
-      meter().step(list.length);
-      return missing(this, list);
-    }],
-    ['missing_some', function (this: unknown, needed, options) {
-      const list = Array.isArray(options) ? options : [options];
-      meter().step(list.length);
-      const absent = missing(this, list);
-      // json-logic-js compares with `options.length`: a list's, or a lone string's characters.
-      const given = typeof options === 'string' || Array.isArray(options) ? options.length : NaN;
-      return given - absent.length >= (needed as number) ? [] : absent;
-    }],
+    [
+      'merge',
+      (...values) => {
+        meter().buildList(
+          values.reduce<number>((total, value) => total + (Array.isArray(value) ? value.length : 1), 0),
+        );
+        return ([] as unknown[]).concat(...values);
+      },
+    ],
+    [
+      'var',
+      function (this: unknown, path, notFound) {
+        return lookup(this, path, notFound === undefined ? null : notFound);
+      },
+    ],
+    [
+      'missing',
+      function (this: unknown, ...keys) {
+        const list = Array.isArray(keys[0]) ? (keys[0] as unknown[]) : keys;
+        meter().step(list.length);
+        return missing(this, list);
+      },
+    ],
+    [
+      'missing_some',
+      function (this: unknown, needed, options) {
+        const list = Array.isArray(options) ? options : [options];
+        meter().step(list.length);
+        const absent = missing(this, list);
+        // json-logic-js compares with `options.length`: a list's, or a lone string's characters.
+        const given = typeof options === 'string' || Array.isArray(options) ? options.length : NaN;
+        return given - absent.length >= (needed as number) ? [] : absent;
+      },
+    ],
   ]);
 }
 
@@ -175,7 +213,12 @@ function run(logic: unknown, data: unknown, meter: Meter): unknown {
   }
 }
 
-function iterate(op: 'map' | 'filter' | 'all' | 'none' | 'some', values: unknown[], data: unknown, meter: Meter): unknown {
+function iterate(
+  op: 'map' | 'filter' | 'all' | 'none' | 'some',
+  values: unknown[],
+  data: unknown,
+  meter: Meter,
+): unknown {
   const items = run(values[0], data, meter);
   const body = values[1];
   if (!Array.isArray(items)) return op === 'none' ? true : op === 'map' || op === 'filter' ? [] : false;

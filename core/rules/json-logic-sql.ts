@@ -45,7 +45,28 @@ export interface CompileOptions {
   inputs?: RowInputs;
 }
 export type CompiledRule = { sql: RawBuilder<boolean> } | { unsupported: string };
-export const SQL_OPERATIONS: ReadonlySet<string> = new Set(['var', '==', '===', '!=', '!==', '<', '<=', '>', '>=', 'and', 'or', '!', '!!', 'in', 'missing', '+', '-', '*', '/', 'if']);
+export const SQL_OPERATIONS: ReadonlySet<string> = new Set([
+  'var',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'and',
+  'or',
+  '!',
+  '!!',
+  'in',
+  'missing',
+  '+',
+  '-',
+  '*',
+  '/',
+  'if',
+]);
 /** More subqueries than this and the statement gets too large to plan quickly. */
 const MAX_SUBQUERIES = 400;
 
@@ -55,12 +76,20 @@ function dependsOnTask(node: unknown): boolean {
   const [op] = Object.keys(node);
   const args = argsOf(node);
   const paths = op === 'var' ? [args[0]] : op === 'missing' ? (Array.isArray(args[0]) ? args[0] : args) : [];
-  return paths.some((p) => (typeof p !== 'string' && typeof p !== 'number') || p === '' || String(p).split('.')[0] === 'task') || args.some(dependsOnTask);
+  return (
+    paths.some(
+      (p) => (typeof p !== 'string' && typeof p !== 'number') || p === '' || String(p).split('.')[0] === 'task',
+    ) || args.some(dependsOnTask)
+  );
 }
 /** One JsonLogic node as a value; parts that never read `task` are evaluated here and become parameters. */
 export function compileNode(node: unknown): Val {
   if (!dependsOnTask(node)) {
-    try { return { k: 'const', v: isLogic(node) || Array.isArray(node) ? evaluateRule(node, state.data) : node }; } catch { return no('a part without task values throws when evaluated'); }
+    try {
+      return { k: 'const', v: isLogic(node) || Array.isArray(node) ? evaluateRule(node, state.data) : node };
+    } catch {
+      return no('a part without task values throws when evaluated');
+    }
   }
   if (Array.isArray(node)) return { k: 'list', items: node.map(compileNode) };
   const op = Object.keys(node as object)[0]!;
@@ -68,21 +97,35 @@ export function compileNode(node: unknown): Val {
   if (op === 'var') {
     const [path, fallback] = raw.map(compileNode);
     if (path?.k !== 'const' || (fallback && fallback.k !== 'const')) no('a computed `var` path or default');
-    return taskPath((path as { v: unknown }).v, fallback === undefined || (fallback as { v: unknown }).v === undefined ? null : (fallback as { v: unknown }).v);
+    return taskPath(
+      (path as { v: unknown }).v,
+      fallback === undefined || (fallback as { v: unknown }).v === undefined ? null : (fallback as { v: unknown }).v,
+    );
   }
   const vals = raw.map(compileNode);
   switch (op) {
-    case 'missing': return missing(vals, (key) => compileNode({ var: key }));
-    case 'in': return vals.length === 2 ? inOp(vals[0]!, vals[1]!) : no(`"in" with ${vals.length} arguments`);
-    case '!': case '!!': {
+    case 'missing':
+      return missing(vals, (key) => compileNode({ var: key }));
+    case 'in':
+      return vals.length === 2 ? inOp(vals[0]!, vals[1]!) : no(`"in" with ${vals.length} arguments`);
+    case '!':
+    case '!!': {
       if (vals.length !== 1) no(`"${op}" with ${vals.length} arguments`);
       const t = truthy(vals[0]!);
       return { k: 'bool', s: op === '!' ? sql`(NOT ${t.s})` : t.s, throws: t.throws };
     }
-    case 'and': case 'or': return logic(op, vals);
-    case 'if': return ifOp(vals);
-    case '+': case '-': case '*': case '/': return arith(op, vals);
-    default: return compare(op, vals);
+    case 'and':
+    case 'or':
+      return logic(op, vals);
+    case 'if':
+      return ifOp(vals);
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+      return arith(op, vals);
+    default:
+      return compare(op, vals);
   }
 }
 function foreignOp(node: unknown): string | undefined {
@@ -98,7 +141,12 @@ export function compileRule(rule: unknown, options: CompileOptions): CompiledRul
   if (issue) return { unsupported: `rule rejected: ${issue.message}` };
   const op = foreignOp(rule);
   if (op) return { unsupported: `operation "${op}" has no SQL form` };
-  Object.assign(state, { data: { policy: options.policy, now: options.now.toISOString() }, nowMs: String(options.now.getTime()), aliases: 0, inputs: options.inputs });
+  Object.assign(state, {
+    data: { policy: options.policy, now: options.now.toISOString() },
+    nowMs: String(options.now.getTime()),
+    aliases: 0,
+    inputs: options.inputs,
+  });
   const rollback = options.inputs?.checkpoint();
   try {
     const condition = truthy(compileNode(rule)).s;

@@ -70,7 +70,9 @@ describe('variable lookups are own-property only and never reach prototypes', ()
   });
 
   it('{"missing": ["__proto__"]} is refused statically and reports the key missing when run', () => {
-    expect(analyzeRule({ missing: ['__proto__'] }).issues).toEqual([expect.objectContaining({ kind: 'forbidden_path' })]);
+    expect(analyzeRule({ missing: ['__proto__'] }).issues).toEqual([
+      expect.objectContaining({ kind: 'forbidden_path' }),
+    ]);
     expect(runUnchecked({ missing: ['__proto__'] })).toEqual(['__proto__']);
     expect(runUnchecked({ missing: ['constructor', 'task.id'] })).toEqual(['constructor']);
   });
@@ -98,7 +100,10 @@ describe('variable lookups are own-property only and never reach prototypes', ()
 
   it('toRuleData copies into null-prototype objects, drops prototype keys and turns dates into ISO strings', () => {
     const hostile = JSON.parse('{"a": {"__proto__": {"polluted": true}, "constructor": 1, "ok": 2}}');
-    const copy = toRuleData({ ...hostile, when: new Date('2026-01-02T03:04:05.000Z') }) as Record<string, Record<string, unknown>>;
+    const copy = toRuleData({ ...hostile, when: new Date('2026-01-02T03:04:05.000Z') }) as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(Object.getPrototypeOf(copy)).toBeNull();
     expect(Object.getPrototypeOf(copy.a)).toBeNull();
     expect(Object.keys(copy.a!)).toEqual(['ok']);
@@ -126,7 +131,9 @@ describe('operations outside the allowed set are rejected and never run', () => 
     const rule = { and: [true, { log: { var: 'task.id' } }] };
     expect(() => evaluateRule(rule, context())).toThrow(RuleRejectedError);
     expect(log).not.toHaveBeenCalled();
-    expect(rejection(rule).issues).toEqual([expect.objectContaining({ kind: 'unknown_operation', operation: 'log', at: ['and', 1] })]);
+    expect(rejection(rule).issues).toEqual([
+      expect.objectContaining({ kind: 'unknown_operation', operation: 'log', at: ['and', 1] }),
+    ]);
   });
 
   it.each(['var.constructor', 'var.constructor.constructor', 'missing.call', '__proto__', 'toString'])(
@@ -139,7 +146,9 @@ describe('operations outside the allowed set are rejected and never run', () => 
   );
 
   it('rejects an object with more than one key as an operation', () => {
-    expect(analyzeRule({ '==': [1, 1], '!=': [1, 2] }).issues).toEqual([expect.objectContaining({ kind: 'invalid_rule' })]);
+    expect(analyzeRule({ '==': [1, 1], '!=': [1, 2] }).issues).toEqual([
+      expect.objectContaining({ kind: 'invalid_rule' }),
+    ]);
   });
 });
 
@@ -169,7 +178,9 @@ describe('size and depth caps', () => {
     const sum = (terms: number) => ({ '+': Array.from({ length: terms }, () => 1) });
     expect(analyzeRule(sum(RULE_LIMITS.maxNodes - 1)).issues).toEqual([]);
     expect(evaluateRule(sum(RULE_LIMITS.maxNodes - 1), {})).toBe(RULE_LIMITS.maxNodes - 1);
-    expect(analyzeRule(sum(RULE_LIMITS.maxNodes)).issues).toEqual([{ kind: 'too_large', message: expect.any(String), at: [] }]);
+    expect(analyzeRule(sum(RULE_LIMITS.maxNodes)).issues).toEqual([
+      { kind: 'too_large', message: expect.any(String), at: [] },
+    ]);
     expect(analyzeRule(sum(5 * RULE_LIMITS.maxNodes)).issues).toHaveLength(1);
     expect(() => evaluateRule(sum(RULE_LIMITS.maxNodes), {})).toThrow(RuleRejectedError);
   });
@@ -185,8 +196,16 @@ describe('standard operations still work', () => {
   it.each<[string, unknown, unknown]>([
     ['comparison', { '>': [{ var: 'task.fields.amount' }, { var: 'policy.max_refund' }] }, true],
     ['between', { '<=': [1, { var: 'task.priority' }, 3] }, true],
-    ['and/or/!', { or: [{ '!': { var: 'task.fields.amount' } }, { and: [true, { '==': [{ var: 'task.priority' }, 2] }] }] }, true],
-    ['if', { if: [{ '<': [{ var: 'task.priority' }, 1] }, 'low', { '<': [{ var: 'task.priority' }, 3] }, 'mid', 'high'] }, 'mid'],
+    [
+      'and/or/!',
+      { or: [{ '!': { var: 'task.fields.amount' } }, { and: [true, { '==': [{ var: 'task.priority' }, 2] }] }] },
+      true,
+    ],
+    [
+      'if',
+      { if: [{ '<': [{ var: 'task.priority' }, 1] }, 'low', { '<': [{ var: 'task.priority' }, 3] }, 'mid', 'high'] },
+      'mid',
+    ],
     ['in (array)', { in: [{ var: 'task.status' }, ['in_progress', 'blocked']] }, true],
     ['in (string)', { in: ['prog', { var: 'task.status' }] }, true],
     ['missing', { missing: ['task.status', 'task.fields.reason', 'task.fields.amount'] }, ['task.fields.reason']],
@@ -197,8 +216,18 @@ describe('standard operations still work', () => {
     ['merge', { merge: [[1], [2, 3]] }, [1, 2, 3]],
     ['map (item scope)', { map: [{ var: 'items' }, { '*': [{ var: '' }, 10] }] }, [10, 20, 30, 40]],
     ['filter (item scope)', { filter: [{ var: 'items' }, { '>': [{ var: '' }, 2] }] }, [3, 4]],
-    ['reduce (current/accumulator)', { reduce: [{ var: 'items' }, { '+': [{ var: 'current' }, { var: 'accumulator' }] }, 0] }, 10],
-    ['reduce (initial from context)', { reduce: [{ var: 'items' }, { '+': [{ var: 'current' }, { var: 'accumulator' }] }, { var: 'policy.max_refund' }] }, 210],
+    [
+      'reduce (current/accumulator)',
+      { reduce: [{ var: 'items' }, { '+': [{ var: 'current' }, { var: 'accumulator' }] }, 0] },
+      10,
+    ],
+    [
+      'reduce (initial from context)',
+      {
+        reduce: [{ var: 'items' }, { '+': [{ var: 'current' }, { var: 'accumulator' }] }, { var: 'policy.max_refund' }],
+      },
+      210,
+    ],
     ['some', { some: [{ var: 'task.labels' }, { '==': [{ var: '' }, 'vip'] }] }, true],
     ['all', { all: [{ var: 'items' }, { '>': [{ var: '' }, 0] }] }, true],
     ['none', { none: [{ var: 'task.labels' }, { '==': [{ var: '' }, 'lost'] }] }, true],
@@ -208,10 +237,16 @@ describe('standard operations still work', () => {
   });
 
   it('isTruthy follows JsonLogic truthiness', () => {
-    expect([isTruthy([]), isTruthy(0), isTruthy(''), isTruthy('0'), isTruthy([0])]).toEqual([false, false, false, true, true]);
+    expect([isTruthy([]), isTruthy(0), isTruthy(''), isTruthy('0'), isTruthy([0])]).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
   });
 
-  it('reports context paths but not item-scope paths; reduce\'s initial value is context', () => {
+  it("reports context paths but not item-scope paths; reduce's initial value is context", () => {
     const { varPaths, issues } = analyzeRule({
       and: [
         { map: [{ var: 'task.labels' }, { var: 'name' }] },
@@ -220,14 +255,22 @@ describe('standard operations still work', () => {
       ],
     });
     expect(issues).toEqual([]);
-    expect(varPaths.map((entry) => entry.path)).toEqual(['task.labels', 'task.labels', 'policy.base', 'task.fields.a', 'task.fields.b']);
+    expect(varPaths.map((entry) => entry.path)).toEqual([
+      'task.labels',
+      'task.labels',
+      'policy.base',
+      'task.fields.a',
+      'task.fields.b',
+    ]);
     expect(varPaths[2]!.at).toEqual(['and', 1, 'reduce', 2, 'var']);
   });
 });
 
 describe('plugin operations', () => {
   it('registers namespaced operations that rules may then use', () => {
-    expect(analyzeRule({ 'acme.double': [2] }).issues).toEqual([expect.objectContaining({ kind: 'unknown_operation' })]);
+    expect(analyzeRule({ 'acme.double': [2] }).issues).toEqual([
+      expect.objectContaining({ kind: 'unknown_operation' }),
+    ]);
     registerOperation('acme', 'double', (value) => Number(value) * 2);
     expect(allowedOperations().has('acme.double')).toBe(true);
     expect(analyzeRule({ 'acme.double': [{ var: 'n' }] }).issues).toEqual([]);

@@ -7,9 +7,40 @@ import { overBudget } from './static-cost.ts';
 
 /** The standard JsonLogic operations we allow (`log` and `method` are left out on purpose). */
 export const STANDARD_OPERATIONS = [
-  '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', 'and', 'or', 'if', '?:',
-  'var', 'missing', 'missing_some', 'in', 'cat', 'substr', '+', '-', '*', '/', '%', 'min', 'max',
-  'merge', 'map', 'filter', 'reduce', 'all', 'none', 'some',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  '!',
+  '!!',
+  'and',
+  'or',
+  'if',
+  '?:',
+  'var',
+  'missing',
+  'missing_some',
+  'in',
+  'cat',
+  'substr',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'min',
+  'max',
+  'merge',
+  'map',
+  'filter',
+  'reduce',
+  'all',
+  'none',
+  'some',
 ] as const;
 
 /** Operations whose second argument runs with each array element as data (its `var`s are not context paths; reduce's initial value is). */
@@ -46,7 +77,13 @@ export function allowedOperations(): ReadonlySet<string> {
   return allowed;
 }
 
-export type RuleIssueKind = 'unknown_operation' | 'forbidden_path' | 'too_deep' | 'too_large' | 'too_costly' | 'invalid_rule';
+export type RuleIssueKind =
+  | 'unknown_operation'
+  | 'forbidden_path'
+  | 'too_deep'
+  | 'too_large'
+  | 'too_costly'
+  | 'invalid_rule';
 
 export interface RuleIssue {
   kind: RuleIssueKind;
@@ -89,7 +126,11 @@ export function analyzeRule(rule: unknown): RuleAnalysis {
     }
     if (typeof node !== 'object' || node === null) return;
     if (!isOperationNode(node)) {
-      issues.push({ kind: 'invalid_rule', message: 'an object in a rule must have exactly one key, the operation', at });
+      issues.push({
+        kind: 'invalid_rule',
+        message: 'an object in a rule must have exactly one key, the operation',
+        at,
+      });
       return;
     }
     const [operation] = Object.keys(node) as [string];
@@ -103,12 +144,17 @@ export function analyzeRule(rule: unknown): RuleAnalysis {
     }
     const argList = Array.isArray(args) ? args : [args];
     if (operation === 'var' || operation === 'missing' || operation === 'missing_some') {
-      const paths = operation === 'var' ? [argList[0]] : operation === 'missing_some' ? toArray(argList[1]) : flattenArgs(argList);
+      const paths =
+        operation === 'var' ? [argList[0]] : operation === 'missing_some' ? toArray(argList[1]) : flattenArgs(argList);
       for (const path of paths) {
         if (typeof path === 'string' || typeof path === 'number') {
           const text = String(path);
           if (text.split('.').some((segment) => FORBIDDEN_SEGMENTS.has(segment))) {
-            issues.push({ kind: 'forbidden_path', message: `path "${text}" uses a forbidden segment`, at: [...at, operation] });
+            issues.push({
+              kind: 'forbidden_path',
+              message: `path "${text}" uses a forbidden segment`,
+              at: [...at, operation],
+            });
           } else if (!inItemScope && text !== '') {
             varPaths.push({ path: text, at: [...at, operation] });
           }
@@ -116,7 +162,12 @@ export function analyzeRule(rule: unknown): RuleAnalysis {
       }
     }
     argList.forEach((arg, index) => {
-      visit(arg, Array.isArray(args) ? [...at, operation, index] : [...at, operation], depth + 1, inItemScope || (ITERATING.has(operation) && index === 1));
+      visit(
+        arg,
+        Array.isArray(args) ? [...at, operation, index] : [...at, operation],
+        depth + 1,
+        inItemScope || (ITERATING.has(operation) && index === 1),
+      );
     });
   };
 

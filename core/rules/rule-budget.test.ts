@@ -38,7 +38,9 @@ describe('rules whose fixed work is over the budget are refused before they run'
     const rule = sevenNestedFilters();
     expect(nodeCount(rule)).toBe(92);
     const { issues } = analyzeRule(rule);
-    expect(issues).toEqual([expect.objectContaining({ kind: 'too_costly', operation: 'filter', at: ['filter', 1, 'filter', 1, 'filter', 1] })]);
+    expect(issues).toEqual([
+      expect.objectContaining({ kind: 'too_costly', operation: 'filter', at: ['filter', 1, 'filter', 1, 'filter', 1] }),
+    ]);
     expect(issues[0]!.message).toMatch(/about 93,382 evaluation steps.*at most 50,000/);
     expect(() => evaluateRule(rule, {})).toThrow(RuleRejectedError);
   });
@@ -46,15 +48,22 @@ describe('rules whose fixed work is over the budget are refused before they run'
   it('counts only the branch of an "if" that runs, and lists from data as empty', () => {
     const heavy = { map: [TEN, { map: [TEN, { map: [TEN, { map: [TEN, 1] }] }] }] }; // ~11,000 steps
     expect(analyzeRule({ if: [{ var: 'x' }, heavy, heavy, heavy, heavy] }).issues).toEqual([]);
-    expect(analyzeRule({ and: [heavy, heavy, heavy, heavy, heavy] }).issues).toEqual([expect.objectContaining({ kind: 'too_costly', at: [] })]);
-    expect(analyzeRule({ filter: [{ var: 'task.labels' }, { filter: [{ var: '' }, { some: [{ var: '' }, true] }] }] }).issues).toEqual([]);
+    expect(analyzeRule({ and: [heavy, heavy, heavy, heavy, heavy] }).issues).toEqual([
+      expect.objectContaining({ kind: 'too_costly', at: [] }),
+    ]);
+    expect(
+      analyzeRule({ filter: [{ var: 'task.labels' }, { filter: [{ var: '' }, { some: [{ var: '' }, true] }] }] })
+        .issues,
+    ).toEqual([]);
   });
 
   it('follows list lengths through map, filter and merge', () => {
     const thirty = Array.from({ length: 30 }, (_, i) => i);
     const merged = { merge: [thirty, thirty, thirty] }; // 90 items
     const inner = { map: [{ filter: [thirty, true] }, { map: [thirty, 1] }] }; // ~1,000 steps
-    expect(analyzeRule({ map: [merged, inner] }).issues).toEqual([expect.objectContaining({ kind: 'too_costly', operation: 'map', at: [] })]);
+    expect(analyzeRule({ map: [merged, inner] }).issues).toEqual([
+      expect.objectContaining({ kind: 'too_costly', operation: 'map', at: [] }),
+    ]);
     expect(analyzeRule({ map: [{ merge: [thirty, { var: 'x' }] }, inner] }).issues).toEqual([]);
   });
 });
@@ -75,7 +84,9 @@ describe('an evaluation that runs out of budget stops with a clear error', () =>
   });
 
   it('refuses a string before building it: reduce with cat doubling stops near a million characters, not at 2^30', () => {
-    const rule = { reduce: [Array.from({ length: 30 }, (_, i) => i), { cat: [{ var: 'accumulator' }, { var: 'accumulator' }] }, 'x'] };
+    const rule = {
+      reduce: [Array.from({ length: 30 }, (_, i) => i), { cat: [{ var: 'accumulator' }, { var: 'accumulator' }] }, 'x'],
+    };
     expect(analyzeRule(rule).issues).toEqual([]);
     const meter = new Meter();
     const error = thrown(() => applyBudgeted(rule, {}, meter));
@@ -86,10 +97,16 @@ describe('an evaluation that runs out of budget stops with a clear error', () =>
 
   it('refuses lists built by merge and map past the size budget, a list item counting as 8 characters', () => {
     const big = Array.from({ length: 50_000 }, (_, i) => i);
-    expect(thrown(() => evaluateRule({ merge: [{ var: 'big' }, { var: 'big' }, { var: 'big' }] }, { big }))).toBeInstanceOf(RuleBudgetError);
+    expect(
+      thrown(() => evaluateRule({ merge: [{ var: 'big' }, { var: 'big' }, { var: 'big' }] }, { big })),
+    ).toBeInstanceOf(RuleBudgetError);
     expect(evaluateRule({ merge: [{ var: 'big' }, { var: 'big' }] }, { big })).toHaveLength(100_000);
-    expect(thrown(() => evaluateRule({ map: [{ var: 'big' }, { map: [[1, 2], 1] }] }, { big }))).toBeInstanceOf(RuleBudgetError);
-    expect(evaluateRule({ cat: [{ var: 'text' }, { var: 'text' }] }, { text: 'x'.repeat(500_000) })).toHaveLength(1_000_000);
+    expect(thrown(() => evaluateRule({ map: [{ var: 'big' }, { map: [[1, 2], 1] }] }, { big }))).toBeInstanceOf(
+      RuleBudgetError,
+    );
+    expect(evaluateRule({ cat: [{ var: 'text' }, { var: 'text' }] }, { text: 'x'.repeat(500_000) })).toHaveLength(
+      1_000_000,
+    );
   });
 
   it('charges for scanning large values, so comparing long strings many times runs out too', () => {
@@ -100,14 +117,21 @@ describe('an evaluation that runs out of budget stops with a clear error', () =>
     const scanning = { filter: [hundred, { in: ['y', { var: '' }] }] };
     expect(evaluateRule(scanning, {})).toEqual([]);
     const meter = new Meter();
-    thrown(() => applyBudgeted({ filter: [{ var: 'many' }, { in: ['y', { var: '' }] }] }, { many: Array.from({ length: 600 }, () => long) }, meter));
+    thrown(() =>
+      applyBudgeted(
+        { filter: [{ var: 'many' }, { in: ['y', { var: '' }] }] },
+        { many: Array.from({ length: 600 }, () => long) },
+        meter,
+      ),
+    );
     expect(meter.used.steps).toBe(RULE_BUDGET.steps);
   });
 
   it('within the budget a rule runs to the end: just under 50,000 steps passes, just over fails', () => {
     // {map: [{var: items}, 1]}: the map, its var and the var's path are 3 steps, each item 1, and
     // building the result costs 1 step per 1024 items.
-    const run = (items: number) => () => evaluateRule({ map: [{ var: 'items' }, 1] }, { items: new Array(items).fill(0) });
+    const run = (items: number) => () =>
+      evaluateRule({ map: [{ var: 'items' }, 1] }, { items: new Array(items).fill(0) });
     const fits = RULE_BUDGET.steps - 3 - Math.floor(49_950 / 1024) - 2;
     expect(run(fits)()).toHaveLength(fits);
     expect(thrown(run(fits + 100))).toBeInstanceOf(RuleBudgetError);
@@ -119,7 +143,9 @@ describe('an evaluation that runs out of budget stops with a clear error', () =>
     const items = new Array(35_000).fill(0);
     expect(evaluateRule(rule, { items }, pool)).toHaveLength(35_000);
     const error = thrown(() => evaluateRule(rule, { items }, pool));
-    expect(error.message).toBe('the rule ran out of its work budget: these fixtures together allows 60,000 evaluation steps');
+    expect(error.message).toBe(
+      'the rule ran out of its work budget: these fixtures together allows 60,000 evaluation steps',
+    );
     expect(pool.exhausted).toBe(true);
   });
 
@@ -131,12 +157,22 @@ describe('an evaluation that runs out of budget stops with a clear error', () =>
 });
 
 describe('the budgeted evaluator cannot reach prototypes', () => {
-  it.each(['constructor', 'hasOwnProperty', 'toString', '__proto__', 'valueOf'])('%j is not an operation even when run unchecked', (name) => {
-    expect(() => applyBudgeted(JSON.parse(`{"${name}": [1]}`), {})).toThrow(/Unrecognized operation/);
-  });
+  it.each(['constructor', 'hasOwnProperty', 'toString', '__proto__', 'valueOf'])(
+    '%j is not an operation even when run unchecked',
+    (name) => {
+      expect(() => applyBudgeted(JSON.parse(`{"${name}": [1]}`), {})).toThrow(/Unrecognized operation/);
+    },
+  );
 
   it('reads own properties only, on ordinary objects too', () => {
-    for (const path of ['constructor', 'a.constructor.prototype', 'a.__proto__', 'list.map', 'a.toString', 'text.length']) {
+    for (const path of [
+      'constructor',
+      'a.constructor.prototype',
+      'a.__proto__',
+      'list.map',
+      'a.toString',
+      'text.length',
+    ]) {
       expect(applyBudgeted({ var: path }, { a: {}, list: [1], text: 'abc' })).toBeNull();
     }
     expect(applyBudgeted({ in: ['x', { var: 'a' }] }, { a: { indexOf: 1 } })).toBe(false);
@@ -147,23 +183,62 @@ describe('the budgeted evaluator cannot reach prototypes', () => {
 describe('JsonLogic semantics are kept', () => {
   const names = ['a', 'b', 'n', 'items', 'words'];
   const leaf = fc.oneof(
-    fc.integer({ min: -5, max: 20 }), fc.constantFrom('', 'a', 'b', '0', '1', 'abc', 'A'), fc.boolean(), fc.constant(null),
+    fc.integer({ min: -5, max: 20 }),
+    fc.constantFrom('', 'a', 'b', '0', '1', 'abc', 'A'),
+    fc.boolean(),
+    fc.constant(null),
     fc.constantFrom(...names, 'a.x', 'items.1', '').map((path) => ({ var: path })),
-    fc.tuple(fc.constantFrom(...names), fc.integer({ min: 0, max: 3 })).map(([path, fallback]) => ({ var: [path, fallback] })),
+    fc
+      .tuple(fc.constantFrom(...names), fc.integer({ min: 0, max: 3 }))
+      .map(([path, fallback]) => ({ var: [path, fallback] })),
   );
   const { rule } = fc.letrec<{ rule: unknown }>((tie) => ({
     rule: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       leaf,
-      fc.tuple(
-        fc.constantFrom('==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', 'and', 'or', 'if', '?:', 'in', 'cat', 'substr', '+', '-', '*', '/', '%', 'min', 'max', 'merge'),
-        fc.array(tie('rule'), { maxLength: 4 }),
-      ).map(([op, args]) => ({ [op]: args })),
-      fc.tuple(fc.constantFrom('map', 'filter', 'all', 'none', 'some'), tie('rule'), tie('rule')).map(([op, list, body]) => ({ [op]: [list, body] })),
-      fc.tuple(tie('rule'), tie('rule'), tie('rule')).map(([list, body, initial]) => ({ reduce: [list, body, initial] })),
+      fc
+        .tuple(
+          fc.constantFrom(
+            '==',
+            '===',
+            '!=',
+            '!==',
+            '>',
+            '>=',
+            '<',
+            '<=',
+            '!',
+            '!!',
+            'and',
+            'or',
+            'if',
+            '?:',
+            'in',
+            'cat',
+            'substr',
+            '+',
+            '-',
+            '*',
+            '/',
+            '%',
+            'min',
+            'max',
+            'merge',
+          ),
+          fc.array(tie('rule'), { maxLength: 4 }),
+        )
+        .map(([op, args]) => ({ [op]: args })),
+      fc
+        .tuple(fc.constantFrom('map', 'filter', 'all', 'none', 'some'), tie('rule'), tie('rule'))
+        .map(([op, list, body]) => ({ [op]: [list, body] })),
+      fc
+        .tuple(tie('rule'), tie('rule'), tie('rule'))
+        .map(([list, body, initial]) => ({ reduce: [list, body, initial] })),
       fc.array(tie('rule'), { maxLength: 3 }),
       fc.array(fc.constantFrom(...names, 'a.x', 'zz'), { maxLength: 3 }).map((keys) => ({ missing: keys })),
-      fc.tuple(fc.integer({ min: 0, max: 3 }), fc.array(fc.constantFrom(...names, 'zz'), { maxLength: 3 })).map(([need, keys]) => ({ missing_some: [need, keys] })),
+      fc
+        .tuple(fc.integer({ min: 0, max: 3 }), fc.array(fc.constantFrom(...names, 'zz'), { maxLength: 3 }))
+        .map(([need, keys]) => ({ missing_some: [need, keys] })),
     ),
   }));
   const data = fc.record({

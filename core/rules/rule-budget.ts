@@ -41,7 +41,10 @@ export class RuleBudgetError extends Error {
 export class WorkPool {
   steps: number;
   built: number;
-  constructor(readonly limits: BudgetLimits, readonly owner: string) {
+  constructor(
+    readonly limits: BudgetLimits,
+    readonly owner: string,
+  ) {
     this.steps = limits.steps;
     this.built = limits.built;
   }
@@ -106,6 +109,10 @@ export class Meter {
     const own = kind === 'steps' ? RULE_BUDGET.steps : RULE_BUDGET.built;
     const limit = kind === 'steps' ? this.stepLimit : this.builtLimit;
     // When the pool's remainder was the tighter limit, say so: the rule alone may be fine.
-    throw new RuleBudgetError(kind, limit < own && this.pool ? this.pool.limits[kind] : own, limit < own && this.pool ? this.pool.owner : 'one evaluation');
+    throw new RuleBudgetError(
+      kind,
+      limit < own && this.pool ? this.pool.limits[kind] : own,
+      limit < own && this.pool ? this.pool.owner : 'one evaluation',
+    );
   }
 }

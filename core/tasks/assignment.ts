@@ -49,22 +49,33 @@ function direct(assignment: Assignment | undefined): Assigned | undefined {
 export function createAssigner(deps: { users: UsersRepository; repo: TaskRepository; boards: BoardRepository }) {
   return {
     /** Checks an assignment before the transaction (PGlite has one connection: no reads outside it meanwhile). */
-    async prepareAssignment(model: OrgModel, taskType: string, assignTo: AssignTo | undefined): Promise<Assignment | undefined> {
+    async prepareAssignment(
+      model: OrgModel,
+      taskType: string,
+      assignTo: AssignTo | undefined,
+    ): Promise<Assignment | undefined> {
       if (!assignTo) return undefined;
       const { personId, roleId = null } = assignTo;
       if (roleId !== null && !model.role(roleId)) {
-        throw new AppError('VALIDATION_FAILED', `Unknown role "${roleId}".`, { issues: [{ path: 'roleId', message: 'unknown role' }] });
+        throw new AppError('VALIDATION_FAILED', `Unknown role "${roleId}".`, {
+          issues: [{ path: 'roleId', message: 'unknown role' }],
+        });
       }
       if (personId) {
         const person = await deps.users.get(personId);
-        if (!person || person.disabled) throw new AppError('VALIDATION_FAILED', `There is no active person ${personId}.`, { issues: [{ path: 'personId', message: 'unknown person' }] });
+        if (!person || person.disabled)
+          throw new AppError('VALIDATION_FAILED', `There is no active person ${personId}.`, {
+            issues: [{ path: 'personId', message: 'unknown person' }],
+          });
         return { personId, roleId };
       }
       if (roleId === null) return { roleId: null };
       const ofRole = model.role(roleId)?.personal_wip?.[taskType];
       const limits: PersonalLimit[] = [
         ...(ofRole === undefined ? [] : [{ types: [taskType], limit: ofRole }]),
-        ...(await deps.boards.showing(taskType)).flatMap((board) => (board.personal_wip ? [{ types: board.task_types, limit: board.personal_wip }] : [])),
+        ...(await deps.boards.showing(taskType)).flatMap((board) =>
+          board.personal_wip ? [{ types: board.task_types, limit: board.personal_wip }] : [],
+        ),
       ];
       return { roleId, holders: await deps.users.holdersOf(roleId), limits };
     },

@@ -62,10 +62,18 @@ interface Write {
 }
 
 /** The columns a change sets, in a fixed order (they name the statement's shape). */
-const columnsSet = (changes: CardChanges) => Object.keys(changes).filter((column) => changes[column as keyof typeof changes] !== undefined).sort().join(',');
+const columnsSet = (changes: CardChanges) =>
+  Object.keys(changes)
+    .filter((column) => changes[column as keyof typeof changes] !== undefined)
+    .sort()
+    .join(',');
 
 /** Writes each change with its activity and event rows in one statement; each card's row, or undefined if not written. */
-async function writeRecorded(executor: Kysely<Database> | Transaction<Database>, shape: string, writes: Write[]): Promise<(TaskRow | undefined)[]> {
+async function writeRecorded(
+  executor: Kysely<Database> | Transaction<Database>,
+  shape: string,
+  writes: Write[],
+): Promise<(TaskRow | undefined)[]> {
   const sorted = writes.map((write, index) => ({ n: index + 1, write })).sort((a, b) => a.write.id - b.write.id);
   const requests = JSON.stringify(sorted.map(({ n, write }) => requestOf(n, write)));
   const sets = JSON.stringify(sorted.map(({ write }) => setOf(write)));
@@ -91,18 +99,38 @@ export function createCardBatches(db: Kysely<Database>) {
 
   return {
     /** The versioned change with its activity and event rows; undefined when stale, escalating or watched. */
-    updateRecordedUnlessWatched(id: number, expectedVersion: number, changes: CardChanges, entry: Recorded): Promise<TaskRow | undefined> {
+    updateRecordedUnlessWatched(
+      id: number,
+      expectedVersion: number,
+      changes: CardChanges,
+      entry: Recorded,
+    ): Promise<TaskRow | undefined> {
       return writerFor(`${columnsSet(changes)} unless watched`)({ id, expectedVersion, changes, entry });
     },
     /** The same change in `tx`, alone, whatever escalations are open, telling its watchers; undefined when stale. */
-    async updateRecordedIn(tx: Transaction<Database>, id: number, expectedVersion: number, changes: CardChanges, entry: Recorded): Promise<TaskRow | undefined> {
+    async updateRecordedIn(
+      tx: Transaction<Database>,
+      id: number,
+      expectedVersion: number,
+      changes: CardChanges,
+      entry: Recorded,
+    ): Promise<TaskRow | undefined> {
       return (await writeRecorded(tx, columnsSet(changes), [{ id, expectedVersion, changes, entry }]))[0];
     },
   };
 }
 
 function requestOf(n: number, { id, expectedVersion, entry }: Write) {
-  return { n, id, expected: expectedVersion, actor_id: entry.actorId, action: entry.action, changes: entry.changes, note: entry.note ?? null, event: entry.event };
+  return {
+    n,
+    id,
+    expected: expectedVersion,
+    actor_id: entry.actorId,
+    action: entry.action,
+    changes: entry.changes,
+    note: entry.note ?? null,
+    event: entry.event,
+  };
 }
 
 /** The new values as a JSON row of the tasks table: a jsonb column's value goes in as it is, a JSON document. */

@@ -75,7 +75,10 @@ const insertMany = compiledOnce((db, values: { requests: string; cards: string }
 async function placed(db: Kysely<Database>, creates: Create[]): Promise<(NewCard & { position: string })[]> {
   const columnOf = (card: NewCard) => JSON.stringify([card.type, card.status]);
   const distinct = [...new Map(creates.map(({ card }) => [columnOf(card), card])).values()];
-  const rows = await lastPositions(db, 'last positions', { types: distinct.map((card) => card.type), statuses: distinct.map((card) => card.status) });
+  const rows = await lastPositions(db, 'last positions', {
+    types: distinct.map((card) => card.type),
+    statuses: distinct.map((card) => card.status),
+  });
   const last = new Map(rows.map((row) => [JSON.stringify([row.type, row.status]), row.last]));
   return creates.map(({ card }) => {
     const position = positionBetween(last.get(columnOf(card)) ?? null, null);
@@ -97,10 +100,19 @@ export function createCardCreates(db: Kysely<Database>): (create: Create) => Pro
   const creators = new Map<string, (create: Create) => Promise<TaskRow>>();
   return (create) => {
     checkChanges(create.card, CREATABLE_COLUMNS);
-    const shape = [...Object.keys(create.card).filter((column) => create.card[column as keyof NewCard] !== undefined), 'position'].sort().join(',');
+    const shape = [
+      ...Object.keys(create.card).filter((column) => create.card[column as keyof NewCard] !== undefined),
+      'position',
+    ]
+      .sort()
+      .join(',');
     let creator = creators.get(shape);
     if (!creator) {
-      creator = createBatcher<Create, TaskRow>({ maxInFlight: MAX_IN_FLIGHT, maxBatch: MAX_BATCH, run: (creates) => insertRecorded(db, shape, creates) });
+      creator = createBatcher<Create, TaskRow>({
+        maxInFlight: MAX_IN_FLIGHT,
+        maxBatch: MAX_BATCH,
+        run: (creates) => insertRecorded(db, shape, creates),
+      });
       creators.set(shape, creator);
     }
     return creator(create);

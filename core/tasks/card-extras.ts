@@ -11,8 +11,22 @@ import type { TaskTypeDefinition } from '../org/format.schema.ts';
 import { refuseIfReadOnly } from '../workflow/edit-rules.ts';
 import { holdPersonCap, PERSON_CAPS, type PersonCaps } from './person-caps.ts';
 
-export function createCardExtras({ repo, links, write, typeOf, access, caps = PERSON_CAPS, now = () => new Date() }: {
-  repo: TaskRepository; links: ReturnType<typeof createLinksRepository>; write: TaskWriter; typeOf: (card: { id: number; type: string }) => Promise<TaskTypeDefinition>; access: Access; caps?: PersonCaps; now?: () => Date;
+export function createCardExtras({
+  repo,
+  links,
+  write,
+  typeOf,
+  access,
+  caps = PERSON_CAPS,
+  now = () => new Date(),
+}: {
+  repo: TaskRepository;
+  links: ReturnType<typeof createLinksRepository>;
+  write: TaskWriter;
+  typeOf: (card: { id: number; type: string }) => Promise<TaskTypeDefinition>;
+  access: Access;
+  caps?: PersonCaps;
+  now?: () => Date;
 }) {
   /** The card, if the actor may edit it and its state is not read-only (links are part of the card; comments are not). */
   async function changeable(actor: Actor, id: number, doing: string) {
@@ -26,16 +40,32 @@ export function createCardExtras({ repo, links, write, typeOf, access, caps = PE
   return {
     async link(actor: Actor, id: number, input: { kind: LinkKind; toTaskId?: number; url?: string; title?: string }) {
       const row = await changeable(actor, id, 'link');
-      if ((input.kind === 'url') !== (input.url !== undefined) || (input.kind !== 'url' && input.toTaskId === undefined)) {
-        throw new AppError('VALIDATION_FAILED', 'A "url" link needs url; a link of another kind needs toTaskId.', { issues: [{ path: input.kind === 'url' ? 'url' : 'toTaskId', message: 'required for this kind' }] });
+      if (
+        (input.kind === 'url') !== (input.url !== undefined) ||
+        (input.kind !== 'url' && input.toTaskId === undefined)
+      ) {
+        throw new AppError('VALIDATION_FAILED', 'A "url" link needs url; a link of another kind needs toTaskId.', {
+          issues: [{ path: input.kind === 'url' ? 'url' : 'toTaskId', message: 'required for this kind' }],
+        });
       }
       if (input.toTaskId !== undefined && (input.toTaskId === id || !(await repo.find(input.toTaskId)))) {
-        throw new AppError('VALIDATION_FAILED', `Card ${input.toTaskId} cannot be linked here.`, { issues: [{ path: 'toTaskId', message: 'no such other card' }] });
+        throw new AppError('VALIDATION_FAILED', `Card ${input.toTaskId} cannot be linked here.`, {
+          issues: [{ path: 'toTaskId', message: 'no such other card' }],
+        });
       }
       return write(async (tx, record) => {
         await holdPersonCap(tx, { kind: 'links', userId: actor.id, limit: caps.linksPerDay, now: now() });
-        const link = await links.insert(tx, { task_id: id, kind: input.kind, target_task_id: input.toTaskId ?? null, url: input.url ?? null, title: input.title ?? null, created_by: actor.id });
-        await record(row, 'task.linked', actor, 'linked', { link: [null, { kind: link.kind, to: link.target_task_id ?? link.url }] });
+        const link = await links.insert(tx, {
+          task_id: id,
+          kind: input.kind,
+          target_task_id: input.toTaskId ?? null,
+          url: input.url ?? null,
+          title: input.title ?? null,
+          created_by: actor.id,
+        });
+        await record(row, 'task.linked', actor, 'linked', {
+          link: [null, { kind: link.kind, to: link.target_task_id ?? link.url }],
+        });
         return { id: link.id, kind: link.kind, toTaskId: link.target_task_id, url: link.url, title: link.title };
       });
     },
@@ -45,7 +75,9 @@ export function createCardExtras({ repo, links, write, typeOf, access, caps = PE
       await write(async (tx, record) => {
         const removed = await links.remove(tx, id, linkId);
         if (!removed) throw new AppError('NOT_FOUND', `Card ${id} has no link ${linkId}.`);
-        await record(row, 'task.linked', actor, 'unlinked', { link: [{ kind: removed.kind, to: removed.target_task_id ?? removed.url }, null] });
+        await record(row, 'task.linked', actor, 'unlinked', {
+          link: [{ kind: removed.kind, to: removed.target_task_id ?? removed.url }, null],
+        });
       });
     },
 

@@ -44,7 +44,9 @@ export function byId<Row extends { id: number }>(rows: Row[], items: { id: numbe
 }
 
 /** The card and the last position in the column it moves to (its own when `to` is undefined). */
-export function createCardReads(db: Kysely<Database>): (id: number, to: string | undefined) => Promise<CardWithLastPosition | undefined> {
+export function createCardReads(
+  db: Kysely<Database>,
+): (id: number, to: string | undefined) => Promise<CardWithLastPosition | undefined> {
   const read = createBatcher<{ id: number; to: string | undefined }, CardWithLastPosition | undefined>({
     maxInFlight: MAX_IN_FLIGHT,
     maxBatch: MAX_BATCH,

@@ -2,7 +2,15 @@
 // may name and how its values are encoded both come from the one declaration of the columns
 // (core/db/card-columns.ts). A change naming anything else is refused before anything is written.
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
-import { CHANGEABLE_COLUMNS, CREATABLE_COLUMNS, JSONB_COLUMNS, type ChangeableColumn, type CreateColumn, type EngineColumn, type TasksTable } from '../db/card-columns.ts';
+import {
+  CHANGEABLE_COLUMNS,
+  CREATABLE_COLUMNS,
+  JSONB_COLUMNS,
+  type ChangeableColumn,
+  type CreateColumn,
+  type EngineColumn,
+  type TasksTable,
+} from '../db/card-columns.ts';
 import type { Database } from '../db/schema.ts';
 import type { TaskRow } from './task.repository.ts';
 
@@ -12,7 +20,9 @@ type Row = Selectable<TasksTable>;
 /** A command's change to a card: declared changeable columns, jsonb ones as values (the writer encodes them). */
 export type CardChanges = { [K in ChangeableColumn]?: Row[K] };
 /** A new card: what it is made with (its position at the end of its column is the writer's to find). */
-export type NewCard = Pick<Row, 'type' | 'title' | 'status' | 'category'> & { [K in Exclude<ChangeableColumn | CreateColumn, 'type' | 'title' | 'status' | 'category' | 'position'>]?: Row[K] };
+export type NewCard = Pick<Row, 'type' | 'title' | 'status' | 'category'> & {
+  [K in Exclude<ChangeableColumn | CreateColumn, 'type' | 'title' | 'status' | 'category' | 'position'>]?: Row[K];
+};
 /** What the escalation engine keeps on a card. */
 export type EngineChanges = { [K in EngineColumn]: Row[K] };
 
@@ -24,10 +34,14 @@ export function checkChanges(changes: object, allowed: ReadonlySet<string> = CHA
   for (const [column, value] of Object.entries(changes)) {
     if (value === undefined) continue;
     if (!allowed.has(column)) {
-      throw new Error(`A card change names "${column}", which core/db/card-columns.ts does not declare as written by commands; nothing was written.`);
+      throw new Error(
+        `A card change names "${column}", which core/db/card-columns.ts does not declare as written by commands; nothing was written.`,
+      );
     }
     if (JSONB_COLUMNS.has(column as ChangeableColumn) && typeof value === 'string') {
-      throw new Error(`The card column "${column}" is jsonb: a change gives its value, not JSON text (the writer encodes it); nothing was written.`);
+      throw new Error(
+        `The card column "${column}" is jsonb: a change gives its value, not JSON text (the writer encodes it); nothing was written.`,
+      );
     }
   }
 }
@@ -36,18 +50,28 @@ export function checkChanges(changes: object, allowed: ReadonlySet<string> = CHA
 export function encoded(changes: object): Updateable<TasksTable> {
   const values: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(changes)) {
-    if (value !== undefined) values[column] = JSONB_COLUMNS.has(column as ChangeableColumn) ? JSON.stringify(value) : value;
+    if (value !== undefined)
+      values[column] = JSONB_COLUMNS.has(column as ChangeableColumn) ? JSON.stringify(value) : value;
   }
   return values as Updateable<TasksTable>;
 }
 
 export function insertCard(executor: Executor, card: NewCard & { position: string }): Promise<TaskRow> {
   checkChanges(card, CREATABLE_COLUMNS);
-  return executor.insertInto('tasks').values(encoded(card) as never).returningAll().executeTakeFirstOrThrow();
+  return executor
+    .insertInto('tasks')
+    .values(encoded(card) as never)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** The versioned change; undefined when the card is no longer at `expectedVersion` (someone else wrote first). */
-export function updateVersioned(executor: Executor, id: number, expectedVersion: number, changes: CardChanges): Promise<TaskRow | undefined> {
+export function updateVersioned(
+  executor: Executor,
+  id: number,
+  expectedVersion: number,
+  changes: CardChanges,
+): Promise<TaskRow | undefined> {
   checkChanges(changes);
   return executor
     .updateTable('tasks')
@@ -67,7 +91,12 @@ export async function scheduleCheck(tx: Transaction<Database>, id: number, value
 export async function recountWatchers(tx: Transaction<Database>, id: number): Promise<void> {
   await tx
     .updateTable('tasks')
-    .set((eb) => ({ watchers: eb.selectFrom('task_watchers').select((w) => w.fn.countAll<number>().as('n')).where('task_id', '=', id) }))
+    .set((eb) => ({
+      watchers: eb
+        .selectFrom('task_watchers')
+        .select((w) => w.fn.countAll<number>().as('n'))
+        .where('task_id', '=', id),
+    }))
     .where('id', '=', id)
     .execute();
 }

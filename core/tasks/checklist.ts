@@ -2,7 +2,9 @@
 // fields (ROLES-FORMAT "Task types", field type `checklist`); both are checked by this one schema.
 import { z } from 'zod';
 
-export const checklistSchema = z.array(z.strictObject({ text: z.string().trim().min(1).max(500), done: z.boolean() })).max(200);
+export const checklistSchema = z
+  .array(z.strictObject({ text: z.string().trim().min(1).max(500), done: z.boolean() }))
+  .max(200);
 
 export type Checklist = z.infer<typeof checklistSchema>;
 

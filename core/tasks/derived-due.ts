@@ -5,7 +5,11 @@ import type { TaskTypeDefinition } from '../org/format.schema.ts';
 type Policies = Readonly<Record<string, unknown>>;
 
 /** The derived due time; null when the field is empty or the policy is not a positive number; undefined without `due_from`. */
-export function derivedDue(type: TaskTypeDefinition, fields: Record<string, unknown>, policies: Policies): Date | null | undefined {
+export function derivedDue(
+  type: TaskTypeDefinition,
+  fields: Record<string, unknown>,
+  policies: Policies,
+): Date | null | undefined {
   const rule = type.due_from;
   if (!rule) return undefined;
   const from = fields[rule.field];
@@ -16,7 +20,11 @@ export function derivedDue(type: TaskTypeDefinition, fields: Record<string, unkn
 }
 
 /** Whether an edit changes the field a due time is derived from. */
-export function changesDueSource(type: TaskTypeDefinition, before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+export function changesDueSource(
+  type: TaskTypeDefinition,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): boolean {
   const field = type.due_from?.field;
   return field !== undefined && before[field] !== after[field];
 }

@@ -39,7 +39,9 @@ export function fieldValueSchema(field: FieldDefinition, plugins: FieldTypeRegis
     case 'enum':
       return z.enum(field.options as [string, ...string[]]);
     case 'multi_enum':
-      return z.array(z.enum(field.options as [string, ...string[]])).refine((items) => new Set(items).size === items.length, 'each option at most once');
+      return z
+        .array(z.enum(field.options as [string, ...string[]]))
+        .refine((items) => new Set(items).size === items.length, 'each option at most once');
     case 'person':
       return z.uuid('expected a person id');
     case 'role':
@@ -52,19 +54,27 @@ export function fieldValueSchema(field: FieldDefinition, plugins: FieldTypeRegis
       return z.boolean();
     default:
       // A plugin's type; when its plugin is gone, no value can be written (reads still show the stored one).
-      return plugins.get(field.type)?.schema ?? z.never({ error: `field type "${field.type}" is not loaded (plugin "${field.type.split('.')[0]}")` });
+      return (
+        plugins.get(field.type)?.schema ??
+        z.never({ error: `field type "${field.type}" is not loaded (plugin "${field.type.split('.')[0]}")` })
+      );
   }
 }
 
 /** Fields as stored: known keys only; null clears a field; required ones must have a value. */
-export function fieldsSchema(type: TaskTypeDefinition, plugins: FieldTypeRegistry = NO_PLUGIN_TYPES): z.ZodType<Record<string, unknown>> {
+export function fieldsSchema(
+  type: TaskTypeDefinition,
+  plugins: FieldTypeRegistry = NO_PLUGIN_TYPES,
+): z.ZodType<Record<string, unknown>> {
   const shape = Object.fromEntries(
     type.fields.map((field) => {
       const value = fieldValueSchema(field, plugins);
       return [field.id, field.required ? value : value.nullable().optional()];
     }),
   );
-  return z.strictObject(shape).transform((fields) => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined)));
+  return z
+    .strictObject(shape)
+    .transform((fields) => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined)));
 }
 
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -74,14 +84,18 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * `__proto__` would otherwise vanish while parsing (a record never copies it) and the write succeed
  * without it.
  */
-export const fieldsInput = z.preprocess((value, ctx) => {
-  if (value !== null && typeof value === 'object') {
-    for (const key of Object.keys(value)) {
-      if (RESERVED_KEYS.has(key)) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" cannot be a field name`, input: value });
+export const fieldsInput = z.preprocess(
+  (value, ctx) => {
+    if (value !== null && typeof value === 'object') {
+      for (const key of Object.keys(value)) {
+        if (RESERVED_KEYS.has(key))
+          ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" cannot be a field name`, input: value });
+      }
     }
-  }
-  return value;
-}, z.record(z.string(), z.unknown()));
+    return value;
+  },
+  z.record(z.string(), z.unknown()),
+);
 
 /** Defaults of fields the writer left out. */
 export function withDefaults(type: TaskTypeDefinition, fields: Record<string, unknown>): Record<string, unknown> {

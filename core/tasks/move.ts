@@ -64,14 +64,21 @@ async function wipChecks({ boards, repo, row, type }: Context, to: string): Prom
     for (const column of board.columns) {
       if (!column.wip_limit || !column.states.includes(to) || column.states.includes(row.status)) continue;
       const count = await repo.countIn(board.task_types, column.states, row.id);
-      checks.push({ check: { column: `${board.id}/${column.id}`, limit: column.wip_limit, count, mode: column.wip_mode ?? 'block' }, types: board.task_types, states: column.states });
+      checks.push({
+        check: { column: `${board.id}/${column.id}`, limit: column.wip_limit, count, mode: column.wip_mode ?? 'block' },
+        types: board.task_types,
+        states: column.states,
+      });
     }
   }
   return checks;
 }
 
 function refusal(check: Refusal): AppError {
-  return new AppError(check.reason === 'permission' ? 'FORBIDDEN' : 'UNPROCESSABLE', check.message, { reason: check.reason, ...check.details });
+  return new AppError(check.reason === 'permission' ? 'FORBIDDEN' : 'UNPROCESSABLE', check.message, {
+    reason: check.reason,
+    ...check.details,
+  });
 }
 
 /**
@@ -79,7 +86,12 @@ function refusal(check: Refusal): AppError {
  * until commit, so moves into it one at a time see each other and a limit of N never lets in N + 1.
  * Columns are locked in name order, so two moves cannot wait for each other.
  */
-export async function holdLimits(tx: Transaction<Database>, repo: TaskRepository, limits: HeldLimit[], cardId: number): Promise<void> {
+export async function holdLimits(
+  tx: Transaction<Database>,
+  repo: TaskRepository,
+  limits: HeldLimit[],
+  cardId: number,
+): Promise<void> {
   for (const { check, types, states } of [...limits].sort((a, b) => a.check.column.localeCompare(b.check.column))) {
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`wip:${check.column}`}, 0))`.execute(tx);
     const count = await repo.countIn(types, states, cardId, tx);
@@ -88,10 +100,14 @@ export async function holdLimits(tx: Transaction<Database>, repo: TaskRepository
 }
 
 async function placement({ repo, row, input, lastInTarget }: Context, status: string): Promise<string> {
-  const atEnd = async () => positionBetween(lastInTarget === undefined ? await repo.lastPosition(row.type, status) : lastInTarget, null);
+  const atEnd = async () =>
+    positionBetween(lastInTarget === undefined ? await repo.lastPosition(row.type, status) : lastInTarget, null);
   if (input.afterId == null && input.beforeId == null) return atEnd();
-  const neighbours = await repo.findMany([input.afterId, input.beforeId].filter((id): id is number => typeof id === 'number'));
-  const inColumn = (id: number | null | undefined) => neighbours.find((n) => n.id === id && n.type === row.type && n.status === status && n.id !== row.id);
+  const neighbours = await repo.findMany(
+    [input.afterId, input.beforeId].filter((id): id is number => typeof id === 'number'),
+  );
+  const inColumn = (id: number | null | undefined) =>
+    neighbours.find((n) => n.id === id && n.type === row.type && n.status === status && n.id !== row.id);
   const after = inColumn(input.afterId)?.position ?? null;
   const before = inColumn(input.beforeId)?.position ?? null;
   if (after === null && before === null) return atEnd();
@@ -105,10 +121,26 @@ export async function moveTask(context: Context): Promise<MovePlan> {
   const to = input.to ?? row.status;
   if (to === row.status) {
     const position = await placement(context, row.status);
-    return { changes: { position }, limits: [], event: 'task.reordered', activity: { position: [row.position, position] }, warnings: [] };
+    return {
+      changes: { position },
+      limits: [],
+      event: 'task.reordered',
+      activity: { position: [row.position, position] },
+      warnings: [],
+    };
   }
   const limits = await wipChecks(context, to);
-  const check = checkTransition({ type, task: ruleTask(row, now, model.calendar), to, actor, policy: model.policies, now, wip: limits.map((limit) => limit.check), approved, ...(may ? { may } : {}) });
+  const check = checkTransition({
+    type,
+    task: ruleTask(row, now, model.calendar),
+    to,
+    actor,
+    policy: model.policies,
+    now,
+    wip: limits.map((limit) => limit.check),
+    approved,
+    ...(may ? { may } : {}),
+  });
   if (!check.ok) throw refusal(check);
   const position = await placement(context, to);
   return {

@@ -25,26 +25,56 @@ const count = (rows: { n: string | number | bigint } | undefined) => Number(rows
 /** How many of a kind the person has (views) or added in the window (comments, links). */
 async function countOf(tx: Transaction<Database>, kind: CapKind, userId: string, since: Date): Promise<number> {
   if (kind === 'saved_views') {
-    return count(await tx.selectFrom('saved_views').select((eb) => eb.fn.countAll().as('n')).where('owner_id', '=', userId).executeTakeFirst());
+    return count(
+      await tx
+        .selectFrom('saved_views')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('owner_id', '=', userId)
+        .executeTakeFirst(),
+    );
   }
   if (kind === 'comments') {
-    return count(await tx.selectFrom('task_comments').select((eb) => eb.fn.countAll().as('n')).where('author_id', '=', userId).where('created_at', '>', since).executeTakeFirst());
+    return count(
+      await tx
+        .selectFrom('task_comments')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('author_id', '=', userId)
+        .where('created_at', '>', since)
+        .executeTakeFirst(),
+    );
   }
-  return count(await tx.selectFrom('task_links').select((eb) => eb.fn.countAll().as('n')).where('created_by', '=', userId).where('created_at', '>', since).executeTakeFirst());
+  return count(
+    await tx
+      .selectFrom('task_links')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('created_by', '=', userId)
+      .where('created_at', '>', since)
+      .executeTakeFirst(),
+  );
 }
 
 const describe: Record<CapKind, (limit: number) => string> = {
-  saved_views: (limit) => `You already keep ${limit} saved views, the most one person may; delete one you no longer use first.`,
-  comments: (limit) => `You have written ${limit} comments in the last 24 hours, the most one person may; try again later.`,
+  saved_views: (limit) =>
+    `You already keep ${limit} saved views, the most one person may; delete one you no longer use first.`,
+  comments: (limit) =>
+    `You have written ${limit} comments in the last 24 hours, the most one person may; try again later.`,
   links: (limit) => `You have added ${limit} links in the last 24 hours, the most one person may; try again later.`,
 };
 
 /** In the write's transaction, before it adds one: refuses (429, naming the cap) when the person is at it. */
-export async function holdPersonCap(tx: Transaction<Database>, input: { kind: CapKind; userId: string; limit: number; now: Date }): Promise<void> {
+export async function holdPersonCap(
+  tx: Transaction<Database>,
+  input: { kind: CapKind; userId: string; limit: number; now: Date },
+): Promise<void> {
   const { kind, userId, limit, now } = input;
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`cap:${kind}:${userId}`}, 0))`.execute(tx);
   const since = new Date(now.getTime() - DAY_MS);
   if ((await countOf(tx, kind, userId, since)) >= limit) {
-    throw new AppError('RATE_LIMITED', describe[kind](limit), { reason: 'person_cap', cap: kind, limit, ...(kind === 'saved_views' ? {} : { windowHours: 24 }) });
+    throw new AppError('RATE_LIMITED', describe[kind](limit), {
+      reason: 'person_cap',
+      cap: kind,
+      limit,
+      ...(kind === 'saved_views' ? {} : { windowHours: 24 }),
+    });
   }
 }

@@ -9,9 +9,18 @@ import type { TaskRow } from './task.repository.ts';
 
 export type PersonalNotice = 'assigned' | 'approval.approved' | 'approval.rejected';
 
-export async function notifyPerson(tx: Transaction<Database>, notice: { userId: string | null; actorId: string | null; task: TaskRow; kind: PersonalNotice }): Promise<void> {
+export async function notifyPerson(
+  tx: Transaction<Database>,
+  notice: { userId: string | null; actorId: string | null; task: TaskRow; kind: PersonalNotice },
+): Promise<void> {
   const { userId, actorId, task, kind } = notice;
   if (userId === null || userId === actorId) return;
   await tx.insertInto('notifications').values({ user_id: userId, task_id: task.id, kind, title: task.title }).execute();
-  await recordEvent(tx, { type: 'notification.created', taskId: task.id, taskType: task.type, actorId: null, recipientId: userId });
+  await recordEvent(tx, {
+    type: 'notification.created',
+    taskId: task.id,
+    taskType: task.type,
+    actorId: null,
+    recipientId: userId,
+  });
 }

@@ -17,5 +17,7 @@ export function staleVersion(current: TaskRow, expected: number): AppError {
 }
 
 export function archived(current: TaskRow): AppError {
-  return new AppError('CONFLICT', `Card ${current.id} is archived; restore it first.`, { current: toTaskView(current) });
+  return new AppError('CONFLICT', `Card ${current.id} is archived; restore it first.`, {
+    current: toTaskView(current),
+  });
 }

@@ -1,7 +1,14 @@
 // A card as the API shows it.
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
-import { BOARD_VIEW_COLUMNS, CARD_COLUMNS, CARD_VIEW_COLUMNS, viewKey, type BoardViewColumn, type TasksTable } from '../db/card-columns.ts';
+import {
+  BOARD_VIEW_COLUMNS,
+  CARD_COLUMNS,
+  CARD_VIEW_COLUMNS,
+  viewKey,
+  type BoardViewColumn,
+  type TasksTable,
+} from '../db/card-columns.ts';
 import type { boardCardSchema, taskViewSchema } from '../http/output.schemas.ts';
 
 /** The card as the API shows it; the schema (core/http/output.schemas.ts) is the one definition. */
@@ -17,7 +24,10 @@ export type ComputedCardKey = 'escalationLevel' | 'checklistDone' | 'checklistTo
  * toISOString gives.
  */
 export const BOARD_CARD_SOURCE = Object.fromEntries(
-  BOARD_VIEW_COLUMNS.map((column) => [viewKey(column), { column, ...(CARD_COLUMNS[column].sql === 'timestamptz' ? { time: true as const } : {}) }]),
+  BOARD_VIEW_COLUMNS.map((column) => [
+    viewKey(column),
+    { column, ...(CARD_COLUMNS[column].sql === 'timestamptz' ? { time: true as const } : {}) },
+  ]),
 ) as { readonly [Key in Exclude<keyof BoardCard, ComputedCardKey>]-?: { column: BoardViewColumn; time?: true } };
 
 const SHOWN = CARD_VIEW_COLUMNS.map((column) => [column, viewKey(column)] as const);
@@ -33,10 +43,38 @@ export function toTaskView(row: Selectable<TasksTable>): TaskView {
 }
 
 /** An activity row as the API shows it: who changed what, old → new. */
-export function activityView(row: { id: number; action: string; changes: Record<string, [unknown, unknown]>; note: string | null; actor_id: string | null; actor_name: string | null; created_at: Date }) {
-  return { id: row.id, action: row.action, changes: row.changes, note: row.note, actorId: row.actor_id, actorName: row.actor_name, at: row.created_at.toISOString() };
+export function activityView(row: {
+  id: number;
+  action: string;
+  changes: Record<string, [unknown, unknown]>;
+  note: string | null;
+  actor_id: string | null;
+  actor_name: string | null;
+  created_at: Date;
+}) {
+  return {
+    id: row.id,
+    action: row.action,
+    changes: row.changes,
+    note: row.note,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    at: row.created_at.toISOString(),
+  };
 }
 
-export function commentView(row: { id: number; body: string; author_id: string | null; author_name: string | null; created_at: Date }) {
-  return { id: row.id, body: row.body, authorId: row.author_id, authorName: row.author_name, createdAt: row.created_at.toISOString() };
+export function commentView(row: {
+  id: number;
+  body: string;
+  author_id: string | null;
+  author_name: string | null;
+  created_at: Date;
+}) {
+  return {
+    id: row.id,
+    body: row.body,
+    authorId: row.author_id,
+    authorName: row.author_name,
+    createdAt: row.created_at.toISOString(),
+  };
 }

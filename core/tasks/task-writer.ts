@@ -13,7 +13,16 @@ import type { Database } from '../db/schema.ts';
 import { recordEvent, type EventType } from '../events/event-log.ts';
 import { createCardBatches } from './card-batches.ts';
 import { createCardCreates } from './card-creates.ts';
-import { checkChanges, insertCard, recountWatchers, scheduleCheck, updateVersioned, type CardChanges, type EngineChanges, type NewCard } from './card-statements.ts';
+import {
+  checkChanges,
+  insertCard,
+  recountWatchers,
+  scheduleCheck,
+  updateVersioned,
+  type CardChanges,
+  type EngineChanges,
+  type NewCard,
+} from './card-statements.ts';
 import { notifyPerson } from './personal-notices.ts';
 import { staleVersion } from './task-errors.ts';
 import type { Recorded, TaskRepository, TaskRow } from './task.repository.ts';
@@ -21,7 +30,14 @@ import { notifyWatchersOf } from './watchers.ts';
 
 export type { CardChanges, EngineChanges, NewCard } from './card-statements.ts';
 export type Changes = Record<string, [unknown, unknown]>;
-export type Record_ = (task: TaskRow, type: EventType, actor: Actor | null, action: string, changes: Changes, note?: string) => Promise<void>;
+export type Record_ = (
+  task: TaskRow,
+  type: EventType,
+  actor: Actor | null,
+  action: string,
+  changes: Changes,
+  note?: string,
+) => Promise<void>;
 
 /** The part of a card that decides whether the event path has anything to do with it. */
 export type WatchedCard = Pick<TaskRow, WatchedColumn>;
@@ -45,24 +61,40 @@ export type ChangeEntry = Omit<Recorded, 'actorId'> & { actor: Actor | null };
  */
 export function cardsIn(tx: Transaction<Database>) {
   return {
-    update: (id: number, expectedVersion: number, changes: CardChanges) => updateVersioned(tx, id, expectedVersion, changes),
+    update: (id: number, expectedVersion: number, changes: CardChanges) =>
+      updateVersioned(tx, id, expectedVersion, changes),
     schedule: (id: number, values: EngineChanges) => scheduleCheck(tx, id, values),
   };
 }
 
-export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; afterCommit: () => void; afterChange?: AfterChange<Context> }) {
+export function createTaskWriter<Context>(deps: {
+  db: Db;
+  repo: TaskRepository;
+  afterCommit: () => void;
+  afterChange?: AfterChange<Context>;
+}) {
   const batches = createCardBatches(deps.db.kysely);
   const creates = createCardCreates(deps.db.kysely);
-  const concerns = (card: WatchedCard, context: Context | undefined) => deps.afterChange?.concerns(card, context as Context) ?? false;
+  const concerns = (card: WatchedCard, context: Context | undefined) =>
+    deps.afterChange?.concerns(card, context as Context) ?? false;
 
   /** `fn`'s value, and each card it recorded as committed (after the event path). */
-  async function transaction<T>(context: Context | undefined, fn: (tx: Transaction<Database>, record: Record_) => Promise<T>): Promise<{ value: T; cards: Map<number, TaskRow> }> {
+  async function transaction<T>(
+    context: Context | undefined,
+    fn: (tx: Transaction<Database>, record: Record_) => Promise<T>,
+  ): Promise<{ value: T; cards: Map<number, TaskRow> }> {
     const result = await deps.db.kysely.transaction().execute(async (tx) => {
       const touched = new Set<number>();
       const cards = new Map<number, TaskRow>();
       const value = await fn(tx, async (task, type, actor, action, changes, note) => {
         touched.add(task.id);
-        await deps.repo.addActivity(tx, { taskId: task.id, actorId: actor?.id ?? null, action, changes, ...(note ? { note } : {}) });
+        await deps.repo.addActivity(tx, {
+          taskId: task.id,
+          actorId: actor?.id ?? null,
+          action,
+          changes,
+          ...(note ? { note } : {}),
+        });
         await recordEvent(tx, { type, taskId: task.id, taskType: task.type, actorId: actor?.id ?? null });
         await notifyWatchersOf(tx, { task, actorId: actor?.id ?? null, action });
       });
@@ -98,7 +130,13 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
    * with the event path and telling the watchers. `first` runs in that transaction before the write
    * (a change that needs it gets one).
    */
-  async function change(row: TaskRow, expectedVersion: number, changes: CardChanges, entry: ChangeEntry, first?: (tx: Transaction<Database>) => Promise<void>): Promise<TaskRow> {
+  async function change(
+    row: TaskRow,
+    expectedVersion: number,
+    changes: CardChanges,
+    entry: ChangeEntry,
+    first?: (tx: Transaction<Database>) => Promise<void>,
+  ): Promise<TaskRow> {
     checkChanges(changes);
     const context = await deps.afterChange?.prepare();
     const after = { ...pickWatched(row), ...pickWatched(changes) } as WatchedCard;
@@ -135,20 +173,46 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
    * chosen for is made together with the others made meanwhile, in shared statements; any other in a
    * transaction with the event path, without reading the card again.
    */
-  async function create(card: NewCard, entry: { actor: Actor | null; tell: boolean; assign?: (tx: Transaction<Database>) => Promise<Pick<NewCard, 'assignee_id' | 'role_id'>> }): Promise<TaskRow> {
+  async function create(
+    card: NewCard,
+    entry: {
+      actor: Actor | null;
+      tell: boolean;
+      assign?: (tx: Transaction<Database>) => Promise<Pick<NewCard, 'assignee_id' | 'role_id'>>;
+    },
+  ): Promise<TaskRow> {
     const context = await deps.afterChange?.prepare();
     const actorId = entry.actor?.id ?? null;
-    const unseen = !entry.assign && !concerns({ type: card.type, status: card.status, role_id: card.role_id ?? null, assignee_id: card.assignee_id ?? null, archived_at: null, open_escalations: 0 }, context);
-    const created = unseen ? await creates({ card, actorId, tell: entry.tell }) : await deps.db.kysely.transaction().execute(async (tx) => {
-      const assignment = (await entry.assign?.(tx)) ?? {};
-      const position = positionBetween(await deps.repo.lastPosition(card.type, card.status, tx), null);
-      const row = await insertCard(tx, { ...card, ...assignment, position });
-      // A card just made has nobody watching it yet.
-      await deps.repo.addActivity(tx, { taskId: row.id, actorId, action: 'created', changes: { status: [null, row.status], title: [null, row.title] } });
-      await recordEvent(tx, { type: 'task.created', taskId: row.id, taskType: row.type, actorId });
-      if (entry.tell) await notifyPerson(tx, { userId: row.assignee_id, actorId, task: row, kind: 'assigned' });
-      return concerns(row, context) ? deps.afterChange!.run(tx, row, context as Context) : row;
-    });
+    const unseen =
+      !entry.assign &&
+      !concerns(
+        {
+          type: card.type,
+          status: card.status,
+          role_id: card.role_id ?? null,
+          assignee_id: card.assignee_id ?? null,
+          archived_at: null,
+          open_escalations: 0,
+        },
+        context,
+      );
+    const created = unseen
+      ? await creates({ card, actorId, tell: entry.tell })
+      : await deps.db.kysely.transaction().execute(async (tx) => {
+          const assignment = (await entry.assign?.(tx)) ?? {};
+          const position = positionBetween(await deps.repo.lastPosition(card.type, card.status, tx), null);
+          const row = await insertCard(tx, { ...card, ...assignment, position });
+          // A card just made has nobody watching it yet.
+          await deps.repo.addActivity(tx, {
+            taskId: row.id,
+            actorId,
+            action: 'created',
+            changes: { status: [null, row.status], title: [null, row.title] },
+          });
+          await recordEvent(tx, { type: 'task.created', taskId: row.id, taskType: row.type, actorId });
+          if (entry.tell) await notifyPerson(tx, { userId: row.assignee_id, actorId, task: row, kind: 'assigned' });
+          return concerns(row, context) ? deps.afterChange!.run(tx, row, context as Context) : row;
+        });
     deps.afterCommit();
     return created;
   }
@@ -156,7 +220,12 @@ export function createTaskWriter<Context>(deps: { db: Db; repo: TaskRepository; 
   /** Starts or stops `userId` watching the card, counting its watchers again in the same transaction. */
   async function watch(taskId: number, userId: string, watching: boolean): Promise<void> {
     await deps.db.kysely.transaction().execute(async (tx) => {
-      if (watching) await tx.insertInto('task_watchers').values({ task_id: taskId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+      if (watching)
+        await tx
+          .insertInto('task_watchers')
+          .values({ task_id: taskId, user_id: userId })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
       else await tx.deleteFrom('task_watchers').where('task_id', '=', taskId).where('user_id', '=', userId).execute();
       await recountWatchers(tx, taskId);
     });

@@ -33,10 +33,25 @@ export function createTaskRepository(db: Kysely<Database>) {
       if (ids.length === 0) return Promise.resolve([]);
       return executor.selectFrom('tasks').selectAll().where('id', 'in', ids).execute();
     },
-    async addActivity(executor: Executor, entry: { taskId: number; actorId: string | null; action: string; changes: Record<string, [unknown, unknown]>; note?: string }) {
+    async addActivity(
+      executor: Executor,
+      entry: {
+        taskId: number;
+        actorId: string | null;
+        action: string;
+        changes: Record<string, [unknown, unknown]>;
+        note?: string;
+      },
+    ) {
       await executor
         .insertInto('task_activity')
-        .values({ task_id: entry.taskId, actor_id: entry.actorId, action: entry.action, changes: JSON.stringify(entry.changes), note: entry.note ?? null })
+        .values({
+          task_id: entry.taskId,
+          actor_id: entry.actorId,
+          action: entry.action,
+          changes: JSON.stringify(entry.changes),
+          note: entry.note ?? null,
+        })
         .execute();
     },
     /** A card's activity, oldest first: all of it, or one page (see core/http/page.ts). */
@@ -44,7 +59,15 @@ export function createTaskRepository(db: Kysely<Database>) {
       let query = db
         .selectFrom('task_activity')
         .leftJoin('users', 'users.id', 'task_activity.actor_id')
-        .select(['task_activity.id', 'action', 'changes', 'note', 'task_activity.created_at', 'actor_id', 'users.display_name as actor_name'])
+        .select([
+          'task_activity.id',
+          'action',
+          'changes',
+          'note',
+          'task_activity.created_at',
+          'actor_id',
+          'users.display_name as actor_name',
+        ])
         .where('task_id', '=', taskId);
       if (page.before) query = query.where('task_activity.id', '<', page.before);
       if (page.limit === undefined) return query.orderBy('task_activity.id').execute();
@@ -91,14 +114,24 @@ export function createTaskRepository(db: Kysely<Database>) {
       return row?.position ?? null;
     },
     async addComment(executor: Executor, taskId: number, authorId: string, body: string) {
-      return executor.insertInto('task_comments').values({ task_id: taskId, author_id: authorId, body }).returningAll().executeTakeFirstOrThrow();
+      return executor
+        .insertInto('task_comments')
+        .values({ task_id: taskId, author_id: authorId, body })
+        .returningAll()
+        .executeTakeFirstOrThrow();
     },
     /** A card's comments, oldest first: all of them, or one page (see core/http/page.ts). */
     async comments(taskId: number, page: Page = {}) {
       let query = db
         .selectFrom('task_comments')
         .leftJoin('users', 'users.id', 'task_comments.author_id')
-        .select(['task_comments.id', 'body', 'task_comments.created_at', 'author_id', 'users.display_name as author_name'])
+        .select([
+          'task_comments.id',
+          'body',
+          'task_comments.created_at',
+          'author_id',
+          'users.display_name as author_name',
+        ])
         .where('task_id', '=', taskId);
       if (page.before) query = query.where('task_comments.id', '<', page.before);
       if (page.limit === undefined) return query.orderBy('task_comments.id').execute();

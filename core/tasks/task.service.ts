@@ -48,7 +48,9 @@ export interface NewTask {
  * holds the fields to change, and the checklist is the whole list as it should be (the version sent keeps
  * two people's ticks from overwriting each other).
  */
-export type TaskEdit = { [K in Exclude<EditableColumn, 'fields'> as ViewKey<K>]?: CardChanges[K] } & { fields?: Record<string, unknown> };
+export type TaskEdit = { [K in Exclude<EditableColumn, 'fields'> as ViewKey<K>]?: CardChanges[K] } & {
+  fields?: Record<string, unknown>;
+};
 
 /** The editable columns an edit gives whole (fields are merged and checked one by one). */
 const EDITED = EDITABLE_COLUMNS.filter((column) => column !== 'fields');
@@ -73,10 +75,14 @@ export interface TaskServiceDeps {
   caps?: PersonCaps;
 }
 
-
 async function refuseIfVetoed(ask: AskBeforeTransition, row: TaskRow, to: string, actor: Actor): Promise<void> {
   const veto = await askBeforeTransition(ask, row, to, actor);
-  if (veto) throw new AppError('UNPROCESSABLE', vetoText(veto), { reason: 'plugin_veto', plugin: veto.plugin, message: veto.reason });
+  if (veto)
+    throw new AppError('UNPROCESSABLE', vetoText(veto), {
+      reason: 'plugin_veto',
+      plugin: veto.plugin,
+      message: veto.reason,
+    });
 }
 
 export function createTaskService(deps: TaskServiceDeps) {
@@ -88,19 +94,39 @@ export function createTaskService(deps: TaskServiceDeps) {
     if (!type) {
       const known = model.taskTypes().map((t) => t.id);
       const hint = suggest(id, known);
-      throw new AppError('VALIDATION_FAILED', `Unknown task type "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}.`, { issues: [{ path: 'type', message: 'unknown task type' }] });
+      throw new AppError('VALIDATION_FAILED', `Unknown task type "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}.`, {
+        issues: [{ path: 'type', message: 'unknown task type' }],
+      });
     }
     return type;
   };
 
   const { prepareAssignment, direct, assignee } = createAssigner({ users: deps.users, repo, boards: deps.boards });
 
-  const { write, writeCard, change, create, watch } = createTaskWriter({ db: deps.db, repo, afterCommit: deps.afterCommit, ...(deps.afterChange ? { afterChange: deps.afterChange } : {}) });
+  const { write, writeCard, change, create, watch } = createTaskWriter({
+    db: deps.db,
+    repo,
+    afterCommit: deps.afterCommit,
+    ...(deps.afterChange ? { afterChange: deps.afterChange } : {}),
+  });
   const extras = createCardExtras({
-    repo, links: createLinksRepository(deps.db.kysely), write, typeOf: async (card) => typeOfCard(await deps.org.active(), card), access: deps.access, now, ...(deps.caps ? { caps: deps.caps } : {}),
+    repo,
+    links: createLinksRepository(deps.db.kysely),
+    write,
+    typeOf: async (card) => typeOfCard(await deps.org.active(), card),
+    access: deps.access,
+    now,
+    ...(deps.caps ? { caps: deps.caps } : {}),
   });
   const approvals = createApprovalService({
-    approvals: createApprovalsRepository(deps.db.kysely), tasks: repo, boards: deps.boards, users: deps.users, org: deps.org, access: deps.access, write, now,
+    approvals: createApprovalsRepository(deps.db.kysely),
+    tasks: repo,
+    boards: deps.boards,
+    users: deps.users,
+    org: deps.org,
+    access: deps.access,
+    write,
+    now,
     ...(deps.beforeTransition ? { beforeTransition: deps.beforeTransition } : {}),
   });
 
@@ -139,32 +165,45 @@ export function createTaskService(deps: TaskServiceDeps) {
       const initial = type.workflow.states.find((state) => state.id === type.workflow.initial)!;
       if (actor) {
         // Judged on the card as it will be: its type, who it goes to, and who creates it.
-        const access = await deps.access.on(actor, { type: type.id, role_id: input.assignTo?.roleId ?? null, assignee_id: input.assignTo?.personId ?? null, created_by: actor.id });
+        const access = await deps.access.on(actor, {
+          type: type.id,
+          role_id: input.assignTo?.roleId ?? null,
+          assignee_id: input.assignTo?.personId ?? null,
+          created_by: actor.id,
+        });
         access.require('tasks.create', 'create');
         // Handing a new card to someone else is assigning it: tasks.assign, as for an existing card.
-        if (input.assignTo && !assignsSelf(actor, input.assignTo)) access.require('tasks.assign', 'hand to someone else');
+        if (input.assignTo && !assignsSelf(actor, input.assignTo))
+          access.require('tasks.assign', 'hand to someone else');
       }
       const prepared = await prepareAssignment(model, type.id, input.assignTo);
       // A role's card goes to one of its holders, chosen in the transaction; any other assignment is known now.
       const assigned = direct(prepared);
-      const created = await create({
-        type: type.id,
-        title: input.title,
-        description: input.description ?? '',
-        status: initial.id,
-        category: initial.category,
-        priority: input.priority ?? 'normal',
-        fields,
-        labels: input.labels ?? [],
-        checklist: input.checklist ?? [],
-        // A due time given wins over one derived from the card's fields (due_from).
-        due_at: input.dueAt !== undefined ? input.dueAt : (derivedDue(type, fields, model.policies) ?? null),
-        created_by: actor?.id ?? null,
-        started_at: initial.category === 'active' ? now() : null,
-        duty_key: options.dutyKey ?? null,
-        ...assigned,
-        // Someone gave them this card (tell them); a duty card the scheduler makes is expected work, not news.
-      }, { actor, tell: actor !== null, ...(assigned ? {} : { assign: (tx: Transaction<Database>) => assignee(prepared, tx) }) });
+      const created = await create(
+        {
+          type: type.id,
+          title: input.title,
+          description: input.description ?? '',
+          status: initial.id,
+          category: initial.category,
+          priority: input.priority ?? 'normal',
+          fields,
+          labels: input.labels ?? [],
+          checklist: input.checklist ?? [],
+          // A due time given wins over one derived from the card's fields (due_from).
+          due_at: input.dueAt !== undefined ? input.dueAt : (derivedDue(type, fields, model.policies) ?? null),
+          created_by: actor?.id ?? null,
+          started_at: initial.category === 'active' ? now() : null,
+          duty_key: options.dutyKey ?? null,
+          ...assigned,
+          // Someone gave them this card (tell them); a duty card the scheduler makes is expected work, not news.
+        },
+        {
+          actor,
+          tell: actor !== null,
+          ...(assigned ? {} : { assign: (tx: Transaction<Database>) => assignee(prepared, tx) }),
+        },
+      );
       return toTaskView(created);
     },
 
@@ -174,8 +213,12 @@ export function createTaskService(deps: TaskServiceDeps) {
       if (row.archived_at) throw archived(row);
       const model = await deps.org.active();
       const type = typeOfCard(model, row);
-      const fields = edit.fields === undefined ? row.fields : validateFields(type, edit.fields, row.fields, model.fieldTypes);
-      const derived = edit.dueAt === undefined && changesDueSource(type, row.fields, fields) ? { due_at: derivedDue(type, fields, model.policies) ?? null } : {};
+      const fields =
+        edit.fields === undefined ? row.fields : validateFields(type, edit.fields, row.fields, model.fieldTypes);
+      const derived =
+        edit.dueAt === undefined && changesDueSource(type, row.fields, fields)
+          ? { due_at: derivedDue(type, fields, model.policies) ?? null }
+          : {};
       const next: CardChanges = {};
       for (const column of EDITED) {
         const given = edit[viewKey(column)];
@@ -185,14 +228,30 @@ export function createTaskService(deps: TaskServiceDeps) {
       const changes = diff({ ...pick(row, EDITED), ...prefixed(row.fields) }, { ...next, ...prefixed(fields) });
       if (Object.keys(changes).length === 0) return toTaskView(row);
       refuseIfReadOnly(type, row);
-      refuseLockedFields(type, row, Object.keys(changes).filter((key) => key.startsWith('fields.')).map((key) => key.slice('fields.'.length)));
+      refuseLockedFields(
+        type,
+        row,
+        Object.keys(changes)
+          .filter((key) => key.startsWith('fields.'))
+          .map((key) => key.slice('fields.'.length)),
+      );
       await refuseWhilePending(row);
       if (actor) (await deps.access.on(actor, row)).require('tasks.edit', 'edit');
-      const updated = await change(row, expectedVersion, { ...next, fields }, { event: 'task.updated', actor, action: 'updated', changes });
+      const updated = await change(
+        row,
+        expectedVersion,
+        { ...next, fields },
+        { event: 'task.updated', actor, action: 'updated', changes },
+      );
       return toTaskView(updated);
     },
 
-    async assign(actor: Actor, id: number, expectedVersion: number, assignTo: NonNullable<NewTask['assignTo']>): Promise<TaskView> {
+    async assign(
+      actor: Actor,
+      id: number,
+      expectedVersion: number,
+      assignTo: NonNullable<NewTask['assignTo']>,
+    ): Promise<TaskView> {
       const row = await current(id, expectedVersion);
       if (row.archived_at) throw archived(row);
       (await deps.access.on(actor, row)).require('tasks.assign', 'assign');
@@ -205,14 +264,20 @@ export function createTaskService(deps: TaskServiceDeps) {
         const updated = await cardsIn(tx).update(row.id, expectedVersion, next);
         if (!updated) throw staleVersion((await repo.find(row.id, tx)) ?? row, expectedVersion);
         await record(updated, 'task.assigned', actor, 'assigned', diff(pick(row, ['assignee_id', 'role_id']), next));
-        if (updated.assignee_id !== row.assignee_id) await notifyPerson(tx, { userId: updated.assignee_id, actorId: actor.id, task: updated, kind: 'assigned' });
+        if (updated.assignee_id !== row.assignee_id)
+          await notifyPerson(tx, { userId: updated.assignee_id, actorId: actor.id, task: updated, kind: 'assigned' });
         return updated;
       });
       return toTaskView(assigned);
     },
 
     /** Moves a card, or opens an approval request when its transition needs one (then `approval` is set). */
-    async move(actor: Actor, id: number, expectedVersion: number, input: MoveInput): Promise<{ task: TaskView; warnings: string[]; approval?: ApprovalView }> {
+    async move(
+      actor: Actor,
+      id: number,
+      expectedVersion: number,
+      input: MoveInput,
+    ): Promise<{ task: TaskView; warnings: string[]; approval?: ApprovalView }> {
       const found = await repo.findWithLastPosition(id, input.to);
       if (!found) throw notFound(id);
       const { last_position: lastInTarget, ...row } = found;
@@ -221,23 +286,51 @@ export function createTaskService(deps: TaskServiceDeps) {
       const model = await deps.org.active();
       const access = await deps.access.on(actor, row);
       access.require('tasks.move', 'move');
-      const plan = await moveTask({ repo, boards: deps.boards, model, type: typeOfCard(model, row), row, actor, input, now: now(), lastInTarget, may: access.may });
-      if (plan.event === 'task.transitioned' && deps.beforeTransition) await refuseIfVetoed(deps.beforeTransition, row, input.to!, actor);
+      const plan = await moveTask({
+        repo,
+        boards: deps.boards,
+        model,
+        type: typeOfCard(model, row),
+        row,
+        actor,
+        input,
+        now: now(),
+        lastInTarget,
+        may: access.may,
+      });
+      if (plan.event === 'task.transitioned' && deps.beforeTransition)
+        await refuseIfVetoed(deps.beforeTransition, row, input.to!, actor);
       let approval: ApprovalView | undefined;
       const rule = plan.approval;
       // Every move that needs approval is a request, an approver's own too (its record is the point).
       if (rule) {
         const required = await approvals.required(rule, actor);
         const opened = await writeCard(async (tx, record) => {
-          const result = await approvals.open(tx, record, { row, to: input.to!, rule, required, actor, plan, mayApprove: access.may('tasks.approve') });
+          const result = await approvals.open(tx, record, {
+            row,
+            to: input.to!,
+            rule,
+            required,
+            actor,
+            plan,
+            mayApprove: access.may('tasks.approve'),
+          });
           approval = result.approval;
           return result.task;
         });
         return { task: toTaskView(opened), warnings: plan.warnings, approval: approval! };
       }
       const action = plan.event === 'task.transitioned' ? 'moved' : 'reordered';
-      const limits = plan.limits.length ? (tx: Transaction<Database>) => holdLimits(tx, repo, plan.limits, row.id) : undefined;
-      const updated = await change(row, expectedVersion, plan.changes, { event: plan.event, actor, action, changes: plan.activity }, limits);
+      const limits = plan.limits.length
+        ? (tx: Transaction<Database>) => holdLimits(tx, repo, plan.limits, row.id)
+        : undefined;
+      const updated = await change(
+        row,
+        expectedVersion,
+        plan.changes,
+        { event: plan.event, actor, action, changes: plan.activity },
+        limits,
+      );
       return { task: toTaskView(updated), warnings: plan.warnings };
     },
 
@@ -246,9 +339,17 @@ export function createTaskService(deps: TaskServiceDeps) {
       if (Boolean(row.archived_at) === archive) return toTaskView(row);
       (await deps.access.on(actor, row)).require('tasks.edit', archive ? 'archive' : 'restore');
       const archivedAt = archive ? now() : null;
-      const updated = await change(row, expectedVersion, { archived_at: archivedAt }, {
-        event: archive ? 'task.archived' : 'task.restored', actor, action: archive ? 'archived' : 'restored', changes: { archived_at: [row.archived_at, archivedAt] },
-      });
+      const updated = await change(
+        row,
+        expectedVersion,
+        { archived_at: archivedAt },
+        {
+          event: archive ? 'task.archived' : 'task.restored',
+          actor,
+          action: archive ? 'archived' : 'restored',
+          changes: { archived_at: [row.archived_at, archivedAt] },
+        },
+      );
       return toTaskView(updated);
     },
 

@@ -25,7 +25,10 @@ export function notifyWatchers(changes: RawBuilder<unknown>): RawBuilder<unknown
 }
 
 /** The same for one change written in a transaction of its own (a comment, an assignment, an approval…). */
-export async function notifyWatchersOf(tx: Transaction<Database>, change: { task: TaskRow; actorId: string | null; action: string }): Promise<void> {
+export async function notifyWatchersOf(
+  tx: Transaction<Database>,
+  change: { task: TaskRow; actorId: string | null; action: string },
+): Promise<void> {
   const { task, actorId, action } = change;
   const row = sql`SELECT ${task.id}::int8 AS task_id, ${task.type}::text AS type, ${task.title}::text AS title, ${actorId}::uuid AS actor_id, ${action}::text AS action, 1 AS n`;
   await sql`WITH ${notifyWatchers(row)} SELECT 1`.execute(tx);

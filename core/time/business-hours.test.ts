@@ -8,7 +8,16 @@ const HOURS: BusinessHours = {
   days: ['mon', 'tue', 'wed', 'thu', 'fri'],
   from: '09:00',
   to: '18:00',
-  holidays: ['2026-09-25', '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'],
+  holidays: [
+    '2026-09-25',
+    '2026-10-01',
+    '2026-10-02',
+    '2026-10-03',
+    '2026-10-04',
+    '2026-10-05',
+    '2026-10-06',
+    '2026-10-07',
+  ],
   workdays: ['2026-09-20', '2026-10-10'], // a make-up Sunday and Saturday (调休)
 };
 const calendar = businessCalendar(HOURS, ZONE);
@@ -68,10 +77,14 @@ describe('business time between two instants', () => {
   it('matches counting minute by minute, on random spans of up to five days', () => {
     const start = Date.UTC(2026, 8, 1) / 60_000;
     fc.assert(
-      fc.property(fc.integer({ min: start, max: start + 60 * 24 * 60 }), fc.integer({ min: 0, max: 5 * 24 * 60 }), (from, span) => {
-        const [a, b] = [from * 60_000, (from + span) * 60_000];
-        expect(calendar.businessMsBetween(new Date(a), new Date(b))).toBe(minutesByStepping(a, b) * 60_000);
-      }),
+      fc.property(
+        fc.integer({ min: start, max: start + 60 * 24 * 60 }),
+        fc.integer({ min: 0, max: 5 * 24 * 60 }),
+        (from, span) => {
+          const [a, b] = [from * 60_000, (from + span) * 60_000];
+          expect(calendar.businessMsBetween(new Date(a), new Date(b))).toBe(minutesByStepping(a, b) * 60_000);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -177,7 +190,9 @@ describe('calendars', () => {
   it('measure real elapsed time on a daylight-saving day', () => {
     // New York, Sunday 8 March 2026: 02:00 does not happen, so 01:00-04:00 is two hours.
     const dst = businessCalendar({ days: ['sun'], from: '01:00', to: '04:00' }, 'America/New_York');
-    expect(dst.businessMsBetween(new Date('2026-03-08T00:00:00-05:00'), new Date('2026-03-09T00:00:00-04:00'))).toBe(2 * HOUR);
+    expect(dst.businessMsBetween(new Date('2026-03-08T00:00:00-05:00'), new Date('2026-03-09T00:00:00-04:00'))).toBe(
+      2 * HOUR,
+    );
   });
 
   it('handle a span of a year in day steps', () => {

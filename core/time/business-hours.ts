@@ -42,7 +42,8 @@ function dayNumberOf(date: string): number {
   const match = DATE.exec(date);
   const [year, month, day] = (match?.slice(1) ?? []).map(Number) as [number?, number?, number?];
   const time = Date.UTC(year ?? NaN, (month ?? NaN) - 1, day ?? NaN);
-  if (!match || Number.isNaN(time) || new Date(time).getUTCDate() !== day) throw new RangeError(`expected a date YYYY-MM-DD, got "${date}"`);
+  if (!match || Number.isNaN(time) || new Date(time).getUTCDate() !== day)
+    throw new RangeError(`expected a date YYYY-MM-DD, got "${date}"`);
   return time / DAY_MS;
 }
 
@@ -69,7 +70,9 @@ export function businessCalendar(hours: BusinessHours | undefined, timeZone: str
   if (!hours) return wallClock(timeZone);
   const [from, to] = [minutesOf(hours.from), minutesOf(hours.to)];
   if (to <= from) {
-    throw new RangeError(`business_hours: "to" (${hours.to}) must be later than "from" (${hours.from}) on the same day; hours across midnight are not supported`);
+    throw new RangeError(
+      `business_hours: "to" (${hours.to}) must be later than "from" (${hours.from}) on the same day; hours across midnight are not supported`,
+    );
   }
   const days = new Set<string>(hours.days);
   const holidays = new Set(hours.holidays ?? []);
@@ -92,7 +95,14 @@ export function businessCalendar(hours: BusinessHours | undefined, timeZone: str
     if (isBusinessDayNumber(dayNumber)) {
       const date = new Date(dayNumber * DAY_MS);
       const at = (minutes: number) =>
-        instantOf(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), Math.floor(minutes / 60), minutes % 60, timeZone).getTime();
+        instantOf(
+          date.getUTCFullYear(),
+          date.getUTCMonth() + 1,
+          date.getUTCDate(),
+          Math.floor(minutes / 60),
+          minutes % 60,
+          timeZone,
+        ).getTime();
       window = { open: at(from), close: at(to) };
     }
     if (windows.size >= CACHE_LIMIT) windows.clear();
@@ -141,7 +151,11 @@ export function businessCalendar(hours: BusinessHours | undefined, timeZone: str
     businessDaysEndedBetween(fromInstant, toInstant) {
       const [start, end] = [fromInstant.getTime(), toInstant.getTime()];
       let ended = 0;
-      for (let day = localDayNumber(fromInstant, timeZone), last = localDayNumber(toInstant, timeZone); day <= last; day++) {
+      for (
+        let day = localDayNumber(fromInstant, timeZone), last = localDayNumber(toInstant, timeZone);
+        day <= last;
+        day++
+      ) {
         const window = windowOf(day);
         if (window && window.close > start && window.close <= end) ended += 1;
       }

@@ -6,7 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { businessCalendar, type BusinessHours } from './business-hours.ts';
-import { HolidayFileError, loadHolidayList, mergeIntoBusinessHours, mergeIntoOrgYaml, parseHolidayList, type HolidayList } from './holidays.ts';
+import {
+  HolidayFileError,
+  loadHolidayList,
+  mergeIntoBusinessHours,
+  mergeIntoOrgYaml,
+  parseHolidayList,
+  type HolidayList,
+} from './holidays.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CN_2026 = path.join(root, 'roles/calendars/cn-2026.yaml');
@@ -15,7 +22,8 @@ const ORG_YAML = path.join(root, 'roles/org.yaml');
 /** Every date from `first` to `last`, inclusive. */
 function range(first: string, last: string): string[] {
   const dates: string[] = [];
-  for (let t = Date.parse(`${first}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`); t += 86_400_000) dates.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${first}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`); t += 86_400_000)
+    dates.push(new Date(t).toISOString().slice(0, 10));
   return dates;
 }
 
@@ -41,7 +49,10 @@ describe('the 2026 mainland China list', () => {
   });
 
   it('leaves 248 working days in 2026: 365, less 104 weekend days and 13 statutory holidays', () => {
-    const hours = mergeIntoBusinessHours({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' }, list);
+    const hours = mergeIntoBusinessHours(
+      { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' },
+      list,
+    );
     const calendar = businessCalendar(hours, 'Asia/Shanghai');
     expect(range('2026-01-01', '2026-12-31').filter((day) => calendar.isBusinessDay(day))).toHaveLength(248);
     expect(calendar.isBusinessDay('2026-02-14')).toBe(true); // Saturday before 春节
@@ -58,7 +69,9 @@ describe('loading a holiday list', () => {
   });
 
   it('points at each impossible date, date of another year, and date listed twice', () => {
-    const errors = errorsOf('year: 2026\nregion: CN\nholidays:\n  - "2026-02-30"\n  - "2025-10-01"\n  - "2026-10-02"\nworkdays: ["2026-10-02", "2026-10-10", "2026-10-10"]\n');
+    const errors = errorsOf(
+      'year: 2026\nregion: CN\nholidays:\n  - "2026-02-30"\n  - "2025-10-01"\n  - "2026-10-02"\nworkdays: ["2026-10-02", "2026-10-10", "2026-10-10"]\n',
+    );
     expect(errors.map((e) => `${e.line}:${e.column} ${e.kind} ${e.path}: ${e.message}`)).toEqual([
       '4:5 schema holidays[0]: not a calendar date',
       '5:5 schema holidays[1]: 2025-10-01 is not in 2026',
@@ -70,7 +83,14 @@ describe('loading a holiday list', () => {
   it('reports a misspelt key once, with a suggestion', () => {
     const errors = errorsOf('year: 2026\nregion: CN\nholiday: [2026-10-01]\n');
     expect(errors).toEqual([
-      expect.objectContaining({ file: 'cal.yaml', line: 3, column: 1, kind: 'unknown_key', path: 'holiday', suggestion: 'holidays' }),
+      expect.objectContaining({
+        file: 'cal.yaml',
+        line: 3,
+        column: 1,
+        kind: 'unknown_key',
+        path: 'holiday',
+        suggestion: 'holidays',
+      }),
     ]);
   });
 
@@ -80,9 +100,9 @@ describe('loading a holiday list', () => {
       '1:1 year: "year" is required',
       '1:9 region: expected an ISO 3166 code, e.g. CN',
     ]);
-    expect(errorsOf('year: 2026\nregion: CN\nholidays: [2026-10-01]\nnames: {"2026-10-09": 国庆节}\n').map((e) => e.message)).toEqual([
-      '2026-10-09 is in neither holidays nor workdays',
-    ]);
+    expect(
+      errorsOf('year: 2026\nregion: CN\nholidays: [2026-10-01]\nnames: {"2026-10-09": 国庆节}\n').map((e) => e.message),
+    ).toEqual(['2026-10-09 is in neither holidays nor workdays']);
   });
 
   it('reports YAML mistakes and duplicate keys as yaml_syntax', () => {
@@ -99,22 +119,38 @@ describe('loading a holiday list', () => {
 });
 
 const LIST: HolidayList = {
-  year: 2026, region: 'CN', holidays: ['2026-10-02', '2026-10-01', '2026-10-03'], workdays: ['2026-10-10', '2026-09-20'],
+  year: 2026,
+  region: 'CN',
+  holidays: ['2026-10-02', '2026-10-01', '2026-10-03'],
+  workdays: ['2026-10-10', '2026-09-20'],
   names: { '2026-10-01': '国庆节', '2026-10-02': '国庆节', '2026-10-03': '国庆节', '2026-09-20': '调休上班' },
 };
 
 describe('merging into business_hours', () => {
   it('adds the dates, deduplicated and sorted, and keeps days and hours', () => {
-    const hours: BusinessHours = { days: ['mon', 'tue'], from: '09:00', to: '18:00', holidays: ['2026-12-25', '2026-10-01'] };
+    const hours: BusinessHours = {
+      days: ['mon', 'tue'],
+      from: '09:00',
+      to: '18:00',
+      holidays: ['2026-12-25', '2026-10-01'],
+    };
     expect(mergeIntoBusinessHours(hours, LIST)).toEqual({
-      days: ['mon', 'tue'], from: '09:00', to: '18:00',
+      days: ['mon', 'tue'],
+      from: '09:00',
+      to: '18:00',
       holidays: ['2026-10-01', '2026-10-02', '2026-10-03', '2026-12-25'],
       workdays: ['2026-09-20', '2026-10-10'],
     });
   });
 
   it('lets the organisation’s own entries win where the list says the opposite', () => {
-    const hours: BusinessHours = { days: ['mon'], from: '09:00', to: '18:00', holidays: ['2026-10-10'], workdays: ['2026-10-03'] };
+    const hours: BusinessHours = {
+      days: ['mon'],
+      from: '09:00',
+      to: '18:00',
+      holidays: ['2026-10-10'],
+      workdays: ['2026-10-03'],
+    };
     const merged = mergeIntoBusinessHours(hours, LIST);
     expect(merged.holidays).toEqual(['2026-10-01', '2026-10-02', '2026-10-10']);
     expect(merged.workdays).toEqual(['2026-09-20', '2026-10-03']);
@@ -123,15 +159,30 @@ describe('merging into business_hours', () => {
 
 /** A roles file in the style of roles/org.yaml, with aligned comments and a one-line workdays list. */
 const SHOP = [
-  '# Demo shop', 'version: 1', '', 'organization:', '  id: shop', '  timezone: Asia/Shanghai',
-  '  business_hours:                # office hours', '    days: [mon, tue, wed, thu, fri]', '    from: "09:00"', '    to: "18:00"',
-  '    # Check these against the notice each year.', '    holidays:',
-  '      - "2026-09-25"             # 中秋节 Mid-Autumn Festival', '      - "2026-10-01"             # 国庆节 National Day',
-  '    workdays: ["2026-09-20", "2026-10-10"]   # worked in exchange', '', 'policies:', '  max_claim_cny: 200             # alone', '',
+  '# Demo shop',
+  'version: 1',
+  '',
+  'organization:',
+  '  id: shop',
+  '  timezone: Asia/Shanghai',
+  '  business_hours:                # office hours',
+  '    days: [mon, tue, wed, thu, fri]',
+  '    from: "09:00"',
+  '    to: "18:00"',
+  '    # Check these against the notice each year.',
+  '    holidays:',
+  '      - "2026-09-25"             # 中秋节 Mid-Autumn Festival',
+  '      - "2026-10-01"             # 国庆节 National Day',
+  '    workdays: ["2026-09-20", "2026-10-10"]   # worked in exchange',
+  '',
+  'policies:',
+  '  max_claim_cny: 200             # alone',
+  '',
 ].join('\n');
 
 describe('merging into a roles file', () => {
-  const hoursOf = (text: string) => parseDocument(text).getIn(['organization', 'business_hours']) as { toJSON(): BusinessHours };
+  const hoursOf = (text: string) =>
+    parseDocument(text).getIn(['organization', 'business_hours']) as { toJSON(): BusinessHours };
   const cn2026 = loadHolidayList(CN_2026);
 
   it('adds the new dates as lines with their names, and turns a one-line list into a block', () => {
@@ -141,8 +192,12 @@ describe('merging into a roles file', () => {
     expect(added.workdays).toEqual(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09']);
     expect(keptOwn).toEqual([]);
     expect(text).toContain('    holidays:\n      - "2026-01-01"             # 元旦\n');
-    expect(text).toContain('      - "2026-09-25"             # 中秋节 Mid-Autumn Festival\n      - "2026-09-26"             # 中秋节\n');
-    expect(text).toContain('      - "2026-10-01"             # 国庆节 National Day\n      - "2026-10-02"             # 国庆节\n');
+    expect(text).toContain(
+      '      - "2026-09-25"             # 中秋节 Mid-Autumn Festival\n      - "2026-09-26"             # 中秋节\n',
+    );
+    expect(text).toContain(
+      '      - "2026-10-01"             # 国庆节 National Day\n      - "2026-10-02"             # 国庆节\n',
+    );
     expect(text).toContain('    workdays:   # worked in exchange\n      - "2026-01-04"  # 元旦 调休上班\n');
     expect(text.endsWith('\npolicies:\n  max_claim_cny: 200             # alone\n')).toBe(true);
   });
@@ -158,38 +213,76 @@ describe('merging into a roles file', () => {
       cursor = lines.indexOf(line, cursor) + 1;
       expect(cursor, `kept: ${line}`).toBeGreaterThan(0);
     }
-    expect(mergeIntoOrgYaml(text, 'org.yaml', cn2026)).toEqual({ text, added: { holidays: [], workdays: [] }, keptOwn: [] });
+    expect(mergeIntoOrgYaml(text, 'org.yaml', cn2026)).toEqual({
+      text,
+      added: { holidays: [], workdays: [] },
+      keptOwn: [],
+    });
   });
 
   it('adds missing lists at the end of business_hours, and keeps CRLF line ends', () => {
-    const text = 'version: 1\r\norganization:\r\n  id: shop\r\n  business_hours:\r\n    days: [mon]\r\n    from: "09:00"\r\n    to: "18:00"\r\npolicies: {}\r\n';
+    const text =
+      'version: 1\r\norganization:\r\n  id: shop\r\n  business_hours:\r\n    days: [mon]\r\n    from: "09:00"\r\n    to: "18:00"\r\npolicies: {}\r\n';
     expect(mergeIntoOrgYaml(text, 'org.yaml', LIST).text).toBe(
-      'version: 1\r\norganization:\r\n  id: shop\r\n  business_hours:\r\n    days: [mon]\r\n    from: "09:00"\r\n    to: "18:00"\r\n'
-      + '    holidays:\r\n      - "2026-10-01"  # 国庆节\r\n      - "2026-10-02"  # 国庆节\r\n      - "2026-10-03"  # 国庆节\r\n'
-      + '    workdays:\r\n      - "2026-09-20"  # 调休上班\r\n      - "2026-10-10"\r\npolicies: {}\r\n',
+      'version: 1\r\norganization:\r\n  id: shop\r\n  business_hours:\r\n    days: [mon]\r\n    from: "09:00"\r\n    to: "18:00"\r\n' +
+        '    holidays:\r\n      - "2026-10-01"  # 国庆节\r\n      - "2026-10-02"  # 国庆节\r\n      - "2026-10-03"  # 国庆节\r\n' +
+        '    workdays:\r\n      - "2026-09-20"  # 调休上班\r\n      - "2026-10-10"\r\npolicies: {}\r\n',
     );
   });
 
   it('inserts above the comment lines that belong to the next date, in the list’s quoting style', () => {
     const text = [
-      'organization:', '  business_hours:', '    days: [mon]', '    from: "09:00"', '    to: "18:00"', '    holidays:',
-      '      # National Day', "      - '2026-10-02'", '      # Christmas', "      - '2026-12-25'", '    workdays: []', '',
+      'organization:',
+      '  business_hours:',
+      '    days: [mon]',
+      '    from: "09:00"',
+      '    to: "18:00"',
+      '    holidays:',
+      '      # National Day',
+      "      - '2026-10-02'",
+      '      # Christmas',
+      "      - '2026-12-25'",
+      '    workdays: []',
+      '',
     ].join('\n');
     const result = mergeIntoOrgYaml(text, 'org.yaml', LIST);
-    expect(result.text).toBe([
-      'organization:', '  business_hours:', '    days: [mon]', '    from: "09:00"', '    to: "18:00"', '    holidays:',
-      "      - '2026-10-01'  # 国庆节", '      # National Day', "      - '2026-10-02'", "      - '2026-10-03'  # 国庆节",
-      '      # Christmas', "      - '2026-12-25'", '    workdays:', '      - "2026-09-20"  # 调休上班', '      - "2026-10-10"', '',
-    ].join('\n'));
+    expect(result.text).toBe(
+      [
+        'organization:',
+        '  business_hours:',
+        '    days: [mon]',
+        '    from: "09:00"',
+        '    to: "18:00"',
+        '    holidays:',
+        "      - '2026-10-01'  # 国庆节",
+        '      # National Day',
+        "      - '2026-10-02'",
+        "      - '2026-10-03'  # 国庆节",
+        '      # Christmas',
+        "      - '2026-12-25'",
+        '    workdays:',
+        '      - "2026-09-20"  # 调休上班',
+        '      - "2026-10-10"',
+        '',
+      ].join('\n'),
+    );
     expect(result.added).toEqual({ holidays: ['2026-10-01', '2026-10-03'], workdays: ['2026-09-20', '2026-10-10'] });
   });
 
   it('refuses files it cannot edit safely, saying where', () => {
     const merge = (text: string) => () => mergeIntoOrgYaml(text, 'org.yaml', LIST);
-    expect(merge('version: 1\norganization:\n  id: shop\n')).toThrow(/org\.yaml:3:3 schema organization\.business_hours: no organization\.business_hours/);
-    expect(merge('organization:\n  business_hours: {days: [mon], from: "09:00", to: "18:00"}\n')).toThrow(/written as \{…\}/);
-    expect(merge('organization:\n  business_hours:\n    holidays: ["2026-10-01", # National Day\n      "2026-10-02"]\n')).toThrow(/org\.yaml:3:15 schema organization\.business_hours\.holidays: has comments inside/);
-    expect(merge('organization:\n  business_hours:\n    holidays: 2026-10-01\n')).toThrow(/org\.yaml:3:15 .*expected a list of dates/);
+    expect(merge('version: 1\norganization:\n  id: shop\n')).toThrow(
+      /org\.yaml:3:3 schema organization\.business_hours: no organization\.business_hours/,
+    );
+    expect(merge('organization:\n  business_hours: {days: [mon], from: "09:00", to: "18:00"}\n')).toThrow(
+      /written as \{…\}/,
+    );
+    expect(
+      merge('organization:\n  business_hours:\n    holidays: ["2026-10-01", # National Day\n      "2026-10-02"]\n'),
+    ).toThrow(/org\.yaml:3:15 schema organization\.business_hours\.holidays: has comments inside/);
+    expect(merge('organization:\n  business_hours:\n    holidays: 2026-10-01\n')).toThrow(
+      /org\.yaml:3:15 .*expected a list of dates/,
+    );
     expect(merge('organization:\n  organization: 1\n  id: [\n')).toThrow(HolidayFileError);
   });
 });
@@ -208,7 +301,9 @@ describe('the merge command', () => {
     const dry = run('merge', '--dry-run', 'roles/calendars/cn-2026.yaml', file);
     expect(dry.status).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(SHOP);
-    expect(dry.stderr).toMatch(/would add 31 holiday\(s\) and 4 workday\(s\) from roles\/calendars\/cn-2026\.yaml \(CN 2026\)/);
+    expect(dry.stderr).toMatch(
+      /would add 31 holiday\(s\) and 4 workday\(s\) from roles\/calendars\/cn-2026\.yaml \(CN 2026\)/,
+    );
 
     const real = run('merge', 'roles/calendars/cn-2026.yaml', file);
     expect(real.status).toBe(0);
@@ -227,5 +322,6 @@ describe('the merge command', () => {
 });
 
 function hoursOfFile(file: string): BusinessHours {
-  return (parseDocument(readFileSync(file, 'utf8')).toJS() as { organization: { business_hours: BusinessHours } }).organization.business_hours;
+  return (parseDocument(readFileSync(file, 'utf8')).toJS() as { organization: { business_hours: BusinessHours } })
+    .organization.business_hours;
 }

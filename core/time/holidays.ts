@@ -15,7 +15,8 @@ import type { BusinessHours } from './business-hours.ts';
 const date = z.string().superRefine((text, ctx) => {
   const time = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : NaN;
   if (Number.isNaN(time)) ctx.addIssue({ code: 'custom', message: 'expected a date YYYY-MM-DD' });
-  else if (!new Date(time).toISOString().startsWith(text)) ctx.addIssue({ code: 'custom', message: 'not a calendar date' });
+  else if (!new Date(time).toISOString().startsWith(text))
+    ctx.addIssue({ code: 'custom', message: 'not a calendar date' });
 });
 
 const holidayListSchema = z
@@ -36,7 +37,11 @@ const holidayListSchema = z
         // One year per file keeps a copied-over 2025 date from slipping into the 2026 list.
         if (!day.startsWith(`${list.year}-`)) problem([key, index], `${day} is not in ${list.year}`);
         const earlier = seen.get(day);
-        if (earlier) problem([key, index], earlier === key ? `${day} is listed twice` : `${day} is listed in both holidays and workdays`);
+        if (earlier)
+          problem(
+            [key, index],
+            earlier === key ? `${day} is listed twice` : `${day} is listed in both holidays and workdays`,
+          );
         seen.set(day, key);
       });
     }
@@ -63,7 +68,11 @@ export function parseHolidayList(text: string, name: string): { list?: HolidayLi
   if (result.success) return { list: result.data, errors: [] };
   const allowed = Object.keys(holidayListSchema.shape);
   // A misspelt key is one mistake: report it with its "did you mean", not also the key it should be as missing.
-  const typoed = new Set(result.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => suggest(key, allowed)) : [])));
+  const typoed = new Set(
+    result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => suggest(key, allowed)) : [],
+    ),
+  );
   return {
     errors: result.error.issues.flatMap((issue): OrgError[] => {
       const path = issue.path as PathSegment[];
@@ -71,7 +80,13 @@ export function parseHolidayList(text: string, name: string): { list?: HolidayLi
         return issue.keys.map((key) => {
           const suggestion = suggest(key, allowed);
           const message = `unknown key "${key}"; allowed here: ${allowed.join(', ')}`;
-          return { ...position(parsed, path, key), path: formatPath([...path, key]), kind: 'unknown_key', message, ...(suggestion ? { suggestion } : {}) };
+          return {
+            ...position(parsed, path, key),
+            path: formatPath([...path, key]),
+            kind: 'unknown_key',
+            message,
+            ...(suggestion ? { suggestion } : {}),
+          };
         });
       }
       const missing = path.length === 1 && (parsed.data as Record<string, unknown> | null)?.[path[0]!] === undefined;
@@ -136,16 +151,22 @@ export function mergeIntoOrgYaml(text: string, name: string, list: HolidayList):
   };
   const hoursPath = ['organization', 'business_hours'];
   const hoursNode = parsed.doc.getIn(hoursPath, true);
-  if (!isMap(hoursNode)) fail(hoursPath, 'no organization.business_hours in this file: add days, from and to first, then merge');
+  if (!isMap(hoursNode))
+    fail(hoursPath, 'no organization.business_hours in this file: add days, from and to first, then merge');
   const hours = hoursNode as YAMLMap;
-  if (hours.flow) fail(hoursPath, 'business_hours is written as {…} on one line: write it as a block, or copy the dates by hand');
+  if (hours.flow)
+    fail(hoursPath, 'business_hours is written as {…} on one line: write it as a block, or copy the dates by hand');
   const data = parsed.data as { organization: { business_hours: Record<string, unknown> } };
   const current = data.organization.business_hours;
   for (const key of KEYS) {
     const value = current[key];
-    if (value != null && !(Array.isArray(value) && value.every((day) => typeof day === 'string'))) fail([...hoursPath, key], 'expected a list of dates');
+    if (value != null && !(Array.isArray(value) && value.every((day) => typeof day === 'string')))
+      fail([...hoursPath, key], 'expected a list of dates');
   }
-  const own: DateLists = { holidays: (current.holidays ?? []) as string[], workdays: (current.workdays ?? []) as string[] };
+  const own: DateLists = {
+    holidays: (current.holidays ?? []) as string[],
+    workdays: (current.workdays ?? []) as string[],
+  };
   const merged = mergeDates(own, list);
 
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -160,11 +181,16 @@ export function mergeIntoOrgYaml(text: string, name: string, list: HolidayList):
   }
   // Right to left, so earlier offsets stay valid; edits at one offset keep their order (holidays first).
   let result = text;
-  for (const edit of edits.map((edit, order) => ({ ...edit, order })).sort((a, b) => b.start - a.start || b.order - a.order)) {
+  for (const edit of edits
+    .map((edit, order) => ({ ...edit, order }))
+    .sort((a, b) => b.start - a.start || b.order - a.order)) {
     result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
   }
   checkResult(parsed, result, merged);
-  const keptOwn = [...list.holidays.filter((day) => own.workdays.includes(day)), ...list.workdays.filter((day) => own.holidays.includes(day))];
+  const keptOwn = [
+    ...list.holidays.filter((day) => own.workdays.includes(day)),
+    ...list.workdays.filter((day) => own.holidays.includes(day)),
+  ];
   return { text: result, added, keptOwn: sortedUnique(keptOwn) };
 }
 
@@ -180,8 +206,15 @@ const nextLine = (text: string, offset: number, eol: string) => {
 };
 
 function listEdits(
-  text: string, eol: string, hours: YAMLMap, pair: Pair | undefined, key: string,
-  added: string[], merged: string[], names: Record<string, string>, refuse: (message: string) => never,
+  text: string,
+  eol: string,
+  hours: YAMLMap,
+  pair: Pair | undefined,
+  key: string,
+  added: string[],
+  merged: string[],
+  names: Record<string, string>,
+  refuse: (message: string) => never,
 ): { start: number; end: number; text: string }[] {
   const line = (indent: number, day: string, quote: string, commentColumn?: number) => {
     const item = `${' '.repeat(indent)}- ${quote}${day}${quote}`;
@@ -197,9 +230,19 @@ function listEdits(
     const first = items[0]!;
     const firstLine = text.slice(lineStart(text, first.range![0]), lineEnd(text, first.range![0]));
     const indent = /^(\s*)-/.exec(firstLine)?.[1]?.length ?? 0;
-    const quote = isScalar(first) ? (first.type === 'QUOTE_DOUBLE' ? '"' : first.type === 'QUOTE_SINGLE' ? "'" : '') : '"';
+    const quote = isScalar(first)
+      ? first.type === 'QUOTE_DOUBLE'
+        ? '"'
+        : first.type === 'QUOTE_SINGLE'
+          ? "'"
+          : ''
+      : '"';
     const commentColumn = items
-      .map((item) => text.slice(lineStart(text, item.range![0]), lineEnd(text, item.range![0])).indexOf('#', item.range![1] - lineStart(text, item.range![0])))
+      .map((item) =>
+        text
+          .slice(lineStart(text, item.range![0]), lineEnd(text, item.range![0]))
+          .indexOf('#', item.range![1] - lineStart(text, item.range![0])),
+      )
       .find((column) => column > 0);
     const groups = new Map<number, string[]>();
     for (const day of added) {
@@ -240,7 +283,10 @@ function listEdits(
     if (source.includes('#')) refuse('has comments inside […], which merging would lose: copy the dates by hand');
     // Take the blanks before it too, and any after it when nothing else follows: `key:` then the comment, if any.
     const start = value.range[0] - /[ \t]*$/.exec(text.slice(0, value.range[0]))![0].length;
-    const end = text.slice(value.range[1], lineEnd(text, value.range[1])).trim() === '' ? lineEnd(text, value.range[1]) : value.range[1];
+    const end =
+      text.slice(value.range[1], lineEnd(text, value.range[1])).trim() === ''
+        ? lineEnd(text, value.range[1])
+        : value.range[1];
     edits.push({ start, end, text: '' });
     after = value.range[1];
   }
@@ -289,7 +335,9 @@ function main(args: string[]): number {
       renameSync(`${orgFile}.tmp`, orgFile);
     }
     const summary = `${name}: ${dryRun ? 'would add' : 'added'} ${holidays.length} holiday(s) and ${workdays.length} workday(s) from ${listFile} (${list.region} ${list.year})`;
-    const kept = result.keptOwn.map((day) => `  kept the organisation's own entry for ${day} (the list has it the other way)`);
+    const kept = result.keptOwn.map(
+      (day) => `  kept the organisation's own entry for ${day} (the list has it the other way)`,
+    );
     const check = changed && !dryRun ? [`check it: npm run -s roles -- validate ${path.dirname(name)}`] : [];
     process.stderr.write(`${[summary, ...kept, ...check].join('\n')}\n`);
     return 0;

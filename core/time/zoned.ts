@@ -21,8 +21,15 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
-      hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
     });
     formatters.set(timeZone, format);
   }
@@ -30,16 +37,31 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 export function wallTime(instant: Date, timeZone: string): WallTime {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
   return {
-    year: Number(parts.year), month: Number(parts.month), day: Number(parts.day),
-    hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second),
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
     weekday: WEEKDAYS.indexOf(parts.weekday!) + 1,
   };
 }
 
 /** The instant at which the clocks in `timeZone` show this date and time (the earlier one in a DST overlap). */
-export function instantOf(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
+export function instantOf(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  timeZone: string,
+): Date {
   const guess = Date.UTC(year, month - 1, day, hour, minute);
   let instant = guess;
   const shownAt = (at: number) => {
@@ -68,7 +90,10 @@ export function periodBounds(period: Period, instant: Date, timeZone: string): {
     case 'day':
       return { start: at(w.year, w.month, w.day), end: at(w.year, w.month, w.day + 1) };
     case 'week':
-      return { start: at(w.year, w.month, w.day - (w.weekday - 1)), end: at(w.year, w.month, w.day - (w.weekday - 1) + 7) };
+      return {
+        start: at(w.year, w.month, w.day - (w.weekday - 1)),
+        end: at(w.year, w.month, w.day - (w.weekday - 1) + 7),
+      };
     case 'month':
       return { start: at(w.year, w.month, 1), end: at(w.year, w.month + 1, 1) };
     case 'quarter': {

@@ -28,9 +28,19 @@ import { askBeforeTransition, vetoText, type AskBeforeTransition } from './trans
 
 export function approvalView(row: ApprovalRow) {
   return {
-    id: row.id, taskId: row.task_id, from: row.from_status, to: row.to_status, role: row.role_id,
-    mode: row.mode, required: row.required, state: row.state, requestedBy: row.requested_by, selfApproval: row.self_approval,
-    snapshot: row.snapshot, createdAt: row.created_at.toISOString(), decidedAt: row.decided_at?.toISOString() ?? null,
+    id: row.id,
+    taskId: row.task_id,
+    from: row.from_status,
+    to: row.to_status,
+    role: row.role_id,
+    mode: row.mode,
+    required: row.required,
+    state: row.state,
+    requestedBy: row.requested_by,
+    selfApproval: row.self_approval,
+    snapshot: row.snapshot,
+    createdAt: row.created_at.toISOString(),
+    decidedAt: row.decided_at?.toISOString() ?? null,
   };
 }
 
@@ -40,14 +50,25 @@ export type ApprovalView = ReturnType<typeof approvalView>;
 const canDecide = (actor: Actor, role: string, mayApprove: boolean) => actor.roles.includes(role) && mayApprove;
 
 /** What an approver judges: the card's content as it is. */
-export const snapshotOf = (row: TaskRow): ApprovalSnapshot => ({ title: row.title, description: row.description, fields: row.fields });
+export const snapshotOf = (row: TaskRow): ApprovalSnapshot => ({
+  title: row.title,
+  description: row.description,
+  fields: row.fields,
+});
 
 /** Decisions that count toward the request: the requester's own only where the rule allows it. */
-const counted = (approval: ApprovalRow, decision: { user_id: string }) => approval.self_approval || decision.user_id !== approval.requested_by;
+const counted = (approval: ApprovalRow, decision: { user_id: string }) =>
+  approval.self_approval || decision.user_id !== approval.requested_by;
 
 export function createApprovalService(deps: {
-  approvals: ApprovalsRepository; tasks: TaskRepository; boards: BoardRepository; users: UsersRepository;
-  org: OrgService; access: Access; write: TaskWriter; now?: () => Date;
+  approvals: ApprovalsRepository;
+  tasks: TaskRepository;
+  boards: BoardRepository;
+  users: UsersRepository;
+  org: OrgService;
+  access: Access;
+  write: TaskWriter;
+  now?: () => Date;
   /** Plugins' say before the approved move is carried out: a veto leaves the request approved and the card where it is. */
   beforeTransition?: AskBeforeTransition;
 }) {
@@ -60,7 +81,11 @@ export function createApprovalService(deps: {
   }
 
   /** In the decision's transaction: approvals counted so far reach `required`, so the move happens. */
-  async function carryOut(tx: Transaction<Database>, record: Record_, input: { approval: ApprovalRow; row: TaskRow; plan: MovePlan | undefined; actor: Actor }): Promise<TaskRow> {
+  async function carryOut(
+    tx: Transaction<Database>,
+    record: Record_,
+    input: { approval: ApprovalRow; row: TaskRow; plan: MovePlan | undefined; actor: Actor },
+  ): Promise<TaskRow> {
     const { approval, row, plan, actor } = input;
     // The card left the request's state meanwhile: the request no longer applies.
     if (!plan) {
@@ -95,21 +120,55 @@ export function createApprovalService(deps: {
      * version moves on, so an edit made from the version before the request is refused. A requester
      * who may approve has their approval recorded; it carries out the move at once only where it counts.
      */
-    async open(tx: Transaction<Database>, record: Record_, input: { row: TaskRow; to: string; rule: ApprovalRule; required: number; actor: Actor; plan: MovePlan; mayApprove: boolean }) {
+    async open(
+      tx: Transaction<Database>,
+      record: Record_,
+      input: {
+        row: TaskRow;
+        to: string;
+        rule: ApprovalRule;
+        required: number;
+        actor: Actor;
+        plan: MovePlan;
+        mayApprove: boolean;
+      },
+    ) {
       if (await deps.approvals.pendingFor(input.row.id, tx)) {
         throw new AppError('CONFLICT', `Card ${input.row.id} already has a request waiting for approval.`);
       }
       const approval = await deps.approvals.insert(tx, {
-        task_id: input.row.id, from_status: input.row.status, to_status: input.to, reject_to: input.rule.reject_to ?? null,
-        role_id: input.rule.by, mode: input.rule.mode, required: input.required, requested_by: input.actor.id,
-        snapshot: snapshotOf(input.row), self_approval: input.rule.self_approval ?? false,
+        task_id: input.row.id,
+        from_status: input.row.status,
+        to_status: input.to,
+        reject_to: input.rule.reject_to ?? null,
+        role_id: input.rule.by,
+        mode: input.rule.mode,
+        required: input.required,
+        requested_by: input.actor.id,
+        snapshot: snapshotOf(input.row),
+        self_approval: input.rule.self_approval ?? false,
       });
       let task = await applyUpdate(tx, input.row, {});
-      await record(task, 'task.approval_requested', input.actor, 'approval_requested', { status: [input.row.status, input.to] }, `needs ${input.required} approval(s) from ${input.rule.by}`);
+      await record(
+        task,
+        'task.approval_requested',
+        input.actor,
+        'approval_requested',
+        { status: [input.row.status, input.to] },
+        `needs ${input.required} approval(s) from ${input.rule.by}`,
+      );
       if (canDecide(input.actor, input.rule.by, input.mayApprove)) {
         await deps.approvals.decide(tx, approval.id, input.actor.id, true, null);
-        await record(task, 'task.approval_decided', input.actor, 'approval_approved', {}, approval.self_approval ? 'own approval' : 'own approval, not counted');
-        if (approval.self_approval && input.required <= 1) task = await carryOut(tx, record, { approval, row: task, plan: input.plan, actor: input.actor });
+        await record(
+          task,
+          'task.approval_decided',
+          input.actor,
+          'approval_approved',
+          {},
+          approval.self_approval ? 'own approval' : 'own approval, not counted',
+        );
+        if (approval.self_approval && input.required <= 1)
+          task = await carryOut(tx, record, { approval, row: task, plan: input.plan, actor: input.actor });
       }
       return { approval: approvalView((await deps.approvals.find(approval.id, tx))!), task };
     },
@@ -132,8 +191,13 @@ export function createApprovalService(deps: {
       return {
         approval: approvalView(approval),
         decisions: decisions.map((d) => ({
-          personId: d.user_id, name: d.display_name, approve: d.approve, comment: d.comment,
-          own: d.user_id === approval.requested_by, counted: counted(approval, d), at: d.decided_at.toISOString(),
+          personId: d.user_id,
+          name: d.display_name,
+          approve: d.approve,
+          comment: d.comment,
+          own: d.user_id === approval.requested_by,
+          counted: counted(approval, d),
+          at: d.decided_at.toISOString(),
         })),
       };
     },
@@ -144,45 +208,95 @@ export function createApprovalService(deps: {
       const row = await deps.tasks.find(approval.task_id);
       if (!row) throw notFound(approval.task_id);
       if (!canDecide(actor, approval.role_id, (await deps.access.on(actor, row)).may('tasks.approve'))) {
-        throw new AppError('FORBIDDEN', `Only holders of the role "${approval.role_id}" whose "tasks.approve" permission reaches this card decide this request.`, { role: approval.role_id, permission: 'tasks.approve' });
+        throw new AppError(
+          'FORBIDDEN',
+          `Only holders of the role "${approval.role_id}" whose "tasks.approve" permission reaches this card decide this request.`,
+          { role: approval.role_id, permission: 'tasks.approve' },
+        );
       }
       const own = actor.id === approval.requested_by;
       if (own && !approve && !approval.self_approval) {
-        throw new AppError('CONFLICT', `Approval request ${approvalId} is your own; withdraw it (POST /api/approvals/${approvalId}/withdraw) instead of rejecting it.`, { reason: 'own_request' });
+        throw new AppError(
+          'CONFLICT',
+          `Approval request ${approvalId} is your own; withdraw it (POST /api/approvals/${approvalId}/withdraw) instead of rejecting it.`,
+          { reason: 'own_request' },
+        );
       }
       // The approver approves what the request shows; a card changed since then is not what was asked.
       if (approve && canonicalJson(snapshotOf(row)) !== canonicalJson(approval.snapshot)) {
-        throw new AppError('CONFLICT', `Card ${row.id} changed since approval request ${approvalId} was opened; it cannot be approved as it is now.`, {
-          reason: 'changed_since_request', snapshot: approval.snapshot, current: toTaskView(row),
-        });
+        throw new AppError(
+          'CONFLICT',
+          `Card ${row.id} changed since approval request ${approvalId} was opened; it cannot be approved as it is now.`,
+          {
+            reason: 'changed_since_request',
+            snapshot: approval.snapshot,
+            current: toTaskView(row),
+          },
+        );
       }
       const model = await deps.org.active();
       const type = typeOfCard(model, row);
       // Worked out before the transaction (it reads), applied inside it if this decision settles the request.
-      const plan = approve && row.status === approval.from_status
-        ? await moveTask({ repo: deps.tasks, boards: deps.boards, model, type, row, actor, input: { to: approval.to_status }, now: now(), approved: true })
-        : undefined;
+      const plan =
+        approve && row.status === approval.from_status
+          ? await moveTask({
+              repo: deps.tasks,
+              boards: deps.boards,
+              model,
+              type,
+              row,
+              actor,
+              input: { to: approval.to_status },
+              now: now(),
+              approved: true,
+            })
+          : undefined;
       // Asked before the transaction, as for a direct move; it counts only if this decision settles the request.
-      const veto = plan?.event === 'task.transitioned' && deps.beforeTransition ? await askBeforeTransition(deps.beforeTransition, row, approval.to_status, actor) : undefined;
-      const rejectTo = !approve && approval.reject_to && row.status === approval.from_status ? approval.reject_to : undefined;
+      const veto =
+        plan?.event === 'task.transitioned' && deps.beforeTransition
+          ? await askBeforeTransition(deps.beforeTransition, row, approval.to_status, actor)
+          : undefined;
+      const rejectTo =
+        !approve && approval.reject_to && row.status === approval.from_status ? approval.reject_to : undefined;
       const lastPosition = rejectTo ? await deps.tasks.lastPosition(row.type, rejectTo) : null;
 
       return deps.write(async (tx, record) => {
         const locked = await deps.approvals.lock(tx, approvalId);
-        if (locked?.state !== 'pending') throw new AppError('CONFLICT', `Approval request ${approvalId} is already ${locked?.state ?? 'gone'}.`);
+        if (locked?.state !== 'pending')
+          throw new AppError('CONFLICT', `Approval request ${approvalId} is already ${locked?.state ?? 'gone'}.`);
         await deps.approvals.decide(tx, approvalId, actor.id, approve, comment).catch(() => {
           throw new AppError('CONFLICT', 'You have already decided this request.');
         });
         const decisions = await deps.approvals.decisions(approvalId, tx);
-        const note = own && !approval.self_approval ? ['own approval, not counted', comment].filter(Boolean).join(': ') : comment;
-        await record(row, 'task.approval_decided', actor, approve ? 'approval_approved' : 'approval_rejected', {}, note ?? undefined);
+        const note =
+          own && !approval.self_approval ? ['own approval, not counted', comment].filter(Boolean).join(': ') : comment;
+        await record(
+          row,
+          'task.approval_decided',
+          actor,
+          approve ? 'approval_approved' : 'approval_rejected',
+          {},
+          note ?? undefined,
+        );
         let task = row;
-        const tellRequester = (kind: 'approval.approved' | 'approval.rejected') => notifyPerson(tx, { userId: approval.requested_by, actorId: actor.id, task, kind });
+        const tellRequester = (kind: 'approval.approved' | 'approval.rejected') =>
+          notifyPerson(tx, { userId: approval.requested_by, actorId: actor.id, task, kind });
         if (!approve) {
           await deps.approvals.close(tx, approvalId, 'rejected');
           if (rejectTo) {
-            task = await applyUpdate(tx, row, { status: rejectTo, category: categoryOf(type, rejectTo)!, position: positionBetween(lastPosition, null) });
-            await record(task, 'task.transitioned', actor, 'moved', { status: [row.status, rejectTo] }, 'request rejected');
+            task = await applyUpdate(tx, row, {
+              status: rejectTo,
+              category: categoryOf(type, rejectTo)!,
+              position: positionBetween(lastPosition, null),
+            });
+            await record(
+              task,
+              'task.transitioned',
+              actor,
+              'moved',
+              { status: [row.status, rejectTo] },
+              'request rejected',
+            );
           }
           await tellRequester('approval.rejected');
         } else if (decisions.filter((d) => d.approve && counted(approval, d)).length >= approval.required) {
@@ -191,7 +305,11 @@ export function createApprovalService(deps: {
             await deps.approvals.close(tx, approvalId, 'approved');
             await record(row, 'task.approval_decided', actor, 'move_vetoed', {}, vetoText(veto));
             await tellRequester('approval.approved');
-            return { approval: approvalView((await deps.approvals.find(approvalId, tx))!), task: toTaskView(task), vetoed: veto };
+            return {
+              approval: approvalView((await deps.approvals.find(approvalId, tx))!),
+              task: toTaskView(task),
+              vetoed: veto,
+            };
           }
           task = await carryOut(tx, record, { approval, row, plan, actor });
           if (plan) await tellRequester('approval.approved');
@@ -204,12 +322,14 @@ export function createApprovalService(deps: {
     async withdraw(actor: Actor, approvalId: number) {
       const approval = await deps.approvals.find(approvalId);
       if (!approval) throw new AppError('NOT_FOUND', `There is no approval request ${approvalId}.`);
-      if (approval.requested_by !== actor.id) throw new AppError('FORBIDDEN', `Only the person who opened approval request ${approvalId} can withdraw it.`);
+      if (approval.requested_by !== actor.id)
+        throw new AppError('FORBIDDEN', `Only the person who opened approval request ${approvalId} can withdraw it.`);
       const row = await deps.tasks.find(approval.task_id);
       if (!row) throw notFound(approval.task_id);
       return deps.write(async (tx, record) => {
         const locked = await deps.approvals.lock(tx, approvalId);
-        if (locked?.state !== 'pending') throw new AppError('CONFLICT', `Approval request ${approvalId} is already ${locked?.state ?? 'gone'}.`);
+        if (locked?.state !== 'pending')
+          throw new AppError('CONFLICT', `Approval request ${approvalId} is already ${locked?.state ?? 'gone'}.`);
         await deps.approvals.close(tx, approvalId, 'withdrawn');
         await record(row, 'task.approval_decided', actor, 'approval_withdrawn', {});
         return approvalView((await deps.approvals.find(approvalId, tx))!);

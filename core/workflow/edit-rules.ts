@@ -6,13 +6,15 @@ import type { TaskTypeDefinition, WorkflowState } from '../org/format.schema.ts'
 import type { TaskRow } from '../tasks/task.repository.ts';
 import { toTaskView } from '../tasks/task-view.ts';
 
-const stateOf = (type: TaskTypeDefinition, status: string): WorkflowState | undefined => type.workflow.states.find((state) => state.id === status);
+const stateOf = (type: TaskTypeDefinition, status: string): WorkflowState | undefined =>
+  type.workflow.states.find((state) => state.id === status);
 
 export function isReadOnly(state: WorkflowState | undefined): boolean {
   return state?.read_only ?? state?.category === 'done';
 }
 
-const nameOf = (state: WorkflowState) => (typeof state.name === 'string' ? state.name : (state.name['zh-CN'] ?? state.name.en ?? state.id));
+const nameOf = (state: WorkflowState) =>
+  typeof state.name === 'string' ? state.name : (state.name['zh-CN'] ?? state.name.en ?? state.id);
 
 /** Refuses any change but a comment (and a move out) to a card whose state is read-only. */
 export function refuseIfReadOnly(type: TaskTypeDefinition, row: TaskRow): void {

@@ -16,7 +16,12 @@ export interface Refusal {
 }
 
 export type TransitionCheck =
-  | { ok: true; category: StateCategory; warnings: string[]; /** Set when the move must be requested and approved first. */ approval?: ApprovalRule }
+  | {
+      ok: true;
+      category: StateCategory;
+      warnings: string[] /** Set when the move must be requested and approved first. */;
+      approval?: ApprovalRule;
+    }
   | ({ ok: false } & Refusal);
 
 export interface WipCheck {
@@ -43,14 +48,28 @@ export interface TransitionInput {
 
 /** A column at its limit: the refusal when the limit blocks, the warning's text when it warns. */
 export function wipRefusal(limit: WipCheck): Refusal {
-  return { reason: 'wip_limit', message: `Column "${limit.column}" already holds ${limit.count} of at most ${limit.limit} cards.`, details: { ...limit } };
+  return {
+    reason: 'wip_limit',
+    message: `Column "${limit.column}" already holds ${limit.count} of at most ${limit.limit} cards.`,
+    details: { ...limit },
+  };
 }
 
 export function categoryOf(type: TaskTypeDefinition, status: string): StateCategory | undefined {
   return type.workflow.states.find((state) => state.id === status)?.category;
 }
 
-export function checkTransition({ type, task, to, actor, policy, now, wip, approved = false, may = (p) => actor.permissions.has(p) }: TransitionInput): TransitionCheck {
+export function checkTransition({
+  type,
+  task,
+  to,
+  actor,
+  policy,
+  now,
+  wip,
+  approved = false,
+  may = (p) => actor.permissions.has(p),
+}: TransitionInput): TransitionCheck {
   const category = categoryOf(type, to);
   const transition = type.workflow.transitions.find((t) => t.from === task.status && t.to === to);
   if (!transition || !category) {
@@ -73,7 +92,12 @@ export function checkTransition({ type, task, to, actor, policy, now, wip, appro
     };
   }
   if (transition.guard !== undefined) {
-    const context = { task, actor: { id: actor.id, roles: actor.roles, permissions: [...actor.permissions] }, policy, now: now.toISOString() };
+    const context = {
+      task,
+      actor: { id: actor.id, roles: actor.roles, permissions: [...actor.permissions] },
+      policy,
+      now: now.toISOString(),
+    };
     let allowed: boolean;
     try {
       allowed = isTruthy(evaluateRule(transition.guard, context));

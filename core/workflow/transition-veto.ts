@@ -7,8 +7,19 @@ import type { TaskRow } from '../tasks/task.repository.ts';
 
 export type AskBeforeTransition = (ctx: TransitionContext) => Promise<VetoResult | undefined>;
 
-export function askBeforeTransition(ask: AskBeforeTransition, row: TaskRow, to: string, actor: Actor): Promise<VetoResult | undefined> {
-  const task = { id: row.id, type: row.type, title: row.title, status: row.status, fields: { ...(row.fields as Record<string, unknown>) } };
+export function askBeforeTransition(
+  ask: AskBeforeTransition,
+  row: TaskRow,
+  to: string,
+  actor: Actor,
+): Promise<VetoResult | undefined> {
+  const task = {
+    id: row.id,
+    type: row.type,
+    title: row.title,
+    status: row.status,
+    fields: { ...(row.fields as Record<string, unknown>) },
+  };
   return ask({ task, from: row.status, to, actor: { id: actor.id, email: actor.email } });
 }
 

@@ -43,65 +43,121 @@ describe.each(testDatabases)('after-sales plugin on $kind', (database) => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await createTestApp(database, [{ name: 'shop.yaml', text: SHOP }], { plugins: [pluginSource('./plugins/after-sales')], now: () => clock });
+    t = await createTestApp(database, [{ name: 'shop.yaml', text: SHOP }], {
+      plugins: [pluginSource('./plugins/after-sales')],
+      now: () => clock,
+    });
     for (const who of ['boss', 'lead', 'ann', 'bo', 'cy', 'dee']) cookies[who] = await t.signIn(`${who}@shop.test`);
     for (const person of await t.services.users.list()) ids[person.email.split('@')[0]!] = person.id;
   });
   afterAll(() => t.dispose());
 
-  interface Card { id: number; version: number; status: string; fields: Record<string, unknown>; dueAt: string | null }
-  const create = async (who: string, type: string, title: string, fields: Record<string, unknown>, role = 'after-sales-agent'): Promise<Card> => {
-    const response = await t.call('POST', '/api/tasks', { cookie: cookies[who], body: { type, title, fields, assignTo: { roleId: role, personId: ids[who] } } });
+  interface Card {
+    id: number;
+    version: number;
+    status: string;
+    fields: Record<string, unknown>;
+    dueAt: string | null;
+  }
+  const create = async (
+    who: string,
+    type: string,
+    title: string,
+    fields: Record<string, unknown>,
+    role = 'after-sales-agent',
+  ): Promise<Card> => {
+    const response = await t.call('POST', '/api/tasks', {
+      cookie: cookies[who],
+      body: { type, title, fields, assignTo: { roleId: role, personId: ids[who] } },
+    });
     expect(response.status, await response.clone().text()).toBe(201);
     return response.json();
   };
-  const get = async (card: Card): Promise<Card> => (await t.call('GET', `/api/tasks/${card.id}`, { cookie: cookies.boss })).json();
+  const get = async (card: Card): Promise<Card> =>
+    (await t.call('GET', `/api/tasks/${card.id}`, { cookie: cookies.boss })).json();
   const move = async (who: string, card: Card, to: string) =>
-    t.call('PATCH', `/api/tasks/${card.id}/transition`, { cookie: cookies[who], body: { to, expectedVersion: (await get(card)).version } });
+    t.call('PATCH', `/api/tasks/${card.id}/transition`, {
+      cookie: cookies[who],
+      body: { to, expectedVersion: (await get(card)).version },
+    });
   const moved = async (who: string, card: Card, to: string): Promise<Card> => {
     const response = await move(who, card, to);
     expect(response.status, await response.clone().text()).toBe(200);
     return (await response.json()).task;
   };
   const edit = async (who: string, card: Card, fields: Record<string, unknown>) =>
-    t.call('PATCH', `/api/tasks/${card.id}`, { cookie: cookies[who], body: { expectedVersion: (await get(card)).version, fields } });
+    t.call('PATCH', `/api/tasks/${card.id}`, {
+      cookie: cookies[who],
+      body: { expectedVersion: (await get(card)).version, fields },
+    });
   const refusal = async (response: Response) => ({ status: response.status, ...(await response.json()).error });
 
   it('keeps an ¥800 claim (limit ¥200) from being resolved or closed by any agent it is reassigned to, until the store manager approves', async () => {
-    const claim = await create('ann', 'after-sales.case', '快递丢件,买家索赔 ¥800', { case_type: 'lost_parcel', order_no: 'TB-2026-0301', claim_amount: 800, policy_covered: true });
+    const claim = await create('ann', 'after-sales.case', '快递丢件,买家索赔 ¥800', {
+      case_type: 'lost_parcel',
+      order_no: 'TB-2026-0301',
+      claim_amount: 800,
+      policy_covered: true,
+    });
     await moved('ann', claim, 'in_progress');
     const refused = await refusal(await move('ann', claim, 'resolved'));
     expect(refused).toMatchObject({ status: 422, details: { reason: 'guard' } });
     expect(refused.message).toContain('须店长批准');
 
     // The CS manager hands it to another agent: the rule goes with the case, not with the person.
-    const handed = await t.call('PUT', `/api/tasks/${claim.id}/assignment`, { cookie: cookies.lead, body: { expectedVersion: (await get(claim)).version, roleId: 'after-sales-agent', personId: ids.bo } });
+    const handed = await t.call('PUT', `/api/tasks/${claim.id}/assignment`, {
+      cookie: cookies.lead,
+      body: { expectedVersion: (await get(claim)).version, roleId: 'after-sales-agent', personId: ids.bo },
+    });
     expect(handed.status, await handed.clone().text()).toBe(200);
     expect((await move('bo', claim, 'resolved')).status).toBe(422);
     await moved('bo', claim, 'waiting_customer');
-    expect(await refusal(await move('lead', claim, 'closed'))).toMatchObject({ status: 422, details: { reason: 'guard' } });
+    expect(await refusal(await move('lead', claim, 'closed'))).toMatchObject({
+      status: 422,
+      details: { reason: 'guard' },
+    });
     await moved('bo', claim, 'in_progress');
 
     // Asking is open to the agent; deciding needs the plugin's permission, which only the store manager holds.
     await moved('bo', claim, 'awaiting_approval');
-    expect(await refusal(await move('bo', claim, 'approved'))).toMatchObject({ status: 403, details: { permission: 'after-sales.approve' } });
+    expect(await refusal(await move('bo', claim, 'approved'))).toMatchObject({
+      status: 403,
+      details: { permission: 'after-sales.approve' },
+    });
     expect(await refusal(await move('lead', claim, 'approved'))).toMatchObject({ status: 403 });
-    expect(await refusal(await edit('bo', claim, { claim_amount: 200 }))).toMatchObject({ status: 409, details: { reason: 'locked_fields', fields: ['claim_amount'] } });
+    expect(await refusal(await edit('bo', claim, { claim_amount: 200 }))).toMatchObject({
+      status: 409,
+      details: { reason: 'locked_fields', fields: ['claim_amount'] },
+    });
     await moved('boss', claim, 'approved');
 
     // What was approved stays as approved; the agent settles it and the CS manager closes it.
-    expect(await refusal(await edit('bo', claim, { claim_amount: 1200 }))).toMatchObject({ status: 409, details: { reason: 'locked_fields' } });
+    expect(await refusal(await edit('bo', claim, { claim_amount: 1200 }))).toMatchObject({
+      status: 409,
+      details: { reason: 'locked_fields' },
+    });
     await moved('bo', claim, 'resolved');
-    expect(await refusal(await edit('bo', claim, { claim_amount: 1200 }))).toMatchObject({ status: 409, details: { reason: 'locked_fields' } });
+    expect(await refusal(await edit('bo', claim, { claim_amount: 1200 }))).toMatchObject({
+      status: 409,
+      details: { reason: 'locked_fields' },
+    });
     expect((await edit('bo', claim, { satisfaction: 'satisfied' })).status).toBe(200);
     const closed = await moved('lead', claim, 'closed');
     expect(closed).toMatchObject({ status: 'closed', fields: { claim_amount: 800, satisfaction: 'satisfied' } });
   });
 
   it('needs the store manager for a claim no policy covers, however small, and a sent-back case is judged again', async () => {
-    const odd = await create('ann', 'after-sales.case', '买家要求补偿运费险以外的路费', { case_type: 'complaint', order_no: 'TB-2026-0302', claim_amount: 20, policy_covered: false });
+    const odd = await create('ann', 'after-sales.case', '买家要求补偿运费险以外的路费', {
+      case_type: 'complaint',
+      order_no: 'TB-2026-0302',
+      claim_amount: 20,
+      policy_covered: false,
+    });
     await moved('ann', odd, 'in_progress');
-    expect(await refusal(await move('ann', odd, 'resolved'))).toMatchObject({ status: 422, details: { reason: 'guard' } });
+    expect(await refusal(await move('ann', odd, 'resolved'))).toMatchObject({
+      status: 422,
+      details: { reason: 'guard' },
+    });
     await moved('ann', odd, 'awaiting_approval');
     await moved('boss', odd, 'in_progress'); // sent back: no
     expect((await move('ann', odd, 'resolved')).status).toBe(422);
@@ -116,30 +172,72 @@ describe.each(testDatabases)('after-sales plugin on $kind', (database) => {
   });
 
   it('needs the store manager for a discount beyond policy, on a case and on a price request', async () => {
-    const exchange = await create('ann', 'after-sales.case', '换货,买家要求下单优惠 15%', { case_type: 'exchange', order_no: 'TB-2026-0303', policy_covered: true, requested_discount_pct: 15 });
+    const exchange = await create('ann', 'after-sales.case', '换货,买家要求下单优惠 15%', {
+      case_type: 'exchange',
+      order_no: 'TB-2026-0303',
+      policy_covered: true,
+      requested_discount_pct: 15,
+    });
     await moved('ann', exchange, 'in_progress');
     expect((await move('ann', exchange, 'resolved')).status).toBe(422);
     expect((await edit('ann', exchange, { requested_discount_pct: 10 })).status).toBe(200);
     await moved('ann', exchange, 'resolved');
 
-    const within = await create('dee', 'after-sales.price-request', '买家要 95 折', { discount_pct: 5 }, 'pre-sales-agent');
+    const within = await create(
+      'dee',
+      'after-sales.price-request',
+      '买家要 95 折',
+      { discount_pct: 5 },
+      'pre-sales-agent',
+    );
     expect((await moved('dee', within, 'approved')).status).toBe('approved');
-    const beyond = await create('dee', 'after-sales.price-request', '买家要 85 折', { discount_pct: 15 }, 'pre-sales-agent');
+    const beyond = await create(
+      'dee',
+      'after-sales.price-request',
+      '买家要 85 折',
+      { discount_pct: 15 },
+      'pre-sales-agent',
+    );
     const refused = await refusal(await move('dee', beyond, 'approved'));
-    expect(refused).toMatchObject({ status: 422, details: { reason: 'guard' }, message: expect.stringContaining('店长审批') });
+    expect(refused).toMatchObject({
+      status: 422,
+      details: { reason: 'guard' },
+      message: expect.stringContaining('店长审批'),
+    });
     await moved('dee', beyond, 'pending_approval');
-    expect(await refusal(await move('dee', beyond, 'approved'))).toMatchObject({ status: 403, details: { permission: 'after-sales.approve' } });
+    expect(await refusal(await move('dee', beyond, 'approved'))).toMatchObject({
+      status: 403,
+      details: { permission: 'after-sales.approve' },
+    });
     expect((await moved('boss', beyond, 'approved')).status).toBe('approved');
   });
 
   it('makes a shipment due policy.ship_within_hours after payment, and refuses to ship one whose address and phone are not verified', async () => {
-    const shipment = await create('dee', 'after-sales.shipment', '订单 TB-2026-0304 发货', { order_no: 'TB-2026-0304', paid_at: '2026-03-02T10:00:00+08:00' }, 'pre-sales-agent');
+    const shipment = await create(
+      'dee',
+      'after-sales.shipment',
+      '订单 TB-2026-0304 发货',
+      { order_no: 'TB-2026-0304', paid_at: '2026-03-02T10:00:00+08:00' },
+      'pre-sales-agent',
+    );
     expect((await get(shipment)).dueAt).toBe(new Date('2026-03-03T10:00:00+08:00').toISOString());
     // Payment time corrected: the due time follows, unless a due time is set with the change.
-    expect((await (await edit('dee', shipment, { paid_at: '2026-03-02T08:30:00+08:00' })).json()).dueAt).toBe(new Date('2026-03-03T08:30:00+08:00').toISOString());
-    const own = await t.call('PATCH', `/api/tasks/${shipment.id}`, { cookie: cookies.dee, body: { expectedVersion: (await get(shipment)).version, fields: { paid_at: '2026-03-02T09:00:00+08:00' }, dueAt: '2026-03-02T18:00:00+08:00' } });
+    expect((await (await edit('dee', shipment, { paid_at: '2026-03-02T08:30:00+08:00' })).json()).dueAt).toBe(
+      new Date('2026-03-03T08:30:00+08:00').toISOString(),
+    );
+    const own = await t.call('PATCH', `/api/tasks/${shipment.id}`, {
+      cookie: cookies.dee,
+      body: {
+        expectedVersion: (await get(shipment)).version,
+        fields: { paid_at: '2026-03-02T09:00:00+08:00' },
+        dueAt: '2026-03-02T18:00:00+08:00',
+      },
+    });
     expect((await own.json()).dueAt).toBe(new Date('2026-03-02T18:00:00+08:00').toISOString());
-    expect(await refusal(await move('dee', shipment, 'to_ship'))).toMatchObject({ status: 422, message: expect.stringContaining('核实收货地址') });
+    expect(await refusal(await move('dee', shipment, 'to_ship'))).toMatchObject({
+      status: 422,
+      message: expect.stringContaining('核实收货地址'),
+    });
     expect((await edit('dee', shipment, { address_verified: true })).status).toBe(200);
     await moved('dee', shipment, 'to_ship');
   });
@@ -147,25 +245,57 @@ describe.each(testDatabases)('after-sales plugin on $kind', (database) => {
   it('measures satisfaction, first response, resolution and negative reviews per agent: met, missed, no data', async () => {
     // In April, so the cases above (March) stay out. Ann: quick, rated well; Bo: slow, rated badly, three negative reviews; Cy: nothing.
     // The service's clock stamps moves; the database stamps creation and history, so those are set to match.
-    const handle = async (who: string, title: string, fields: Record<string, unknown>, timing: { respond: number; resolve: number }, rating: string) => {
+    const handle = async (
+      who: string,
+      title: string,
+      fields: Record<string, unknown>,
+      timing: { respond: number; resolve: number },
+      rating: string,
+    ) => {
       const start = new Date('2026-04-06T09:00:00+08:00');
-      const card = await create(who, 'after-sales.case', title, { order_no: 'TB-2026-04', policy_covered: true, claim_amount: 0, ...fields });
+      const card = await create(who, 'after-sales.case', title, {
+        order_no: 'TB-2026-04',
+        policy_covered: true,
+        claim_amount: 0,
+        ...fields,
+      });
       await t.db.kysely.updateTable('tasks').set({ created_at: start }).where('id', '=', card.id).execute();
       clock = new Date(start.getTime() + timing.respond * 3_600_000);
       await moved(who, card, 'in_progress');
       clock = new Date(start.getTime() + timing.resolve * 3_600_000);
       await moved(who, card, 'resolved');
-      await t.db.kysely.updateTable('task_activity').set({ created_at: clock }).where('task_id', '=', card.id).where('action', '=', 'moved').where(sql<boolean>`changes->'status'->>1 = 'resolved'`).execute();
+      await t.db.kysely
+        .updateTable('task_activity')
+        .set({ created_at: clock })
+        .where('task_id', '=', card.id)
+        .where('action', '=', 'moved')
+        .where(sql<boolean>`changes->'status'->>1 = 'resolved'`)
+        .execute();
       expect((await edit(who, card, { satisfaction: rating })).status).toBe(200);
     };
     await handle('ann', '退货:尺码不合适', { case_type: 'return' }, { respond: 1, resolve: 3 }, 'satisfied');
     await handle('ann', '漏发一件赠品', { case_type: 'missing_item' }, { respond: 0.5, resolve: 2 }, 'satisfied');
-    await handle('bo', '中差评:物流太慢', { case_type: 'negative_review' }, { respond: 8, resolve: 30 }, 'dissatisfied');
+    await handle(
+      'bo',
+      '中差评:物流太慢',
+      { case_type: 'negative_review' },
+      { respond: 8, resolve: 30 },
+      'dissatisfied',
+    );
     await handle('bo', '中差评:包装破损', { case_type: 'negative_review' }, { respond: 6, resolve: 26 }, 'satisfied');
     await handle('bo', '中差评:色差', { case_type: 'negative_review' }, { respond: 10, resolve: 50 }, 'neutral');
-    const response = await t.call('GET', `/api/kpis?role=after-sales-agent&at=${encodeURIComponent('2026-04-20T12:00:00+08:00')}`, { cookie: cookies.boss });
+    const response = await t.call(
+      'GET',
+      `/api/kpis?role=after-sales-agent&at=${encodeURIComponent('2026-04-20T12:00:00+08:00')}`,
+      { cookie: cookies.boss },
+    );
     expect(response.status, await response.clone().text()).toBe(200);
-    const results = (await response.json()) as { kpi: { id: string }; person: { id: string } | null; value: number | null; status: string }[];
+    const results = (await response.json()) as {
+      kpi: { id: string };
+      person: { id: string } | null;
+      value: number | null;
+      status: string;
+    }[];
     const of = (kpi: string, who: string) => results.find((r) => r.kpi.id === kpi && r.person?.id === ids[who]);
     expect(of('satisfaction', 'ann')).toMatchObject({ value: 1, status: 'met' });
     expect(of('satisfaction', 'bo')).toMatchObject({ value: 1 / 3, status: 'missed' });

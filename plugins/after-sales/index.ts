@@ -14,7 +14,11 @@ export default definePlugin({
   core: '^0.1',
   permissions: [
     // Grants money beyond what policy lets an agent give: power over the store's money and others' cases.
-    { id: 'after-sales.approve', name: name('审批超出规定的索赔和折扣', 'Approve claims and discounts beyond policy'), powerful: true },
+    {
+      id: 'after-sales.approve',
+      name: name('审批超出规定的索赔和折扣', 'Approve claims and discounts beyond policy'),
+      powerful: true,
+    },
   ],
   taskTypes: [caseType, priceRequestType, shipmentType],
   metrics,

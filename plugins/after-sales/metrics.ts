@@ -7,10 +7,15 @@ const CASE = 'after-sales.case';
 
 function casesOf(ctx: MetricContext) {
   const query = ctx.db.selectFrom('tasks').where('type', '=', CASE);
-  return ctx.subject.personId === undefined ? query.where('role_id', '=', ctx.subject.roleId) : query.where('assignee_id', '=', ctx.subject.personId);
+  return ctx.subject.personId === undefined
+    ? query.where('role_id', '=', ctx.subject.roleId)
+    : query.where('assignee_id', '=', ctx.subject.personId);
 }
 
-const median = (interval: string) => sql<number | null>`(extract(epoch from percentile_cont(0.5) within group (order by ${sql.raw(interval)})) / 3600)::float8`;
+const median = (interval: string) =>
+  sql<
+    number | null
+  >`(extract(epoch from percentile_cont(0.5) within group (order by ${sql.raw(interval)})) / 3600)::float8`;
 
 const satisfaction: Metric = {
   description: 'Share of the buyers who rated a case finished in the period that were satisfied (满意)',
@@ -20,7 +25,10 @@ const satisfaction: Metric = {
       .where('done_at', '>=', ctx.period.start)
       .where('done_at', '<', ctx.period.end)
       .where(sql<boolean>`fields ? 'satisfaction'`)
-      .select((eb) => [eb.fn.countAll<string>().as('rated'), eb.fn.countAll<string>().filterWhere(sql<boolean>`fields->>'satisfaction' = 'satisfied'`).as('satisfied')])
+      .select((eb) => [
+        eb.fn.countAll<string>().as('rated'),
+        eb.fn.countAll<string>().filterWhere(sql<boolean>`fields->>'satisfaction' = 'satisfied'`).as('satisfied'),
+      ])
       .executeTakeFirstOrThrow();
     const rated = Number(row.rated);
     return { value: rated === 0 ? null : Number(row.satisfied) / rated, sample: rated };
@@ -28,7 +36,8 @@ const satisfaction: Metric = {
 };
 
 const firstResponseHours: Metric = {
-  description: 'Median hours from a case coming in to its first handling (moved to in progress), of cases first handled in the period',
+  description:
+    'Median hours from a case coming in to its first handling (moved to in progress), of cases first handled in the period',
   unit: 'hours',
   async compute(ctx) {
     const row = await casesOf(ctx)

@@ -11,14 +11,19 @@ export const priceRequestType: TaskType = {
   fields: [
     { id: 'discount_pct', name: name('折扣幅度', 'Discount %'), type: 'percent', required: true, min: 0, max: 100 },
     { id: 'order_no', name: name('订单号', 'Order no.'), type: 'text', max_length: 64 },
-    { id: 'note', name: name('买家诉求', 'Buyer\'s request'), type: 'long_text', max_length: 2000 },
+    { id: 'note', name: name('买家诉求', "Buyer's request"), type: 'long_text', max_length: 2000 },
   ],
   workflow: {
     initial: 'open',
     states: [
       { id: 'open', name: name('待处理', 'Open'), category: 'todo' },
       // What the manager is asked about cannot change while it waits; approved or rejected, it is done (read-only).
-      { id: 'pending_approval', name: name('待店长审批', 'Awaiting store manager'), category: 'blocked', locked_fields: ['discount_pct', 'order_no'] },
+      {
+        id: 'pending_approval',
+        name: name('待店长审批', 'Awaiting store manager'),
+        category: 'blocked',
+        locked_fields: ['discount_pct', 'order_no'],
+      },
       { id: 'approved', name: name('已同意', 'Approved'), category: 'done' },
       { id: 'rejected', name: name('已拒绝', 'Rejected'), category: 'done' },
     ],

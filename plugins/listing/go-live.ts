@@ -18,7 +18,10 @@ export const refusals = {
       `The platform title is ${bytes} bytes, over the platform's ${TITLE_LIMIT_BYTES}-byte limit (30 Chinese characters; each counts 2)`,
     ),
   copy: name('文案尚未审核通过,不能上架', 'The copy is not approved yet; it cannot go live'),
-  heroes: name(`在售主打款已有 ${HERO_MAX} 款,先取消一款的主打标记`, `${HERO_MAX} hero products are already on sale; unmark one first`),
+  heroes: name(
+    `在售主打款已有 ${HERO_MAX} 款,先取消一款的主打标记`,
+    `${HERO_MAX} hero products are already on sale; unmark one first`,
+  ),
 };
 
 /** The first of the product's own checks that fails, or undefined. */
@@ -38,6 +41,11 @@ export async function checkGoLive({ task, to }: TransitionContext, plugin: HookC
   const refusal = productRefusal(task.fields);
   if (refusal) return { veto: both(refusal) };
   if (task.fields.hero !== true) return undefined;
-  const heroes = await plugin.cards.find({ type: PRODUCT, statuses: [LISTED], fields: { hero: true }, limit: HERO_MAX + 1 });
+  const heroes = await plugin.cards.find({
+    type: PRODUCT,
+    statuses: [LISTED],
+    fields: { hero: true },
+    limit: HERO_MAX + 1,
+  });
   return heroes.filter((card) => card.id !== task.id).length >= HERO_MAX ? { veto: both(refusals.heroes) } : undefined;
 }

@@ -8,7 +8,7 @@ export const LAUNCH_STEP = 'listing.launch-step';
 const DAY_MS = 86_400_000;
 
 export const LAUNCH_WEEKS = [
-  '确定店铺风格,细化买家须知 (Store style and buyer\'s notes)',
+  "确定店铺风格,细化买家须知 (Store style and buyer's notes)",
   '美工处理商品图片 (Designer prepares the product images)',
   '文案撰写标题与宝贝描述,排版详情页 (Title, description and the detail page)',
   '核实价格及库存,上架 (Verify price and stock, then publish)',

@@ -10,7 +10,7 @@ export const LISTED = 'listed';
 /** Seed 003 运营规划 "店铺的上线及日常管理": the steps before a product goes on sale. */
 export const LISTING_STEPS = [
   '确定店铺整体风格 (Decide the store style)',
-  '细化买家须知 (Write the buyer\'s notes)',
+  "细化买家须知 (Write the buyer's notes)",
   '美工处理商品图片 (Designer prepares the images)',
   '文案编辑标题和宝贝描述 (Copywriter writes the title and description)',
   '核实价格及库存 (Verify price and stock)',
@@ -39,16 +39,43 @@ export const productType: TaskTypeDefinition = {
   fields: [
     { id: 'sku', name: name('货号', 'SKU'), type: 'text', required: true, max_length: 64 },
     // Longer than the platform allows, so an over-long title is typed and refused with its byte count.
-    { id: 'platform_title', name: name('宝贝标题', 'Platform title'), type: 'text', max_length: 200, description: 'At most 60 bytes: 30 Chinese characters (a Chinese character counts 2).' },
-    { id: 'keywords', name: name('搜索关键词', 'Search keywords'), type: 'long_text', max_length: 1000, description: 'Every keyword a buyer would search for; see what the top-ranked similar products use.' },
+    {
+      id: 'platform_title',
+      name: name('宝贝标题', 'Platform title'),
+      type: 'text',
+      max_length: 200,
+      description: 'At most 60 bytes: 30 Chinese characters (a Chinese character counts 2).',
+    },
+    {
+      id: 'keywords',
+      name: name('搜索关键词', 'Search keywords'),
+      type: 'long_text',
+      max_length: 1000,
+      description: 'Every keyword a buyer would search for; see what the top-ranked similar products use.',
+    },
     { id: 'price', name: name('售价', 'Price'), type: 'money', currency: 'CNY', min: 0 },
     { id: 'stock', name: name('库存', 'Stock'), type: 'number' },
-    { id: 'product_line', name: name('产品线 (引流款/活动款/利润款)', 'Product line (traffic / campaign / profit)'), type: 'enum', options: ['traffic', 'campaign', 'profit'] },
+    {
+      id: 'product_line',
+      name: name('产品线 (引流款/活动款/利润款)', 'Product line (traffic / campaign / profit)'),
+      type: 'enum',
+      options: ['traffic', 'campaign', 'profit'],
+    },
     { id: 'hero', name: name('主打款', 'Hero product'), type: 'boolean', default: false },
     // Until copy review is a workflow of its own (the collaboration issue), approval is this tick.
     { id: 'copy_approved', name: name('文案已审核', 'Copy approved'), type: 'boolean', default: false },
-    { id: 'listing_steps', name: name('上架流程', 'Listing steps'), type: 'checklist', default: unticked(LISTING_STEPS) },
-    { id: 'detail_page', name: name('详情页结构(自上而下)', 'Detail page, top to bottom'), type: 'checklist', default: unticked(DETAIL_PAGE_SECTIONS) },
+    {
+      id: 'listing_steps',
+      name: name('上架流程', 'Listing steps'),
+      type: 'checklist',
+      default: unticked(LISTING_STEPS),
+    },
+    {
+      id: 'detail_page',
+      name: name('详情页结构(自上而下)', 'Detail page, top to bottom'),
+      type: 'checklist',
+      default: unticked(DETAIL_PAGE_SECTIONS),
+    },
   ],
   workflow: {
     initial: 'planning',
@@ -65,9 +92,19 @@ export const productType: TaskTypeDefinition = {
       { from: 'in_production', to: 'ready' },
       { from: 'ready', to: 'in_production' },
       // Going live: the plugin's checks (go-live.ts) run before the move.
-      { from: 'ready', to: LISTED, label: name('上架', 'Publish'), required_fields: ['sku', 'platform_title', 'price', 'stock'] },
+      {
+        from: 'ready',
+        to: LISTED,
+        label: name('上架', 'Publish'),
+        required_fields: ['sku', 'platform_title', 'price', 'stock'],
+      },
       { from: LISTED, to: 'delisted', label: name('下架', 'Delist') },
-      { from: 'delisted', to: LISTED, label: name('重新上架', 'Relist'), required_fields: ['sku', 'platform_title', 'price', 'stock'] },
+      {
+        from: 'delisted',
+        to: LISTED,
+        label: name('重新上架', 'Relist'),
+        required_fields: ['sku', 'platform_title', 'price', 'stock'],
+      },
       { from: 'delisted', to: 'in_production' },
     ],
   },

@@ -23,5 +23,6 @@ export async function react(change: CommittedChange, plugin: HookContext): Promi
   const done = await plugin.cards.get(change.taskId);
   if (done?.category !== 'done') return;
   const product = await plugin.cards.get(Number(done.fields.product_id));
-  if (product?.status === LISTED && !product.archived) await scheduleRoutine(routine, product, plugin, done.dueAt ? new Date(done.dueAt) : plugin.now());
+  if (product?.status === LISTED && !product.archived)
+    await scheduleRoutine(routine, product, plugin, done.dueAt ? new Date(done.dueAt) : plugin.now());
 }

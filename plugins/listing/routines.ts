@@ -34,7 +34,7 @@ export const ROUTINES: Routine[] = [
   {
     type: 'listing.listing-test',
     name: name('上下架时间测试', 'Listing-time test'),
-    description: 'Test whether the product\'s listing and delisting times suit its buyers this week.',
+    description: "Test whether the product's listing and delisting times suit its buyers this week.",
     days: 7,
     periodOf: isoWeek,
   },
@@ -55,11 +55,22 @@ export const routineTypes: TaskTypeDefinition[] = ROUTINES.map((routine) => ({
   },
 }));
 
-export const routineOf = (type: string | null): Routine | undefined => ROUTINES.find((routine) => routine.type === type);
+export const routineOf = (type: string | null): Routine | undefined =>
+  ROUTINES.find((routine) => routine.type === type);
 
 /** The routine's next card for a product on sale, unless one is open; due a period after `from` (never in the past). */
-export async function scheduleRoutine(routine: Routine, product: HookCard, plugin: HookContext, from: Date): Promise<HookCard | undefined> {
-  const open = await plugin.cards.find({ type: routine.type, statuses: ['todo'], fields: { product_id: product.id }, limit: 1 });
+export async function scheduleRoutine(
+  routine: Routine,
+  product: HookCard,
+  plugin: HookContext,
+  from: Date,
+): Promise<HookCard | undefined> {
+  const open = await plugin.cards.find({
+    type: routine.type,
+    statuses: ['todo'],
+    fields: { product_id: product.id },
+    limit: 1,
+  });
   if (open.length) return undefined;
   const start = Math.max(from.getTime(), plugin.now().getTime());
   const due = new Date(start + routine.days * DAY_MS);

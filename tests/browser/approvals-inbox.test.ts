@@ -13,12 +13,23 @@ describe('approvals and the inbox', () => {
   afterAll(() => shop?.close());
 
   it('decides in one browser an approval requested in another, and the requester sees the card move', async () => {
-    let card = await wang('POST', '/api/tasks', { type: 'shop.copy', title: '大促海报文案', fields: { sku: 'SKU-A', budget: 880 } });
-    card = (await wang<{ task: typeof card }>('PATCH', `/api/tasks/${card.id}/transition`, { to: 'review', expectedVersion: card.version })).task;
+    let card = await wang('POST', '/api/tasks', {
+      type: 'shop.copy',
+      title: '大促海报文案',
+      fields: { sku: 'SKU-A', budget: 880 },
+    });
+    card = (
+      await wang<{ task: typeof card }>('PATCH', `/api/tasks/${card.id}/transition`, {
+        to: 'review',
+        expectedVersion: card.version,
+      })
+    ).task;
     const requester = await shop.person(WANG);
     await requester.page.goto(`${shop.server.url}/boards/shop-copy?card=${card.id}`);
     await requester.page.getByRole('button', { name: '申请审批：已上线' }).click();
-    await expect.poll(() => requester.page.getByTestId('toast').last().textContent()).toBe('已申请移到「已上线」，审批通过前卡片保持原位。');
+    await expect
+      .poll(() => requester.page.getByTestId('toast').last().textContent())
+      .toBe('已申请移到「已上线」，审批通过前卡片保持原位。');
     expect(await columnOf(requester.page, '大促海报文案')).toBe('review');
 
     const lead = await shop.person(LI);
@@ -30,22 +41,30 @@ describe('approvals and the inbox', () => {
     await screenshot(lead.page, 'approvals');
     await request.getByLabel('意见（可选）').fill('文案可以，上线吧');
     await request.getByRole('button', { name: '批准' }).click();
-    await expect.poll(() => lead.page.getByTestId('approval-request').filter({ hasText: '大促海报文案' }).count()).toBe(0);
+    await expect
+      .poll(() => lead.page.getByTestId('approval-request').filter({ hasText: '大促海报文案' }).count())
+      .toBe(0);
 
     await expect.poll(() => columnOf(requester.page, '大促海报文案'), { timeout: 3000 }).toBe('live');
     expect([...requester.errors, ...lead.errors]).toEqual([]);
   });
 
-  it('brings an escalation into the lead\'s inbox live, with the unread count', async () => {
+  it("brings an escalation into the lead's inbox live, with the unread count", async () => {
     const lead = await shop.person(LI);
     await lead.page.goto(`${shop.server.url}/inbox`);
-    const unread = async () => ((await lead.page.getByTestId('unread').count()) ? Number(await lead.page.getByTestId('unread').textContent()) : 0);
+    const unread = async () =>
+      (await lead.page.getByTestId('unread').count()) ? Number(await lead.page.getByTestId('unread').textContent()) : 0;
     await lead.page.getByRole('heading', { name: /收件箱/ }).waitFor();
     const before = await unread();
 
     // Budget over the policy on a card with the agents: the rule fires at once, to their lead.
     const li = await shop.api(LI);
-    await li('POST', '/api/tasks', { type: 'shop.copy', title: '超预算投放', fields: { sku: 'SKU-B', budget: 5000 }, assignTo: { roleId: 'agent' } });
+    await li('POST', '/api/tasks', {
+      type: 'shop.copy',
+      title: '超预算投放',
+      fields: { sku: 'SKU-B', budget: 5000 },
+      assignTo: { roleId: 'agent' },
+    });
     await expect.poll(unread, { timeout: 3000 }).toBe(before + 1);
     const item = lead.page.locator('[data-testid="inbox-list"] li[data-kind="escalation"]').first();
     await item.waitFor();

@@ -14,7 +14,14 @@ describe('the shared board', () => {
   afterAll(() => shop?.close());
 
   it('shows a card dragged in one browser moving in another within a second', async () => {
-    await wang('POST', '/api/tasks', { type: 'shop.copy', title: '双11 主图文案', fields: { sku: 'SKU-1' }, labels: ['大促'], dueAt: '2020-01-01T10:00:00Z', priority: 'high' });
+    await wang('POST', '/api/tasks', {
+      type: 'shop.copy',
+      title: '双11 主图文案',
+      fields: { sku: 'SKU-1' },
+      labels: ['大促'],
+      dueAt: '2020-01-01T10:00:00Z',
+      priority: 'high',
+    });
     const mover = await shop.person(WANG);
     const watcher = await shop.person(ZHAO);
     for (const { page } of [mover, watcher]) {
@@ -27,7 +34,13 @@ describe('the shared board', () => {
     await dragTo(mover.page, '双11 主图文案', 'writing');
     expect(await columnOf(mover.page, '双11 主图文案')).toBe('writing');
     const dropped = Date.now();
-    await watcher.page.waitForFunction(() => document.querySelector('[data-title="双11 主图文案"]')?.closest<HTMLElement>('[data-cell]')?.dataset.column === 'writing', undefined, { timeout: 1000, polling: 'raf' });
+    await watcher.page.waitForFunction(
+      () =>
+        document.querySelector('[data-title="双11 主图文案"]')?.closest<HTMLElement>('[data-cell]')?.dataset.column ===
+        'writing',
+      undefined,
+      { timeout: 1000, polling: 'raf' },
+    );
     expect(Date.now() - dropped).toBeLessThan(1000);
     expect(await watcher.page.getByTestId('count-writing').textContent()).toBe('1 张卡片');
     expect([...mover.errors, ...watcher.errors]).toEqual([]);
@@ -48,7 +61,9 @@ describe('the shared board', () => {
     await en.page.goto(`${shop.server.url}/boards/shop-copy`);
     await cardOn(en.page, '详情页卖点').waitFor();
     await dragTo(en.page, '详情页卖点', 'review');
-    await expect.poll(() => en.page.getByTestId('toast').last().textContent()).toBe('Not moved: fill in “Budget” first.');
+    await expect
+      .poll(() => en.page.getByTestId('toast').last().textContent())
+      .toBe('Not moved: fill in “Budget” first.');
     expect(await columnOf(en.page, '详情页卖点')).toBe('draft');
     // The refusal answer is a 422 the browser logs; nothing else went wrong.
     expect([...zh.errors, ...en.errors].filter((e) => !e.includes('422'))).toEqual([]);
@@ -62,7 +77,9 @@ describe('the shared board', () => {
     await page.keyboard.press('Space');
     await expect.poll(() => page.getByTestId('announcer').textContent()).toMatch(/^已拿起「键盘移动」，位于「草稿」/);
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => page.getByTestId('announcer').textContent()).toBe('「键盘移动」：「撰写中」第 2 张，共 2 张。');
+    await expect
+      .poll(() => page.getByTestId('announcer').textContent())
+      .toBe('「键盘移动」：「撰写中」第 2 张，共 2 张。');
     await page.keyboard.press('Space');
     await expect.poll(() => columnOf(page, '键盘移动')).toBe('writing');
     await expect.poll(() => page.getByTestId('announcer').textContent()).toBe('已把「键盘移动」放到「撰写中」。');
@@ -87,7 +104,12 @@ describe('the shared board', () => {
   });
 
   it('filters from "/" and the filter bar, and saves the filters as a view to come back to', async () => {
-    await wang('POST', '/api/tasks', { type: 'shop.copy', title: '搜索目标：春季上新', fields: { sku: 'SKU-S' }, labels: ['春季'] });
+    await wang('POST', '/api/tasks', {
+      type: 'shop.copy',
+      title: '搜索目标：春季上新',
+      fields: { sku: 'SKU-S' },
+      labels: ['春季'],
+    });
     const { page, errors } = await shop.person(WANG);
     await page.goto(`${shop.server.url}/boards/shop-copy`);
     await cardOn(page, '搜索目标：春季上新').waitFor();

@@ -2,7 +2,11 @@
 // tests' plugins. A server that does not load them (most tests) shows nothing of theirs.
 import { build } from 'vite';
 
-export const BROWSER_TEST_PLUGINS = ['./plugins/examples/warehouse', './tests/browser/plugins/slot-probe', './tests/browser/plugins/too-new'];
+export const BROWSER_TEST_PLUGINS = [
+  './plugins/examples/warehouse',
+  './tests/browser/plugins/slot-probe',
+  './tests/browser/plugins/too-new',
+];
 
 export default async function buildUi(): Promise<void> {
   const before = process.env.PLUGINS;

@@ -13,8 +13,13 @@ describe('the card panel', () => {
   });
   afterAll(() => shop?.close());
 
-  it('shows a stale edit as a conflict, field by field, keeping the person\'s text until they choose', async () => {
-    const card = await wang('POST', '/api/tasks', { type: 'shop.copy', title: '主图文案', description: '初稿', fields: { sku: 'SKU-9' } });
+  it("shows a stale edit as a conflict, field by field, keeping the person's text until they choose", async () => {
+    const card = await wang('POST', '/api/tasks', {
+      type: 'shop.copy',
+      title: '主图文案',
+      description: '初稿',
+      fields: { sku: 'SKU-9' },
+    });
     const { page, errors } = await shop.person(WANG);
     await page.goto(`${shop.server.url}/boards/shop-copy?card=${card.id}`);
     const description = page.getByTestId('description');
@@ -22,7 +27,10 @@ describe('the card panel', () => {
     await screenshot(page, 'card-panel');
 
     // Someone else saves first; their change arrives live, and the person's typing stays.
-    await zhao('PATCH', `/api/tasks/${card.id}`, { expectedVersion: card.version, description: '赵磊的版本：突出价格' });
+    await zhao('PATCH', `/api/tasks/${card.id}`, {
+      expectedVersion: card.version,
+      description: '赵磊的版本：突出价格',
+    });
     await expect.poll(() => page.locator('.activity li').count()).toBeGreaterThan(1);
     expect(await description.inputValue()).toBe('我的版本：突出赠品');
 
@@ -35,13 +43,15 @@ describe('the card panel', () => {
     await screenshot(page, 'card-conflict');
 
     await page.getByRole('button', { name: '按我的选择保存' }).click();
-    await expect.poll(async () => (await wang<{ description: string }>('GET', `/api/tasks/${card.id}`)).description).toBe('我的版本：突出赠品');
+    await expect
+      .poll(async () => (await wang<{ description: string }>('GET', `/api/tasks/${card.id}`)).description)
+      .toBe('我的版本：突出赠品');
     await expect.poll(() => conflict.count()).toBe(0);
     // The 409 the save met is the only error the browser saw.
     expect(errors.filter((e) => !e.includes('409'))).toEqual([]);
   });
 
-  it('creates a card in a column from its type\'s fields, naming a missing required field beside it', async () => {
+  it("creates a card in a column from its type's fields, naming a missing required field beside it", async () => {
     const { page, errors } = await shop.person(WANG);
     await page.goto(`${shop.server.url}/boards/shop-copy`);
     await page.getByRole('button', { name: '添加卡片: 撰写中' }).click();
@@ -58,8 +68,13 @@ describe('the card panel', () => {
     expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
   });
 
-  it('keeps a Chinese input method\'s composition in the description when a live update arrives mid-word', async () => {
-    const card = await wang('POST', '/api/tasks', { type: 'shop.copy', title: '详情页', description: '卖点：', fields: { sku: 'SKU-IME' } });
+  it("keeps a Chinese input method's composition in the description when a live update arrives mid-word", async () => {
+    const card = await wang('POST', '/api/tasks', {
+      type: 'shop.copy',
+      title: '详情页',
+      description: '卖点：',
+      fields: { sku: 'SKU-IME' },
+    });
     const { page, context, errors } = await shop.person(WANG);
     await page.goto(`${shop.server.url}/boards/shop-copy?card=${card.id}`);
     const description = page.getByTestId('description');
@@ -70,7 +85,11 @@ describe('the card panel', () => {
 
     // Zhao renames the card and rewrites its description while Wang is still composing: the new title
     // shows; the description Wang is typing in stays his, composition and all (a save would show the conflict).
-    await zhao('PATCH', `/api/tasks/${card.id}`, { expectedVersion: card.version, title: '详情页（改）', description: '卖点：（赵磊补充）' });
+    await zhao('PATCH', `/api/tasks/${card.id}`, {
+      expectedVersion: card.version,
+      title: '详情页（改）',
+      description: '卖点：（赵磊补充）',
+    });
     await expect.poll(() => page.locator('#card-title').inputValue()).toBe('详情页（改）');
     expect(await description.inputValue()).toBe('卖点：qing');
     await cdp.send('Input.imeSetComposition', { text: 'qingbo', selectionStart: 6, selectionEnd: 6 });

@@ -18,7 +18,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')})`);
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes
+          .map((node) => node.target.join(' '))
+          .slice(0, 3)
+          .join(', ')})`,
+    );
 }
 
 /** Presses Tab until `target` has the focus; fails when it is not reached in `max` presses. */
@@ -34,10 +40,21 @@ describe('plugins on the board', () => {
   let shop: Shop;
   let a1: Card;
   beforeAll(async () => {
-    shop = await openShop({ rolesDir: 'tests/browser/roles-plugins', env: { PLUGINS: BROWSER_TEST_PLUGINS.join(',') } });
+    shop = await openShop({
+      rolesDir: 'tests/browser/roles-plugins',
+      env: { PLUGINS: BROWSER_TEST_PLUGINS.join(',') },
+    });
     const keeper = await shop.api(KEEPER);
-    a1 = await keeper('POST', '/api/tasks', { type: 'warehouse.receipt', title: '到货 A-1', fields: { sku: 'A-1', expected: 10, counted: 8 } });
-    await keeper('POST', '/api/tasks', { type: 'warehouse.receipt', title: 'boom 爆炸卡', fields: { sku: 'B-2', expected: 5 } });
+    a1 = await keeper('POST', '/api/tasks', {
+      type: 'warehouse.receipt',
+      title: '到货 A-1',
+      fields: { sku: 'A-1', expected: 10, counted: 8 },
+    });
+    await keeper('POST', '/api/tasks', {
+      type: 'warehouse.receipt',
+      title: 'boom 爆炸卡',
+      fields: { sku: 'B-2', expected: 5 },
+    });
     await keeper('POST', '/api/tasks', { type: 'warehouse.receipt', title: '到货 C-3', fields: { sku: 'C-3' } });
   });
   afterAll(() => shop?.close());
@@ -75,7 +92,9 @@ describe('plugins on the board', () => {
     await boom.click();
     await page.getByTestId('card-panel').getByText('尚未清点。').waitFor();
     await cardOn(page, '到货 A-1').click();
-    expect(await page.getByTestId('warehouse-count').textContent()).toBe('实收 8，应收 10，差 -2。 超过 2%，请重新清点。');
+    expect(await page.getByTestId('warehouse-count').textContent()).toBe(
+      '实收 8，应收 10，差 -2。 超过 2%，请重新清点。',
+    );
     await screenshot(page, 'plugin-slots-panel-zh-CN');
     expect(await seriousViolations(page), 'card panel').toEqual([]);
     // The one error the page logged is the report of the probe's throw.
@@ -92,12 +111,16 @@ describe('plugins on the board', () => {
     await tabTo(page, tool);
     await page.keyboard.press('Enter');
     expect(await tool.getAttribute('aria-pressed')).toBe('true');
-    expect(await cardOn(page, '到货 A-1').locator('[data-plugin="warehouse"] .visually-hidden').textContent()).toBe('Counted 8 of 10 expected');
+    expect(await cardOn(page, '到货 A-1').locator('[data-plugin="warehouse"] .visually-hidden').textContent()).toBe(
+      'Counted 8 of 10 expected',
+    );
     expect(await page.getByTestId('plugin-notice').locator('h2').textContent()).toBe('Some plugins are not working');
 
     await cardOn(page, '到货 A-1').focus();
     await page.keyboard.press('Enter');
-    expect(await page.getByTestId('warehouse-count').textContent()).toBe('Counted 8 of 10 expected (-2). More than 2 % off: count again.');
+    expect(await page.getByTestId('warehouse-count').textContent()).toBe(
+      'Counted 8 of 10 expected (-2). More than 2 % off: count again.',
+    );
     await screenshot(page, 'plugin-slots-panel-en');
 
     // The navigation entry, from the keyboard, opens the plugin's page; the home page shows its widget.
@@ -126,7 +149,10 @@ describe('plugins on the board', () => {
     expect(await page.getByTestId('plugin-notice').count()).toBe(0);
 
     // Someone recounts: the badge on the porter's board follows.
-    await (await shop.api(KEEPER))('PATCH', `/api/tasks/${a1.id}`, { expectedVersion: a1.version, fields: { counted: 10 } });
+    await (await shop.api(KEEPER))('PATCH', `/api/tasks/${a1.id}`, {
+      expectedVersion: a1.version,
+      fields: { counted: 10 },
+    });
     await expect.poll(() => count.textContent()).toBe('10/10');
   });
 });

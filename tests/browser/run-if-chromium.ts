@@ -9,7 +9,9 @@ if (!existsSync(CHROMIUM_PATH)) {
     console.error(`Browser tests need Chromium at ${CHROMIUM_PATH} (set CHROMIUM_PATH, or apt-get install chromium).`);
     process.exit(1);
   }
-  console.log(`No Chromium at ${CHROMIUM_PATH}: browser tests not run (npm run test:ui runs them; apt-get install chromium).`);
+  console.log(
+    `No Chromium at ${CHROMIUM_PATH}: browser tests not run (npm run test:ui runs them; apt-get install chromium).`,
+  );
   process.exit(0);
 }
 const run = spawnSync('npm', ['run', 'test:ui'], { stdio: 'inherit' });

@@ -9,7 +9,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')})`);
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes
+          .map((node) => node.target.join(' '))
+          .slice(0, 3)
+          .join(', ')})`,
+    );
 }
 
 describe('every screen', () => {
@@ -19,13 +25,33 @@ describe('every screen', () => {
     shop = await openShop();
     const wang = await shop.api(WANG);
     const wangId = (await wang<{ id: string }>('GET', '/api/me')).id;
-    const card = await wang('POST', '/api/tasks', { type: 'shop.copy', title: '618 详情页', description: '突出轻薄。', fields: { sku: 'SKU-618', budget: 300 }, labels: ['大促'], checklist: [{ text: '初稿', done: true }, { text: '校对', done: false }], dueAt: '2030-06-18T10:00:00Z', assignTo: { personId: wangId } });
+    const card = await wang('POST', '/api/tasks', {
+      type: 'shop.copy',
+      title: '618 详情页',
+      description: '突出轻薄。',
+      fields: { sku: 'SKU-618', budget: 300 },
+      labels: ['大促'],
+      checklist: [
+        { text: '初稿', done: true },
+        { text: '校对', done: false },
+      ],
+      dueAt: '2030-06-18T10:00:00Z',
+      assignTo: { personId: wangId },
+    });
     cardId = card.id;
     await wang('POST', `/api/tasks/${card.id}/comments`, { body: '初稿已完成，请看。' });
-    const moved = await wang<{ task: { version: number } }>('PATCH', `/api/tasks/${card.id}/transition`, { to: 'review', expectedVersion: card.version });
+    const moved = await wang<{ task: { version: number } }>('PATCH', `/api/tasks/${card.id}/transition`, {
+      to: 'review',
+      expectedVersion: card.version,
+    });
     await wang('PATCH', `/api/tasks/${card.id}/transition`, { to: 'live', expectedVersion: moved.task.version });
     // An escalated card, on the board and in the lead's inbox and work.
-    await (await shop.api(LI))('POST', '/api/tasks', { type: 'shop.copy', title: '超预算', fields: { sku: 'SKU-X', budget: 9000 }, assignTo: { roleId: 'agent' } });
+    await (await shop.api(LI))('POST', '/api/tasks', {
+      type: 'shop.copy',
+      title: '超预算',
+      fields: { sku: 'SKU-X', budget: 9000 },
+      assignTo: { roleId: 'agent' },
+    });
   });
   afterAll(() => shop?.close());
 
@@ -41,7 +67,11 @@ describe('every screen', () => {
     const screens: [string, string, () => Promise<unknown>][] = [
       ['boards', '/', () => page.locator('.board-link').first().waitFor()],
       ['board-1280', '/boards/shop-copy', () => cardOn(page, '618 详情页').waitFor()],
-      ['card-panel-1280', `/boards/shop-copy?card=${cardId}`, () => page.getByTestId('card-panel').locator('.comments li').first().waitFor()],
+      [
+        'card-panel-1280',
+        `/boards/shop-copy?card=${cardId}`,
+        () => page.getByTestId('card-panel').locator('.comments li').first().waitFor(),
+      ],
       ['card-page', `/cards/${cardId}`, () => page.locator('.activity li').first().waitFor()],
       ['me', '/me', () => page.locator('.work-list').first().waitFor()],
       ['inbox-screen', '/inbox', () => page.getByTestId('inbox-list').waitFor()],

@@ -44,7 +44,10 @@ export interface Card {
 export async function openShop(options: { rolesDir?: string; env?: Record<string, string> } = {}): Promise<Shop> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dutyboard-browser-'));
   // Generous: a first start initialises the database, slow on a busy machine.
-  const server = await startServer({ DATA_DIR: dataDir, ROLES_DIR: options.rolesDir ?? 'tests/browser/roles', ...options.env }, 120_000);
+  const server = await startServer(
+    { DATA_DIR: dataDir, ROLES_DIR: options.rolesDir ?? 'tests/browser/roles', ...options.env },
+    120_000,
+  );
   const browser = await launchBrowser();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const contexts: BrowserContext[] = [];
@@ -52,7 +55,10 @@ export async function openShop(options: { rolesDir?: string; env?: Record<string
     server,
     browser,
     async person(email, options = {}) {
-      const context = await browser.newContext({ locale: options.locale ?? 'zh-CN', viewport: { width: options.width ?? 1280, height: options.height ?? 800 } });
+      const context = await browser.newContext({
+        locale: options.locale ?? 'zh-CN',
+        viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+      });
       contexts.push(context);
       const page = await context.newPage();
       const errors: string[] = [];
@@ -66,7 +72,11 @@ export async function openShop(options: { rolesDir?: string; env?: Record<string
       return { context, page, errors };
     },
     async api(email) {
-      const response = await fetch(`${server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+      const response = await fetch(`${server.url}/api/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password: PASSWORD }),
+      });
       if (!response.ok) throw new Error(`sign-in of ${email}: ${response.status}`);
       const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
       return async (method, route, body) => {
@@ -88,14 +98,17 @@ export async function openShop(options: { rolesDir?: string; env?: Record<string
   };
 }
 
-export const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+export const screenshot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 
 /** The card on the board with this title. */
 export const cardOn = (page: Page, title: string) => page.locator(`[data-testid="card"][data-title="${title}"]`);
 
 /** The column (cell) that holds the card with this title, by its column id. */
 export async function columnOf(page: Page, title: string): Promise<string | null> {
-  return cardOn(page, title).evaluate((element) => element.closest<HTMLElement>('[data-cell]')?.dataset.column ?? null).catch(() => null);
+  return cardOn(page, title)
+    .evaluate((element) => element.closest<HTMLElement>('[data-cell]')?.dataset.column ?? null)
+    .catch(() => null);
 }
 
 /** Drags a card with the mouse onto a column's cell, in small steps as a person's hand would. */
@@ -106,7 +119,10 @@ export async function dragTo(page: Page, title: string, column: string): Promise
   await page.mouse.down();
   const to = { x: cell.x + cell.width / 2, y: cell.y + 40 };
   for (let step = 1; step <= 12; step++) {
-    await page.mouse.move(from.x + from.width / 2 + ((to.x - from.x - from.width / 2) * step) / 12, from.y + from.height / 2 + ((to.y - from.y - from.height / 2) * step) / 12);
+    await page.mouse.move(
+      from.x + from.width / 2 + ((to.x - from.x - from.width / 2) * step) / 12,
+      from.y + from.height / 2 + ((to.y - from.y - from.height / 2) * step) / 12,
+    );
     await page.waitForTimeout(16);
   }
   await page.mouse.up();

@@ -29,10 +29,14 @@ describe('sign-in and the app shell', () => {
     await expect.poll(() => page.getByTestId('person-name').textContent()).toBe('王芳');
     await expect.poll(() => page.locator('.person-roles').textContent()).toBe('运营专员');
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
-    await expect.poll(() => page.locator('.column-head h2').allTextContents()).toEqual(['草稿', '撰写中', '待审核', '已上线']);
+    await expect
+      .poll(() => page.locator('.column-head h2').allTextContents())
+      .toEqual(['草稿', '撰写中', '待审核', '已上线']);
 
     await page.getByTestId('language').selectOption('en');
-    await expect.poll(() => page.locator('.column-head h2').allTextContents()).toEqual(['Draft', 'Writing', 'In review', 'Live']);
+    await expect
+      .poll(() => page.locator('.column-head h2').allTextContents())
+      .toEqual(['Draft', 'Writing', 'In review', 'Live']);
     expect(await page.locator('.person-roles').textContent()).toBe('Operations agent');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.reload();

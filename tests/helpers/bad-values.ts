@@ -25,7 +25,11 @@ export type Segment = string | number;
 
 /** Text no database column can take: NUL or half a surrogate pair, somewhere in ordinary text. */
 export const unstorableText = fc
-  .tuple(fc.string({ maxLength: 12 }), fc.constantFrom('\u0000', '\ud800', '\udbff', '\udc00', '\udfff'), fc.string({ maxLength: 12 }))
+  .tuple(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom('\u0000', '\ud800', '\udbff', '\udc00', '\udfff'),
+    fc.string({ maxLength: 12 }),
+  )
   .map(([before, bad, after]) => `${before}${bad}${after}`);
 
 /** Arrays nested past what any input may (32 levels), up to what JSON.stringify still writes. */
@@ -35,7 +39,8 @@ const tooDeep = fc.integer({ min: 33, max: 3000 }).map((depth) => {
   return value;
 });
 
-const branches = (schema: JsonSchema): JsonSchema[] => (schema.anyOf ?? schema.oneOf ?? [schema]).flatMap((b) => (b.anyOf || b.oneOf ? branches(b) : [b]));
+const branches = (schema: JsonSchema): JsonSchema[] =>
+  (schema.anyOf ?? schema.oneOf ?? [schema]).flatMap((b) => (b.anyOf || b.oneOf ? branches(b) : [b]));
 
 function typesOf(branch: JsonSchema): string[] {
   if (branch.type !== undefined) return [branch.type].flat();
@@ -46,10 +51,19 @@ function typesOf(branch: JsonSchema): string[] {
 
 const jsonType = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 const admits = (types: string[], value: unknown) =>
-  types.includes('any') || types.includes(jsonType(value)) || (typeof value === 'number' && types.includes('integer') && Number.isInteger(value));
+  types.includes('any') ||
+  types.includes(jsonType(value)) ||
+  (typeof value === 'number' && types.includes('integer') && Number.isInteger(value));
 
 const KNOWN_BAD_FORMAT: Record<string, string[]> = {
-  'date-time': ['0000-01-01T00:00:00Z', '0001-01-01T00:00:00+08:00', '10000-01-01T00:00:00Z', '9999-12-31T23:59:59-10:00', '2026-02-30T10:00:00Z', '2026-03-15 10:00'],
+  'date-time': [
+    '0000-01-01T00:00:00Z',
+    '0001-01-01T00:00:00+08:00',
+    '10000-01-01T00:00:00Z',
+    '9999-12-31T23:59:59-10:00',
+    '2026-02-30T10:00:00Z',
+    '2026-03-15 10:00',
+  ],
   date: ['0000-01-01', '2026-02-30', '2026-3-1'],
   uuid: ['me-not-uuid', '00000000-0000-0000-0000-00000000000g'],
   email: ['not an email', 'a@b'],
@@ -83,16 +97,27 @@ function violatesNumber(branch: JsonSchema, value: number): boolean {
 export function badBodyValues(schema: JsonSchema): fc.Arbitrary<unknown> {
   const all = branches(schema);
   const types = all.flatMap(typesOf);
-  const arbitraries: fc.Arbitrary<unknown>[] = [unstorableText, unstorableText.map((key) => ({ [key]: 1 })), unstorableText.map((text) => [text]), tooDeep];
+  const arbitraries: fc.Arbitrary<unknown>[] = [
+    unstorableText,
+    unstorableText.map((key) => ({ [key]: 1 })),
+    unstorableText.map((text) => [text]),
+    tooDeep,
+  ];
   const wrongTypes = [42, 'text', true, [], {}, null].filter((value) => !admits(types, value));
   if (wrongTypes.length) arbitraries.push(fc.constantFrom(...wrongTypes));
   if (types.some((t) => t === 'integer' || t === 'number')) {
-    const numbers = [2 ** 31, 2 ** 53 + 2, 1e20, -1, 0, 0.5, -(2 ** 31) - 1].filter((n) => all.every((b) => violatesNumber(b, n)));
+    const numbers = [2 ** 31, 2 ** 53 + 2, 1e20, -1, 0, 0.5, -(2 ** 31) - 1].filter((n) =>
+      all.every((b) => violatesNumber(b, n)),
+    );
     if (numbers.length) arbitraries.push(fc.constantFrom(...numbers));
   }
   if (types.includes('string')) {
     const longest = Math.max(...all.map((b) => b.maxLength ?? 0));
-    const candidates = [...STRING_CANDIDATES, ...Object.values(KNOWN_BAD_FORMAT).flat(), ...(longest ? ['字'.repeat(longest + 1)] : [])];
+    const candidates = [
+      ...STRING_CANDIDATES,
+      ...Object.values(KNOWN_BAD_FORMAT).flat(),
+      ...(longest ? ['字'.repeat(longest + 1)] : []),
+    ];
     const strings = candidates.filter((s) => all.every((b) => violatesString(b, s)));
     if (strings.length) arbitraries.push(fc.constantFrom(...strings));
   }
@@ -103,8 +128,24 @@ export function badBodyValues(schema: JsonSchema): fc.Arbitrary<unknown> {
 export const badUrlValues: fc.Arbitrary<string> = fc.oneof(
   unstorableText.filter((text) => text.includes('\u0000')).map((text) => encodeURIComponent(text)),
   fc.constantFrom(
-    '2147483648', '9007199254740993', '99999999999999999999', '1e20', '-1', '0', '0x10', '1.5', 'NaN',
-    '%00', 'a%00b', '%ZZ', '%E0%A4%A', '%ED%A0%80', 'me', '0000-01-01T00:00:00Z', '10000-01-01T00:00:00Z', 'x'.repeat(300),
+    '2147483648',
+    '9007199254740993',
+    '99999999999999999999',
+    '1e20',
+    '-1',
+    '0',
+    '0x10',
+    '1.5',
+    'NaN',
+    '%00',
+    'a%00b',
+    '%ZZ',
+    '%E0%A4%A',
+    '%ED%A0%80',
+    'me',
+    '0000-01-01T00:00:00Z',
+    '10000-01-01T00:00:00Z',
+    'x'.repeat(300),
   ),
 );
 
@@ -112,8 +153,10 @@ export const badUrlValues: fc.Arbitrary<string> = fc.oneof(
 export function bodyLocations(schema: JsonSchema, path: Segment[] = []): { path: Segment[]; schema: JsonSchema }[] {
   const found = [{ path, schema }];
   for (const branch of branches(schema)) {
-    for (const [name, property] of Object.entries(branch.properties ?? {})) found.push(...bodyLocations(property, [...path, name]));
-    if (branch.additionalProperties && typeof branch.additionalProperties === 'object') found.push(...bodyLocations(branch.additionalProperties, [...path, 'extra']));
+    for (const [name, property] of Object.entries(branch.properties ?? {}))
+      found.push(...bodyLocations(property, [...path, name]));
+    if (branch.additionalProperties && typeof branch.additionalProperties === 'object')
+      found.push(...bodyLocations(branch.additionalProperties, [...path, 'extra']));
     if (branch.items) found.push(...bodyLocations(branch.items, [...path, 0]));
   }
   const seen = new Set<string>();
@@ -124,7 +167,10 @@ export function bodyLocations(schema: JsonSchema, path: Segment[] = []): { path:
 export function withValueAt(base: unknown, path: Segment[], value: unknown): unknown {
   if (path.length === 0) return value;
   const [head, ...rest] = path;
-  const container: Record<string | number, unknown> = typeof head === 'number' ? [...((Array.isArray(base) ? base : []) as unknown[])] as never : { ...((base ?? {}) as object) };
+  const container: Record<string | number, unknown> =
+    typeof head === 'number'
+      ? ([...((Array.isArray(base) ? base : []) as unknown[])] as never)
+      : { ...((base ?? {}) as object) };
   container[head!] = withValueAt(container[head!], rest, value);
   return container;
 }

@@ -88,5 +88,7 @@ async function postgresServerDb(url: string) {
 /** Use with describe.each(serverDatabases) for suites that run the real server process. */
 export const serverDatabases: ServerDatabase[] = [
   { kind: 'pglite', shared: false, create: pgliteServerDb },
-  ...(TEST_DATABASE_URL ? [{ kind: 'postgres' as const, shared: true, create: () => postgresServerDb(TEST_DATABASE_URL!) }] : []),
+  ...(TEST_DATABASE_URL
+    ? [{ kind: 'postgres' as const, shared: true, create: () => postgresServerDb(TEST_DATABASE_URL!) }]
+    : []),
 ];

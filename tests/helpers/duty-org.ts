@@ -9,7 +9,10 @@ export const CAT = 'cat@duties.test';
 
 export type DutyYaml = Record<string, unknown> & { id: string; title: string };
 
-export function dutyOrg(duties: { analyst?: DutyYaml[]; clerk?: DutyYaml[] }, timezone = 'Asia/Shanghai'): SourceFile[] {
+export function dutyOrg(
+  duties: { analyst?: DutyYaml[]; clerk?: DutyYaml[] },
+  timezone = 'Asia/Shanghai',
+): SourceFile[] {
   const org = {
     version: 1,
     organization: { id: 'duty-test', name: 'Duty test', timezone },

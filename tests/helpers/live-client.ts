@@ -17,8 +17,18 @@ export interface LiveClient {
 }
 
 /** Opens /api/boards/:board/live; rejects with the HTTP status when the server refuses the upgrade. */
-export function connectLive(baseUrl: string, board: string, cookie: string, since?: number | string, origin?: string): Promise<LiveClient> {
-  return connect(`${baseUrl.replace(/^http/, 'ws')}/api/boards/${board}/live${since === undefined ? '' : `?since=${since}`}`, cookie, origin);
+export function connectLive(
+  baseUrl: string,
+  board: string,
+  cookie: string,
+  since?: number | string,
+  origin?: string,
+): Promise<LiveClient> {
+  return connect(
+    `${baseUrl.replace(/^http/, 'ws')}/api/boards/${board}/live${since === undefined ? '' : `?since=${since}`}`,
+    cookie,
+    origin,
+  );
 }
 
 /** Opens a person's own live channel (/api/me/live). */
@@ -34,7 +44,9 @@ function connect(url: string, cookie: string, origin?: string): Promise<LiveClie
     messages.push(JSON.parse(String(data)) as LiveMessage);
     for (const wake of waiters) wake();
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
   const client: LiveClient = {
     messages,
     closed,

@@ -14,7 +14,14 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<void> {
   // Keyed by PGlite's version: a dump only loads into the version that made it.
-  const version = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@electric-sql/pglite').replace(/dist\/.*$/, 'package.json'), 'utf8')).version;
+  const version = JSON.parse(
+    readFileSync(
+      createRequire(import.meta.url)
+        .resolve('@electric-sql/pglite')
+        .replace(/dist\/.*$/, 'package.json'),
+      'utf8',
+    ),
+  ).version;
   const file = path.join(os.tmpdir(), `dutyboard-pglite-${version}.tar.gz`);
   if (!existsSync(file)) {
     const pglite = await PGlite.create();

@@ -18,7 +18,8 @@ function unreachableStates(plugin: ParsedPlugin): string[] {
     const reached = new Set([type.workflow.initial]);
     for (let grew = true; grew; ) {
       grew = false;
-      for (const { from, to } of type.workflow.transitions) if (reached.has(from) && !reached.has(to)) grew = reached.add(to).size > 0;
+      for (const { from, to } of type.workflow.transitions)
+        if (reached.has(from) && !reached.has(to)) grew = reached.add(to).size > 0;
     }
     return type.workflow.states.filter((state) => !reached.has(state.id)).map((state) => `${type.id}: ${state.id}`);
   });
@@ -37,20 +38,33 @@ export function pluginContractCases(entry: string, dependencies: string[] = []):
 
     describe.each(testDatabases)('on $kind', (database) => {
       it('loads (guards compile, escalation fixtures pass), migrates once, and mounts its routes with known permissions', async () => {
-        const t = await createTestApp(database, undefined, { plugins: [...dependencies, entry].map((source) => pluginSource(source)) });
+        const t = await createTestApp(database, undefined, {
+          plugins: [...dependencies, entry].map((source) => pluginSource(source)),
+        });
         try {
           const status = t.services.plugins.statuses.find((candidate) => candidate.entry === entry)!;
           expect(status, status.error).toMatchObject({ status: 'loaded' });
           const plugin = t.services.plugins.plugins.find((loaded) => loaded.id === status.id)!;
           expect(await migratePlugin(t.db.kysely, plugin)).toEqual([]);
-          const applied = await t.db.kysely.selectFrom('plugin_migrations').select('name').where('plugin_id', '=', plugin.id).orderBy('name').execute();
+          const applied = await t.db.kysely
+            .selectFrom('plugin_migrations')
+            .select('name')
+            .where('plugin_id', '=', plugin.id)
+            .orderBy('name')
+            .execute();
           expect(applied.map((row) => row.name)).toEqual(Object.keys(plugin.migrations ?? {}).sort());
 
-          const known = new Set([...Object.keys(CORE_PERMISSIONS), ...t.services.plugins.plugins.flatMap((p) => (p.permissions ?? []).map((x) => x.id))]);
+          const known = new Set([
+            ...Object.keys(CORE_PERMISSIONS),
+            ...t.services.plugins.plugins.flatMap((p) => (p.permissions ?? []).map((x) => x.id)),
+          ]);
           const mounted = new Set(t.app.routes.map((route) => `${route.method} ${route.path}`));
           for (const route of plugin.routes ?? []) {
             expect(known.has(route.permission), `${route.method} ${route.path} needs "${route.permission}"`).toBe(true);
-            expect(mounted.has(`${route.method} /api/plugins/${plugin.id}${route.path === '/' ? '' : route.path}`), route.path).toBe(true);
+            expect(
+              mounted.has(`${route.method} /api/plugins/${plugin.id}${route.path === '/' ? '' : route.path}`),
+              route.path,
+            ).toBe(true);
           }
         } finally {
           await t.dispose();
@@ -63,7 +77,10 @@ export function pluginContractCases(entry: string, dependencies: string[] = []):
           await migrateToLatest(db.kysely);
           const sources = () => [...dependencies, entry].map((source) => pluginSource(source));
           const first = await loadPlugins(sources(), { log: memoryLogger().log, db: db.kysely });
-          expect(first.statuses.every((status) => status.status === 'loaded'), JSON.stringify(first.statuses)).toBe(true);
+          expect(
+            first.statuses.every((status) => status.status === 'loaded'),
+            JSON.stringify(first.statuses),
+          ).toBe(true);
           const again = await loadPlugins(sources(), { log: memoryLogger().log, db: db.kysely });
           expect(again.statuses.map((status) => status.status)).toEqual(first.statuses.map((status) => status.status));
         } finally {

@@ -41,7 +41,12 @@ export async function rawRequest(baseUrl: string, lines: string[]): Promise<numb
 }
 
 /** The head of a websocket upgrade for `path`, with extra header lines. */
-export function upgradeHead(baseUrl: string, path: string, headers: string[] = [], host = new URL(baseUrl).host): string[] {
+export function upgradeHead(
+  baseUrl: string,
+  path: string,
+  headers: string[] = [],
+  host = new URL(baseUrl).host,
+): string[] {
   return [
     `GET ${path} HTTP/1.1`,
     ...(host ? [`Host: ${host}`] : []),
@@ -54,10 +59,14 @@ export function upgradeHead(baseUrl: string, path: string, headers: string[] = [
 }
 
 /** One websocket frame as a client would send it (masked unless told otherwise). */
-export function frame(opcode: number, payload: Buffer, options: { masked?: boolean; fin?: boolean; declaredLength?: number } = {}): Buffer {
+export function frame(
+  opcode: number,
+  payload: Buffer,
+  options: { masked?: boolean; fin?: boolean; declaredLength?: number } = {},
+): Buffer {
   const masked = options.masked ?? true;
   const length = options.declaredLength ?? payload.length;
-  const head: number[] = [(options.fin ?? true ? 0x80 : 0) | opcode];
+  const head: number[] = [((options.fin ?? true) ? 0x80 : 0) | opcode];
   const maskBit = masked ? 0x80 : 0;
   if (length < 126) head.push(maskBit | length);
   else if (length < 65536) head.push(maskBit | 126, length >> 8, length & 0xff);

@@ -11,6 +11,11 @@ export function memoryLogger(): { log: Logger; lines: () => Record<string, unkno
     },
   });
   const log = pino({ level: 'debug', base: undefined }, sink);
-  const lines = () => chunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   return { log, lines };
 }

@@ -22,7 +22,11 @@ export interface TestApp {
   logLines(): Record<string, unknown>[];
   /** Signs in with the demo password; returns the Cookie header value. */
   signIn(email: string, password?: string): Promise<string>;
-  call(method: string, path: string, options?: { cookie?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    options?: { cookie?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   dispose(): Promise<void>;
 }
 
@@ -38,14 +42,27 @@ export const demoRoles = (): SourceFile[] => readRoleSources('roles', 'roles');
 export async function createTestApp(
   database: TestDatabase,
   sources: SourceFile[] = demoRoles(),
-  options: { now?: () => Date; trustProxy?: number; webhookAllowHosts?: string[]; caps?: PersonCaps; plugins?: PluginSource[]; hookTimeBoxMs?: number; restartOn?: TestDb } = {},
+  options: {
+    now?: () => Date;
+    trustProxy?: number;
+    webhookAllowHosts?: string[];
+    caps?: PersonCaps;
+    plugins?: PluginSource[];
+    hookTimeBoxMs?: number;
+    restartOn?: TestDb;
+  } = {},
 ): Promise<TestApp> {
   const db = options.restartOn ?? (await database.create());
   const { schemaVersion } = await migrateToLatest(db.kysely);
   const { log, lines } = memoryLogger();
-  const plugins = await loadPlugins(options.plugins ?? DEFAULT_PLUGINS.map((entry) => pluginSource(entry)), { log: log.child({ module: 'plugins' }), db: db.kysely });
+  const plugins = await loadPlugins(options.plugins ?? DEFAULT_PLUGINS.map((entry) => pluginSource(entry)), {
+    log: log.child({ module: 'plugins' }),
+    db: db.kysely,
+  });
   const services = createServices({
-    db, log, plugins,
+    db,
+    log,
+    plugins,
     ...(options.now ? { now: options.now } : {}),
     ...(options.webhookAllowHosts ? { webhookAllowHosts: options.webhookAllowHosts } : {}),
     ...(options.caps ? { caps: options.caps } : {}),
@@ -57,7 +74,13 @@ export async function createTestApp(
   }
   await services.boards.ensureTemplates();
   await services.start();
-  const app = createApp({ services, log, schemaVersion, startedAt: Date.now(), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}) });
+  const app = createApp({
+    services,
+    log,
+    schemaVersion,
+    startedAt: Date.now(),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+  });
 
   const call: TestApp['call'] = async (method, path, options = {}) =>
     app.request(path, {
@@ -81,9 +104,13 @@ export async function createTestApp(
     async signIn(email, password = DEMO_PASSWORD) {
       // Sign-ins take turns: the server checks at most two passwords from one address at once (429 beyond).
       const turn = signInTurn.then(() => call('POST', '/api/auth/sign-in', { body: { email, password } }));
-      signInTurn = turn.then(() => undefined, () => undefined);
+      signInTurn = turn.then(
+        () => undefined,
+        () => undefined,
+      );
       const response = await turn;
-      if (response.status !== 200) throw new Error(`sign-in of ${email} failed: ${response.status} ${await response.text()}`);
+      if (response.status !== 200)
+        throw new Error(`sign-in of ${email} failed: ${response.status} ${await response.text()}`);
       const cookie = response.headers.get('Set-Cookie') ?? '';
       return cookie.split(';')[0]!;
     },

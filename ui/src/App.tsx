@@ -39,48 +39,79 @@ export function Shell(props: RouteSectionProps) {
 
   return (
     <div class="shell">
-      <a class="skip" href="#main">{t('app.skip')}</a>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
       <header class="topbar">
         <A href="/" class="brand" end aria-label="Dutyboard">
-          <span class="logo" aria-hidden="true">▦</span>
+          <span class="logo" aria-hidden="true">
+            ▦
+          </span>
           <span class="brand-name">Dutyboard</span>
         </A>
         <Show when={session.me()}>
           <nav class="nav" aria-label={t('nav.main')}>
-            <A href="/" end>{t('nav.boards')}</A>
+            <A href="/" end>
+              {t('nav.boards')}
+            </A>
             <A href="/me">{t('nav.me')}</A>
             <Show when={canApprove()}>
               <A href="/approvals">{t('nav.approvals')}</A>
             </Show>
             <For each={plugins.filling('navigation')}>
-              {(contribution) => <A href={`/plugins/${contribution.plugin}`} data-plugin={contribution.plugin}>{text(contribution.ui.navigation!.label)}</A>}
+              {(contribution) => (
+                <A href={`/plugins/${contribution.plugin}`} data-plugin={contribution.plugin}>
+                  {text(contribution.ui.navigation!.label)}
+                </A>
+              )}
             </For>
-            <span class="nav-later" aria-disabled="true">{t('nav.org')}</span>
+            <span class="nav-later" aria-disabled="true">
+              {t('nav.org')}
+            </span>
           </nav>
         </Show>
         <div class="topbar-end">
           <Show when={session.me()}>
             <LiveInbox />
-            <A href="/inbox" class="inbox-button" aria-label={`${t('nav.inbox')}: ${t('inbox.unread', { n: inbox.unread() })}`}>
+            <A
+              href="/inbox"
+              class="inbox-button"
+              aria-label={`${t('nav.inbox')}: ${t('inbox.unread', { n: inbox.unread() })}`}
+            >
               <Icon name="bell" size={16} />
               <span class="inbox-label">{t('nav.inbox')}</span>
               <Show when={inbox.unread() > 0}>
-                <span class="badge" data-testid="unread">{inbox.unread()}</span>
+                <span class="badge" data-testid="unread">
+                  {inbox.unread()}
+                </span>
               </Show>
             </A>
           </Show>
           <label class="language">
             <span class="visually-hidden">{t('language.label')}</span>
-            <select value={locale()} onChange={(event) => setLocale(event.currentTarget.value as Locale)} aria-label={t('language.label')} data-testid="language">
+            <select
+              value={locale()}
+              onChange={(event) => setLocale(event.currentTarget.value as Locale)}
+              aria-label={t('language.label')}
+              data-testid="language"
+            >
               <For each={Object.entries(LOCALES)}>{([id, { label }]) => <option value={id}>{label}</option>}</For>
             </select>
           </label>
           <Show when={session.me()}>
             {(me) => (
               <div class="person">
-                <span class="person-name" data-testid="person-name">{me().displayName}</span>
-                <span class="person-roles">{me().roles.map((role) => nameOf(role.name)).join(' · ')}</span>
-                <button type="button" class="button-quiet" onClick={signOut}>{t('nav.signOut')}</button>
+                <span class="person-name" data-testid="person-name">
+                  {me().displayName}
+                </span>
+                <span class="person-roles">
+                  {me()
+                    .roles.map((role) => nameOf(role.name))
+                    .join(' · ')}
+                </span>
+                <button type="button" class="button-quiet" onClick={signOut}>
+                  {t('nav.signOut')}
+                </button>
               </div>
             )}
           </Show>

@@ -22,12 +22,17 @@ export class RowInputs {
   /** Undoes the columns added from here on (for a rule that turns out not to compile). */
   checkpoint(): () => void {
     const keep = new Set(this.#columns.keys());
-    return () => { for (const key of this.#columns.keys()) if (!keep.has(key)) this.#columns.delete(key); };
+    return () => {
+      for (const key of this.#columns.keys()) if (!keep.has(key)) this.#columns.delete(key);
+    };
   }
 
   /** `tasks` filtered by `where`, with the inputs as extra columns: `SELECT … FROM ${inputs.from(where)}`. */
   from(where: S = sql`true`): S {
-    const columns = [sql`tasks.*`, ...[...this.#columns.values()].map(({ name, expr }) => sql`${expr} AS ${sql.raw(name)}`)];
+    const columns = [
+      sql`tasks.*`,
+      ...[...this.#columns.values()].map(({ name, expr }) => sql`${expr} AS ${sql.raw(name)}`),
+    ];
     // OFFSET 0 keeps PostgreSQL from flattening the subquery, which would copy each input into every reference.
     return sql`(SELECT ${sql.join(columns)} FROM tasks WHERE ${where} OFFSET 0) AS tasks`;
   }

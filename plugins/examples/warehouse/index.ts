@@ -51,9 +51,13 @@ const count = defineRoute({
   body: z.object({ counted: z.number().int().min(0), expectedVersion: z.number().int().positive() }),
   output: z.object({ id: z.number(), version: z.number(), counted: z.number() }),
   async handle({ params, body, cards, tables, actor }) {
-    if ((await cards.get(params.id)).type !== 'warehouse.receipt') throw new AppError('NOT_FOUND', `Card ${params.id} is not a goods receipt.`);
+    if ((await cards.get(params.id)).type !== 'warehouse.receipt')
+      throw new AppError('NOT_FOUND', `Card ${params.id} is not a goods receipt.`);
     const card = await cards.edit(params.id, body.expectedVersion, { fields: { counted: body.counted } });
-    await tables.insertInto('warehouse_counts').values({ task_id: card.id, counted: body.counted, counted_by: actor.id, counted_at: new Date() }).execute();
+    await tables
+      .insertInto('warehouse_counts')
+      .values({ task_id: card.id, counted: body.counted, counted_by: actor.id, counted_at: new Date() })
+      .execute();
     return { id: card.id, version: card.version, counted: body.counted };
   },
 });
@@ -67,8 +71,13 @@ const counts = defineRoute({
   output: z.array(z.object({ counted: z.number(), countedBy: z.string(), at: z.string() })),
   async handle({ params, cards, tables }) {
     await cards.get(params.id);
-    const rows = await tables.selectFrom('warehouse_counts').select(['counted', 'counted_by', 'counted_at']).where('task_id', '=', params.id).orderBy('id')
-      .$castTo<{ counted: number; counted_by: string; counted_at: Date }>().execute();
+    const rows = await tables
+      .selectFrom('warehouse_counts')
+      .select(['counted', 'counted_by', 'counted_at'])
+      .where('task_id', '=', params.id)
+      .orderBy('id')
+      .$castTo<{ counted: number; counted_by: string; counted_at: Date }>()
+      .execute();
     return rows.map((row) => ({ counted: row.counted, countedBy: row.counted_by, at: row.counted_at.toISOString() }));
   },
 });
@@ -81,7 +90,13 @@ export default definePlugin({
   permissions: [{ id: 'warehouse.shelve', name: name('上架入库货物', 'Shelve received goods') }],
   operations: [{ name: 'within_tolerance', fn: withinTolerance }],
   // Usable in any task type, a roles file's too, as `type: warehouse.sku`.
-  fieldTypes: [{ id: 'warehouse.sku', name: name('货号', 'SKU'), schema: z.string().regex(/^[A-Z]{1,3}-\d{2,6}$/, 'expected a SKU like A-100') }],
+  fieldTypes: [
+    {
+      id: 'warehouse.sku',
+      name: name('货号', 'SKU'),
+      schema: z.string().regex(/^[A-Z]{1,3}-\d{2,6}$/, 'expected a SKU like A-100'),
+    },
+  ],
   taskTypes: [
     {
       id: 'warehouse.receipt',
@@ -106,7 +121,9 @@ export default definePlugin({
             requires: 'warehouse.shelve',
             required_fields: ['counted'],
             // Up to 2 % short or over is shelved; more needs a recount first.
-            guard: { 'warehouse.within_tolerance': [{ var: 'task.fields.counted' }, { var: 'task.fields.expected' }, 0.02] },
+            guard: {
+              'warehouse.within_tolerance': [{ var: 'task.fields.counted' }, { var: 'task.fields.expected' }, 0.02],
+            },
             guard_message: 'The counted quantity differs from the expected one by more than 2 %; count again.',
           },
           { from: 'received', to: 'expected' },
@@ -121,13 +138,23 @@ export default definePlugin({
       title: 'Received but not shelved within a day',
       applies_to: { task_types: ['warehouse.receipt'], statuses: ['received'] },
       when: { '>': [{ var: 'task.idle_hours' }, 24] },
-      levels: [{ after: 'PT0M', to: 'reports_to', then: ['notify'] }, { after: 'PT8H', to: 'reports_to', then: ['raise_priority'] }],
-      tests: [{ given: { task: { idle_hours: 30 } }, expect: true }, { given: { task: { idle_hours: 2 } }, expect: false }],
+      levels: [
+        { after: 'PT0M', to: 'reports_to', then: ['notify'] },
+        { after: 'PT8H', to: 'reports_to', then: ['raise_priority'] },
+      ],
+      tests: [
+        { given: { task: { idle_hours: 30 } }, expect: true },
+        { given: { task: { idle_hours: 2 } }, expect: false },
+      ],
     },
   ],
   migrations,
   routes: [count, counts],
   metrics: {
-    'warehouse.shelved': { description: 'Goods receipts shelved in the period', unit: 'receipts', compute: shelvedReceipts },
+    'warehouse.shelved': {
+      description: 'Goods receipts shelved in the period',
+      unit: 'receipts',
+      compute: shelvedReceipts,
+    },
   },
 });

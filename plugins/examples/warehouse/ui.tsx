@@ -12,8 +12,15 @@ function CountBadge(props: CardFaceProps) {
   return (
     <Show when={expected() !== null}>
       <span class="chip" title={text({ 'zh-CN': '实收/应收', en: 'Counted/expected' })}>
-        <span aria-hidden="true">{counted() ?? '–'}/{expected()}</span>
-        <span class="visually-hidden">{text({ 'zh-CN': `实收 ${counted() ?? '未清点'}，应收 ${expected()}`, en: `Counted ${counted() ?? 'not yet'} of ${expected()} expected` })}</span>
+        <span aria-hidden="true">
+          {counted() ?? '–'}/{expected()}
+        </span>
+        <span class="visually-hidden">
+          {text({
+            'zh-CN': `实收 ${counted() ?? '未清点'}，应收 ${expected()}`,
+            en: `Counted ${counted() ?? 'not yet'} of ${expected()} expected`,
+          })}
+        </span>
       </span>
     </Show>
   );
@@ -27,10 +34,18 @@ function CountSummary(props: CardPanelProps) {
   return (
     <>
       <h3>{text({ 'zh-CN': '清点', en: 'Count' })}</h3>
-      <Show when={counted() !== null && expected() !== null} fallback={<p>{text({ 'zh-CN': '尚未清点。', en: 'Not counted yet.' })}</p>}>
+      <Show
+        when={counted() !== null && expected() !== null}
+        fallback={<p>{text({ 'zh-CN': '尚未清点。', en: 'Not counted yet.' })}</p>}
+      >
         <p data-testid="warehouse-count">
-          {text({ 'zh-CN': `实收 ${counted()}，应收 ${expected()}，差 ${counted()! - expected()!}。`, en: `Counted ${counted()} of ${expected()} expected (${counted()! - expected()!}).` })}{' '}
-          {within() ? text({ 'zh-CN': '在 2% 以内，可以上架。', en: 'Within 2 %: may be shelved.' }) : text({ 'zh-CN': '超过 2%，请重新清点。', en: 'More than 2 % off: count again.' })}
+          {text({
+            'zh-CN': `实收 ${counted()}，应收 ${expected()}，差 ${counted()! - expected()!}。`,
+            en: `Counted ${counted()} of ${expected()} expected (${counted()! - expected()!}).`,
+          })}{' '}
+          {within()
+            ? text({ 'zh-CN': '在 2% 以内，可以上架。', en: 'Within 2 %: may be shelved.' })
+            : text({ 'zh-CN': '超过 2%，请重新清点。', en: 'More than 2 % off: count again.' })}
         </p>
       </Show>
     </>

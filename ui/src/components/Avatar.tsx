@@ -3,7 +3,11 @@ export function initials(name: string): string {
   const trimmed = name.trim();
   // Chinese names: the given name's last two characters read most naturally; Latin names: first letters.
   if (/[\u4e00-\u9fff]/.test(trimmed)) return trimmed.slice(-2);
-  return trimmed.split(/\s+/).map((part) => part[0]?.toUpperCase() ?? '').slice(0, 2).join('');
+  return trimmed
+    .split(/\s+/)
+    .map((part) => part[0]?.toUpperCase() ?? '')
+    .slice(0, 2)
+    .join('');
 }
 
 function hue(id: string): number {
@@ -14,7 +18,13 @@ function hue(id: string): number {
 
 export function Avatar(props: { id: string; name: string; size?: 'small' | 'normal' }) {
   return (
-    <span class={`avatar avatar-${props.size ?? 'normal'}`} style={{ '--avatar-hue': hue(props.id) }} title={props.name} aria-label={props.name} role="img">
+    <span
+      class={`avatar avatar-${props.size ?? 'normal'}`}
+      style={{ '--avatar-hue': hue(props.id) }}
+      title={props.name}
+      aria-label={props.name}
+      role="img"
+    >
       {initials(props.name)}
     </span>
   );

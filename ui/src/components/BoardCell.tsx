@@ -36,13 +36,17 @@ export function BoardCell(props: CellProps) {
     overscan: 8,
     getItemKey: (index) => props.cell.cards[index]?.id ?? index,
   });
-  const here = () => props.target !== null && props.target.column === props.cell.column && props.target.lane === props.cell.lane;
+  const here = () =>
+    props.target !== null && props.target.column === props.cell.column && props.target.lane === props.cell.lane;
   /** The index among the cell's other cards that a card at `index` has (the carried card left out). */
   const othersIndex = (index: number) => {
     const carriedAt = props.cell.cards.findIndex((card) => card.id === (props.dragging ?? props.carried));
     return carriedAt !== -1 && carriedAt < index ? index - 1 : index;
   };
-  const dropBefore = (index: number) => here() && props.cell.cards[index]?.id !== (props.dragging ?? props.carried) && props.target!.index === othersIndex(index);
+  const dropBefore = (index: number) =>
+    here() &&
+    props.cell.cards[index]?.id !== (props.dragging ?? props.carried) &&
+    props.target!.index === othersIndex(index);
   const dropAtEnd = () => {
     if (!here()) return false;
     const others = props.cell.cards.filter((card) => card.id !== (props.dragging ?? props.carried)).length;
@@ -50,7 +54,13 @@ export function BoardCell(props: CellProps) {
   };
 
   return (
-    <div class="cell" classList={{ 'drop-here': here(), tall: props.tall }} data-cell data-column={props.cell.column} data-lane={laneAttr(props.cell.lane)}>
+    <div
+      class="cell"
+      classList={{ 'drop-here': here(), tall: props.tall }}
+      data-cell
+      data-column={props.cell.column}
+      data-lane={laneAttr(props.cell.lane)}
+    >
       {/* biome-ignore lint/a11y/useSemanticElements: a virtualized list (absolutely placed rows in a sized spacer); the roles give it list semantics, axe-clean in tests/browser */}
       <div class="cell-list" ref={list} data-scroll-list role="list" aria-label={props.columnName}>
         <div class="cell-inner" style={{ height: `${virtualizer.getTotalSize()}px` }}>
@@ -63,11 +73,16 @@ export function BoardCell(props: CellProps) {
                     // biome-ignore lint/a11y/useSemanticElements: a row of the virtualized list above (role="list" on a div)
                     <div
                       class="card-slot"
-                      classList={{ 'drop-before': dropBefore(item.index), 'is-dragging': props.dragging === shown().id }}
+                      classList={{
+                        'drop-before': dropBefore(item.index),
+                        'is-dragging': props.dragging === shown().id,
+                      }}
                       style={{ transform: `translateY(${item.start}px)` }}
                       data-index={item.index}
                       data-card-id={shown().id}
-                      ref={(element) => queueMicrotask(() => element.isConnected && virtualizer.measureElement(element))}
+                      ref={(element) =>
+                        queueMicrotask(() => element.isConnected && virtualizer.measureElement(element))
+                      }
                       role="listitem"
                     >
                       {/* biome-ignore lint/a11y/useSemanticElements: a <button> may hold only phrasing content, the card face is a block layout; keyboard use is tested in tests/browser */}
@@ -85,7 +100,12 @@ export function BoardCell(props: CellProps) {
                         onKeyDown={(event) => props.onKeyDown(event, shown(), item.index)}
                         onClick={() => props.onOpen(shown())}
                       >
-                        <CardFace card={shown()} catalogue={props.catalogue} viewers={props.viewersOf(shown().id)} carried={props.carried === shown().id} />
+                        <CardFace
+                          card={shown()}
+                          catalogue={props.catalogue}
+                          viewers={props.viewersOf(shown().id)}
+                          carried={props.carried === shown().id}
+                        />
                       </div>
                     </div>
                   )}

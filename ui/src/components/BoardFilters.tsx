@@ -12,22 +12,46 @@ import { toast } from './Toasts.tsx';
 
 const SEARCH_DELAY_MS = 250;
 
-export function BoardFilters(props: { boardId: string; board: BoardView; filters: Filters; setFilters(next: Filters): void }) {
-  const [views, { refetch }] = createResource(() => props.boardId, (id) => unwrap(api.boards[':id'].views.$get({ param: { id } })));
+export function BoardFilters(props: {
+  boardId: string;
+  board: BoardView;
+  filters: Filters;
+  setFilters(next: Filters): void;
+}) {
+  const [views, { refetch }] = createResource(
+    () => props.boardId,
+    (id) => unwrap(api.boards[':id'].views.$get({ param: { id } })),
+  );
   const [saving, setSaving] = createSignal(false);
   // On a phone the filters fold away behind one button; the search box stays.
   const [open, setOpen] = createSignal(false);
-  const set = (key: keyof Filters, value: string | undefined) => props.setFilters({ ...props.filters, [key]: value || undefined });
+  const set = (key: keyof Filters, value: string | undefined) =>
+    props.setFilters({ ...props.filters, [key]: value || undefined });
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
-  const types = () => props.board.taskTypes.map((id) => session.catalogue()?.types.get(id)).filter((type) => type !== undefined);
-  const activeView = () => views()?.find((view) => JSON.stringify(Object.entries(view.filters).sort()) === JSON.stringify(Object.entries(props.filters).filter(([, v]) => v).sort()));
+  const types = () =>
+    props.board.taskTypes.map((id) => session.catalogue()?.types.get(id)).filter((type) => type !== undefined);
+  const activeView = () =>
+    views()?.find(
+      (view) =>
+        JSON.stringify(Object.entries(view.filters).sort()) ===
+        JSON.stringify(
+          Object.entries(props.filters)
+            .filter(([, v]) => v)
+            .sort(),
+        ),
+    );
 
   const saveView = async (event: SubmitEvent) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
     try {
       const filters = Object.fromEntries(Object.entries(props.filters).filter(([, v]) => v)) as Record<string, string>;
-      await unwrap(api.boards[':id'].views.$post({ param: { id: props.boardId }, json: { name: String(form.get('name')), shared: form.get('shared') === 'on', filters } }));
+      await unwrap(
+        api.boards[':id'].views.$post({
+          param: { id: props.boardId },
+          json: { name: String(form.get('name')), shared: form.get('shared') === 'on', filters },
+        }),
+      );
       setSaving(false);
       await refetch();
     } catch (error) {
@@ -36,7 +60,9 @@ export function BoardFilters(props: { boardId: string; board: BoardView; filters
   };
   const deleteView = async (viewId: number) => {
     try {
-      await unwrap(api.boards[':id'].views[':viewId'].$delete({ param: { id: props.boardId, viewId: String(viewId) } }));
+      await unwrap(
+        api.boards[':id'].views[':viewId'].$delete({ param: { id: props.boardId, viewId: String(viewId) } }),
+      );
       await refetch();
     } catch (error) {
       toast(errorMessage(error), 'error');
@@ -62,7 +88,9 @@ export function BoardFilters(props: { boardId: string; board: BoardView; filters
         {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: a <kbd> is not focusable; the "/" shortcut hint is decoration, hidden from screen readers */}
         <kbd aria-hidden="true">/</kbd>
       </label>
-      <button type="button" class="button-quiet filters-toggle" aria-expanded={open()} onClick={() => setOpen(!open())}>{t('filters.label')}</button>
+      <button type="button" class="button-quiet filters-toggle" aria-expanded={open()} onClick={() => setOpen(!open())}>
+        {t('filters.label')}
+      </button>
       <Show when={types().length > 1}>
         <label class="filter">
           <span>{t('filters.type')}</span>
@@ -76,15 +104,23 @@ export function BoardFilters(props: { boardId: string; board: BoardView; filters
         <span>{t('filters.role')}</span>
         <select value={props.filters.role ?? ''} onChange={(e) => set('role', e.currentTarget.value)}>
           <option value="">{t('filters.any')}</option>
-          <For each={session.catalogue()?.directory.roles ?? []}>{(role) => <option value={role.id}>{nameOf(role.name)}</option>}</For>
+          <For each={session.catalogue()?.directory.roles ?? []}>
+            {(role) => <option value={role.id}>{nameOf(role.name)}</option>}
+          </For>
         </select>
       </label>
       <label class="filter">
         <span>{t('filters.assignee')}</span>
-        <select value={props.filters.assignee ?? ''} onChange={(e) => set('assignee', e.currentTarget.value)} data-testid="filter-assignee">
+        <select
+          value={props.filters.assignee ?? ''}
+          onChange={(e) => set('assignee', e.currentTarget.value)}
+          data-testid="filter-assignee"
+        >
           <option value="">{t('filters.any')}</option>
           <option value="me">{t('filters.me')}</option>
-          <For each={session.catalogue()?.directory.people ?? []}>{(person) => <option value={person.id}>{person.displayName}</option>}</For>
+          <For each={session.catalogue()?.directory.people ?? []}>
+            {(person) => <option value={person.id}>{person.displayName}</option>}
+          </For>
         </select>
       </label>
       <label class="filter">
@@ -93,36 +129,68 @@ export function BoardFilters(props: { boardId: string; board: BoardView; filters
       </label>
       <label class="filter">
         <span>{t('filters.due')}</span>
-        <input type="date" value={props.filters.dueBefore?.slice(0, 10) ?? ''} onChange={(e) => set('dueBefore', e.currentTarget.value ? new Date(`${e.currentTarget.value}T00:00:00`).toISOString() : undefined)} />
+        <input
+          type="date"
+          value={props.filters.dueBefore?.slice(0, 10) ?? ''}
+          onChange={(e) =>
+            set(
+              'dueBefore',
+              e.currentTarget.value ? new Date(`${e.currentTarget.value}T00:00:00`).toISOString() : undefined,
+            )
+          }
+        />
       </label>
       <label class="filter filter-check">
-        <input type="checkbox" checked={props.filters.overdue === 'true'} onChange={(e) => set('overdue', e.currentTarget.checked ? 'true' : undefined)} />
+        <input
+          type="checkbox"
+          checked={props.filters.overdue === 'true'}
+          onChange={(e) => set('overdue', e.currentTarget.checked ? 'true' : undefined)}
+        />
         <span>{t('filters.overdue')}</span>
       </label>
-      <button type="button" class="button-quiet" onClick={() => props.setFilters({})}>{t('filters.clear')}</button>
+      <button type="button" class="button-quiet" onClick={() => props.setFilters({})}>
+        {t('filters.clear')}
+      </button>
       <span class="spacer" />
       <label class="filter">
         <span>{t('views.label')}</span>
         <select
           value={activeView()?.id ?? ''}
-          onChange={(e) => props.setFilters((views()?.find((view) => String(view.id) === e.currentTarget.value)?.filters ?? {}) as Filters)}
+          onChange={(e) =>
+            props.setFilters(
+              (views()?.find((view) => String(view.id) === e.currentTarget.value)?.filters ?? {}) as Filters,
+            )
+          }
           data-testid="saved-views"
         >
           <option value="">{t('views.none')}</option>
-          <For each={views() ?? []}>{(view) => <option value={view.id}>{view.shared ? `${view.name} ⇄` : view.name}</option>}</For>
+          <For each={views() ?? []}>
+            {(view) => <option value={view.id}>{view.shared ? `${view.name} ⇄` : view.name}</option>}
+          </For>
         </select>
       </label>
       <Show when={activeView() && activeView()!.ownerId === session.me()?.id}>
-        <button type="button" class="button-quiet" onClick={() => void deleteView(activeView()!.id)}>{t('views.delete')}</button>
+        <button type="button" class="button-quiet" onClick={() => void deleteView(activeView()!.id)}>
+          {t('views.delete')}
+        </button>
       </Show>
-      <Show when={saving()} fallback={<button type="button" class="button-quiet" onClick={() => setSaving(true)}>{t('views.save')}</button>}>
+      <Show
+        when={saving()}
+        fallback={
+          <button type="button" class="button-quiet" onClick={() => setSaving(true)}>
+            {t('views.save')}
+          </button>
+        }
+      >
         <form class="save-view" onSubmit={saveView}>
           <input name="name" required maxLength={100} aria-label={t('views.name')} placeholder={t('views.name')} />
           <label class="filter-check">
             <input type="checkbox" name="shared" />
             <span>{t('views.shared')}</span>
           </label>
-          <button type="submit" class="button-primary">{t('views.save')}</button>
+          <button type="submit" class="button-primary">
+            {t('views.save')}
+          </button>
         </form>
       </Show>
     </div>

@@ -11,7 +11,12 @@ import { hasMessage, nameOf, t } from '../i18n/i18n.ts';
 import { ImeInput } from './ImeInput.tsx';
 import { toast } from './Toasts.tsx';
 
-const show = (value: unknown) => (value === null || value === undefined || value === '' ? '∅' : typeof value === 'string' ? value : JSON.stringify(value));
+const show = (value: unknown) =>
+  value === null || value === undefined || value === ''
+    ? '∅'
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value);
 
 export function Checklist(props: { detail: CardDetail; store: CardDetailStore }) {
   const [text, setText] = createSignal('');
@@ -31,14 +36,33 @@ export function Checklist(props: { detail: CardDetail; store: CardDetailStore })
           {(item, index) => (
             <li>
               <label>
-                <input type="checkbox" checked={item.done} onChange={(e) => void save(props.detail.task.checklist.map((it, i) => (i === index() ? { ...it, done: e.currentTarget.checked } : it)))} />
+                <input
+                  type="checkbox"
+                  checked={item.done}
+                  onChange={(e) =>
+                    void save(
+                      props.detail.task.checklist.map((it, i) =>
+                        i === index() ? { ...it, done: e.currentTarget.checked } : it,
+                      ),
+                    )
+                  }
+                />
                 <span classList={{ done: item.done }}>{item.text}</span>
               </label>
             </li>
           )}
         </For>
       </ul>
-      <form class="inline-form" onSubmit={(e) => { e.preventDefault(); if (text().trim()) { void save([...props.detail.task.checklist, { text: text().trim(), done: false }]); setText(''); } }}>
+      <form
+        class="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (text().trim()) {
+            void save([...props.detail.task.checklist, { text: text().trim(), done: false }]);
+            setText('');
+          }
+        }}
+      >
         <ImeInput value={text()} onCommit={setText} placeholder={t('panel.addItem')} aria-label={t('panel.addItem')} />
       </form>
     </section>
@@ -69,22 +93,49 @@ export function Comments(props: { detail: CardDetail; store: CardDetailStore }) 
     <section class="section">
       <h3>{t('panel.comments')}</h3>
       <Show when={next()}>
-        <button type="button" class="button-quiet" onClick={() => void loadOlder()}>{t('panel.older')}</button>
+        <button type="button" class="button-quiet" onClick={() => void loadOlder()}>
+          {t('panel.older')}
+        </button>
       </Show>
       <ol class="comments">
         <For each={[...older(), ...props.detail.comments.items]}>
           {(comment) => (
             <li>
-              <div class="meta"><strong>{comment.authorName ?? t('activity.someone')}</strong> <time dateTime={comment.createdAt}>{formatDateTime(comment.createdAt)}</time></div>
+              <div class="meta">
+                <strong>{comment.authorName ?? t('activity.someone')}</strong>{' '}
+                <time dateTime={comment.createdAt}>{formatDateTime(comment.createdAt)}</time>
+              </div>
               <p class="comment-body">{comment.body}</p>
             </li>
           )}
         </For>
       </ol>
-      <form class="stack" onSubmit={(e) => { e.preventDefault(); void send(); }}>
-        <ImeInput multiline rows={2} value={draft()} onCommit={setDraft} placeholder={t('panel.comment')} aria-label={t('panel.comment')}
-          onKeyDown={(e: KeyboardEvent) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.isComposing) { e.preventDefault(); void send(); } }} />
-        <div class="actions"><button type="submit" class="button-primary">{t('panel.send')}</button></div>
+      <form
+        class="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send();
+        }}
+      >
+        <ImeInput
+          multiline
+          rows={2}
+          value={draft()}
+          onCommit={setDraft}
+          placeholder={t('panel.comment')}
+          aria-label={t('panel.comment')}
+          onKeyDown={(e: KeyboardEvent) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.isComposing) {
+              e.preventDefault();
+              void send();
+            }
+          }}
+        />
+        <div class="actions">
+          <button type="submit" class="button-primary">
+            {t('panel.send')}
+          </button>
+        </div>
       </form>
     </section>
   );
@@ -107,15 +158,27 @@ export function Activity(props: { detail: CardDetail; store: CardDetailStore }) 
     <section class="section">
       <h3>{t('panel.activity')}</h3>
       <Show when={next()}>
-        <button type="button" class="button-quiet" onClick={() => void loadOlder()}>{t('panel.older')}</button>
+        <button type="button" class="button-quiet" onClick={() => void loadOlder()}>
+          {t('panel.older')}
+        </button>
       </Show>
       <ol class="activity">
         <For each={[...older(), ...props.detail.activity.items].reverse()}>
           {(entry) => (
             <li>
-              <div class="meta"><strong>{entry.actorName ?? t('activity.someone')}</strong> {action(entry.action)} <time dateTime={entry.at}>{formatDateTime(entry.at)}</time></div>
+              <div class="meta">
+                <strong>{entry.actorName ?? t('activity.someone')}</strong> {action(entry.action)}{' '}
+                <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+              </div>
               <ul class="changes">
-                <For each={Object.entries(entry.changes)}>{([field, [from, to]]) => <li><span class="change-field">{field.replace(/^fields\./, '')}</span>: <del>{show(from)}</del> → <ins>{show(to)}</ins></li>}</For>
+                <For each={Object.entries(entry.changes)}>
+                  {([field, [from, to]]) => (
+                    <li>
+                      <span class="change-field">{field.replace(/^fields\./, '')}</span>: <del>{show(from)}</del> →{' '}
+                      <ins>{show(to)}</ins>
+                    </li>
+                  )}
+                </For>
               </ul>
               <Show when={entry.note}>{(note) => <p class="activity-note">{note()}</p>}</Show>
             </li>
@@ -135,8 +198,17 @@ export function Approvals(props: { detail: CardDetail }) {
           <For each={props.detail.approvals}>
             {(approval) => (
               <li data-state={approval.state}>
-                <span class={`chip chip-${approval.state}`}>{t(`approval.state.${approval.state}`)}</span> {approval.from} → {approval.to} · {nameOf(session.catalogue()?.role(approval.role)?.name) || approval.role}
-                <For each={approval.decisions}>{(d) => <div class="muted">{d.name}: {d.approve ? t('approvals.approve') : t('approvals.reject')}{d.comment ? ` — ${d.comment}` : ''}</div>}</For>
+                <span class={`chip chip-${approval.state}`}>{t(`approval.state.${approval.state}`)}</span>{' '}
+                {approval.from} → {approval.to} ·{' '}
+                {nameOf(session.catalogue()?.role(approval.role)?.name) || approval.role}
+                <For each={approval.decisions}>
+                  {(d) => (
+                    <div class="muted">
+                      {d.name}: {d.approve ? t('approvals.approve') : t('approvals.reject')}
+                      {d.comment ? ` — ${d.comment}` : ''}
+                    </div>
+                  )}
+                </For>
               </li>
             )}
           </For>
@@ -153,7 +225,16 @@ export function Escalations(props: { detail: CardDetail }) {
         <h3>{t('panel.escalations')}</h3>
         <ol class="escalations">
           <For each={props.detail.escalations}>
-            {(firing) => <li><time dateTime={firing.firedAt}>{formatDateTime(firing.firedAt)}</time> {t('panel.escalationFired', { level: firing.level + 1, rule: firing.rule.split('/').pop() ?? firing.rule, role: nameOf(session.catalogue()?.role(firing.targetRole)?.name) || (firing.targetRole ?? '') })}</li>}
+            {(firing) => (
+              <li>
+                <time dateTime={firing.firedAt}>{formatDateTime(firing.firedAt)}</time>{' '}
+                {t('panel.escalationFired', {
+                  level: firing.level + 1,
+                  rule: firing.rule.split('/').pop() ?? firing.rule,
+                  role: nameOf(session.catalogue()?.role(firing.targetRole)?.name) || (firing.targetRole ?? ''),
+                })}
+              </li>
+            )}
           </For>
         </ol>
       </section>
@@ -170,8 +251,17 @@ export function Links(props: { detail: CardDetail }) {
           <For each={props.detail.links}>
             {(link) => (
               <li>
-                <Show when={link.url} fallback={<A href={`/cards/${link.otherTaskId}`}>{link.kind} · {link.otherTitle}</A>}>
-                  <a href={link.url!} rel="noopener noreferrer" target="_blank">{link.title || link.url}</a>
+                <Show
+                  when={link.url}
+                  fallback={
+                    <A href={`/cards/${link.otherTaskId}`}>
+                      {link.kind} · {link.otherTitle}
+                    </A>
+                  }
+                >
+                  <a href={link.url!} rel="noopener noreferrer" target="_blank">
+                    {link.title || link.url}
+                  </a>
                 </Show>
               </li>
             )}

@@ -11,8 +11,15 @@ import { FieldInput } from './FieldInput.tsx';
 import { ImeInput } from './ImeInput.tsx';
 import { toast } from './Toasts.tsx';
 
-export default function CreateCard(props: { board: BoardView; column: string; names: NameLookup; onClose(): void; onCreated(task: TaskView): void }) {
-  const types = () => props.board.taskTypes.map((id) => session.catalogue()?.types.get(id)).filter((type) => type !== undefined);
+export default function CreateCard(props: {
+  board: BoardView;
+  column: string;
+  names: NameLookup;
+  onClose(): void;
+  onCreated(task: TaskView): void;
+}) {
+  const types = () =>
+    props.board.taskTypes.map((id) => session.catalogue()?.types.get(id)).filter((type) => type !== undefined);
   const [typeId, setTypeId] = createSignal(props.board.taskTypes[0]!);
   const [title, setTitle] = createSignal('');
   const [fields, setFields] = createSignal<Record<string, unknown>>({});
@@ -33,7 +40,14 @@ export default function CreateCard(props: { board: BoardView; column: string; na
       props.onCreated(task);
       if (!column().states.includes(task.status)) {
         try {
-          task = (await unwrap(api.tasks[':id'].transition.$patch({ param: { id: String(task.id) }, json: { expectedVersion: task.version, to: column().states[0]! } }))).task;
+          task = (
+            await unwrap(
+              api.tasks[':id'].transition.$patch({
+                param: { id: String(task.id) },
+                json: { expectedVersion: task.version, to: column().states[0]! },
+              }),
+            )
+          ).task;
           props.onCreated(task);
         } catch (error) {
           toast(t('board.snappedBack', { reason: errorMessage(error, props.names) }), 'error');
@@ -61,21 +75,50 @@ export default function CreateCard(props: { board: BoardView; column: string; na
           </label>
         </Show>
         <div class="field" classList={{ invalid: Boolean(errors().title) }}>
-          <label for="create-title">{t('create.cardTitle')}<span class="required" aria-hidden="true"> *</span></label>
-          <ImeInput id="create-title" value={title()} onCommit={setTitle} maxLength={300} aria-required="true" aria-invalid={Boolean(errors().title)} aria-describedby={errors().title ? 'create-title-error' : undefined} />
+          <label for="create-title">
+            {t('create.cardTitle')}
+            <span class="required" aria-hidden="true">
+              {' '}
+              *
+            </span>
+          </label>
+          <ImeInput
+            id="create-title"
+            value={title()}
+            onCommit={setTitle}
+            maxLength={300}
+            aria-required="true"
+            aria-invalid={Boolean(errors().title)}
+            aria-describedby={errors().title ? 'create-title-error' : undefined}
+          />
           <Show when={errors().title}>
-            <p class="field-error" id="create-title-error" role="alert">{errors().title}</p>
+            <p class="field-error" id="create-title-error" role="alert">
+              {errors().title}
+            </p>
           </Show>
         </div>
         <For each={type()?.fields ?? []}>
-          {(field) => <FieldInput field={field} value={fields()[field.id]} error={errors()[field.id]} onChange={(value) => setFields((current) => ({ ...current, [field.id]: value }))} />}
+          {(field) => (
+            <FieldInput
+              field={field}
+              value={fields()[field.id]}
+              error={errors()[field.id]}
+              onChange={(value) => setFields((current) => ({ ...current, [field.id]: value }))}
+            />
+          )}
         </For>
         <Show when={failure()}>
-          <p class="form-error" role="alert">{failure()}</p>
+          <p class="form-error" role="alert">
+            {failure()}
+          </p>
         </Show>
         <div class="actions">
-          <button type="button" class="button-quiet" onClick={props.onClose}>{t('create.cancel')}</button>
-          <button type="submit" class="button-primary" disabled={busy()}>{t('create.submit')}</button>
+          <button type="button" class="button-quiet" onClick={props.onClose}>
+            {t('create.cancel')}
+          </button>
+          <button type="submit" class="button-primary" disabled={busy()}>
+            {t('create.submit')}
+          </button>
         </div>
       </form>
     </Dialog>

@@ -8,10 +8,20 @@ export function Dialog(props: { title: string; onClose(): void; children: JSX.El
   onMount(() => dialog.showModal());
   onCleanup(() => dialog.open && dialog.close());
   return (
-    <dialog ref={dialog} class="dialog" aria-labelledby={titleId} onCancel={(event) => { event.preventDefault(); props.onClose(); }}>
+    <dialog
+      ref={dialog}
+      class="dialog"
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        props.onClose();
+      }}
+    >
       <header class="dialog-head">
         <h2 id={titleId}>{props.title}</h2>
-        <button type="button" class="button-quiet" onClick={props.onClose} aria-label={t('panel.close')}>✕</button>
+        <button type="button" class="button-quiet" onClick={props.onClose} aria-label={t('panel.close')}>
+          ✕
+        </button>
       </header>
       {props.children}
     </dialog>

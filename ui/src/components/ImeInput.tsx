@@ -3,8 +3,17 @@
 // the box only while the person is not composing, so it never cuts a composition short.
 import { createEffect, splitProps, type JSX } from 'solid-js';
 
-type Common = { value: string; onCommit(value: string): void; multiline?: boolean; /** The person started composing: their text is theirs from now on. */ onBegin?: () => void };
-type Props = Common & Omit<JSX.InputHTMLAttributes<HTMLInputElement> & JSX.TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onInput'>;
+type Common = {
+  value: string;
+  onCommit(value: string): void;
+  multiline?: boolean /** The person started composing: their text is theirs from now on. */;
+  onBegin?: () => void;
+};
+type Props = Common &
+  Omit<
+    JSX.InputHTMLAttributes<HTMLInputElement> & JSX.TextareaHTMLAttributes<HTMLTextAreaElement>,
+    'value' | 'onInput'
+  >;
 
 export function ImeInput(all: Props) {
   const [props, rest] = splitProps(all, ['value', 'onCommit', 'multiline', 'onBegin']);
@@ -18,7 +27,8 @@ export function ImeInput(all: Props) {
       const start = element.selectionStart;
       const end = element.selectionEnd;
       element.value = next;
-      if (focused && start !== null && end !== null) element.setSelectionRange(Math.min(start, next.length), Math.min(end, next.length));
+      if (focused && start !== null && end !== null)
+        element.setSelectionRange(Math.min(start, next.length), Math.min(end, next.length));
     }
   });
   const handlers = {
@@ -35,7 +45,11 @@ export function ImeInput(all: Props) {
     },
   };
   return props.multiline ? (
-    <textarea ref={(el) => (element = el)} {...(rest as JSX.TextareaHTMLAttributes<HTMLTextAreaElement>)} {...handlers} />
+    <textarea
+      ref={(el) => (element = el)}
+      {...(rest as JSX.TextareaHTMLAttributes<HTMLTextAreaElement>)}
+      {...handlers}
+    />
   ) : (
     <input ref={(el) => (element = el)} {...(rest as JSX.InputHTMLAttributes<HTMLInputElement>)} {...handlers} />
   );

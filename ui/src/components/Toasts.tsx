@@ -19,7 +19,13 @@ export function toast(text: string, tone: Toast['tone'] = 'info', ms = 6000): vo
 export function Toasts() {
   return (
     <div class="toasts" role="status" aria-live="polite">
-      <For each={toasts()}>{(item) => <div class={`toast toast-${item.tone}`} data-testid="toast">{item.text}</div>}</For>
+      <For each={toasts()}>
+        {(item) => (
+          <div class={`toast toast-${item.tone}`} data-testid="toast">
+            {item.text}
+          </div>
+        )}
+      </For>
     </div>
   );
 }

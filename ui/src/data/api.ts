@@ -22,7 +22,14 @@ export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
 
-type Success<R> = R extends ClientResponse<infer T, infer S, infer _F> ? (S extends 200 | 201 | 202 ? T : S extends 204 ? undefined : never) : never;
+type Success<R> =
+  R extends ClientResponse<infer T, infer S, infer _F>
+    ? S extends 200 | 201 | 202
+      ? T
+      : S extends 204
+        ? undefined
+        : never
+    : never;
 
 export async function unwrap<R extends ClientResponse<unknown, number, string>>(call: Promise<R>): Promise<Success<R>> {
   let response: R;
@@ -32,9 +39,14 @@ export async function unwrap<R extends ClientResponse<unknown, number, string>>(
     throw new ApiError(0, 'NETWORK', 'network error');
   }
   if (response.status === 204) return undefined as Success<R>;
-  const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string; details?: Record<string, unknown> } } | null;
+  const body = (await response.json().catch(() => null)) as {
+    error?: { code: string; message: string; details?: Record<string, unknown> };
+  } | null;
   if (response.ok) return body as Success<R>;
-  const error = body?.error ?? { code: response.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', message: response.statusText };
+  const error = body?.error ?? {
+    code: response.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST',
+    message: response.statusText,
+  };
   if (response.status === 401) onSignedOut();
   throw new ApiError(response.status, error.code, error.message, error.details ?? {});
 }

@@ -15,7 +15,10 @@ export interface Cell {
   cards: BoardCard[];
 }
 
-export type MoveOutcome = { kind: 'moved'; warnings: string[] } | { kind: 'requested' } | { kind: 'refused'; error: unknown };
+export type MoveOutcome =
+  | { kind: 'moved'; warnings: string[] }
+  | { kind: 'requested' }
+  | { kind: 'refused'; error: unknown };
 
 const NO_LANE = '\u0000';
 
@@ -30,12 +33,18 @@ export function laneKey(swimlanes: string, card: BoardCard): string | null {
   return value === undefined || value === null ? null : String(value);
 }
 
-const byPosition = (a: BoardCard, b: BoardCard) => (a.position < b.position ? -1 : a.position > b.position ? 1 : a.id - b.id);
+const byPosition = (a: BoardCard, b: BoardCard) =>
+  a.position < b.position ? -1 : a.position > b.position ? 1 : a.id - b.id;
 
 /** A card as its face shows it, from a whole card (live events and write answers carry whole cards). */
 export function faceOf(task: TaskView, before?: BoardCard): BoardCard {
   const { description: _d, checklist, createdBy: _c, createdAt: _ca, updatedAt: _u, archivedAt: _a, ...face } = task;
-  return { ...face, escalationLevel: before?.escalationLevel ?? 0, checklistDone: checklist.filter((item) => item.done).length, checklistTotal: checklist.length };
+  return {
+    ...face,
+    escalationLevel: before?.escalationLevel ?? 0,
+    checklistDone: checklist.filter((item) => item.done).length,
+    checklistTotal: checklist.length,
+  };
 }
 
 /** Whether a card passes the board's filters (the server's rules, applied to live changes). */
@@ -45,7 +54,8 @@ export function matches(card: BoardCard, filters: Filters, me: string | undefine
   if (filters.assignee && card.assigneeId !== (filters.assignee === 'me' ? me : filters.assignee)) return false;
   if (filters.label && !card.labels.includes(filters.label)) return false;
   if (filters.dueBefore && !(card.dueAt && Date.parse(card.dueAt) < Date.parse(filters.dueBefore))) return false;
-  if (filters.overdue === 'true' && !(card.dueAt && Date.parse(card.dueAt) < now && card.category !== 'done')) return false;
+  if (filters.overdue === 'true' && !(card.dueAt && Date.parse(card.dueAt) < now && card.category !== 'done'))
+    return false;
   if (filters.q && !card.title.toLowerCase().includes(filters.q.toLowerCase())) return false;
   return true;
 }
@@ -85,7 +95,8 @@ export function createBoardStore(boardId: string, filters: () => Filters, me: ()
       const next = new Map(current);
       const before = current.get(id);
       if (before && task && task.version < before.version) return current;
-      const shown = task && board()?.taskTypes.includes(task.type) && columnOf(task.status) && matches(task, filters(), me());
+      const shown =
+        task && board()?.taskTypes.includes(task.type) && columnOf(task.status) && matches(task, filters(), me());
       if (shown) next.set(id, task);
       else next.delete(id);
       return next;
@@ -118,13 +129,20 @@ export function createBoardStore(boardId: string, filters: () => Filters, me: ()
       const key = `${lane ?? NO_LANE}|${column.id}`;
       (index.get(key) ?? index.set(key, []).get(key)!).push(card);
     }
-    return laneKeys.map((lane) => shown.columns.map((column) => ({ lane, column: column.id, cards: (index.get(`${lane ?? NO_LANE}|${column.id}`) ?? []).sort(byPosition) })));
+    return laneKeys.map((lane) =>
+      shown.columns.map((column) => ({
+        lane,
+        column: column.id,
+        cards: (index.get(`${lane ?? NO_LANE}|${column.id}`) ?? []).sort(byPosition),
+      })),
+    );
   });
 
   /** Cards per column over all lanes (for counts and WIP state). */
   const columnCounts = createMemo(() => {
     const counts = new Map<string, number>();
-    for (const row of cells()) for (const cell of row) counts.set(cell.column, (counts.get(cell.column) ?? 0) + cell.cards.length);
+    for (const row of cells())
+      for (const cell of row) counts.set(cell.column, (counts.get(cell.column) ?? 0) + cell.cards.length);
     return counts;
   });
 
@@ -132,12 +150,17 @@ export function createBoardStore(boardId: string, filters: () => Filters, me: ()
    * Moves a card to `index` of a cell at once, and asks the server; a refusal puts it back. A move
    * into another lane than the card's own is only a move between columns (lanes follow the card's values).
    */
-  async function move(cardId: number, target: { column: string; lane: string | null; index: number }): Promise<MoveOutcome> {
+  async function move(
+    cardId: number,
+    target: { column: string; lane: string | null; index: number },
+  ): Promise<MoveOutcome> {
     const card = cards().get(cardId);
     const shown = board();
     const column = shown?.columns.find((c) => c.id === target.column);
     if (!card || !shown || !column) return { kind: 'refused', error: new ApiError(404, 'NOT_FOUND', 'gone') };
-    const cell = cells().flat().find((c) => c.column === target.column && c.lane === target.lane);
+    const cell = cells()
+      .flat()
+      .find((c) => c.column === target.column && c.lane === target.lane);
     const others = (cell?.cards ?? []).filter((c) => c.id !== cardId);
     const after = others[target.index - 1] ?? null;
     const before = others[target.index] ?? null;
@@ -153,7 +176,12 @@ export function createBoardStore(boardId: string, filters: () => Filters, me: ()
     try {
       const response = await api.tasks[':id'].transition.$patch({
         param: { id: String(cardId) },
-        json: { expectedVersion: card.version, ...(to ? { to } : {}), afterId: after?.id ?? null, beforeId: before?.id ?? null },
+        json: {
+          expectedVersion: card.version,
+          ...(to ? { to } : {}),
+          afterId: after?.id ?? null,
+          beforeId: before?.id ?? null,
+        },
       });
       const result = await unwrap(Promise.resolve(response));
       if (response.status === 202) {
@@ -171,7 +199,21 @@ export function createBoardStore(boardId: string, filters: () => Filters, me: ()
     }
   }
 
-  return { board, lanes, cards, cells, columnCounts, viewers, error, loading, load, move, online: live.online, viewing: (taskId: number | null) => live.send({ type: 'viewing', taskId }), upsert };
+  return {
+    board,
+    lanes,
+    cards,
+    cells,
+    columnCounts,
+    viewers,
+    error,
+    loading,
+    load,
+    move,
+    online: live.online,
+    viewing: (taskId: number | null) => live.send({ type: 'viewing', taskId }),
+    upsert,
+  };
 }
 
 export type BoardStore = ReturnType<typeof createBoardStore>;

@@ -5,7 +5,9 @@ import type { TaskView } from '../../../core/http/contract.ts';
 import { api, unwrap } from './api.ts';
 
 export function createCardDetail(id: () => number) {
-  const [detail, { refetch, mutate }] = createResource(id, (taskId) => unwrap(api.tasks[':id'].detail.$get({ param: { id: String(taskId) } })));
+  const [detail, { refetch, mutate }] = createResource(id, (taskId) =>
+    unwrap(api.tasks[':id'].detail.$get({ param: { id: String(taskId) } })),
+  );
   const param = () => ({ id: String(id()) });
   return {
     detail,
@@ -16,12 +18,17 @@ export function createCardDetail(id: () => number) {
       if (current && task.version >= current.task.version) mutate({ ...current, task: task as typeof current.task });
       void refetch();
     },
-    move: (to: string, expectedVersion: number) => api.tasks[':id'].transition.$patch({ param: param(), json: { to, expectedVersion } }),
+    move: (to: string, expectedVersion: number) =>
+      api.tasks[':id'].transition.$patch({ param: param(), json: { to, expectedVersion } }),
     comment: (body: string) => unwrap(api.tasks[':id'].comments.$post({ param: param(), json: { body } })),
-    olderComments: (before: number) => unwrap(api.tasks[':id'].comments.$get({ param: param(), query: { before, limit: 50 } })),
-    olderActivity: (before: number) => unwrap(api.tasks[':id'].activity.$get({ param: param(), query: { before, limit: 50 } })),
-    watch: (on: boolean) => unwrap(on ? api.tasks[':id'].watch.$put({ param: param() }) : api.tasks[':id'].watch.$delete({ param: param() })),
-    edit: (expectedVersion: number, changes: Record<string, unknown>) => unwrap(api.tasks[':id'].$patch({ param: param(), json: { expectedVersion, ...changes } })),
+    olderComments: (before: number) =>
+      unwrap(api.tasks[':id'].comments.$get({ param: param(), query: { before, limit: 50 } })),
+    olderActivity: (before: number) =>
+      unwrap(api.tasks[':id'].activity.$get({ param: param(), query: { before, limit: 50 } })),
+    watch: (on: boolean) =>
+      unwrap(on ? api.tasks[':id'].watch.$put({ param: param() }) : api.tasks[':id'].watch.$delete({ param: param() })),
+    edit: (expectedVersion: number, changes: Record<string, unknown>) =>
+      unwrap(api.tasks[':id'].$patch({ param: param(), json: { expectedVersion, ...changes } })),
   };
 }
 

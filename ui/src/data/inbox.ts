@@ -8,8 +8,12 @@ const PAGE = 30;
 
 export const inbox = createRoot(() => {
   const [older, setOlder] = createSignal<Awaited<ReturnType<typeof fetchPage>>['items']>([]);
-  const fetchPage = (before?: number) => unwrap(api.notifications.$get({ query: { limit: PAGE, ...(before ? { before } : {}) } }));
-  const [latest, { refetch }] = createResource(() => (session.me() ? session.version() + 1 : false), () => fetchPage());
+  const fetchPage = (before?: number) =>
+    unwrap(api.notifications.$get({ query: { limit: PAGE, ...(before ? { before } : {}) } }));
+  const [latest, { refetch }] = createResource(
+    () => (session.me() ? session.version() + 1 : false),
+    () => fetchPage(),
+  );
   let channel: ReturnType<typeof openLive> | undefined;
   return {
     latest,

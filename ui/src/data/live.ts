@@ -8,7 +8,11 @@ export interface LiveChannel {
   send(message: LiveClientMessage): void;
 }
 
-export function openLive(path: string, onMessage: (message: LiveServerMessage) => void, options: { replay?: boolean } = {}): LiveChannel {
+export function openLive(
+  path: string,
+  onMessage: (message: LiveServerMessage) => void,
+  options: { replay?: boolean } = {},
+): LiveChannel {
   const [online, setOnline] = createSignal(false);
   let socket: WebSocket | undefined;
   let lastEventId: number | undefined;
@@ -31,7 +35,8 @@ export function openLive(path: string, onMessage: (message: LiveServerMessage) =
     ws.onmessage = (message) => {
       const parsed = JSON.parse(String(message.data)) as LiveServerMessage;
       if (parsed.type === 'hello' && lastEventId === undefined) lastEventId = parsed.lastEventId;
-      if (parsed.type === 'event' || parsed.type === 'notification') lastEventId = Math.max(lastEventId ?? 0, parsed.event.id);
+      if (parsed.type === 'event' || parsed.type === 'notification')
+        lastEventId = Math.max(lastEventId ?? 0, parsed.event.id);
       onMessage(parsed);
     };
     ws.onclose = () => {

@@ -17,10 +17,22 @@ export interface KeyboardMoveOptions {
 export function createKeyboardMove(options: KeyboardMoveOptions) {
   const [carried, setCarried] = createSignal<{ cardId: number; target: DropTarget } | null>(null);
 
-  const cellOf = (target: DropTarget) => options.cells().flat().find((cell) => cell.column === target.column && cell.lane === target.lane);
-  const othersIn = (target: DropTarget, cardId: number) => (cellOf(target)?.cards ?? []).filter((card) => card.id !== cardId).length;
+  const cellOf = (target: DropTarget) =>
+    options
+      .cells()
+      .flat()
+      .find((cell) => cell.column === target.column && cell.lane === target.lane);
+  const othersIn = (target: DropTarget, cardId: number) =>
+    (cellOf(target)?.cards ?? []).filter((card) => card.id !== cardId).length;
   const say = (key: 'dnd.pickedUp' | 'dnd.over', cardId: number, target: DropTarget) =>
-    options.announce(t(key, { title: options.titleOf(cardId), column: options.columnName(target.column), position: target.index + 1, count: othersIn(target, cardId) + 1 }));
+    options.announce(
+      t(key, {
+        title: options.titleOf(cardId),
+        column: options.columnName(target.column),
+        position: target.index + 1,
+        count: othersIn(target, cardId) + 1,
+      }),
+    );
 
   const update = (cardId: number, target: DropTarget) => {
     setCarried({ cardId, target });
@@ -32,7 +44,11 @@ export function createKeyboardMove(options: KeyboardMoveOptions) {
     options.setTarget(null);
   };
 
-  function onKeyDown(event: KeyboardEvent, cardId: number, at: { column: string; lane: string | null; index: number }): boolean {
+  function onKeyDown(
+    event: KeyboardEvent,
+    cardId: number,
+    at: { column: string; lane: string | null; index: number },
+  ): boolean {
     if (event.isComposing) return false;
     const current = carried();
     if (!current || current.cardId !== cardId) {
@@ -50,19 +66,29 @@ export function createKeyboardMove(options: KeyboardMoveOptions) {
       case 'ArrowLeft':
       case 'ArrowRight': {
         const next = row[columnIndex + (event.key === 'ArrowLeft' ? -1 : 1)];
-        if (next) update(cardId, { column: next.column, lane: target.lane, index: Math.min(target.index, othersIn({ ...target, column: next.column }, cardId)) });
+        if (next)
+          update(cardId, {
+            column: next.column,
+            lane: target.lane,
+            index: Math.min(target.index, othersIn({ ...target, column: next.column }, cardId)),
+          });
         return true;
       }
       case 'ArrowUp':
       case 'ArrowDown': {
-        const index = Math.max(0, Math.min(othersIn(target, cardId), target.index + (event.key === 'ArrowUp' ? -1 : 1)));
+        const index = Math.max(
+          0,
+          Math.min(othersIn(target, cardId), target.index + (event.key === 'ArrowUp' ? -1 : 1)),
+        );
         update(cardId, { ...target, index });
         return true;
       }
       case ' ':
       case 'Enter':
         end();
-        options.announce(t('dnd.dropped', { title: options.titleOf(cardId), column: options.columnName(target.column) }));
+        options.announce(
+          t('dnd.dropped', { title: options.titleOf(cardId), column: options.columnName(target.column) }),
+        );
         options.drop(cardId, target);
         return true;
       case 'Escape':

@@ -20,7 +20,12 @@ export interface PointerDragOptions {
   drop(cardId: number, target: DropTarget): void;
 }
 
-export function startPointerDrag(event: PointerEvent, cardId: number, element: HTMLElement, options: PointerDragOptions): void {
+export function startPointerDrag(
+  event: PointerEvent,
+  cardId: number,
+  element: HTMLElement,
+  options: PointerDragOptions,
+): void {
   if (event.button !== 0 || (event.target as HTMLElement).closest('button, a, input, textarea, select')) return;
   const start = { x: event.clientX, y: event.clientY };
   const pointer = { x: event.clientX, y: event.clientY };

@@ -48,7 +48,8 @@ export const en = {
   'board.requested': 'Approval requested to move to {column}; the card stays until it is approved.',
   'board.snappedBack': 'Not moved: {reason}',
 
-  'dnd.instructions': 'Press space or enter to pick up a card; arrows to move it; space or enter to drop; escape to cancel.',
+  'dnd.instructions':
+    'Press space or enter to pick up a card; arrows to move it; space or enter to drop; escape to cancel.',
   'dnd.pickedUp': 'Picked up {title} in {column}, position {position} of {count}.',
   'dnd.over': '{title}: {column}, position {position} of {count}.',
   'dnd.dropped': 'Dropped {title} in {column}.',
@@ -126,11 +127,13 @@ export const en = {
 
   'card.unknownType': 'Unknown type',
   'card.unknownTypeTitle': 'Type “{type}” is not loaded (its plugin may have been removed)',
-  'panel.unknownType': 'This card’s type “{type}” is not loaded, perhaps because its plugin was removed. You can still read the card.',
+  'panel.unknownType':
+    'This card’s type “{type}” is not loaded, perhaps because its plugin was removed. You can still read the card.',
 
   'plugins.failedHere': 'Plugin “{plugin}” could not show this.',
   'plugins.notice': 'Some plugins are not working',
-  'plugins.noticeExplain': 'Everything else works without them. Whoever runs the server can fix a plugin or take it out of PLUGINS.',
+  'plugins.noticeExplain':
+    'Everything else works without them. Whoever runs the server can fix a plugin or take it out of PLUGINS.',
   'plugins.failed.server': 'did not load',
   'plugins.failed.module': 'its screens did not load',
   'plugins.failed.cardFace': 'its part of the card faces failed',
@@ -212,9 +215,12 @@ export const en = {
   'error.RATE_LIMITED': 'Too many tries; try again in {minutes} minute(s).',
   'error.INTERNAL': 'Something went wrong on the server; please try again.',
   'error.UNAVAILABLE': 'The server is not available right now; try again shortly.',
-  'error.TOO_MANY_SOCKETS': 'Too many open Dutyboard tabs or windows (at most {perSession} per sign-in, {perPerson} per person); close some and reload.',
-  'error.ORIGIN_NOT_ALLOWED': 'Refused: the change did not come from a Dutyboard page of this server. Open Dutyboard at its own address and try again.',
-  'error.HOST_NOT_ALLOWED': 'This server does not answer to the address you used. Open Dutyboard at its own address (ask your administrator to add this one to ALLOWED_HOSTS).',
+  'error.TOO_MANY_SOCKETS':
+    'Too many open Dutyboard tabs or windows (at most {perSession} per sign-in, {perPerson} per person); close some and reload.',
+  'error.ORIGIN_NOT_ALLOWED':
+    'Refused: the change did not come from a Dutyboard page of this server. Open Dutyboard at its own address and try again.',
+  'error.HOST_NOT_ALLOWED':
+    'This server does not answer to the address you used. Open Dutyboard at its own address (ask your administrator to add this one to ALLOWED_HOSTS).',
   'error.NETWORK': 'Cannot reach the server.',
   'error.signIn': 'Email or password is not right.',
 
@@ -225,7 +231,8 @@ export const en = {
   'reason.plugin_veto': 'the plugin “{plugin}” says: {message}',
   'reason.missing_fields': 'fill in {fields} first.',
   'reason.fieldName': '“{name}”',
-  'reason.headcount_full': 'that role already has its full headcount ({headcount}); take it from someone first, or raise the headcount in the roles file.',
+  'reason.headcount_full':
+    'that role already has its full headcount ({headcount}); take it from someone first, or raise the headcount in the roles file.',
   'reason.own_roles': 'nobody changes their own roles; ask someone else who manages people.',
   'reason.person_holds_more': 'this person holds permissions you do not hold, so you cannot change their roles.',
   'reason.role_beyond_your_permissions': 'that role carries permissions you do not hold, so you cannot give it.',
@@ -236,7 +243,8 @@ export const en = {
   'reason.changed_since_request': 'the card changed since approval was asked for; it cannot be approved as it is now.',
   'reason.own_request': 'this is your own request: withdraw it instead of rejecting it.',
   'reason.person_cap': 'you have reached the most one person may add ({limit}); delete something or try again later.',
-  'reason.guard_failed': 'the rule for this move cannot be checked right now (the roles file needs fixing); ask your team lead.',
+  'reason.guard_failed':
+    'the rule for this move cannot be checked right now (the roles file needs fixing); ask your team lead.',
   'reason.duplicate': 'something with the same name or key already exists.',
   'reason.missing_reference': 'it refers to something that no longer exists.',
   'reason.concurrent_change': 'another change got in the way; please try again.',

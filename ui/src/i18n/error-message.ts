@@ -23,11 +23,19 @@ export function issueMessage(message: string): string {
   return t('field.invalid', { message });
 }
 
-function reasonText(reason: string, details: Record<string, unknown>, names: NameLookup, message: string): string | null {
+function reasonText(
+  reason: string,
+  details: Record<string, unknown>,
+  names: NameLookup,
+  message: string,
+): string | null {
   const state = (id: unknown) => names.state?.(String(id)) ?? String(id);
   switch (reason) {
     case 'no_transition': {
-      const allowed = Array.isArray(details.allowed) && details.allowed.length ? t('reason.no_transition.allowed', { states: formatList(details.allowed.map(state)) }) : '';
+      const allowed =
+        Array.isArray(details.allowed) && details.allowed.length
+          ? t('reason.no_transition.allowed', { states: formatList(details.allowed.map(state)) })
+          : '';
       return t('reason.no_transition', { from: state(details.from), to: state(details.to), allowed });
     }
     case 'permission':
@@ -35,11 +43,19 @@ function reasonText(reason: string, details: Record<string, unknown>, names: Nam
     case 'guard':
       return t('reason.guard', { message });
     case 'missing_fields': {
-      const fields = (Array.isArray(details.names) ? details.names : Array.isArray(details.fields) ? details.fields : []) as DisplayName[];
-      return t('reason.missing_fields', { fields: formatList(fields.map((name) => t('reason.fieldName', { name: nameOf(name) }))) });
+      const fields = (
+        Array.isArray(details.names) ? details.names : Array.isArray(details.fields) ? details.fields : []
+      ) as DisplayName[];
+      return t('reason.missing_fields', {
+        fields: formatList(fields.map((name) => t('reason.fieldName', { name: nameOf(name) }))),
+      });
     }
     case 'wip_limit':
-      return t('reason.wip_limit', { column: names.column?.(String(details.column)) ?? String(details.column).split('/').pop()!, count: Number(details.count), limit: Number(details.limit) });
+      return t('reason.wip_limit', {
+        column: names.column?.(String(details.column)) ?? String(details.column).split('/').pop()!,
+        count: Number(details.count),
+        limit: Number(details.limit),
+      });
     default: {
       const key = `reason.${reason}`;
       return hasMessage(key) ? t(key, stringParams(details)) : null;
@@ -48,7 +64,9 @@ function reasonText(reason: string, details: Record<string, unknown>, names: Nam
 }
 
 const stringParams = (details: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(details).filter(([, v]) => typeof v === 'string' || typeof v === 'number')) as Record<string, string | number>;
+  Object.fromEntries(
+    Object.entries(details).filter(([, v]) => typeof v === 'string' || typeof v === 'number'),
+  ) as Record<string, string | number>;
 
 export function errorMessage(error: unknown, names: NameLookup = {}): string {
   if (!(error instanceof ApiError)) return t('error.NETWORK');
@@ -62,7 +80,11 @@ export function errorMessage(error: unknown, names: NameLookup = {}): string {
       return t('error.FORBIDDEN', { permission: permissionLabel(details.permission ?? '') });
     case 'VALIDATION_FAILED': {
       const issues = Array.isArray(details.issues) ? (details.issues as { path: string; message: string }[]) : [];
-      return t('error.VALIDATION_FAILED', { fields: issues.map((issue) => `${issue.path.replace(/^fields\./, '')}: ${issueMessage(issue.message)}`).join('; ') });
+      return t('error.VALIDATION_FAILED', {
+        fields: issues
+          .map((issue) => `${issue.path.replace(/^fields\./, '')}: ${issueMessage(issue.message)}`)
+          .join('; '),
+      });
     }
     case 'RATE_LIMITED':
       return t('error.RATE_LIMITED', { minutes: Math.max(1, Math.ceil(Number(details.retryAfterSeconds ?? 60) / 60)) });
@@ -78,6 +100,7 @@ export function errorMessage(error: unknown, names: NameLookup = {}): string {
 export function fieldErrors(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError) || !Array.isArray(error.details.issues)) return {};
   const errors: Record<string, string> = {};
-  for (const issue of error.details.issues as { path: string; message: string }[]) errors[issue.path.replace(/^fields\./, '')] ??= issueMessage(issue.message);
+  for (const issue of error.details.issues as { path: string; message: string }[])
+    errors[issue.path.replace(/^fields\./, '')] ??= issueMessage(issue.message);
   return errors;
 }

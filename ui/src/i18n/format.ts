@@ -2,7 +2,10 @@
 import { locale } from './i18n.ts';
 
 const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>();
-function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>(key: string, make: () => T): T {
+function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>(
+  key: string,
+  make: () => T,
+): T {
   const id = `${locale()}|${key}`;
   let formatter = cache.get(id);
   if (!formatter) {
@@ -12,12 +15,27 @@ function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.Relativ
   return formatter as T;
 }
 
-export const formatDate = (iso: string) => cached('date', () => new Intl.DateTimeFormat(locale(), { month: 'short', day: 'numeric' })).format(new Date(iso));
+export const formatDate = (iso: string) =>
+  cached('date', () => new Intl.DateTimeFormat(locale(), { month: 'short', day: 'numeric' })).format(new Date(iso));
 export const formatDateTime = (iso: string) =>
-  cached('datetime', () => new Intl.DateTimeFormat(locale(), { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })).format(new Date(iso));
+  cached(
+    'datetime',
+    () =>
+      new Intl.DateTimeFormat(locale(), {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      }),
+  ).format(new Date(iso));
 export const formatNumber = (n: number) => cached('number', () => new Intl.NumberFormat(locale())).format(n);
-export const formatMoney = (n: number, currency = 'CNY') => cached(`money-${currency}`, () => new Intl.NumberFormat(locale(), { style: 'currency', currency })).format(n);
-export const formatPercent = (n: number) => cached('percent', () => new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 })).format(n / 100);
+export const formatMoney = (n: number, currency = 'CNY') =>
+  cached(`money-${currency}`, () => new Intl.NumberFormat(locale(), { style: 'currency', currency })).format(n);
+export const formatPercent = (n: number) =>
+  cached('percent', () => new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 })).format(
+    n / 100,
+  );
 export const formatList = (items: string[]) => new Intl.ListFormat(locale(), { type: 'conjunction' }).format(items);
 
 /** "in 3 hours", "2 days ago". */

@@ -14,7 +14,9 @@ const stored = (): Locale | null => {
   return value && value in LOCALES ? (value as Locale) : null;
 };
 
-const [locale, setLocaleSignal] = createSignal<Locale>(stored() ?? (navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'));
+const [locale, setLocaleSignal] = createSignal<Locale>(
+  stored() ?? (navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'),
+);
 export { locale };
 
 function apply(next: Locale): void {

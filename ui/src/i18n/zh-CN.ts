@@ -214,9 +214,12 @@ export const zhCN: Record<MessageKey, string> = {
   'error.RATE_LIMITED': '尝试次数太多，请 {minutes} 分钟后再试。',
   'error.INTERNAL': '服务器出了点问题，请再试一次。',
   'error.UNAVAILABLE': '服务器暂时不可用，请稍后再试。',
-  'error.TOO_MANY_SOCKETS': '打开的 Dutyboard 标签页或窗口太多（每次登录最多 {perSession} 个，每人最多 {perPerson} 个），请关掉一些再刷新。',
-  'error.ORIGIN_NOT_ALLOWED': '已拒绝：这个修改不是从本服务器的 Dutyboard 页面发出的。请在 Dutyboard 自己的地址打开后再试。',
-  'error.HOST_NOT_ALLOWED': '服务器不接受你使用的这个地址。请用 Dutyboard 自己的地址打开（或请管理员把这个地址加入 ALLOWED_HOSTS）。',
+  'error.TOO_MANY_SOCKETS':
+    '打开的 Dutyboard 标签页或窗口太多（每次登录最多 {perSession} 个，每人最多 {perPerson} 个），请关掉一些再刷新。',
+  'error.ORIGIN_NOT_ALLOWED':
+    '已拒绝：这个修改不是从本服务器的 Dutyboard 页面发出的。请在 Dutyboard 自己的地址打开后再试。',
+  'error.HOST_NOT_ALLOWED':
+    '服务器不接受你使用的这个地址。请用 Dutyboard 自己的地址打开（或请管理员把这个地址加入 ALLOWED_HOSTS）。',
   'error.NETWORK': '无法连接服务器。',
   'error.signIn': '邮箱或密码不对。',
 

@@ -22,12 +22,16 @@ export function PluginNotice() {
             {(problem) => (
               <li>
                 <code>{problem.plugin}</code> {t(`plugins.failed.${problem.where}`)}
-                <Show when={problem.message}>: <span class="plugin-reason">{problem.message}</span></Show>
+                <Show when={problem.message}>
+                  : <span class="plugin-reason">{problem.message}</span>
+                </Show>
               </li>
             )}
           </For>
         </ul>
-        <button type="button" class="button-quiet" onClick={() => setDismissed(new Set(plugins.problems().map(keyOf)))}>{t('plugins.hide')}</button>
+        <button type="button" class="button-quiet" onClick={() => setDismissed(new Set(plugins.problems().map(keyOf)))}>
+          {t('plugins.hide')}
+        </button>
       </section>
     </Show>
   );

@@ -12,7 +12,10 @@ export default function PluginPage() {
   const contribution = () => plugins.filling('navigation').find((shown) => shown.plugin === params.id);
   return (
     <section class="page" data-plugin={params.id} data-slot="navigation">
-      <Show when={contribution()} fallback={<p class="muted">{plugins.ready() ? t('plugins.notFound') : t('app.loading')}</p>}>
+      <Show
+        when={contribution()}
+        fallback={<p class="muted">{plugins.ready() ? t('plugins.notFound') : t('app.loading')}</p>}
+      >
         {(shown) => (
           <>
             <h1>{text(shown().ui.navigation!.label)}</h1>

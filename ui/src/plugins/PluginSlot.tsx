@@ -25,7 +25,12 @@ type ComponentSlot = 'cardFace' | 'cardPanel' | 'boardToolbar';
 type SlotProps = { cardFace: CardFaceProps; cardPanel: CardPanelProps; boardToolbar: BoardToolbarProps };
 
 /** Every loaded plugin's component for a card or board slot, for these task types. */
-export function PluginSlot<K extends ComponentSlot>(props: { slot: K; types: readonly string[]; props: SlotProps[K]; class: string }) {
+export function PluginSlot<K extends ComponentSlot>(props: {
+  slot: K;
+  types: readonly string[];
+  props: SlotProps[K];
+  class: string;
+}) {
   return (
     <For each={plugins.filling(props.slot, props.types)}>
       {(contribution) => (

@@ -14,7 +14,12 @@ export function PluginWidgets() {
       <section class="plugin-widgets" aria-label={t('plugins.widgets')}>
         <For each={widgets()}>
           {(contribution) => (
-            <section class="section plugin-widget" data-plugin={contribution.plugin} data-slot="dashboard" aria-labelledby={`widget-${contribution.plugin}`}>
+            <section
+              class="section plugin-widget"
+              data-plugin={contribution.plugin}
+              data-slot="dashboard"
+              aria-labelledby={`widget-${contribution.plugin}`}
+            >
               <h2 id={`widget-${contribution.plugin}`}>{text(contribution.ui.dashboard!.title)}</h2>
               <Contained contribution={contribution} slot="dashboard">
                 <Dynamic component={contribution.ui.dashboard!.widget} />

@@ -39,7 +39,9 @@ export const plugins = createRoot(() => {
   async function load(): Promise<{ contributions: Contribution[]; failed: PluginProblem[] }> {
     // If the list cannot be had, the screens show no plugin UI rather than no screen.
     const statuses = await unwrap(api.plugins.$get()).catch(() => []);
-    const failed = statuses.filter((status) => status.status === 'failed').map((status) => ({ plugin: status.id, where: 'server' as const, message: status.error ?? '' }));
+    const failed = statuses
+      .filter((status) => status.status === 'failed')
+      .map((status) => ({ plugin: status.id, where: 'server' as const, message: status.error ?? '' }));
     const loaded = await Promise.all(
       statuses.map(async (status): Promise<Contribution | null> => {
         const module = pluginUiModules[status.entry];
@@ -49,7 +51,12 @@ export const plugins = createRoot(() => {
           const problem = uiShapeProblem(ui);
           if (problem) throw new Error(problem);
           const types = ui.taskTypes;
-          const concerns = types === 'all' ? () => true : types ? (type: string) => types.includes(type) : (type: string) => type.startsWith(`${status.id}.`);
+          const concerns =
+            types === 'all'
+              ? () => true
+              : types
+                ? (type: string) => types.includes(type)
+                : (type: string) => type.startsWith(`${status.id}.`);
           return { plugin: status.id, name: status.name ?? { 'zh-CN': status.id, en: status.id }, ui, concerns };
         } catch (error) {
           report(status.id, 'module', error);
@@ -67,7 +74,10 @@ export const plugins = createRoot(() => {
     ready: () => state.state === 'ready',
     /** Those filling `slot`, for a card or board of these task types when given. */
     filling(slot: SlotName, types?: readonly string[]): Contribution[] {
-      return contributions().filter((contribution) => contribution.ui[slot] !== undefined && (types === undefined || types.some(contribution.concerns)));
+      return contributions().filter(
+        (contribution) =>
+          contribution.ui[slot] !== undefined && (types === undefined || types.some(contribution.concerns)),
+      );
     },
     /** Failed on the server (with the reason when the person may see it), then failed here. */
     problems: (): PluginProblem[] => [...(state()?.failed ?? []), ...problems()],

@@ -35,7 +35,9 @@ export default function MePage() {
                   <span class="card-type">{typeName(card.type)}</span>
                   <span class="work-title">{card.title}</span>
                   <Show when={card.dueAt}>
-                    <span class="due" classList={{ overdue: isOverdue(card) }}>{t('card.due', { date: formatDate(card.dueAt!) })}</span>
+                    <span class="due" classList={{ overdue: isOverdue(card) }}>
+                      {t('card.due', { date: formatDate(card.dueAt!) })}
+                    </span>
                   </Show>
                 </A>
               )}
@@ -44,7 +46,9 @@ export default function MePage() {
               {(card) => (
                 <A href={`/cards/${card.id}`} class="work-item">
                   <span class="work-title">{card.title}</span>
-                  <span class="due" classList={{ overdue: isOverdue(card) }}>{card.dueAt ? t('card.due', { date: formatDate(card.dueAt) }) : ''}</span>
+                  <span class="due" classList={{ overdue: isOverdue(card) }}>
+                    {card.dueAt ? t('card.due', { date: formatDate(card.dueAt) }) : ''}
+                  </span>
                 </A>
               )}
             </List>
@@ -53,7 +57,9 @@ export default function MePage() {
                 <A href={`/cards/${item.taskId}`} class="work-item">
                   <span class="chip chip-escalation">{t('me.level', { level: item.level + 1 })}</span>
                   <span class="work-title">{item.title}</span>
-                  <time class="muted" dateTime={item.firedAt}>{formatDateTime(item.firedAt)}</time>
+                  <time class="muted" dateTime={item.firedAt}>
+                    {formatDateTime(item.firedAt)}
+                  </time>
                 </A>
               )}
             </List>

@@ -18,7 +18,11 @@ export function SignInPage() {
     setBusy(true);
     setFailure(undefined);
     try {
-      const me = await unwrap(api.auth['sign-in'].$post({ json: { email: String(form.get('email')), password: String(form.get('password')) } }));
+      const me = await unwrap(
+        api.auth['sign-in'].$post({
+          json: { email: String(form.get('email')), password: String(form.get('password')) },
+        }),
+      );
       session.signedIn(me);
       const next = params.next?.startsWith('/') && !params.next.startsWith('//') ? params.next : '/';
       navigate(next, { replace: true });
@@ -43,9 +47,13 @@ export function SignInPage() {
           <input name="password" type="password" autocomplete="current-password" required />
         </label>
         <Show when={failure()}>
-          <p class="form-error" role="alert">{failure()}</p>
+          <p class="form-error" role="alert">
+            {failure()}
+          </p>
         </Show>
-        <button type="submit" class="button-primary" disabled={busy()}>{busy() ? t('signIn.busy') : t('signIn.submit')}</button>
+        <button type="submit" class="button-primary" disabled={busy()}>
+          {busy() ? t('signIn.busy') : t('signIn.submit')}
+        </button>
       </form>
     </section>
   );

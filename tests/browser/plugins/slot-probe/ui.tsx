@@ -11,7 +11,13 @@ function ProbeChip(props: CardFaceProps) {
 function ProbeButton() {
   const [on, setOn] = createSignal(false);
   return (
-    <button type="button" class="button-quiet" aria-pressed={on()} onClick={() => setOn(!on())} data-testid="probe-tool">
+    <button
+      type="button"
+      class="button-quiet"
+      aria-pressed={on()}
+      onClick={() => setOn(!on())}
+      data-testid="probe-tool"
+    >
       {text({ 'zh-CN': '探针开关', en: 'Probe switch' })}
     </button>
   );
@@ -21,6 +27,12 @@ export default definePluginUi({
   taskTypes: 'all',
   cardFace: ProbeChip,
   boardToolbar: ProbeButton,
-  navigation: { label: { 'zh-CN': '探针', en: 'Probe' }, page: () => <p data-testid="probe-page">{text({ 'zh-CN': '探针页面。', en: 'The probe page.' })}</p> },
-  dashboard: { title: { 'zh-CN': '探针小组件', en: 'Probe widget' }, widget: () => <p data-testid="probe-widget">{text({ 'zh-CN': '一切正常。', en: 'All is well.' })}</p> },
+  navigation: {
+    label: { 'zh-CN': '探针', en: 'Probe' },
+    page: () => <p data-testid="probe-page">{text({ 'zh-CN': '探针页面。', en: 'The probe page.' })}</p>,
+  },
+  dashboard: {
+    title: { 'zh-CN': '探针小组件', en: 'Probe widget' },
+    widget: () => <p data-testid="probe-widget">{text({ 'zh-CN': '一切正常。', en: 'All is well.' })}</p>,
+  },
 });
