@@ -4,6 +4,7 @@
 // four-week launch timeline; and the recurring title and listing-time work per product on sale.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_PLUGINS } from '../../core/config.ts';
 import { createEscalationScheduler } from '../../core/escalation/escalation-scheduler.ts';
 import { seedPluginDemos } from '../../core/plugins/demo-data.ts';
 import { pluginSource } from '../../core/plugins/loader.ts';
@@ -299,7 +300,9 @@ describe.each(testDatabases)('the listing plugin on $kind', (database) => {
 describe.each(testDatabases)('the listing demo board on $kind', (database) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(database, demoRoles(), { plugins: [pluginSource('./plugins/listing')] });
+    // The demo roles use the default plugins' types (after-sales) besides listing's.
+    const plugins = [...DEFAULT_PLUGINS, './plugins/listing'].map((entry) => pluginSource(entry));
+    t = await createTestApp(database, demoRoles(), { plugins });
   });
   afterAll(() => t.dispose());
 
