@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PLUGINS } from '../core/config.ts';
 import { coreMigrations } from '../migrations/index.ts';
 import { TEST_DATABASE_URL } from './helpers/databases.ts';
 import { connectLive } from './helpers/live-client.ts';
@@ -51,7 +52,8 @@ describe('plugins at start', () => {
   it('starts with an optional plugin failing, the others loaded', async () => {
     const server = await startServer({
       DATA_DIR: dataDir,
-      PLUGINS: './plugins/examples/missing,./plugins/examples/warehouse',
+      // The demo roles use the default plugins' types, so those stay loaded beside the two under test.
+      PLUGINS: ['./plugins/examples/missing', './plugins/examples/warehouse', ...DEFAULT_PLUGINS].join(','),
     });
     expect((await health(server.url)).status).toBe(200);
     expect(server.output()).toMatch(/"plugin":"warehouse".*"msg":"plugin loaded"/);
