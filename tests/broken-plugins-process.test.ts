@@ -2,11 +2,14 @@
 // hook and an invalid manifest next to the warehouse example. The server starts, reports each failure
 // with the plugin's id, keeps the warehouse working, and exits 2 only when a broken plugin is required.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PLUGINS } from '../core/config.ts';
 import { serverDatabases } from './helpers/databases.ts';
 import { runToExit, startServer, type ServerProcess } from './helpers/server-process.ts';
 
 const fixture = (name: string) => `./tests/fixtures/plugins/${name}.ts`;
+// The demo roles use the default plugins' types, so those load beside the ones under test.
 const PLUGINS = [
+  ...DEFAULT_PLUGINS,
   './plugins/examples/warehouse',
   ...['failing-migration', 'throwing-hook', 'hanging-hook', 'invalid-manifest'].map(fixture),
 ].join(',');

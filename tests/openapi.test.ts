@@ -1,5 +1,6 @@
 // The published OpenAPI document lists every API route with its access rule and input schemas.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PLUGINS } from '../core/config.ts';
 import { accessOf } from '../core/http/guard.ts';
 import { pluginSource } from '../core/plugins/loader.ts';
 import { testDatabases } from './helpers/databases.ts';
@@ -8,7 +9,9 @@ import { createTestApp, type TestApp } from './helpers/test-app.ts';
 describe('GET /api/openapi.json', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(testDatabases[0]!, undefined, { plugins: [pluginSource('./plugins/examples/warehouse')] });
+    t = await createTestApp(testDatabases[0]!, undefined, {
+      plugins: [...DEFAULT_PLUGINS, './plugins/examples/warehouse'].map((entry) => pluginSource(entry)),
+    });
   });
   afterAll(() => t.dispose());
 

@@ -3,6 +3,7 @@
 // apply again as a no-op, every state of its workflows is reachable, its guards compile and its escalation
 // fixtures pass (the loader's checks), and its routes are mounted with a permission that exists.
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLUGINS } from '../../core/config.ts';
 import { CORE_PERMISSIONS } from '../../core/auth/permissions.ts';
 import { migrateToLatest } from '../../core/db/migrate.ts';
 import { parseManifest, type ParsedPlugin } from '../../core/plugins/contract.ts';
@@ -39,7 +40,8 @@ export function pluginContractCases(entry: string, dependencies: string[] = []):
     describe.each(testDatabases)('on $kind', (database) => {
       it('loads (guards compile, escalation fixtures pass), migrates once, and mounts its routes with known permissions', async () => {
         const t = await createTestApp(database, undefined, {
-          plugins: [...dependencies, entry].map((source) => pluginSource(source)),
+          // The demo roles use the default plugins' types, so those load too.
+          plugins: [...new Set([...DEFAULT_PLUGINS, ...dependencies, entry])].map((source) => pluginSource(source)),
         });
         try {
           const status = t.services.plugins.statuses.find((candidate) => candidate.entry === entry)!;
