@@ -38,8 +38,11 @@ export const launchStepType: TaskTypeDefinition = {
   },
 };
 
-/** A product in these states is being launched. */
-export const LAUNCHING = new Set(['in_production', 'ready']);
+/**
+ * A product past planning has started its launch. The hook sees the product as it is when it runs,
+ * which may already be on sale, so every state past planning counts (the timeline is keyed: made once).
+ */
+export const launchStarted = (status: string): boolean => status !== 'planning';
 
 /** The four week cards, once per product (keyed), due 7, 14, 21 and 28 days after `startedAt`. */
 export async function startTimeline(product: HookCard, plugin: HookContext, startedAt: Date): Promise<HookCard[]> {

@@ -3,7 +3,7 @@
 // card makes the next. Everything is keyed, so hearing a change twice makes nothing twice.
 import type { CommittedChange, HookContext } from '#plugin-api';
 import { openDelistCard } from './delist.ts';
-import { LAUNCHING, startTimeline } from './launch.ts';
+import { launchStarted, startTimeline } from './launch.ts';
 import { LISTED, PRODUCT } from './product.ts';
 import { ROUTINES, routineOf, scheduleRoutine } from './routines.ts';
 
@@ -12,7 +12,7 @@ export async function react(change: CommittedChange, plugin: HookContext): Promi
   if (change.taskType === PRODUCT) {
     const product = await plugin.cards.get(change.taskId);
     if (!product || product.archived) return;
-    if (LAUNCHING.has(product.status)) await startTimeline(product, plugin, plugin.now());
+    if (launchStarted(product.status)) await startTimeline(product, plugin, plugin.now());
     if (product.status !== LISTED) return;
     for (const routine of ROUTINES) await scheduleRoutine(routine, product, plugin, plugin.now());
     if (!(Number(product.fields.stock) > 0)) await openDelistCard(product, plugin);
