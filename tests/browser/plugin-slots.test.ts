@@ -47,34 +47,34 @@ describe('plugins on the board', () => {
     const keeper = await shop.api(KEEPER);
     a1 = await keeper('POST', '/api/tasks', {
       type: 'warehouse.receipt',
-      title: '到货 A-1',
-      fields: { sku: 'A-1', expected: 10, counted: 8 },
+      title: '到货 A-100',
+      fields: { sku: 'A-100', expected: 10, counted: 8 },
     });
     await keeper('POST', '/api/tasks', {
       type: 'warehouse.receipt',
       title: 'boom 爆炸卡',
-      fields: { sku: 'B-2', expected: 5 },
+      fields: { sku: 'B-200', expected: 5 },
     });
-    await keeper('POST', '/api/tasks', { type: 'warehouse.receipt', title: '到货 C-3', fields: { sku: 'C-3' } });
+    await keeper('POST', '/api/tasks', { type: 'warehouse.receipt', title: '到货 C-300', fields: { sku: 'C-300' } });
   });
   afterAll(() => shop?.close());
 
   it('renders each slot in zh-CN, contains the throwing card face, and names the failed plugin to the keeper', async () => {
     const { page, errors } = await shop.person(KEEPER);
     await page.goto(`${shop.server.url}${BOARD}`);
-    await cardOn(page, '到货 A-1').waitFor();
+    await cardOn(page, '到货 A-100').waitFor();
 
     // The warehouse's badge: counted/expected, said in full to a screen reader; none without an expected count.
-    const badge = cardOn(page, '到货 A-1').locator('[data-plugin="warehouse"][data-slot="cardFace"]');
+    const badge = cardOn(page, '到货 A-100').locator('[data-plugin="warehouse"][data-slot="cardFace"]');
     expect(await badge.locator('[aria-hidden="true"]').textContent()).toBe('8/10');
     expect(await badge.locator('.visually-hidden').textContent()).toBe('实收 8，应收 10');
-    expect(await cardOn(page, '到货 C-3').locator('[data-plugin="warehouse"] .chip').count()).toBe(0);
+    expect(await cardOn(page, '到货 C-300').locator('[data-plugin="warehouse"] .chip').count()).toBe(0);
 
     // The probe throws on one card only: that card says so in the probe's place and keeps the warehouse badge.
     const boom = cardOn(page, 'boom 爆炸卡');
     expect(await boom.locator('[data-plugin="slot-probe"]').textContent()).toBe('插件「插槽探针」无法显示这部分。');
     expect(await boom.locator('[data-plugin="warehouse"] [aria-hidden="true"]').textContent()).toBe('–/5');
-    expect(await cardOn(page, '到货 A-1').locator('[data-plugin="slot-probe"]').textContent()).toBe('探针');
+    expect(await cardOn(page, '到货 A-100').locator('[data-plugin="slot-probe"]').textContent()).toBe('探针');
 
     // A plugin the server did not load shows nothing; the keeper is told which and why.
     expect(await page.locator('.nav').textContent()).toContain('探针');
@@ -91,7 +91,7 @@ describe('plugins on the board', () => {
     // The board still works around the failure: the card opens, with the warehouse's part of the panel.
     await boom.click();
     await page.getByTestId('card-panel').getByText('尚未清点。').waitFor();
-    await cardOn(page, '到货 A-1').click();
+    await cardOn(page, '到货 A-100').click();
     expect(await page.getByTestId('warehouse-count').textContent()).toBe(
       '实收 8，应收 10，差 -2。 超过 2%，请重新清点。',
     );
@@ -105,18 +105,18 @@ describe('plugins on the board', () => {
     const { page, errors } = await shop.person(KEEPER, { locale: 'en-US' });
     await page.getByTestId('language').selectOption('en');
     await page.goto(`${shop.server.url}${BOARD}`);
-    await cardOn(page, '到货 A-1').waitFor();
+    await cardOn(page, '到货 A-100').waitFor();
     const tool = page.getByTestId('probe-tool');
     expect(await tool.textContent()).toBe('Probe switch');
     await tabTo(page, tool);
     await page.keyboard.press('Enter');
     expect(await tool.getAttribute('aria-pressed')).toBe('true');
-    expect(await cardOn(page, '到货 A-1').locator('[data-plugin="warehouse"] .visually-hidden').textContent()).toBe(
+    expect(await cardOn(page, '到货 A-100').locator('[data-plugin="warehouse"] .visually-hidden').textContent()).toBe(
       'Counted 8 of 10 expected',
     );
     expect(await page.getByTestId('plugin-notice').locator('h2').textContent()).toBe('Some plugins are not working');
 
-    await cardOn(page, '到货 A-1').focus();
+    await cardOn(page, '到货 A-100').focus();
     await page.keyboard.press('Enter');
     expect(await page.getByTestId('warehouse-count').textContent()).toBe(
       'Counted 8 of 10 expected (-2). More than 2 % off: count again.',
@@ -143,7 +143,7 @@ describe('plugins on the board', () => {
   it('shows plugins to a porter who cannot see the organisation, without the notice, following live edits', async () => {
     const { page } = await shop.person(PORTER);
     await page.goto(`${shop.server.url}${BOARD}`);
-    const count = cardOn(page, '到货 A-1').locator('[data-plugin="warehouse"] [aria-hidden="true"]');
+    const count = cardOn(page, '到货 A-100').locator('[data-plugin="warehouse"] [aria-hidden="true"]');
     await count.waitFor();
     expect(await page.getByTestId('probe-tool').isVisible()).toBe(true);
     expect(await page.getByTestId('plugin-notice').count()).toBe(0);
