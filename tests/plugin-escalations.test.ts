@@ -1,8 +1,9 @@
 // Plugins' default escalations on every database: active while the plugin is loaded (on a write and on
 // the scheduler's tick), overridden key by key from the roles file by id, switched off with
-// `enabled: false`; a roles file overriding an id no loaded plugin declares, or leaving in force a
-// default whose role or policy it lacks, is refused saying so; a default that does not compile keeps
-// its plugin from loading, naming plugin and field.
+// `enabled: false`; a default whose role or policy the organisation lacks is inactive there (never
+// evaluated, shown with the reason in GET /api/plugins) while an override naming one is refused at its
+// line; a roles file overriding an id no loaded plugin declares is refused saying so; a default that does
+// not compile keeps its plugin from loading, naming plugin and field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEscalationScheduler } from '../core/escalation/escalation-scheduler.ts';
 import { catalogueWith } from '../core/org/catalogue.ts';
@@ -96,6 +97,9 @@ const overriding = office(`
         applies_to: {statuses: [open]}
         levels: [{after: PT0M, to: manager, then: [notify, "label:big"]}]
       - {id: desk-untouched, enabled: false}`);
+
+// An office with no manager role and no max_amount policy: desk-big-amount cannot be staffed here.
+const unstaffed = office('      []').replace('policies: {max_amount: 100}\n', '').replaceAll('manager', 'boss');
 
 describe.each(testDatabases)('plugin default escalations on $kind', (database) => {
   let t: TestApp;
@@ -216,6 +220,68 @@ describe.each(testDatabases)('plugin default escalations on $kind', (database) =
   });
 });
 
+describe.each(testDatabases)('a default the organisation cannot staff on $kind', (database) => {
+  const apps: TestApp[] = [];
+  afterAll(() => Promise.all(apps.map((app) => app.dispose())));
+
+  /** An app on this roles file, with a ticket of amount 500 made by the agent; the ticket's firings and the plugin list. */
+  async function bigTicketIn(text: string, who: string) {
+    const app = await createTestApp(database, [{ name: 'office.yaml', text }], { plugins: [inline(desk())] });
+    apps.push(app);
+    const [agent, lead] = await Promise.all([app.signIn('agent@office.test'), app.signIn(`${who}@office.test`)]);
+    const response = await app.call('POST', '/api/tasks', {
+      cookie: agent,
+      body: { type: 'desk.ticket', title: 'Big claim', fields: { amount: 500 }, assignTo: { roleId: 'agent' } },
+    });
+    expect(response.status, await response.clone().text()).toBe(201);
+    const ticket = (await response.json()) as { id: number };
+    const ledger = (await (await app.call('GET', `/api/escalations?task=${ticket.id}`, { cookie: lead })).json()) as {
+      rule: string;
+      targetRole: string | null;
+    }[];
+    const plugins = (await (await app.call('GET', '/api/plugins', { cookie: agent })).json()) as {
+      id: string;
+      escalations: { id: string; active: boolean; missing: unknown[]; reason?: string }[];
+    }[];
+    // desk-untouched fires on every open ticket where it is not switched off: only the amount rule is looked at.
+    const amount = ledger.filter((firing) => firing.rule === 'desk/desk-big-amount');
+    return { ledger: amount, escalations: plugins.find((plugin) => plugin.id === 'desk')!.escalations };
+  }
+
+  it('fires the default where the organisation has its role and policy', async () => {
+    const { ledger, escalations } = await bigTicketIn(office('      []'), 'manager');
+    expect(ledger).toEqual([expect.objectContaining({ rule: 'desk/desk-big-amount', targetRole: 'manager' })]);
+    expect(escalations.find((escalation) => escalation.id === 'desk-big-amount')).toEqual({
+      id: 'desk-big-amount',
+      title: null,
+      active: true,
+      switchedOff: false,
+      missing: [],
+    });
+  });
+
+  it('never evaluates it where the organisation lacks them, and says why in GET /api/plugins', async () => {
+    const { ledger, escalations } = await bigTicketIn(unstaffed, 'boss');
+    expect(ledger).toEqual([]);
+    expect(escalations).toEqual([
+      expect.objectContaining({ id: 'desk-overdue', active: true }),
+      {
+        id: 'desk-big-amount',
+        title: null,
+        active: false,
+        switchedOff: false,
+        missing: [
+          { kind: 'role', id: 'manager' },
+          { kind: 'policy', id: 'max_amount' },
+        ],
+        reason:
+          'it goes to role "manager", which this organisation does not have; it reads policy "max_amount", which this organisation does not set',
+      },
+      expect.objectContaining({ id: 'desk-untouched', active: true }),
+    ]);
+  });
+});
+
 describe('validating a roles file against plugin default escalations', () => {
   let catalogue: ReturnType<typeof catalogueWith>;
   beforeAll(async () => {
@@ -237,24 +303,20 @@ describe('validating a roles file against plugin default escalations', () => {
     ]);
   });
 
-  it('refuses a default left in force whose target role or policy the organisation lacks, naming the plugin', () => {
-    const text = office('      []').replace('policies: {max_amount: 100}\n', '').replaceAll('manager', 'boss');
+  it('accepts a default whose target role or policy the organisation lacks: it is inactive there, not an error', () => {
+    expect(errorsOf(unstaffed)).toEqual([]);
+  });
+
+  it("refuses an override naming a role or policy the organisation lacks, at the override's own line", () => {
+    const text = office(`      - id: desk-big-amount
+        when: {">": [{var: task.fields.amount}, {var: policy.max_claim}]}
+        levels: [{after: PT0M, to: director, then: [notify]}]`);
     expect(errorsOf(text)).toEqual([
+      expect.stringMatching(/^office\.yaml:13:\d+ rule roles\[1\]\.escalations\[0\]\.when.*unknown policy "max_claim"/),
       expect.stringMatching(
-        /^office\.yaml:3:15 unresolved_ref organization: plugin "desk"'s escalation "desk-big-amount" levels\[0\]\.to names role "manager", which this organisation does not have; override it under a role/,
-      ),
-      expect.stringMatching(
-        /^office\.yaml:3:15 unresolved_ref organization: plugin "desk"'s escalation "desk-big-amount" reads policy "max_amount", which this organisation does not set; .*\{id: desk-big-amount, enabled: false\}/,
+        /^office\.yaml:14:\d+ unresolved_ref roles\[1\]\.escalations\[0\]\.levels\[0\]\.to: .*"director"/,
       ),
     ]);
-    // Switched off, it asks for nothing.
-    expect(
-      errorsOf(
-        office('      - {id: desk-big-amount, enabled: false}')
-          .replace('policies: {max_amount: 100}\n', '')
-          .replaceAll('manager', 'boss'),
-      ),
-    ).toEqual([]);
   });
 
   it('checks an override as it will run: its own keys against this organisation', () => {

@@ -99,7 +99,10 @@ export function apiRoutes({ services, schemaVersion, startedAt, trustProxy }: Ap
     .route('/', kpisRoutes(services.kpis))
     .route('/', approvalsRoutes(services.tasks))
     .route('/', webhooksRoutes(services.webhooks, services.webhookTargets))
-    .route('/', pluginsRoutes(services.plugins.statuses))
+    .route(
+      '/',
+      pluginsRoutes(services.plugins.statuses, async () => (await services.org.current())?.defaultEscalations ?? []),
+    )
     .route(
       '/plugins',
       pluginRoutes(services.plugins.plugins, {

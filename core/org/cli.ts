@@ -1,11 +1,13 @@
 // `npm run roles -- validate [--json] <file|dir>`, `npm run roles -- diff <a> <b>` and
 // `npm run roles -- export <dir>`: for leads who keep their roles in git. validate prints
-// `file:line:col kind message` and exits 1 on errors; export writes the active version's files.
+// `file:line:col kind message` and exits 1 on errors (a plugin's default escalation the organisation cannot
+// staff is a notice, not an error); export writes the active version's files.
 import { ConfigError, loadConfig } from '../config.ts';
 import { createDb, type Db } from '../db/create-db.ts';
 import { createLogger } from '../logger.ts';
 import { loadPlugins, pluginSource } from '../plugins/loader.ts';
 import { catalogueWith } from './catalogue.ts';
+import { escalationRules } from './escalation-rules.ts';
 import { exportVersion } from './export-version.ts';
 import { diffOrgs, formatDiff } from './diff.ts';
 import { loadOrg } from './load-org.ts';
@@ -37,10 +39,17 @@ const targets = rest.filter((arg) => arg !== '--json');
 
 if (command === 'validate' && targets.length === 1) {
   const result = load(targets[0]!);
-  if (json) process.stdout.write(`${JSON.stringify({ ok: result.ok, errors: result.errors }, null, 2)}\n`);
+  const inactive = result.ok
+    ? escalationRules(result.definition, catalogue.escalations).defaults.filter((state) => state.missing.length)
+    : [];
+  if (json) process.stdout.write(`${JSON.stringify({ ok: result.ok, errors: result.errors, inactive }, null, 2)}\n`);
   else if (result.ok) {
     const { roles, departments } = result.definition;
     process.stdout.write(`${targets[0]}: valid (${departments.length} departments, ${roles.length} roles)\n`);
+    for (const state of inactive)
+      process.stdout.write(
+        `notice: plugin "${state.plugin}"'s escalation "${state.id}" is inactive here: ${state.reason}; to use it, override it under a role (escalations: [{id: ${state.id}, …}])\n`,
+      );
   } else process.stdout.write(`${result.errors.map(formatOrgError).join('\n')}\n${result.errors.length} error(s)\n`);
   process.exit(result.ok ? 0 : 1);
 } else if (command === 'diff' && targets.length === 2) {

@@ -2,7 +2,7 @@
 import { calendarOf, type BusinessCalendar } from '../time/business-hours.ts';
 import { DEFAULT_MEMBER_CAN } from '../auth/permissions.ts';
 import type { OrgCatalogue } from './catalogue.ts';
-import { escalationRules, type EscalationRule } from './escalation-rules.ts';
+import { escalationRules, type DefaultEscalationState, type EscalationRule } from './escalation-rules.ts';
 import type { FieldTypeRegistry } from '../plugins/plugin-field-types.ts';
 import type { Department, GrantEntry, OrgDefinition, Role, TaskTypeDefinition } from './format.schema.ts';
 import { toGrant, type Grant } from './grants.ts';
@@ -25,6 +25,8 @@ export class OrgModel {
   readonly #taskTypes: Map<string, TaskTypeDefinition>;
   /** Every escalation in force: the roles' own and the loaded plugins' defaults (overridden where the file says so). */
   readonly escalations: readonly EscalationRule[];
+  /** The loaded plugins' default escalations here: active, switched off, or inactive for want of a role or policy. */
+  readonly defaultEscalations: readonly DefaultEscalationState[];
   readonly #escalations: Map<string, EscalationRule>;
   /** The loaded plugins' field types, for validating fields of those types. */
   readonly fieldTypes: FieldTypeRegistry;
@@ -41,7 +43,9 @@ export class OrgModel {
       ...catalogue.taskTypes,
       ...this.definition.task_types.map((type) => [type.id, type] as const),
     ]);
-    this.escalations = deepFreeze(escalationRules(this.definition.roles, catalogue.escalations));
+    const { rules, defaults } = escalationRules(this.definition, catalogue.escalations);
+    this.escalations = deepFreeze(rules);
+    this.defaultEscalations = deepFreeze(defaults);
     this.#escalations = new Map(this.escalations.map((rule) => [rule.key, rule]));
     this.fieldTypes = catalogue.fieldTypes;
   }
