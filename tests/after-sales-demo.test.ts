@@ -78,9 +78,7 @@ describe.each(testDatabases)("the demo organisation's after-sales rules on $kind
       policy_covered: true,
     });
     expect(claim.roleId).toBe('store-manager');
-    expect(await fired(claim)).toEqual([
-      { rule: 'after-sales-agent/claim-over-policy', level: 0, to: 'store-manager' },
-    ]);
+    expect(await fired(claim)).toEqual([{ rule: 'after-sales/claim-over-policy', level: 0, to: 'store-manager' }]);
 
     const handed = await t.call('PUT', `/api/tasks/${claim.id}/assignment`, {
       cookie: cookies['xu.ting'],
@@ -104,9 +102,7 @@ describe.each(testDatabases)("the demo organisation's after-sales rules on $kind
       claim_amount: 30,
       policy_covered: false,
     });
-    expect(await fired(uncovered)).toEqual([
-      { rule: 'after-sales-agent/claim-over-policy', level: 0, to: 'store-manager' },
-    ]);
+    expect(await fired(uncovered)).toEqual([{ rule: 'after-sales/claim-over-policy', level: 0, to: 'store-manager' }]);
     expect((await move('li.na', uncovered, 'in_progress')).status).toBe(200);
     expect((await move('li.na', uncovered, 'resolved')).status).toBe(422); // the store manager too goes through approval
 
@@ -115,18 +111,14 @@ describe.each(testDatabases)("the demo organisation's after-sales rules on $kind
       requested_discount_pct: 15,
       policy_covered: true,
     });
-    expect(await fired(discount)).toEqual([
-      { rule: 'after-sales-agent/claim-over-policy', level: 0, to: 'store-manager' },
-    ]);
+    expect(await fired(discount)).toEqual([{ rule: 'after-sales/claim-over-policy', level: 0, to: 'store-manager' }]);
 
     const request = await create('han.xue', {
       type: 'after-sales.price-request',
       title: '买家要求 85 折',
       fields: { discount_pct: 15 },
     });
-    expect(await fired(request)).toEqual([
-      { rule: 'pre-sales-agent/discount-over-policy', level: 0, to: 'store-manager' },
-    ]);
+    expect(await fired(request)).toEqual([{ rule: 'after-sales/discount-over-policy', level: 0, to: 'store-manager' }]);
     expect(await get(request)).toMatchObject({ status: 'pending_approval', roleId: 'store-manager' });
     expect((await move('han.xue', request, 'approved')).status).toBe(403);
     expect((await move('li.na', request, 'approved')).status).toBe(200);
@@ -151,13 +143,13 @@ describe.each(testDatabases)("the demo organisation's after-sales rules on $kind
     expect(await fired(shipment)).toEqual([]);
     await tick(at('03T10:01'));
     expect(await fired(shipment)).toEqual([
-      { rule: 'packer-shipper/shipment-late-24h', level: 0, to: 'after-sales-agent' },
+      { rule: 'after-sales/shipment-late-24h', level: 0, to: 'after-sales-agent' },
     ]);
     expect((await get(shipment)).labels).toContain('ship-late-24h');
     await tick(at('04T10:01'));
     expect((await fired(shipment)).map((f) => `${f.rule} ${f.to}`).sort()).toEqual([
-      'packer-shipper/shipment-late-24h after-sales-agent',
-      'packer-shipper/shipment-late-48h warehouse-keeper',
+      'after-sales/shipment-late-24h after-sales-agent',
+      'after-sales/shipment-late-48h warehouse-keeper',
     ]);
 
     // A shipment card made 30 h after the buyer paid is late the moment it is made.
@@ -168,9 +160,7 @@ describe.each(testDatabases)("the demo organisation's after-sales rules on $kind
       fields: { order_no: 'TB-20260304-031', paid_at: '2026-03-04T10:00:00+08:00' },
       assignTo: { roleId: 'packer-shipper', personId: ids['xie.jun'] },
     });
-    expect(await fired(late)).toEqual([
-      { rule: 'packer-shipper/shipment-late-24h', level: 0, to: 'after-sales-agent' },
-    ]);
+    expect(await fired(late)).toEqual([{ rule: 'after-sales/shipment-late-24h', level: 0, to: 'after-sales-agent' }]);
   });
 
   it('tells the CS manager about a case nobody touched by the close of the business day it came in (当天事当天毕)', async () => {
@@ -193,9 +183,7 @@ describe.each(testDatabases)("the demo organisation's after-sales rules on $kind
     expect(await fired(untouched)).toEqual([]);
     // The rule reads business time, which has no SQL form: such cards are looked at every 15 minutes.
     await tick(at('09T18:15'));
-    expect(await fired(untouched)).toEqual([
-      { rule: 'after-sales-agent/not-answered-same-day', level: 0, to: 'cs-manager' },
-    ]);
+    expect(await fired(untouched)).toEqual([{ rule: 'after-sales/not-answered-same-day', level: 0, to: 'cs-manager' }]);
     expect(await fired(answered)).toEqual([]);
   });
 

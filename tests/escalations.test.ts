@@ -313,34 +313,48 @@ describe.each(testDatabases)('escalations of cards with a person or nobody on $k
   });
   afterAll(() => t.dispose());
 
-  const claim = (assignTo?: { personId: string; roleId: null }) =>
+  const make = (type: string, title: string, fields: Record<string, unknown>, assignTo?: { personId: string }) =>
     t.services.tasks.create(null, {
-      type: 'after-sales.case',
-      title: '索赔 ¥800',
-      fields: { case_type: 'lost_parcel', claim_amount: 800 },
-      ...(assignTo ? { assignTo } : {}),
+      type,
+      title,
+      fields,
+      ...(assignTo ? { assignTo: { ...assignTo, roleId: null } } : {}),
     });
+  // finance-backlog is listed under the finance lead: it watches cards by their role or their person's roles.
+  const backlog = (assignTo?: { personId: string }) =>
+    make('store.bookkeeping-backlog', '记账积压 5 天', { backlog_days: 5 }, assignTo);
+  const backlogFired = [
+    expect.objectContaining({ rule: 'finance-lead/finance-backlog', level: 0, target_role: 'ops-director' }),
+  ];
 
-  it("escalates an 800 CNY claim assigned straight to an agent, by the rules of the agent's role", async () => {
-    const [agent] = await t.services.users.holdersOf('after-sales-agent');
-    const card = await claim({ personId: agent!.id, roleId: null });
-    expect(card.roleId).toBe('store-manager'); // level 1 reassigned it
-    expect(await t.services.escalations.ledger({ taskId: card.id })).toEqual([
-      expect.objectContaining({ rule: 'after-sales-agent/claim-over-policy', level: 0, target_role: 'store-manager' }),
-    ]);
+  it("escalates a backlog card assigned straight to the finance lead, by the rules of the person's role", async () => {
+    const [lead] = await t.services.users.holdersOf('finance-lead');
+    const card = await backlog({ personId: lead!.id });
+    expect(await t.services.escalations.ledger({ taskId: card.id })).toEqual(backlogFired);
   });
 
-  it('escalates an unassigned claim by the rules that name its task type', async () => {
-    const card = await claim();
-    expect(await t.services.escalations.ledger({ taskId: card.id })).toEqual([
-      expect.objectContaining({ rule: 'after-sales-agent/claim-over-policy', level: 0, target_role: 'store-manager' }),
-    ]);
+  it('escalates an unassigned backlog card by the rules that name its task type', async () => {
+    const card = await backlog();
+    expect(await t.services.escalations.ledger({ taskId: card.id })).toEqual(backlogFired);
   });
 
   it("leaves a person's card alone when none of their roles has a rule for it", async () => {
     const [packer] = await t.services.users.holdersOf('packer-shipper');
-    const card = await claim({ personId: packer!.id, roleId: null });
+    const card = await backlog({ personId: packer!.id });
     expect(await t.services.escalations.ledger({ taskId: card.id })).toEqual([]);
+  });
+
+  it("escalates an 800 CNY claim by the after-sales plugin's default wherever it sits: an agent's, a packer's, nobody's", async () => {
+    const [agent] = await t.services.users.holdersOf('after-sales-agent');
+    const [packer] = await t.services.users.holdersOf('packer-shipper');
+    const claim = (assignTo?: { personId: string }) =>
+      make('after-sales.case', '索赔 ¥800', { case_type: 'lost_parcel', claim_amount: 800 }, assignTo);
+    for (const card of [await claim({ personId: agent!.id }), await claim({ personId: packer!.id }), await claim()]) {
+      expect(card.roleId).toBe('store-manager'); // level 1 reassigned it
+      expect(await t.services.escalations.ledger({ taskId: card.id })).toEqual([
+        expect.objectContaining({ rule: 'after-sales/claim-over-policy', level: 0, target_role: 'store-manager' }),
+      ]);
+    }
   });
 });
 

@@ -147,6 +147,7 @@ export interface PluginManifest {
    * Default escalations, same format as a roles file's; active while the plugin is loaded. Each applies to
    * the plugin's own task types (`applies_to.task_types` is required) and watches their cards wherever they sit.
    * A roles file overrides one by giving an escalation the same id (its keys replace these), `enabled: false` turns it off.
+   * One that goes to a role id the organisation lacks, or reads a policy it does not set, is inactive there.
    */
   escalations?: z.input<typeof escalationSchema>[];
   /** Demo cards for a new demo database, made as its demo members (core/plugins/demo-data.ts). */

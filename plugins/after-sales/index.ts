@@ -1,8 +1,10 @@
 // The after-sales plugin (售后, issue 15): after-sales cases, price requests and shipments, the store
-// manager's approval beyond policy, and the KPIs customer service is measured by. See README.md.
+// manager's approval beyond policy, the seed documents' escalations as defaults, and the KPIs customer
+// service is measured by. See README.md.
 import { definePlugin } from '#plugin-api';
 import { name } from './bilingual.ts';
 import { caseType } from './case-type.ts';
+import { escalations } from './escalations.ts';
 import { metrics } from './metrics.ts';
 import { priceRequestType } from './price-request-type.ts';
 import { shipmentType } from './shipment-type.ts';
@@ -21,5 +23,6 @@ export default definePlugin({
     },
   ],
   taskTypes: [caseType, priceRequestType, shipmentType],
+  escalations,
   metrics,
 });
