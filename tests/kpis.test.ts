@@ -25,7 +25,15 @@ describe.each(testDatabases)('KPIs on $kind', (database) => {
   const subject = (roleId: string, who?: string): MetricSubject =>
     who === undefined ? { roleId } : { roleId, personId: people.get(who)! };
   const measure = (metric: CoreMetricId, ctx: Partial<MetricContext> & { subject: MetricSubject }) =>
-    CORE_METRICS[metric].compute({ db: t.db.kysely, period: MARCH, now: NOW, scope: {}, policies: {}, ...ctx });
+    CORE_METRICS[metric].compute({
+      db: t.db.kysely,
+      period: MARCH,
+      now: NOW,
+      scope: {},
+      policies: {},
+      timeZone: 'UTC',
+      ...ctx,
+    });
 
   it('on_time_rate: of cards done in the period with a due date, the share done by it', async () => {
     expect(await measure('core.on_time_rate', { subject: subject('writer') })).toEqual({ value: 0.5, sample: 6 });

@@ -193,7 +193,7 @@ export function createKpiService(deps: KpiServiceDeps) {
           if (entities === undefined) {
             for (const { subject, person } of subjects)
               jobs.push(
-                measure(role, kpi, { period: calendar, now: clock, subject, policies }).then((value) =>
+                measure(role, kpi, { period: calendar, now: clock, subject, policies, timeZone }).then((value) =>
                   result(person, null, calendar, value),
                 ),
               );
@@ -204,9 +204,14 @@ export function createKpiService(deps: KpiServiceDeps) {
             // The entity, not a person, is what a per-entity KPI measures: one result each, for the role.
             for (const { entity, period } of entities) {
               jobs.push(
-                measure(role, kpi, { period, now: clock, subject: { roleId: role.id }, entity, policies }).then(
-                  (value) => result(null, entity, period, value),
-                ),
+                measure(role, kpi, {
+                  period,
+                  now: clock,
+                  subject: { roleId: role.id },
+                  entity,
+                  policies,
+                  timeZone,
+                }).then((value) => result(null, entity, period, value)),
               );
             }
           }

@@ -18,6 +18,8 @@ export interface MetricContext {
   subject: MetricSubject;
   /** The KPI's `scope` from the roles file, as written; each metric says which keys it understands. */
   scope: Readonly<Record<string, unknown>>;
+  /** The organisation's time zone (IANA), to tell which period a card's `date` field's day falls in. */
+  timeZone: string;
   /** The organisation's policies in force, e.g. a sales target an achievement rate divides by. */
   policies: Readonly<Record<string, number | string | boolean>>;
   /**

@@ -3,5 +3,6 @@
 import { catalogueWith, type OrgCatalogue } from '../../core/org/catalogue.ts';
 import { parseManifest } from '../../core/plugins/contract.ts';
 import afterSales from '../../plugins/after-sales/index.ts';
+import promotion from '../../plugins/promotion/index.ts';
 
-export const demoCatalogue = (): OrgCatalogue => catalogueWith([parseManifest(afterSales)]);
+export const demoCatalogue = (): OrgCatalogue => catalogueWith([parseManifest(afterSales), parseManifest(promotion)]);

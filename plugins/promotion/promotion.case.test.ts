@@ -1,0 +1,4 @@
+// The promotion plugin runs the contract suite every plugin runs.
+import { pluginContractCases } from '../../tests/helpers/plugin-contract-cases.ts';
+
+pluginContractCases('./plugins/promotion');
