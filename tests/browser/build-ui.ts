@@ -3,6 +3,7 @@
 import { build } from 'vite';
 
 export const BROWSER_TEST_PLUGINS = [
+  './plugins/promotion',
   './plugins/examples/warehouse',
   './tests/browser/plugins/slot-probe',
   './tests/browser/plugins/too-new',
