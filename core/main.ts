@@ -112,6 +112,7 @@ async function main(): Promise<void> {
     db,
     log: log.child({ module: 'webhooks' }),
     targets: services.webhookTargets,
+    channels: services.channels,
   });
   webhooks.start(5_000);
 

@@ -28,6 +28,7 @@ import { createHookContext } from './plugins/hook-context.ts';
 import { createActivationReactions } from './org/activation.ts';
 import { createOrgService } from './org/org.service.ts';
 import { createWebhookTargets } from './notifications/webhook-targets.ts';
+import { channelRegistry } from './notifications/channels.ts';
 import { createWebhooksRepository } from './notifications/webhooks.repository.ts';
 
 /** `now`: the clock for escalations and task timestamps (tests set it; the product uses the real one). */
@@ -143,6 +144,8 @@ export function createServices(deps: {
     now,
     webhooks,
     webhookTargets,
+    /** The notification channels webhooks may name: core's generic one and the loaded plugins'. */
+    channels: channelRegistry(plugins.plugins),
     /** Runs `react` after every activation, made here or on another process (the schedulers). */
     onActivated: activation.onActivated,
     /** Background parts: the event reader (and its LISTEN connection on PostgreSQL). */

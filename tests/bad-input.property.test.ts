@@ -73,7 +73,7 @@ describe.each(testDatabases)('bad input at every route on $kind', (database) => 
     const webhook = await call('POST', '/api/webhooks', {
       name: 'Hook',
       url: 'https://example.com/hook',
-      format: 'generic',
+      channel: 'generic',
     });
     const { versionId } = await call('GET', '/api/org');
     const person = (await call('GET', '/api/people')).find((p: { email: string }) => p.email !== DIRECTOR);
@@ -155,7 +155,14 @@ describe.each(testDatabases)('bad input at every route on $kind', (database) => 
       'GET /api/approvals/{id}': { params: { id: '1' } },
       'POST /api/approvals/{id}/withdraw': { params: { id: '1' } },
       'POST /api/webhooks': {
-        body: { name: 'Hook', url: 'https://example.com/hook', format: 'generic', secret: 's3cret', enabled: true },
+        body: {
+          name: 'Hook',
+          url: 'https://example.com/hook',
+          channel: 'chat-webhooks.dingtalk',
+          settings: { atMobiles: ['13800138000'], atAll: false },
+          secret: 's3cret',
+          enabled: true,
+        },
       },
       'DELETE /api/webhooks/{id}': { params: { id: String(webhook.id) } },
       'POST /api/escalations/dry-run': { body: { rule: 'ops-director/none' } },

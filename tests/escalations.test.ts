@@ -7,7 +7,7 @@ import { attachBoardSockets } from '../core/events/board-socket.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startHttpServer } from '../core/http/server.ts';
-import { verifySignature } from '../core/notifications/webhook-formats.ts';
+import { verifySignature } from '../core/notifications/generic-webhook.ts';
 import { createWebhookDispatcher } from '../core/notifications/webhook-outbox.ts';
 import { createWebhookTargets } from '../core/notifications/webhook-targets.ts';
 import { connectInbox } from './helpers/live-client.ts';
@@ -250,7 +250,7 @@ describe.each(testDatabases)('escalations on $kind', (database) => {
         .values({
           name: 'ops',
           url: `http://127.0.0.1:${port}/hook`,
-          format: 'generic',
+          channel: 'generic',
           secret: 's3cret',
           enabled: true,
         })

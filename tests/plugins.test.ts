@@ -604,6 +604,27 @@ describe('the plugin loader', () => {
     ]);
   });
 
+  it('fails a plugin whose notification channel is outside its namespace, declared twice, or not a function', async () => {
+    const channel = (id: string, format: unknown = () => ({ url: '', headers: {}, body: '' })) => ({
+      id,
+      name: { 'zh-CN': '机器人', en: 'Robot' },
+      format,
+    });
+    const { statuses } = await loadPlugins(
+      [
+        inline('a', plugin('poacher', { channels: [channel('chat-webhooks.dingtalk')] })),
+        inline('b', plugin('twice', { channels: [channel('twice.robot'), channel('twice.robot')] })),
+        inline('c', plugin('shape', { channels: [channel('shape.robot', 'markdown')] })),
+      ],
+      { log },
+    );
+    expect(statuses.map((status) => status.error)).toEqual([
+      'plugin "poacher": channels.0.id: channel "chat-webhooks.dingtalk" must be "poacher.<name>"',
+      'plugin "twice": channels.1.id: channel "twice.robot" is declared twice',
+      'plugin "shape": channels.0.format: expected a function',
+    ]);
+  });
+
   it('loads dependencies before the plugins that need them', async () => {
     const { plugins } = await loadPlugins(
       [inline('a', plugin('top', { dependsOn: ['base'] })), inline('b', plugin('base'))],

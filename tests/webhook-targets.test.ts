@@ -2,18 +2,18 @@
 // URL is refused when it is added and again at delivery, on the address actually resolved (DNS
 // rebinding), unless WEBHOOK_ALLOW_HOSTS names the host. A failed delivery keeps its status, never the
 // receiver's answer; deliveries sign their timestamp.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { migrateToLatest } from '../core/db/migrate.ts';
-import { escalationEvent, verifySignature, type WebhookEvent } from '../core/notifications/webhook-formats.ts';
+import { verifySignature } from '../core/notifications/generic-webhook.ts';
 import { createWebhookDispatcher, enqueueForEnabled } from '../core/notifications/webhook-outbox.ts';
 import { createWebhookTargets, type WebhookTargets } from '../core/notifications/webhook-targets.ts';
 import { coreMigrations } from '../migrations/index.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
+import { dueTime, type Received, testEscalation, webhookReceiver } from './helpers/webhooks.ts';
 
 const org = `
 version: 1
@@ -24,64 +24,26 @@ members:
   - {email: admin@ssrf.test, name: Admin, roles: [admin]}
 `;
 
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A receiver on loopback: what a webhook must not reach unless it is allowed to. */
-async function receiver(answer: { status: number; body: string }) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req
-      .setEncoding('utf8')
-      .on('data', (chunk: string) => (body += chunk))
-      .on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(answer.status, { Connection: 'close' }).end(answer.body);
-      });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { received, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-let serial = 0;
-const event = (): WebhookEvent =>
-  escalationEvent({
-    task: { id: ++serial, title: `卡片 ${serial}`, type: 'core.task', status: 'doing', priority: 'high' },
-    rule: 'agent/overdue',
-    ruleTitle: '逾期',
-    cycle: 1,
-    ledgerLevel: 0,
-    targetRole: 'lead',
-    cardUrl: `https://board.example.cn/tasks/${serial}`,
-    firedAt: new Date(),
-  });
-
 describe.each(testDatabases)('webhook targets on $kind', (database) => {
   let t: TestApp;
   let admin: string;
-  let hook: Awaited<ReturnType<typeof receiver>>;
-  // Ahead of the database clock, so rows queued with DEFAULT now() are due.
-  const later = () => new Date(Date.now() + 60_000);
+  let hook: Awaited<ReturnType<typeof webhookReceiver>>;
   const deliver = (targets: WebhookTargets) =>
-    createWebhookDispatcher({ db: t.db, log: memoryLogger().log, targets }).runOnce(later());
+    createWebhookDispatcher({ db: t.db, log: memoryLogger().log, targets }).runOnce(dueTime());
   const addRow = (url: string, secret: string | null = null) =>
     t.db.kysely
       .insertInto('webhooks')
-      .values({ name: 'hook', url, format: 'generic', secret, enabled: true })
+      .values({ name: 'hook', url, channel: 'generic', secret, enabled: true })
       .returning('id')
       .executeTakeFirstOrThrow();
-  const queue = () => t.db.kysely.transaction().execute((tx) => enqueueForEnabled(tx, event()));
+  const queue = () => t.db.kysely.transaction().execute((tx) => enqueueForEnabled(tx, testEscalation()));
   const outbox = () =>
     t.db.kysely.selectFrom('webhook_outbox').select(['state', 'attempts', 'last_error']).orderBy('id').execute();
 
   beforeAll(async () => {
     t = await createTestApp(database, [{ name: 'ssrf.yaml', text: org }]);
     admin = await t.signIn('admin@ssrf.test');
-    hook = await receiver({ status: 500, body: 'root:x:0:0:root:/root:/bin/bash — internal secret page' });
+    hook = await webhookReceiver({ status: 500, body: 'root:x:0:0:root:/root:/bin/bash — internal secret page' });
   });
   afterAll(async () => {
     await hook.close();
@@ -107,7 +69,7 @@ describe.each(testDatabases)('webhook targets on $kind', (database) => {
     ]) {
       const response = await t.call('POST', '/api/webhooks', {
         cookie: admin,
-        body: { name: 'x', url, format: 'generic' },
+        body: { name: 'x', url, channel: 'generic' },
       });
       expect(response.status, url).toBe(400);
       const { error } = await response.json();
@@ -126,23 +88,23 @@ describe.each(testDatabases)('webhook targets on $kind', (database) => {
       const cookie = await allowing.signIn('admin@ssrf.test');
       const url = `http://127.0.0.1:${hook.port}/in`;
       expect(
-        (await allowing.call('POST', '/api/webhooks', { cookie, body: { name: 'local', url, format: 'generic' } }))
+        (await allowing.call('POST', '/api/webhooks', { cookie, body: { name: 'local', url, channel: 'generic' } }))
           .status,
       ).toBe(201);
       expect(
         (
           await allowing.call('POST', '/api/webhooks', {
             cookie,
-            body: { name: 'x', url: 'http://127.0.0.2/in', format: 'generic' },
+            body: { name: 'x', url: 'http://127.0.0.2/in', channel: 'generic' },
           })
         ).status,
       ).toBe(400);
-      await allowing.db.kysely.transaction().execute((tx) => enqueueForEnabled(tx, event()));
+      await allowing.db.kysely.transaction().execute((tx) => enqueueForEnabled(tx, testEscalation()));
       await createWebhookDispatcher({
         db: allowing.db,
         log: memoryLogger().log,
         targets: allowing.services.webhookTargets,
-      }).runOnce(later());
+      }).runOnce(dueTime());
       expect(hook.received).toHaveLength(1);
     } finally {
       await allowing.dispose();
@@ -203,7 +165,7 @@ describe.each(testDatabases)('webhook targets on $kind', (database) => {
   it('signs the timestamp with the body: the receiver verifies the delivery and refuses it replayed later or re-stamped', async () => {
     await addRow(`http://127.0.0.1:${hook.port}/in`, 'whsec-ts');
     await queue();
-    const sentAt = later();
+    const sentAt = dueTime();
     await createWebhookDispatcher({
       db: t.db,
       log: memoryLogger().log,
@@ -235,11 +197,10 @@ describe.each(testDatabases)('migration 0015 on $kind', (database) => {
     try {
       const upTo0014 = Object.fromEntries(Object.entries(coreMigrations).filter(([name]) => name < '0015'));
       await migrateToLatest(db.kysely, upTo0014);
-      const { id } = await db.kysely
-        .insertInto('webhooks')
-        .values({ name: 'old', url: 'https://hooks.example.com/in', format: 'generic', secret: null, enabled: true })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      // The table as it was then (a format, not a channel).
+      const inserted = await sql<{ id: number }>`INSERT INTO webhooks (name, url, format)
+        VALUES ('old', 'https://hooks.example.com/in', 'generic') RETURNING id`.execute(db.kysely);
+      const id = inserted.rows[0]!.id;
       const errors = [
         'HTTP 500: root:x:0:0 internal page',
         'dingtalk refused (310000): sign not match',

@@ -7,13 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { WebhookFormat } from '../core/db/schema.ts';
 import type { AppEnv } from '../core/http/env.ts';
 import { onError } from '../core/http/errors.ts';
 import { accessOf } from '../core/http/guard.ts';
 import { requestContext } from '../core/http/request-context.ts';
 import { session } from '../core/http/session.ts';
-import { escalationEvent, verifySignature, type WebhookEvent } from '../core/notifications/webhook-formats.ts';
+import { verifySignature } from '../core/notifications/generic-webhook.ts';
+import { escalationEvent, type WebhookEvent } from '../core/notifications/webhook-event.ts';
 import {
   createWebhookDispatcher,
   enqueue,
@@ -101,7 +101,7 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
   // The receiver listens on loopback, which only an allow-list entry (WEBHOOK_ALLOW_HOSTS) lets webhooks reach.
   const targets = createWebhookTargets({ allowHosts: ['127.0.0.1'] });
   const dispatcher = (options: Partial<DispatcherOptions> = {}) =>
-    createWebhookDispatcher({ db: t.db, log: logger.log, targets, ...options });
+    createWebhookDispatcher({ db: t.db, log: logger.log, targets, channels: t.services.channels, ...options });
 
   beforeAll(async () => {
     t = await createTestApp(database, [{ name: 'hooks.yaml', text: org }]);
@@ -131,13 +131,13 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
       firedAt: at(0),
       timeZone: 'Asia/Shanghai',
     });
-  const addWebhook = (format: WebhookFormat, path: string, options: { secret?: string; enabled?: boolean } = {}) =>
+  const addWebhook = (channel: string, path: string, options: { secret?: string; enabled?: boolean } = {}) =>
     t.db.kysely
       .insertInto('webhooks')
       .values({
-        name: format,
+        name: channel,
         url: hook.url(path),
-        format,
+        channel,
         secret: options.secret ?? null,
         enabled: options.enabled ?? true,
       })
@@ -147,7 +147,7 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
   const outbox = () => t.db.kysely.selectFrom('webhook_outbox').selectAll().orderBy('id').execute();
 
   it("queues one row per enabled webhook inside the caller's transaction, once per dedup key", async () => {
-    const [a, b] = [await addWebhook('generic', '/a'), await addWebhook('wecom', '/b')];
+    const [a, b] = [await addWebhook('generic', '/a'), await addWebhook('chat-webhooks.wecom', '/b')];
     await addWebhook('generic', '/off', { enabled: false });
     const e = event();
     expect(await queue(e)).toBe(2);
@@ -307,10 +307,10 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
               : { errcode: 0, errmsg: 'ok' };
       return { status: 200, body: JSON.stringify(verdict) };
     });
-    await addWebhook('dingtalk', '/ding?access_token=abc', { secret: 'SEC-ding' });
-    await addWebhook('dingtalk', '/ding-wrong?access_token=abc', { secret: 'SEC-ding' });
-    await addWebhook('feishu', '/feishu', { secret: 'fs-secret' });
-    await addWebhook('wecom', '/wecom?key=k');
+    await addWebhook('chat-webhooks.dingtalk', '/ding?access_token=abc', { secret: 'SEC-ding' });
+    await addWebhook('chat-webhooks.dingtalk', '/ding-wrong?access_token=abc', { secret: 'SEC-ding' });
+    await addWebhook('chat-webhooks.feishu', '/feishu', { secret: 'fs-secret' });
+    await addWebhook('chat-webhooks.wecom', '/wecom?key=k');
     await queue(event());
 
     expect(await dispatcher().runOnce(at(0))).toEqual({ delivered: 3, retrying: 1, dead: 0 });
@@ -328,7 +328,11 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
     });
     const failed = (await outbox()).filter((r) => r.state !== 'delivered');
     expect(failed).toEqual([
-      expect.objectContaining({ state: 'pending', attempts: 1, last_error: 'dingtalk refused (error code 310000)' }),
+      expect.objectContaining({
+        state: 'pending',
+        attempts: 1,
+        last_error: 'chat-webhooks.dingtalk refused (error code 310000)',
+      }),
     ]);
   });
 
@@ -385,7 +389,7 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
       const app = new Hono<AppEnv>();
       app.use(...requestContext(logger.log));
       app.use('/api/*', session(t.services.auth));
-      app.route('/api', webhooksRoutes(t.services.webhooks, targets));
+      app.route('/api', webhooksRoutes(t.services.webhooks, targets, t.services.channels));
       app.onError(onError);
       return app;
     };
@@ -401,17 +405,19 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
 
     it('guards every route with roles.edit as its first handler', async () => {
       const firsts = new Map<string, unknown>();
-      for (const route of webhooksRoutes(t.services.webhooks, targets).routes)
+      for (const route of webhooksRoutes(t.services.webhooks, targets, t.services.channels).routes)
         if (!firsts.has(`${route.method} ${route.path}`)) firsts.set(`${route.method} ${route.path}`, route.handler);
       expect([...firsts.keys()].sort()).toEqual([
         'DELETE /webhooks/:id',
         'GET /webhooks',
+        'GET /webhooks/channels',
         'GET /webhooks/outbox',
         'POST /webhooks',
       ]);
       for (const handler of firsts.values()) expect(accessOf(handler)).toBe('roles.edit');
       for (const [method, path] of [
         ['GET', '/api/webhooks'],
+        ['GET', '/api/webhooks/channels'],
         ['POST', '/api/webhooks'],
         ['DELETE', '/api/webhooks/1'],
         ['GET', '/api/webhooks/outbox'],
@@ -431,7 +437,7 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
       const created = await call('POST', '/api/webhooks', admin, {
         name: '运营群',
         url,
-        format: 'dingtalk',
+        channel: 'chat-webhooks.dingtalk',
         secret: 'SEC-very-secret',
       });
       expect(created.status).toBe(201);
@@ -439,12 +445,13 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
       expect(text).not.toContain('SEC-very-secret');
       expect(JSON.parse(text)).toMatchObject({
         name: '运营群',
-        format: 'dingtalk',
+        channel: 'chat-webhooks.dingtalk',
+        channelLoaded: true,
         hasSecret: true,
         enabled: true,
         url: 'https://oapi.dingtalk.com/robot/send?access_token=0123…',
       });
-      await call('POST', '/api/webhooks', admin, { name: 'plain', url: 'http://127.0.0.1:9/in', format: 'generic' });
+      await call('POST', '/api/webhooks', admin, { name: 'plain', url: 'http://127.0.0.1:9/in', channel: 'generic' });
       const list = await call('GET', '/api/webhooks', admin);
       const listed = await list.text();
       expect(listed).not.toContain('SEC-very-secret');
@@ -461,13 +468,13 @@ describe.each(testDatabases)('webhooks on $kind', (database) => {
       ]);
     });
 
-    it('accepts only http(s) URLs and the four formats', async () => {
+    it('accepts only http(s) URLs and a named channel', async () => {
       for (const body of [
-        { name: 'x', url: 'ftp://example.com/in', format: 'generic' },
-        { name: 'x', url: 'javascript:alert(1)', format: 'generic' },
-        { name: 'x', url: 'not a url', format: 'generic' },
-        { name: 'x', url: 'https://example.com/in', format: 'slack' },
-        { name: '', url: 'https://example.com/in', format: 'generic' },
+        { name: 'x', url: 'ftp://example.com/in', channel: 'generic' },
+        { name: 'x', url: 'javascript:alert(1)', channel: 'generic' },
+        { name: 'x', url: 'not a url', channel: 'generic' },
+        { name: 'x', url: 'https://example.com/in', format: 'generic' },
+        { name: '', url: 'https://example.com/in', channel: 'generic' },
       ]) {
         const response = await call('POST', '/api/webhooks', admin, body);
         expect(response.status, JSON.stringify(body)).toBe(400);

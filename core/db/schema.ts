@@ -232,14 +232,15 @@ export interface NotificationsTable {
   read_at: Date | null;
 }
 
-export type WebhookFormat = 'generic' | 'dingtalk' | 'wecom' | 'feishu';
-
 export interface WebhooksTable {
   id: ColumnType<number, never, never>;
   name: string;
   url: string;
-  format: WebhookFormat;
-  /** Signs generic payloads (HMAC) and DingTalk/Feishu requests; never sent back over the API. */
+  /** `generic` (core's signed JSON) or `<plugin id>.<name>`, a loaded plugin's notification channel. */
+  channel: string;
+  /** Checked by the channel's settings schema when the webhook is added; `{}` when left out. */
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** Signs generic payloads (HMAC) and the robots' requests that are signed; never sent back over the API. */
   secret: string | null;
   enabled: Generated<boolean>;
   created_at: Generated<Date>;

@@ -14,7 +14,7 @@ import type { OrgModel } from '../org/org-model.ts';
 import type { TaskRepository, TaskRow } from '../tasks/task.repository.ts';
 import { cardsIn } from '../tasks/task-writer.ts';
 import { ruleTask } from '../workflow/rule-context.ts';
-import { escalationEvent } from '../notifications/webhook-formats.ts';
+import { escalationEvent } from '../notifications/webhook-event.ts';
 import { enqueueForEnabled } from '../notifications/webhook-outbox.ts';
 import { applyActions } from './actions.ts';
 import type { PluginActionRunner } from './plugin-actions.ts';

@@ -24,6 +24,7 @@ import { boardsRoutes } from '../board/boards.routes.ts';
 import { escalationsRoutes } from '../escalation/escalations.routes.ts';
 import { kpisRoutes } from '../kpis/kpis.routes.ts';
 import { webhooksRoutes } from '../notifications/webhooks.routes.ts';
+import type { ChannelRegistry } from '../notifications/channels.ts';
 import { orgRoutes } from '../org/org.routes.ts';
 import { tasksRoutes } from '../tasks/tasks.routes.ts';
 import { readsRoutes } from '../reads/reads.routes.ts';
@@ -61,6 +62,7 @@ export interface ApiServices {
   dryRun: DryRun;
   webhooks: WebhooksRepository;
   webhookTargets: WebhookTargets;
+  channels: ChannelRegistry;
   now: () => Date;
 }
 
@@ -98,7 +100,7 @@ export function apiRoutes({ services, schemaVersion, startedAt, trustProxy }: Ap
     )
     .route('/', kpisRoutes(services.kpis))
     .route('/', approvalsRoutes(services.tasks))
-    .route('/', webhooksRoutes(services.webhooks, services.webhookTargets))
+    .route('/', webhooksRoutes(services.webhooks, services.webhookTargets, services.channels))
     .route(
       '/',
       pluginsRoutes(services.plugins.statuses, async () => (await services.org.current())?.defaultEscalations ?? []),

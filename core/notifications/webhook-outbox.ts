@@ -2,9 +2,10 @@
 // that sends them with a time-out, retries with exponential backoff, and a dead-letter state.
 import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/create-db.ts';
-import type { Database, WebhookFormat } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
-import { buildRequest, refusalOf, verdictInBody, type WebhookEvent } from './webhook-formats.ts';
+import { channelRegistry, refusalOf, requestFor, type ChannelRegistry } from './channels.ts';
+import type { WebhookEvent } from './webhook-event.ts';
 import { sendWebhook } from './webhook-send.ts';
 import { createWebhookTargets, ForbiddenTarget, type WebhookTargets } from './webhook-targets.ts';
 
@@ -51,6 +52,8 @@ export interface DispatcherOptions {
   now?: () => Date;
   /** Where deliveries may go (WEBHOOK_ALLOW_HOSTS); by default nowhere local or private. */
   targets?: WebhookTargets;
+  /** The channels webhooks may name (core's and the loaded plugins'); by default core's generic one only. */
+  channels?: ChannelRegistry;
   maxAttempts?: number;
   baseDelayMs?: number;
   timeoutMs?: number;
@@ -66,7 +69,8 @@ interface Claimed {
   payload: WebhookEvent;
   attempts: number;
   url: string;
-  format: WebhookFormat;
+  channel: string;
+  settings: Record<string, unknown>;
   secret: string | null;
 }
 
@@ -79,6 +83,7 @@ export interface RunResult {
 export function createWebhookDispatcher(options: DispatcherOptions) {
   const { db, log } = options;
   const targets = options.targets ?? createWebhookTargets();
+  const channels = options.channels ?? channelRegistry();
   const maxAttempts = options.maxAttempts ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -99,7 +104,14 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
         .select('id')
         .where('state', '=', 'pending')
         .where('next_attempt_at', '<=', now)
-        .where('webhook_id', 'in', (eb) => eb.selectFrom('webhooks').select('id').where('enabled', '=', true))
+        // A webhook whose channel's plugin is not loaded keeps its deliveries until the plugin is back.
+        .where('webhook_id', 'in', (eb) =>
+          eb
+            .selectFrom('webhooks')
+            .select('id')
+            .where('enabled', '=', true)
+            .where('channel', 'in', [...channels.keys()]),
+        )
         .orderBy('next_attempt_at')
         .limit(batchSize)
         .forUpdate()
@@ -121,7 +133,8 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
           'webhook_outbox.payload',
           'webhook_outbox.attempts',
           'webhooks.url',
-          'webhooks.format',
+          'webhooks.channel',
+          'webhooks.settings',
           'webhooks.secret',
         ])
         .where('webhook_outbox.id', 'in', ids)
@@ -132,10 +145,12 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   /** Undefined when delivered; otherwise why not, without the URL (robot URLs carry their access token). */
   async function attempt(row: Claimed, now: Date): Promise<string | undefined> {
     try {
-      const request = buildRequest({ url: row.url, format: row.format, secret: row.secret }, row.payload, now);
+      const channel = channels.get(row.channel)!;
+      const target = { url: row.url, secret: row.secret, settings: row.settings };
+      const request = requestFor(channel, row.payload, target, now);
       // Redirects are not followed: a signed delivery goes to the configured address or nowhere.
-      const response = await sendWebhook(request, { targets, timeoutMs, readBody: verdictInBody(row.format) });
-      return refusalOf(row.format, response.status, response.body);
+      const response = await sendWebhook(request, { targets, timeoutMs, readBody: Boolean(channel.errorCode) });
+      return refusalOf(channel, response.status, response.body);
     } catch (error) {
       return describeFailure(error).replaceAll(row.url, '<webhook url>');
     }
@@ -170,10 +185,29 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     }
   }
 
+  /** Says which enabled webhooks name a channel no loaded plugin provides: their deliveries wait. */
+  async function reportUnavailable(): Promise<{ id: number; channel: string }[]> {
+    const stranded = await db.kysely
+      .selectFrom('webhooks')
+      .select(['id', 'channel'])
+      .where('enabled', '=', true)
+      .where('channel', 'not in', [...channels.keys()])
+      .orderBy('id')
+      .execute();
+    for (const { id, channel } of stranded)
+      log.warn(
+        { webhookId: id, channel },
+        `webhook ${id} names channel "${channel}", which no loaded plugin provides; its deliveries wait until one does`,
+      );
+    return stranded;
+  }
+
   return {
     runOnce,
+    reportUnavailable,
     start(everyMs = 5000): void {
       if (timer) return;
+      reportUnavailable().catch((error: unknown) => log.warn({ err: error }, 'could not check the webhook channels'));
       timer = setInterval(() => {
         // A slow receiver can make a run outlast the interval; the next tick then simply passes.
         if (running) return;

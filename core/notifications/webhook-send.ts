@@ -3,7 +3,7 @@
 // and its peer checked. One connection per request (no pool: a pooled socket would skip the check).
 import http from 'node:http';
 import https from 'node:https';
-import type { WebhookRequest } from './webhook-formats.ts';
+import type { ChannelRequest } from './channel.ts';
 import { ForbiddenTarget, type WebhookTargets } from './webhook-targets.ts';
 
 /** Robots answer a small JSON object; anything longer is not read. */
@@ -20,7 +20,7 @@ class TimeoutError extends Error {
 }
 
 export function sendWebhook(
-  request: WebhookRequest,
+  request: ChannelRequest,
   options: { targets: WebhookTargets; timeoutMs: number; readBody: boolean },
 ): Promise<WebhookResponse> {
   const url = new URL(request.url);

@@ -9,11 +9,11 @@ import type { AppEnv } from '../http/env.ts';
 import { requires } from '../http/guard.ts';
 import { responds } from '../http/output.ts';
 import { jsonBody, pathParams, queryParams } from '../http/validate.ts';
+import type { ChannelRegistry } from './channels.ts';
 import type { WebhookTargets } from './webhook-targets.ts';
 import type { WebhooksRepository } from './webhooks.repository.ts';
 
 const PERMISSION = 'roles.edit';
-const formats = ['generic', 'dingtalk', 'wecom', 'feishu'] as const;
 const states = ['pending', 'delivered', 'dead'] as const;
 const isoTime = z.string().datetime({ offset: true });
 
@@ -28,7 +28,10 @@ const isHttpUrl = (value: string) => {
 const newWebhook = z.object({
   name: z.string().trim().min(1).max(100),
   url: z.string().trim().max(2000).refine(isHttpUrl, 'expected an http:// or https:// URL'),
-  format: z.enum(formats),
+  /** `generic` or a loaded plugin's `<plugin id>.<name>`; checked against the loaded channels in the handler. */
+  channel: z.string().trim().min(1).max(100),
+  /** Checked by the channel's own schema. */
+  settings: z.record(z.string(), z.unknown()).optional(),
   secret: z.string().min(1).max(500).optional(),
   enabled: z.boolean().default(true),
 });
@@ -37,7 +40,10 @@ const webhookView = z.object({
   id: z.number().int(),
   name: z.string(),
   url: z.string(),
-  format: z.enum(formats),
+  channel: z.string(),
+  /** False when no loaded plugin provides the channel: its deliveries wait until one does. */
+  channelLoaded: z.boolean(),
+  settings: z.record(z.string(), z.unknown()),
   hasSecret: z.boolean(),
   enabled: z.boolean(),
   createdAt: isoTime,
@@ -54,6 +60,11 @@ const deliveryView = z.object({
   deliveredAt: isoTime.nullable(),
   event: z.record(z.string(), z.unknown()),
 });
+const channelView = z.object({
+  id: z.string(),
+  name: z.object({ 'zh-CN': z.string(), en: z.string() }),
+  hasSettings: z.boolean(),
+});
 const idParam = z.object({ id: rowIdText });
 
 /** Robot URLs carry their access token (DingTalk `access_token`, WeCom `key`, Feishu's last path segment). */
@@ -68,27 +79,79 @@ export function maskUrl(value: string): string {
   return url.toString().replaceAll('%E2%80%A6', '…');
 }
 
-function toView(row: Selectable<WebhooksTable>) {
+function toView(row: Selectable<WebhooksTable>, channels: ChannelRegistry) {
   return {
     id: row.id,
     name: row.name,
     url: maskUrl(row.url),
-    format: row.format,
+    channel: row.channel,
+    channelLoaded: channels.has(row.channel),
+    settings: row.settings,
     hasSecret: row.secret !== null,
     enabled: row.enabled,
     createdAt: row.created_at.toISOString(),
   };
 }
 
-/** `targets`: where webhooks may point (nowhere local or private unless WEBHOOK_ALLOW_HOSTS names it). */
-export function webhooksRoutes(webhooks: WebhooksRepository, targets: WebhookTargets) {
+/** The channel a new webhook names and its settings as the channel's schema parses them; 422 otherwise. */
+function checkedChannel(channels: ChannelRegistry, id: string, settings: Record<string, unknown> | undefined) {
+  const channel = channels.get(id);
+  if (!channel) {
+    const loaded = [...channels.keys()];
+    const message = `no loaded channel is called "${id}"; the loaded channels are ${loaded.join(', ')}`;
+    throw new AppError('UNPROCESSABLE', `The webhook's channel: ${message}.`, {
+      issues: [{ path: 'channel', message }],
+      channels: loaded,
+    });
+  }
+  if (!channel.settings) {
+    if (settings && Object.keys(settings).length) {
+      const message = `channel ${id} takes no settings`;
+      throw new AppError('UNPROCESSABLE', `The webhook's settings: ${message}.`, {
+        issues: [{ path: 'settings', message }],
+      });
+    }
+    return {};
+  }
+  const parsed = channel.settings.safeParse(settings ?? {});
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({
+    path: ['settings', ...issue.path].join('.'),
+    message: issue.message,
+  }));
+  throw new AppError(
+    'UNPROCESSABLE',
+    `The webhook's settings do not suit channel ${id}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`,
+    { issues },
+  );
+}
+
+/**
+ * `targets`: where webhooks may point (nowhere local or private unless WEBHOOK_ALLOW_HOSTS names it);
+ * `channels`: core's and the loaded plugins' notification channels.
+ */
+export function webhooksRoutes(webhooks: WebhooksRepository, targets: WebhookTargets, channels: ChannelRegistry) {
   return new Hono<AppEnv>()
     .get('/webhooks', requires(PERMISSION), responds({ 200: z.array(webhookView) }), async (c) => {
       const rows = await webhooks.list();
-      return c.json(rows.map(toView), 200);
+      return c.json(
+        rows.map((row) => toView(row, channels)),
+        200,
+      );
     })
+    .get('/webhooks/channels', requires(PERMISSION), responds({ 200: z.array(channelView) }), (c) =>
+      c.json(
+        [...channels.values()].map((channel) => ({
+          id: channel.id,
+          name: channel.name,
+          hasSettings: Boolean(channel.settings),
+        })),
+        200,
+      ),
+    )
     .post('/webhooks', requires(PERMISSION), responds({ 201: webhookView }), jsonBody(newWebhook), async (c) => {
       const input = c.req.valid('json');
+      const settings = checkedChannel(channels, input.channel, input.settings);
       const refused = await targets.refusalOf(input.url);
       if (refused) {
         const message = `may not point to this machine or its private network: ${refused} (WEBHOOK_ALLOW_HOSTS can name a host that should be reachable)`;
@@ -97,11 +160,12 @@ export function webhooksRoutes(webhooks: WebhooksRepository, targets: WebhookTar
       const row = await webhooks.add({
         name: input.name,
         url: input.url,
-        format: input.format,
+        channel: input.channel,
+        settings: JSON.stringify(settings),
         secret: input.secret ?? null,
         enabled: input.enabled,
       });
-      return c.json(toView(row), 201);
+      return c.json(toView(row, channels), 201);
     })
     .delete('/webhooks/:id', requires(PERMISSION), responds({ 204: null }), pathParams(idParam), async (c) => {
       const { id } = c.req.valid('param');

@@ -23,6 +23,12 @@ export type {
 export type { PluginCards, PluginNewCard, PluginRequest, PluginRoute } from './plugin-routes.ts';
 export type { PluginMigrationDb, PluginTables, PluginTablesDb } from './own-tables.ts';
 export type { PluginMigration } from './plugin-migrations.ts';
+export type {
+  ChannelRequest,
+  ChannelTarget,
+  NotificationChannel,
+  NotificationMessage,
+} from '../notifications/channel.ts';
 export type { TaskView } from '../tasks/task-view.ts';
 export type { Metric, MetricContext, MetricValue } from '../kpis/metric-registry.ts';
 export type { TaskTypeDefinition } from '../org/format.schema.ts';

@@ -6,6 +6,7 @@ import { escalationSchema, taskTypeSchema, type Escalation, type TaskTypeDefinit
 import { routeSchema, type PluginCards, type PluginRoute } from './plugin-routes.ts';
 import type { PluginMigration } from './plugin-migrations.ts';
 import { fieldTypeSchema, type PluginFieldType } from './plugin-field-types.ts';
+import { channelSchema, type NotificationChannel } from '../notifications/channel.ts';
 
 const PLUGIN_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const LOCAL_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -158,6 +159,8 @@ export interface PluginManifest {
   fieldTypes?: PluginFieldType[];
   /** Actions escalations may name in `then:` as `<plugin id>.<name>` (core/escalation/plugin-actions.ts). */
   escalationActions?: PluginEscalationAction[];
+  /** Notification channels webhooks may name as `<plugin id>.<name>` (core/notifications/channel.ts). */
+  channels?: NotificationChannel[];
 }
 
 const fn = <T>() => z.custom<T>((value) => typeof value === 'function', 'expected a function');
@@ -208,6 +211,7 @@ export const manifestSchema = z
     routes: z.array(routeSchema).optional(),
     demo: fn<NonNullable<PluginManifest['demo']>>().optional(),
     fieldTypes: z.array(fieldTypeSchema).optional(),
+    channels: z.array(channelSchema).optional(),
     migrations: z
       .record(
         z.string().regex(/^\d{4}_[a-z0-9_]+$/, 'expected a name like 0001_bins'),
@@ -258,6 +262,15 @@ export const manifestSchema = z
     });
     plugin.fieldTypes?.forEach((type, i) => {
       own(['fieldTypes', i, 'id'], type.id, 'field type');
+    });
+    plugin.channels?.forEach((channel, i) => {
+      own(['channels', i, 'id'], channel.id, 'channel');
+      if (plugin.channels!.findIndex((other) => other.id === channel.id) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', i, 'id'],
+          message: `channel "${channel.id}" is declared twice`,
+        });
     });
   });
 

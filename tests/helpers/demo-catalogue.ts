@@ -3,6 +3,8 @@
 import { catalogueWith, type OrgCatalogue } from '../../core/org/catalogue.ts';
 import { parseManifest } from '../../core/plugins/contract.ts';
 import afterSales from '../../plugins/after-sales/index.ts';
+import chatWebhooks from '../../plugins/chat-webhooks/index.ts';
 import promotion from '../../plugins/promotion/index.ts';
 
-export const demoCatalogue = (): OrgCatalogue => catalogueWith([parseManifest(afterSales), parseManifest(promotion)]);
+export const demoCatalogue = (): OrgCatalogue =>
+  catalogueWith([afterSales, promotion, chatWebhooks].map(parseManifest));
