@@ -4,9 +4,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../core/auth/actor.ts';
-import { CARD_COLUMNS, JSONB_COLUMNS } from '../core/db/card-columns.ts';
+import { CARD_COLUMNS, JSONB_COLUMNS, viewKey } from '../core/db/card-columns.ts';
 import { createTaskRepository } from '../core/tasks/task.repository.ts';
 import { createTaskWriter, type CardChanges } from '../core/tasks/task-writer.ts';
+import { editBody } from '../core/tasks/tasks.routes.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -24,6 +25,16 @@ const JSON_VALUES: Record<string, unknown> = {
   fields: { amount: 12.5, note: '备注' },
   checklist: [{ text: '核对', done: true }],
 };
+
+describe('PATCH /api/tasks/:id', () => {
+  it("takes every column the declaration marks written: 'edit', under its API name, and no other column", () => {
+    const editable = Object.entries(CARD_COLUMNS)
+      .filter(([, spec]) => spec.written === 'edit')
+      .map(([name]) => viewKey(name));
+    expect(editable.length).toBeGreaterThan(0);
+    expect(Object.keys(editBody.shape).sort()).toEqual([...editable, 'expectedVersion'].sort());
+  });
+});
 
 describe.each(testDatabases)('card columns on $kind', (database) => {
   let t: TestApp;
