@@ -177,6 +177,22 @@ export function createUsersRepository(db: Kysely<Database>) {
       return Number((await query.executeTakeFirstOrThrow()).n);
     },
     holderIds,
+    /** Ids of the active people holding each of `roleIds` (a role nobody holds is absent), in one query. */
+    async holderIdsByRole(roleIds: string[]): Promise<Map<string, string[]>> {
+      const byRole = new Map<string, string[]>();
+      if (roleIds.length === 0) return byRole;
+      const rows = await db
+        .selectFrom('role_assignments')
+        .innerJoin('users', 'users.id', 'role_assignments.user_id')
+        .select(['role_assignments.role_id', 'users.id'])
+        .where('role_id', 'in', roleIds)
+        .where('users.disabled_at', 'is', null)
+        .orderBy('users.display_name')
+        .orderBy('users.id')
+        .execute();
+      for (const row of rows) byRole.set(row.role_id, [...(byRole.get(row.role_id) ?? []), row.id]);
+      return byRole;
+    },
     holdersOf: async (roleId: string): Promise<Person[]> => withRoles(db, await holderIds(roleId)),
     /** The ids of a person's roles; `executor` lets a transaction ask (PGlite). */
     roleIdsOf: async (userId: string, executor: Executor = db): Promise<string[]> =>

@@ -34,7 +34,7 @@ export interface DutySchedulerDeps {
   services: {
     db: Db;
     org: Pick<OrgService, 'current'>;
-    users: Pick<UsersRepository, 'holdersOf'>;
+    users: Pick<UsersRepository, 'holderIdsByRole'>;
     tasks: Pick<TaskService, 'create'>;
     /** Runs `react` after every activation (core/org/activation.ts); without it, new duties wait for the next tick. */
     onActivated?: (react: () => void) => void;
@@ -98,33 +98,27 @@ export function createDutyScheduler(deps: DutySchedulerDeps): DutyScheduler {
     if (!model) return [];
     const timeZone = model.definition.organization.timezone;
     const since = await dutiesActiveSince(model);
-    const cards: PlannedCard[] = [];
+    const due: { role: Role; duty: Duty; occurrence: Occurrence }[] = [];
     for (const role of model.definition.roles) {
-      const due: { duty: Duty; occurrence: Occurrence }[] = [];
       for (const duty of role.duties) {
         try {
           const occurrence = currentOccurrence(duty, now, timeZone);
           const activeFrom = since.get(`${role.id}/${duty.id}`);
           const deadline = occurrence?.dueAt ?? occurrence?.endsAt;
           if (occurrence && !(activeFrom && deadline!.getTime() <= activeFrom.getTime()))
-            due.push({ duty, occurrence });
+            due.push({ role, duty, occurrence });
         } catch (error) {
           result.failed++;
           log.error({ err: error, role: role.id, duty: duty.id }, 'duty cadence could not be computed');
         }
       }
-      if (due.length === 0) continue;
-      const holders = await services.users.holdersOf(role.id);
-      for (const { duty, occurrence } of due) {
-        for (const person of holders) {
-          cards.push({
-            role,
-            duty,
-            occurrence,
-            personId: person.id,
-            key: dutyKey(duty.id, person.id, occurrence.periodKey),
-          });
-        }
+    }
+    // One query for everyone's holders: a run every minute should not ask once per role.
+    const holders = await services.users.holderIdsByRole([...new Set(due.map(({ role }) => role.id))]);
+    const cards: PlannedCard[] = [];
+    for (const { role, duty, occurrence } of due) {
+      for (const personId of holders.get(role.id) ?? []) {
+        cards.push({ role, duty, occurrence, personId, key: dutyKey(duty.id, personId, occurrence.periodKey) });
       }
     }
     return cards;
