@@ -89,12 +89,15 @@ describe('valid roles', () => {
     expect(result.ok).toBe(true);
   });
 
-  it.each(['three-person-shop.yaml', 'eight-person-team.yaml'])('roles/examples/%s loads with no errors', (file) => {
-    const result = load(readRoleSources(path.join(root, 'roles/examples', file)));
-    expect(result.errors).toEqual([]);
-    expect(result.ok).toBe(true);
-    if (result.ok) expect(result.definition.roles.length).toBeGreaterThan(0);
-  });
+  it.each(['three-person-shop.yaml', 'eight-person-team.yaml', 'ecommerce-department.yaml'])(
+    'roles/examples/%s loads with no errors',
+    (file) => {
+      const result = load(readRoleSources(path.join(root, 'roles/examples', file)));
+      expect(result.errors).toEqual([]);
+      expect(result.ok).toBe(true);
+      if (result.ok) expect(result.definition.roles.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('error collection', () => {

@@ -19,6 +19,7 @@ const exampleFiles = [
   ...readRoleSources('roles', 'roles').map((source) => path.join('roles', source.name)),
   'roles/examples/three-person-shop.yaml',
   'roles/examples/eight-person-team.yaml',
+  'roles/examples/ecommerce-department.yaml',
 ];
 
 /** Complete roles files shown in the documentation (code blocks that start a file with `version: 1`). */
