@@ -10,10 +10,21 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const registryDir = path.join(root, 'ui', 'src', 'plugins');
 export const REGISTRY_FILE = path.join(registryDir, 'registry.generated.js');
 
-/** PLUGINS as the server reads it (core/config.ts): entries separated by commas. */
+/**
+ * DEFAULT_PLUGINS, read from core/config.ts's source: this runs before any TypeScript is built, and one
+ * list keeps the default plugins' UI in the bundle exactly when the server loads them.
+ */
+function defaultPlugins() {
+  const source = readFileSync(path.join(root, 'core', 'config.ts'), 'utf8');
+  const list = /export const DEFAULT_PLUGINS = \[([^\]]*)\]/.exec(source);
+  if (!list) throw new Error('core/config.ts no longer declares DEFAULT_PLUGINS as a list of strings');
+  return [...list[1].matchAll(/'([^']+)'/g)].map((match) => match[1]);
+}
+
+/** PLUGINS as the server reads it (core/config.ts): entries separated by commas; unset, the default plugins. */
 export function configuredPlugins(env = process.env) {
-  return (env.PLUGINS ?? '')
-    .split(',')
+  if (env.PLUGINS === undefined) return defaultPlugins();
+  return env.PLUGINS.split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
 }

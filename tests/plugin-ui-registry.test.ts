@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PLUGINS } from '../core/config.ts';
 import { configuredPlugins, registryText, uiModuleOf } from '../bin/plugin-ui-registry.mjs';
 import { uiShapeProblem } from '../ui/src/plugins/ui-shape.ts';
 
@@ -18,7 +19,9 @@ describe('the generated plugin UI registry', () => {
 
   it('reads PLUGINS as the server does', () => {
     expect(configuredPlugins({ PLUGINS: ' ./a , b,,' })).toEqual(['./a', 'b']);
-    expect(configuredPlugins({})).toEqual([]);
+    // Unset, the plugins the server loads by default (and so their UI is in the bundle); empty, none.
+    expect(configuredPlugins({})).toEqual(DEFAULT_PLUGINS);
+    expect(configuredPlugins({ PLUGINS: '' })).toEqual([]);
   });
 
   it('finds a folder plugin’s ui.tsx or ui/index.tsx and a file plugin’s .ui.tsx, and nothing for a plugin without a UI', () => {
