@@ -52,6 +52,6 @@ describe('CI on a machine without a reachable PostgreSQL', () => {
   it('runs the PostgreSQL suites unconditionally in .ci/run', () => {
     const script = readFileSync('.ci/run', 'utf8');
     expect(script).not.toMatch(/skipped/i);
-    expect(script).toMatch(/^ensure_postgres\nTEST_DATABASE_URL=\$CI_PG_URL npm test$/m);
+    expect(script).toMatch(/^ensure_postgres\nCI=1 TEST_DATABASE_URL=\$CI_PG_URL npm test$/m);
   });
 });
