@@ -1,5 +1,6 @@
 // The layering rules `npm run lint:deps` checks (CI runs it after the type-check). The layers, top down:
-//   the composition root (core/main.ts and core/services.ts): wires everything, imported by nothing;
+//   the process entry (core/main.ts): config, signals, exit codes; it starts the composition root;
+//   the composition root (core/compose.ts): wires everything, imported by none but the entry;
 //   http: core/http/, every *.routes.ts, the live sockets' door and the mounting of plugins' routes;
 //   services and the rest of each module's domain code;
 //   repositories: *.repository.ts;
@@ -9,7 +10,8 @@
 // app only through #plugin-ui (ui/src/plugins/api.ts); core never reaches a plugin.
 // Type-only imports count too: a type that crosses a layer upward is a dependency all the same.
 
-const ROOT = '^core/(main|services)\\.ts$';
+const ROOT = '^core/compose\\.ts$';
+const ENTRY = '^core/main\\.ts$';
 // Besides core/http/ and the *.routes.ts files: the live sockets' door, and the mounting of plugins' routes.
 const HTTP = ['^core/http/', '\\.routes\\.ts$', '^core/events/board-socket\\.ts$', '^core/plugins/mount-routes\\.ts$'];
 // Response schemas and list cursors describe the API; the services build what they describe, so they
@@ -37,8 +39,20 @@ module.exports = {
       comment:
         'Only the entry (core/main.ts) uses the root; modules get what they need as parameters, typed by the modules that provide it. Tests and benchmarks may build it.',
       severity: 'error',
-      from: { path: '^(core|plugins|ui|migrations)/', pathNot: '^core/main\\.ts$' },
+      from: { path: '^(core|plugins|ui|migrations)/', pathNot: ENTRY },
       to: { path: ROOT },
+    },
+    {
+      name: 'entry-only-starts-the-root',
+      comment:
+        "The process entry reads the configuration, starts the root and maps what stops a start to an exit code (the errors of the migrator and the plugin loader); the wiring is the root's.",
+      severity: 'error',
+      from: { path: ENTRY },
+      to: {
+        path: '^core/',
+        pathNot: [ROOT, FOUNDATION, '^core/db/migrate\\.ts$', '^core/plugins/loader\\.ts$'],
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'core-never-imports-plugins',

@@ -11,7 +11,7 @@ import type { StateCategory, TasksTable } from '../core/db/schema.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
 import { createApp } from '../core/http/app.ts';
 import { startHttpServer, type RunningServer } from '../core/http/server.ts';
-import { createServices, type Services } from '../core/services.ts';
+import { createServices, type Services } from '../core/compose.ts';
 import { createHttpClient, type BenchResponse } from './http-client.ts';
 
 export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';

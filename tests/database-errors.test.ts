@@ -8,7 +8,7 @@ import { migrateToLatest } from '../core/db/migrate.ts';
 import type { Database } from '../core/db/schema.ts';
 import type { AppEnv } from '../core/http/env.ts';
 import { createApp } from '../core/http/app.ts';
-import { createServices } from '../core/services.ts';
+import { createServices } from '../core/compose.ts';
 import { testDatabases, type TestDb } from './helpers/databases.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';
 

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDutyScheduler, type DutySchedulerDeps } from '../core/duties/duty-scheduler.ts';
-import { createServices, type Services } from '../core/services.ts';
+import { createServices, type Services } from '../core/compose.ts';
 import { testDatabases, type TestDatabase } from './helpers/databases.ts';
 import { ANN, BOB, dutyOrg, WEEKLY_FEEDBACK } from './helpers/duty-org.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';

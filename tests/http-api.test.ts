@@ -9,7 +9,7 @@ import { createApp } from '../core/http/app.ts';
 import { startHttpServer } from '../core/http/server.ts';
 import type { AppEnv } from '../core/http/env.ts';
 import { jsonBody } from '../core/http/validate.ts';
-import { createServices } from '../core/services.ts';
+import { createServices } from '../core/compose.ts';
 import { testDatabases, type TestDb } from './helpers/databases.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';
 

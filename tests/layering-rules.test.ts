@@ -56,20 +56,20 @@ afterAll(() => {
 describe('the layering rules', () => {
   it('report a cycle, an import of the root, db reaching the domain, domain reaching http, and a plugin going around #plugin-api', async () => {
     const violations = await violationsOf({
-      'core/main.ts': "import './services.ts';\n",
-      'core/services.ts': "import './org/org.service.ts';\n",
+      'core/main.ts': "import './compose.ts';\nimport './http/app.ts';\n",
+      'core/compose.ts': "import './org/org.service.ts';\n",
       'core/plugins/api.ts': 'export const definePlugin = 1;\n',
       'core/http/app.ts': "import '../org/org.service.ts';\n",
       'core/db/schema.ts': "import type { Org } from '../org/org.service.ts';\nexport type Row = Org;\n",
       'core/org/org.service.ts':
-        "import '../services.ts';\nimport '../http/app.ts';\nimport './model.ts';\nexport type Org = 1;\n",
+        "import '../compose.ts';\nimport '../http/app.ts';\nimport './model.ts';\nexport type Org = 1;\n",
       'core/org/model.ts': "import './org.service.ts';\n",
       'plugins/shop/index.ts':
         "import '#plugin-api';\nimport '../../core/org/model.ts';\nimport '../../core/plugins/api.ts';\n",
     });
     expect(violations).toEqual(
       expect.arrayContaining([
-        'composition-root-imported-by-none: core/org/org.service.ts → core/services.ts',
+        'composition-root-imported-by-none: core/org/org.service.ts → core/compose.ts',
         'db-below-the-domain: core/db/schema.ts → core/org/org.service.ts',
         'domain-below-http: core/org/org.service.ts → core/http/app.ts',
         'plugins-import-plugin-api-by-name: plugins/shop/index.ts → core/plugins/api.ts',
@@ -97,8 +97,8 @@ describe('the layering rules', () => {
 
   it('accept the same modules once each depends downward only', async () => {
     const violations = await violationsOf({
-      'core/main.ts': "import './services.ts';\n",
-      'core/services.ts': "import './http/app.ts';\nimport './org/org.service.ts';\n",
+      'core/main.ts': "import './compose.ts';\n",
+      'core/compose.ts': "import './http/app.ts';\nimport './org/org.service.ts';\n",
       'core/plugins/api.ts': 'export const definePlugin = 1;\n',
       'core/http/app.ts': "import '../org/org.service.ts';\n",
       'core/db/schema.ts': 'export type Row = 1;\n',

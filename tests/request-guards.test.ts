@@ -15,7 +15,7 @@ import { startHttpServer } from '../core/http/server.ts';
 import { createSite } from '../core/http/site.ts';
 import { sha256 } from '../core/org/canonical.ts';
 import { loadRolesAtStart } from '../core/org/load-at-start.ts';
-import { createServices } from '../core/services.ts';
+import { createServices } from '../core/compose.ts';
 import { testDatabases } from './helpers/databases.ts';
 import { rawRequest } from './helpers/raw-client.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';

@@ -12,7 +12,7 @@ import { createDb } from '../core/db/create-db.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
 import { exportVersion } from '../core/org/export-version.ts';
 import { loadRolesAtStart } from '../core/org/load-at-start.ts';
-import { createServices, type Services } from '../core/services.ts';
+import { createServices, type Services } from '../core/compose.ts';
 import { testDatabases, type TestDatabase, type TestDb } from './helpers/databases.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';
 

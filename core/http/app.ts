@@ -45,7 +45,7 @@ import { mountUi } from './ui.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** What the routes are built on; the composition root (core/services.ts) makes them. */
+/** What the routes are built on; the composition root (core/compose.ts) makes them. */
 export interface ApiServices {
   db: Db;
   catalogue: OrgCatalogue;

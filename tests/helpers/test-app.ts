@@ -7,7 +7,7 @@ import { createApp } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
 import { readRoleSources } from '../../core/org/read-sources.ts';
 import type { SourceFile } from '../../core/org/yaml-source.ts';
-import { createServices, type Services } from '../../core/services.ts';
+import { createServices, type Services } from '../../core/compose.ts';
 import type { PersonCaps } from '../../core/tasks/person-caps.ts';
 import { DEFAULT_PLUGINS } from '../../core/config.ts';
 import { loadPlugins, pluginSource, type PluginSource } from '../../core/plugins/loader.ts';

@@ -1,4 +1,22 @@
-// The services behind the routes, created once per process and shared by HTTP, the CLI and tests.
+// The composition root: the one place that wires configuration, the database, core's modules, the
+// plugins, the schedulers, HTTP and the live sockets. Only the process entry (core/main.ts), tests and
+// benchmarks import it; every module gets what it needs as parameters.
+import type { Config } from './config.ts';
+import { createDb } from './db/create-db.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createDutyScheduler } from './duties/duty-scheduler.ts';
+import { createEscalationScheduler } from './escalation/escalation-scheduler.ts';
+import { createWebhookDispatcher } from './notifications/webhook-outbox.ts';
+import { attachBoardSockets } from './events/board-socket.ts';
+import { createApp } from './http/app.ts';
+import { startHttpServer } from './http/server.ts';
+import { createSite } from './http/site.ts';
+import { loadRolesAtStart } from './org/load-at-start.ts';
+import { warnAboutDemoPasswords } from './auth/seed-members.ts';
+import { closeOperationRegistry } from './rules/json-logic.ts';
+import { uiDir } from './paths.ts';
+import { loadPlugins, pluginSource } from './plugins/loader.ts';
+import { seedPluginDemos } from './plugins/demo-data.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { createAccess } from './auth/access.ts';
 import { createPeopleService } from './auth/people.service.ts';
@@ -161,3 +179,113 @@ export function createServices(deps: {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+const HOUSEKEEPING_EVERY_MS = 5 * 60_000;
+
+/** A started server: where it listens, and its stop in order (sockets, HTTP, schedulers, services, database). */
+export interface RunningServer {
+  url: string;
+  /** Resolves once everything is closed; requests still running after `graceMs` are cut. */
+  stop(graceMs: number): Promise<void>;
+}
+
+/**
+ * Opens and migrates the database, loads the plugins and the roles folder, starts the services, the
+ * schedulers, HTTP and the live sockets. Throws what the entry turns into an exit code: ConfigError (the
+ * database or the roles folder cannot be used), MigrationError, RequiredPluginError; the database is
+ * closed again when one is thrown.
+ */
+export async function startServer(config: Config, log: Logger, startedAt = Date.now()): Promise<RunningServer> {
+  const db = await createDb(config.database);
+  let schemaVersion: string | null;
+  let services: Services;
+  let plugins: LoadedPlugins;
+  let seededMembers = 0;
+  try {
+    ({ schemaVersion } = await migrateToLatest(db.kysely));
+    plugins = await loadPlugins(
+      config.plugins.map((entry) => pluginSource(entry)),
+      { log: log.child({ module: 'plugins' }), db: db.kysely, required: config.requiredPlugins },
+    );
+    services = createServices({
+      db,
+      log,
+      publicUrl: config.publicUrl,
+      webhookAllowHosts: config.webhookAllowHosts,
+      plugins,
+    });
+    ({ seededMembers } = await loadRolesAtStart(config.rolesDir, services, log, { demoMembers: config.demoMembers }));
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  closeOperationRegistry();
+  await services.boards.ensureTemplates();
+  await services.start();
+  // A new demo database: the plugins' first cards, after start so their hooks hear them.
+  if (seededMembers > 0)
+    await seedPluginDemos({ ...services, plugins: plugins.plugins, log: log.child({ module: 'plugins' }) });
+  // Every process runs it: the unique key per duty, person and period makes each card exactly once.
+  const duties = createDutyScheduler({ services, log: log.child({ module: 'duties' }) });
+  duties.start();
+  const escalations = createEscalationScheduler({
+    db,
+    org: services.org,
+    onActivated: services.onActivated,
+    engine: services.engine,
+    announce: services.events.announce,
+    log: log.child({ module: 'escalation' }),
+  });
+  escalations.start();
+  const webhooks = createWebhookDispatcher({
+    db,
+    log: log.child({ module: 'webhooks' }),
+    targets: services.webhookTargets,
+    channels: services.channels,
+  });
+  webhooks.start(5_000);
+
+  const site = createSite({
+    publicUrl: config.publicUrl,
+    bindHost: config.host,
+    port: config.port,
+    allowedHosts: config.allowedHosts,
+  });
+  const app = createApp({ services, log, schemaVersion, startedAt, uiDir, trustProxy: config.trustProxy, site });
+  const server = await startHttpServer(app, { port: config.port, host: config.host });
+  site.listening(server.port);
+  const sockets = attachBoardSockets(server.server, services, log.child({ module: 'live' }), { site });
+  const housekeeping = setInterval(() => {
+    db.housekeeping().catch((error: unknown) => log.warn({ err: error }, 'database housekeeping failed'));
+  }, HOUSEKEEPING_EVERY_MS);
+  log.info(
+    {
+      url: server.url,
+      port: server.port,
+      hosts: site.hostNames,
+      database: db.kind,
+      schemaVersion,
+      startupMs: Date.now() - startedAt,
+    },
+    `Dutyboard is listening on ${server.url}`,
+  );
+  // After listening, so the password check does not delay the start.
+  void warnAboutDemoPasswords((await services.org.active()).definition.members, services.users, log).catch(
+    (error: unknown) => log.warn({ err: error }, 'could not check for accounts with the demo password'),
+  );
+
+  return {
+    url: server.url,
+    async stop(graceMs) {
+      clearInterval(housekeeping);
+      sockets.close();
+      const finished = await server.stop(graceMs);
+      if (!finished) log.warn('requests still running after the grace period were cut');
+      await duties.stop();
+      await escalations.stop();
+      await webhooks.stop();
+      await services.stop();
+      await db.close();
+    },
+  };
+}
