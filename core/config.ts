@@ -8,7 +8,12 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const portSchema = z.coerce.number().int().min(0).max(65535);
 
 /** The department plugins shipped in plugins/, loaded unless PLUGINS says otherwise (PLUGINS= loads none). */
-export const DEFAULT_PLUGINS = ['./plugins/after-sales', './plugins/promotion', './plugins/chat-webhooks'];
+export const DEFAULT_PLUGINS = [
+  './plugins/after-sales',
+  './plugins/listing',
+  './plugins/promotion',
+  './plugins/chat-webhooks',
+];
 
 const commaList = z.string().transform((value) =>
   value

@@ -6,9 +6,9 @@
 // `store.*` types are its own. If a version activated over the API is newer than the folder's import,
 // that version still names the store.* types: export it (npm run roles -- export), rename them as here,
 // and activate it again.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { isDemo, retype } from './retype-task-type.ts';
 
-const DEMO_ORG = 'yunshang-ops-center';
 const RETYPED: [from: string, to: string][] = [
   ['store.after-sales-case', 'after-sales.case'],
   ['store.price-request', 'after-sales.price-request'],
@@ -16,23 +16,11 @@ const RETYPED: [from: string, to: string][] = [
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const { rows } = await sql<{ org_id: string }>`SELECT org_id FROM org_versions ORDER BY id DESC LIMIT 1`.execute(db);
-  if (rows[0]?.org_id !== DEMO_ORG) return;
+  if (!(await isDemo(db))) return;
   for (const [from, to] of RETYPED) await retype(db, from, to);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  const { rows } = await sql<{ org_id: string }>`SELECT org_id FROM org_versions ORDER BY id DESC LIMIT 1`.execute(db);
-  if (rows[0]?.org_id !== DEMO_ORG) return;
+  if (!(await isDemo(db))) return;
   for (const [from, to] of RETYPED) await retype(db, to, from);
-}
-
-async function retype(db: Kysely<unknown>, from: string, to: string): Promise<void> {
-  await sql`UPDATE tasks SET type = ${to} WHERE type = ${from}`.execute(db);
-  await sql`UPDATE boards SET task_types = array_replace(task_types, ${from}, ${to}) WHERE ${from} = ANY(task_types)`.execute(
-    db,
-  );
-  await sql`UPDATE saved_views SET filters = jsonb_set(filters, '{type}', to_jsonb(${to}::text)) WHERE filters->>'type' = ${from}`.execute(
-    db,
-  );
 }

@@ -19,6 +19,7 @@ import * as m0016 from './0016_approval_snapshots.ts';
 import * as m0017 from './0017_roles_folder_imports.ts';
 import * as m0018 from './0018_plugin_migrations.ts';
 import * as m0021 from './0021_after_sales_plugin_types.ts';
+import * as m0022 from './0022_listing_plugin_types.ts';
 import * as m0025 from './0025_webhook_channels.ts';
 
 export const coreMigrations: Record<string, Migration> = {
@@ -41,5 +42,6 @@ export const coreMigrations: Record<string, Migration> = {
   '0017_roles_folder_imports': m0017,
   '0018_plugin_migrations': m0018,
   '0021_after_sales_plugin_types': m0021,
+  '0022_listing_plugin_types': m0022,
   '0025_webhook_channels': m0025,
 };

@@ -59,7 +59,7 @@ describe('plugins at start', () => {
     expect(server.output()).toMatch(/"plugin":"warehouse".*"msg":"plugin loaded"/);
     expect(server.output()).toMatch(/"plugin":"\.\/plugins\/examples\/missing".*"msg":"plugin not loaded: /);
     expect((await server.stop('SIGTERM')).code).toBe(0);
-  });
+  }, 60_000); // a first start on this data makes each loaded plugin's demo cards (listing's go through its hooks)
 });
 
 describe('the server on the embedded database', () => {

@@ -300,8 +300,8 @@ describe.each(testDatabases)('the listing plugin on $kind', (database) => {
 describe.each(testDatabases)('the listing demo board on $kind', (database) => {
   let t: TestApp;
   beforeAll(async () => {
-    // The demo roles use the default plugins' types (after-sales) besides listing's.
-    const plugins = [...DEFAULT_PLUGINS, './plugins/listing'].map((entry) => pluginSource(entry));
+    // The demo roles use the default plugins' types (after-sales and listing).
+    const plugins = DEFAULT_PLUGINS.map((entry) => pluginSource(entry));
     t = await createTestApp(database, demoRoles(), { plugins });
   });
   afterAll(() => t.dispose());

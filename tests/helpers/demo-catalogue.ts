@@ -4,7 +4,8 @@ import { catalogueWith, type OrgCatalogue } from '../../core/org/catalogue.ts';
 import { parseManifest } from '../../core/plugins/contract.ts';
 import afterSales from '../../plugins/after-sales/index.ts';
 import chatWebhooks from '../../plugins/chat-webhooks/index.ts';
+import listing from '../../plugins/listing/index.ts';
 import promotion from '../../plugins/promotion/index.ts';
 
 export const demoCatalogue = (): OrgCatalogue =>
-  catalogueWith([afterSales, promotion, chatWebhooks].map(parseManifest));
+  catalogueWith([afterSales, listing, promotion, chatWebhooks].map(parseManifest));
