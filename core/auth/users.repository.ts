@@ -67,7 +67,7 @@ export function createUsersRepository(db: Kysely<Database>) {
     }));
   };
 
-  /** Ids of the active people holding a role, by name; `executor` lets a transaction ask (PGlite). */
+  /** Ids of the active people holding a role, by name; `executor`: a transaction's, so the read is part of it. */
   const holderIds = async (roleId: string, executor: Executor = db): Promise<string[]> => {
     const rows = await executor
       .selectFrom('role_assignments')
@@ -194,7 +194,7 @@ export function createUsersRepository(db: Kysely<Database>) {
       return byRole;
     },
     holdersOf: async (roleId: string): Promise<Person[]> => withRoles(db, await holderIds(roleId)),
-    /** The ids of a person's roles; `executor` lets a transaction ask (PGlite). */
+    /** The ids of a person's roles; `executor`: a transaction's, so the read is part of it. */
     roleIdsOf: async (userId: string, executor: Executor = db): Promise<string[]> =>
       (
         await executor

@@ -9,27 +9,10 @@ import { errorAt, type Located } from './located.ts';
 import type { MergedOrg } from './merge-files.ts';
 import type { OrgError, PathSegment } from './org-error.ts';
 import { suggest } from './suggest.ts';
+import { RULE_TASK_KEYS } from '../workflow/rule-context.ts';
 
 /** What `task.<name>` offers in a rule context (ROLES-FORMAT "Escalations"). */
-export const TASK_CONTEXT_KEYS = [
-  'id',
-  'type',
-  'status',
-  'priority',
-  'title',
-  'fields',
-  'assignee',
-  'role',
-  'labels',
-  'created_at',
-  'due_at',
-  'age_hours',
-  'idle_hours',
-  'overdue_hours',
-  'business_age_hours',
-  'business_days_ended',
-  'escalation_level',
-];
+export const TASK_CONTEXT_KEYS: readonly string[] = [...RULE_TASK_KEYS, 'escalation_level'];
 export const ACTOR_CONTEXT_KEYS = ['id', 'roles', 'permissions'];
 
 interface PathScope {

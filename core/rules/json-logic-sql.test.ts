@@ -2,11 +2,10 @@
 // ever as parameters, and every construct it refuses (the database suite checks the answers).
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { ruleTask } from '../workflow/rule-context.ts';
+import { RULE_TASK_KEYS, ruleTask } from '../workflow/rule-context.ts';
 import { compileRule, type CompiledRule } from './json-logic-sql.ts';
 import { JS_WHITESPACE } from './sql/js-to-number.ts';
 import { RowInputs } from './sql/row-inputs.ts';
-import { KNOWN_TASK_KEYS } from './sql/task-paths.ts';
 
 const db = new Kysely<unknown>({
   dialect: {
@@ -254,7 +253,7 @@ describe('assumptions the compiler rests on', () => {
       updated_at: NOW,
     };
     expect(Object.keys(ruleTask(row as unknown as Parameters<typeof ruleTask>[0], NOW)).sort()).toEqual(
-      [...KNOWN_TASK_KEYS].sort(),
+      [...RULE_TASK_KEYS].sort(),
     );
   });
 

@@ -48,7 +48,7 @@ function direct(assignment: Assignment | undefined): Assigned | undefined {
 
 export function createAssigner(deps: { users: UsersRepository; repo: TaskRepository; boards: BoardRepository }) {
   return {
-    /** Checks an assignment before the transaction (PGlite has one connection: no reads outside it meanwhile). */
+    /** Checks an assignment and picks its person before the card's transaction, so the transaction stays short. */
     async prepareAssignment(
       model: OrgModel,
       taskType: string,

@@ -25,6 +25,26 @@ export interface RuleTask {
   business_days_ended: number;
 }
 
+/** The keys of RuleTask, for the rule checks and the SQL compiler (core/rules/json-logic-sql.test.ts checks them against ruleTask). */
+export const RULE_TASK_KEYS: readonly (keyof RuleTask)[] = [
+  'id',
+  'type',
+  'status',
+  'priority',
+  'title',
+  'fields',
+  'assignee',
+  'role',
+  'labels',
+  'created_at',
+  'due_at',
+  'age_hours',
+  'idle_hours',
+  'overdue_hours',
+  'business_age_hours',
+  'business_days_ended',
+];
+
 const hoursBetween = (from: Date, to: Date) => Math.max(0, (to.getTime() - from.getTime()) / 3_600_000);
 
 /** Without an organisation's calendar, business time is wall time in UTC. */

@@ -1,26 +1,7 @@
 // `var` paths into the task: columns, derived hours and jsonb walks that follow the evaluator's lookup.
 import { sql } from 'kysely';
 import { ALL, bind, cheap, jsonParam, mark, no, state, text, type S, type Val } from './sql-parts.ts';
-
-/** The keys of ruleTask() this compiler knows; a test checks the list against ruleTask itself. */
-export const KNOWN_TASK_KEYS = [
-  'id',
-  'type',
-  'status',
-  'priority',
-  'title',
-  'fields',
-  'assignee',
-  'role',
-  'labels',
-  'created_at',
-  'due_at',
-  'age_hours',
-  'idle_hours',
-  'overdue_hours',
-  'business_age_hours',
-  'business_days_ended',
-];
+import { RULE_TASK_KEYS } from '../../workflow/rule-context.ts';
 
 /** A per-row value: a column of the scan's inner select when compiling for one, else the expression itself. */
 const input = (key: string, expr: () => S): S =>
@@ -77,7 +58,7 @@ export function taskPath(path: unknown, notFound: unknown): Val {
         }
       : { k: 'json', s, types: col === 'labels' ? ['array'] : ALL, throws: false, labels: col === 'labels' };
   }
-  if (!KNOWN_TASK_KEYS.includes(col!)) no(`task.${col} is not a task value the compiler knows`);
+  if (!(RULE_TASK_KEYS as readonly string[]).includes(col!)) no(`task.${col} is not a task value the compiler knows`);
   if (rest.length) return { k: 'const', v: notFound }; // the other task values are strings, numbers or null
   switch (col) {
     case 'status':
