@@ -43,6 +43,7 @@ import { createKpiService } from './kpis/kpi.service.ts';
 import type { LoadedPlugins } from './plugins/loader.ts';
 import { createHookRunner } from './plugins/hooks.ts';
 import { createHookContext } from './plugins/hook-context.ts';
+import { createScheduleRunner } from './plugins/schedules.ts';
 import { createActivationReactions } from './org/activation.ts';
 import { createOrgService } from './org/org.service.ts';
 import { createWebhookTargets } from './notifications/webhook-targets.ts';
@@ -70,7 +71,7 @@ export function createServices(deps: {
   for (const plugin of plugins.plugins)
     for (const [id, metric] of Object.entries(plugin.metrics ?? {})) metrics.register(id, metric);
   // Hooks make cards through the task service, made below (they run only after start).
-  const pluginContext = createHookContext({ db: deps.db, tasks: () => tasks, now });
+  const pluginContext = createHookContext({ db: deps.db, tasks: () => tasks, org: () => org, now });
   const hooks = createHookRunner(
     plugins.plugins,
     deps.log.child({ module: 'plugins' }),
@@ -102,6 +103,11 @@ export function createServices(deps: {
     context: pluginContext,
     escalations,
     log: deps.log.child({ module: 'escalation' }),
+  });
+  const schedules = createScheduleRunner({
+    plugins: plugins.plugins,
+    context: pluginContext,
+    log: deps.log.child({ module: 'plugins' }),
   });
   const engine = createEscalationEngine({
     escalations,
@@ -159,6 +165,8 @@ export function createServices(deps: {
     /** An escalation rule run on the open cards it watches, changing nothing. */
     dryRun: createDryRun(deps.db.kysely),
     engine,
+    /** Plugins' time-based work, run on the escalation scheduler's tick. */
+    schedules,
     now,
     webhooks,
     webhookTargets,
@@ -233,6 +241,7 @@ export async function startServer(config: Config, log: Logger, startedAt = Date.
     org: services.org,
     onActivated: services.onActivated,
     engine: services.engine,
+    schedules: services.schedules,
     announce: services.events.announce,
     log: log.child({ module: 'escalation' }),
   });

@@ -7,6 +7,7 @@ import type { Db } from '../db/create-db.ts';
 import type { Database } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { OrgService } from '../org/org.service.ts';
+import type { ScheduleRunner } from '../plugins/schedules.ts';
 import type { EscalationEngine } from './escalation-engine.ts';
 import { planStateChangeScan } from './state-change-scan.ts';
 import { blockSlices, sliceCount } from '../db/block-slices.ts';
@@ -23,6 +24,8 @@ export function createEscalationScheduler(deps: {
   log: Logger;
   now?: () => Date;
   onActivated?: (react: () => void) => void;
+  /** Plugins' schedules, run at the end of each tick (one process at a time, like their escalation actions). */
+  schedules?: ScheduleRunner;
 }) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
@@ -63,6 +66,7 @@ export function createEscalationScheduler(deps: {
     }
     // After the firings' transactions: plugins' actions write cards through the task service.
     await deps.engine.runPluginActions(db, now);
+    await deps.schedules?.runDue(now);
     if (checked) deps.announce();
     return checked;
   }

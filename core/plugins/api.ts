@@ -17,6 +17,7 @@ export type {
   PluginEscalationAction,
   PluginOperation,
   PluginPermission,
+  PluginSchedule,
   TransitionContext,
   Veto,
 } from './contract.ts';

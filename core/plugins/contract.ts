@@ -2,7 +2,13 @@
 // is loaded. Ids are namespaced by the plugin's id, so two plugins (or a plugin and core) cannot clash.
 import { z } from 'zod';
 import type { Metric } from '../kpis/metric-registry.ts';
-import { escalationSchema, taskTypeSchema, type Escalation, type TaskTypeDefinition } from '../org/format.schema.ts';
+import {
+  escalationSchema,
+  isoDuration,
+  taskTypeSchema,
+  type Escalation,
+  type TaskTypeDefinition,
+} from '../org/format.schema.ts';
 import { routeSchema, type PluginCards, type PluginRoute } from './plugin-routes.ts';
 import type { PluginMigration } from './plugin-migrations.ts';
 import { fieldTypeSchema, type PluginFieldType } from './plugin-field-types.ts';
@@ -93,6 +99,8 @@ export interface PluginEscalationAction {
 /** The second argument of every hook. */
 export interface HookContext {
   cards: HookCards;
+  /** The active organisation, as far as a plugin may know it: which roles hold a permission (in any scope). */
+  roles: { holding(permission: string): Promise<string[]> };
   /** The product's clock (tests inject one). */
   now(): Date;
 }
@@ -112,6 +120,16 @@ export interface PluginHooks {
   ): Veto | undefined | void | Promise<Veto | undefined | void>;
   /** Called after a change is committed; errors are logged, the change stays. */
   afterCommit?(change: CommittedChange, plugin: HookContext): void | Promise<void>;
+}
+
+/** Time-based work (a calendar, a sweep): run on core's scheduler tick when `every` has passed since its last run. */
+export interface PluginSchedule {
+  /** Names it in the log; unique within the plugin. */
+  id: string;
+  /** An ISO-8601 duration (`PT1H`, `P1D`): at most this often, per process; the first run is on the first tick. */
+  every: string;
+  /** Time-boxed like escalation actions; a throw or time-out is logged with the plugin's id and the tick goes on. */
+  run(plugin: HookContext): void | Promise<void>;
 }
 
 export interface PluginPermission {
@@ -161,6 +179,8 @@ export interface PluginManifest {
   escalationActions?: PluginEscalationAction[];
   /** Notification channels webhooks may name as `<plugin id>.<name>` (core/notifications/channel.ts). */
   channels?: NotificationChannel[];
+  /** Time-based work run on core's scheduler tick (core/plugins/schedules.ts); make cards with keys so a run twice makes them once. */
+  schedules?: PluginSchedule[];
 }
 
 const fn = <T>() => z.custom<T>((value) => typeof value === 'function', 'expected a function');
@@ -202,6 +222,15 @@ export const manifestSchema = z
         }),
       )
       .optional(),
+    schedules: z
+      .array(
+        z.strictObject({
+          id: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected lowercase letters, digits, "-" and "_"'),
+          every: isoDuration,
+          run: fn<PluginSchedule['run']>(),
+        }),
+      )
+      .optional(),
     hooks: z
       .strictObject({
         beforeTransition: fn<NonNullable<PluginHooks['beforeTransition']>>().optional(),
@@ -239,6 +268,14 @@ export const manifestSchema = z
           code: 'custom',
           path: ['escalationActions', i, 'name'],
           message: `escalation action "${action.name}" is declared twice`,
+        });
+    });
+    plugin.schedules?.forEach((schedule, i) => {
+      if (plugin.schedules!.findIndex((other) => other.id === schedule.id) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedules', i, 'id'],
+          message: `schedule "${schedule.id}" is declared twice`,
         });
     });
     plugin.escalations?.forEach((escalation, i) => {

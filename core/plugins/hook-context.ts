@@ -3,15 +3,30 @@
 // processes hearing the same event, or a hook run twice, make one card.
 import { isUniqueViolation } from '../duties/duty-scheduler.ts';
 import type { Db } from '../db/create-db.ts';
+import type { OrgService } from '../org/org.service.ts';
 import type { TaskService } from '../tasks/task.service.ts';
 import type { HookContext } from './contract.ts';
 import { createHookCardsRepository } from './hook-cards.repository.ts';
 
-/** `tasks` is asked for lazily: the task service is made after the hooks it calls. */
-export function createHookContext(deps: { db: Db; tasks: () => TaskService; now: () => Date }): HookContext {
+/** `tasks` and `org` are asked for lazily: the services are made after the hooks they call. */
+export function createHookContext(deps: {
+  db: Db;
+  tasks: () => TaskService;
+  org: () => Pick<OrgService, 'current'>;
+  now: () => Date;
+}): HookContext {
   const cards = createHookCardsRepository(deps.db.kysely);
   return {
     now: deps.now,
+    roles: {
+      async holding(permission) {
+        const model = await deps.org().current();
+        if (!model) return [];
+        return model.definition.roles
+          .filter((role) => model.roleGrants(role.id).some((grant) => grant.permission === permission))
+          .map((role) => role.id);
+      },
+    },
     cards: {
       get: cards.get,
       find: cards.find,
