@@ -13,6 +13,7 @@ export const DEFAULT_PLUGINS = [
   './plugins/listing',
   './plugins/promotion',
   './plugins/chat-webhooks',
+  './plugins/campaigns',
 ];
 
 const commaList = z.string().transform((value) =>

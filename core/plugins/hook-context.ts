@@ -27,6 +27,7 @@ export function createHookContext(deps: {
           .map((role) => role.id);
       },
     },
+
     cards: {
       get: cards.get,
       find: cards.find,

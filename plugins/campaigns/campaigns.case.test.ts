@@ -1,0 +1,3 @@
+import { pluginContractCases } from '../../tests/helpers/plugin-contract-cases.ts';
+
+pluginContractCases('./plugins/campaigns');
