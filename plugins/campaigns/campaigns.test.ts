@@ -26,7 +26,7 @@ roles:
     department: management
     can: [tasks.approve, campaigns.approve, escalations.view]
     escalations:
-      - {id: campaign-roi-below-target, enabled: true, levels: [{after: PT0M, to: director, then: [notify]}]}
+      - {id: campaign-roi-below-target, levels: [{after: PT0M, to: director, then: [notify]}]}
   - id: promo-lead
     name: 推广主管
     department: promotion

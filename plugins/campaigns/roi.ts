@@ -27,15 +27,12 @@ const closed = (revenue: number | null, cost: number | null) => ({
 
 /**
  * At close, ROI below the organisation's campaign_roi_min_pct goes to the head of the campaign's
- * department (an organisation names its operations director by overriding `levels`; the demo does).
- * Off by default while core refuses a roles file that leaves a plugin's default in force without the
- * policy it reads (every organisation loading the default plugins would need campaign_roi_min_pct):
- * an organisation with the policy switches it on with `{id: campaign-roi-below-target, enabled: true}`.
+ * department (an organisation names its operations director by overriding `levels`; the demo does). An
+ * organisation that sets no such policy has this default inactive (core's check of plugin defaults).
  */
 export const roiBelowTarget = {
   id: 'campaign-roi-below-target',
   title: 'Campaign closed below the ROI minimum',
-  enabled: false,
   applies_to: { task_types: [CAMPAIGN], statuses: ['closed'] },
   // `and` stops before the division when there is no cost (or no revenue): no ROI, nothing to escalate.
   when: {
