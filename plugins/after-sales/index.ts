@@ -4,6 +4,7 @@
 import { definePlugin } from '#plugin-api';
 import { name } from './bilingual.ts';
 import { caseType } from './case-type.ts';
+import { demo } from './demo.ts';
 import { escalations } from './escalations.ts';
 import { metrics } from './metrics.ts';
 import { priceRequestType } from './price-request-type.ts';
@@ -25,4 +26,5 @@ export default definePlugin({
   taskTypes: [caseType, priceRequestType, shipmentType],
   escalations,
   metrics,
+  demo,
 });
