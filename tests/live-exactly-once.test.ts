@@ -8,7 +8,7 @@ import { NOTIFY_CHANNEL } from '../core/events/event-log.ts';
 import { startHttpServer, type RunningServer } from '../core/http/server.ts';
 import { serverDatabases, testDatabases } from './helpers/databases.ts';
 import { connectLive, type LiveClient } from './helpers/live-client.ts';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { signInAt, twoServers } from './helpers/server-process.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -169,44 +169,25 @@ describe.each(testDatabases)('every event once at every socket, one process on $
 describe.each(serverDatabases.filter((database) => database.shared))(
   'every event once at every socket, two processes on $kind',
   (database) => {
-    const DIRECTOR = { email: 'chen.zhiyuan@demo.dutyboard.local', password: 'dutyboard-demo' };
-    let a: ServerProcess;
-    let b: ServerProcess;
-    let env: Record<string, string>;
-    let dispose: () => Promise<void>;
-
-    beforeAll(async () => {
-      const db = await database.create();
-      ({ env, dispose } = db);
-      a = await startServer(env, 120_000);
-      b = await startServer(env, 120_000);
-    }, 300_000);
-    afterAll(async () => {
-      await Promise.all([a?.stop(), b?.stop()]);
-      await dispose?.();
-    });
+    const DIRECTOR = 'chen.zhiyuan@demo.dutyboard.local';
+    const servers = twoServers(database);
 
     it('delivers writes made through both processes, and one committed late by a third writer, to every watcher on both exactly once', async () => {
-      const signIn = async (url: string) => {
-        const response = await fetch(`${url}/api/auth/sign-in`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(DIRECTOR),
-        });
-        return response.headers.get('Set-Cookie')!.split(';')[0]!;
-      };
-      const cookies = [await signIn(a.url), await signIn(b.url)];
+      const signIn = (url: string) => signInAt(url, DIRECTOR);
+      const cookies = [await signIn(servers.a.url), await signIn(servers.b.url)];
       const watchers = await Promise.all(
-        [a.url, a.url, b.url, b.url].map((url, i) => connectLive(url, 'core-task', cookies[i % 2]!)),
+        [servers.a.url, servers.a.url, servers.b.url, servers.b.url].map((url, i) =>
+          connectLive(url, 'core-task', cookies[i % 2]!),
+        ),
       );
       await Promise.all(watchers.map((w) => w.waitFor((m) => m.type === 'hello')));
 
-      const client = new pg.Client({ connectionString: env.DATABASE_URL });
+      const client = new pg.Client({ connectionString: servers.env.DATABASE_URL });
       await client.connect();
       try {
         const query = (text: string, values: unknown[] = []) => client.query<{ id: number }>(text, values);
         const start = Number((await query('SELECT coalesce(max(id), 0) AS id FROM events')).rows[0]!.id);
-        const callers = [caller(a.url, cookies[0]!), caller(b.url, cookies[1]!)];
+        const callers = [caller(servers.a.url, cookies[0]!), caller(servers.b.url, cookies[1]!)];
         const first = await callers[0]!('POST', '/api/tasks', { type: 'core.task', title: 'first' });
 
         const writing = concurrentWriters(callers);

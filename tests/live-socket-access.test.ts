@@ -8,7 +8,7 @@ import { startHttpServer, type RunningServer } from '../core/http/server.ts';
 import { serverDatabases, testDatabases } from './helpers/databases.ts';
 import { connectInbox, connectLive, type LiveClient } from './helpers/live-client.ts';
 import { rawConnect, rawRequest, upgradeHead } from './helpers/raw-client.ts';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { signInAt, twoServers } from './helpers/server-process.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -181,29 +181,7 @@ const shared = serverDatabases.filter((database) => database.shared);
 describe.each(shared)('live socket access across two processes on $kind', (database) => {
   const DIRECTOR = 'chen.zhiyuan@demo.dutyboard.local';
   const AGENTS = ['cao.ying@demo.dutyboard.local', 'xu.ting@demo.dutyboard.local'];
-  let a: ServerProcess;
-  let b: ServerProcess;
-  let dispose: () => Promise<void>;
-
-  beforeAll(async () => {
-    const db = await database.create();
-    dispose = db.dispose;
-    a = await startServer(db.env, 120_000);
-    b = await startServer(db.env, 120_000);
-  }, 300_000);
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await dispose?.();
-  });
-
-  const signIn = async (url: string, email: string) => {
-    const response = await fetch(`${url}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email, password: 'dutyboard-demo' }),
-    });
-    return response.headers.get('Set-Cookie')!.split(';')[0]!;
-  };
+  const servers = twoServers(database);
   const call = (url: string, cookie: string, method: string, path: string, body?: unknown) =>
     fetch(`${url}${path}`, {
       method,
@@ -212,24 +190,27 @@ describe.each(shared)('live socket access across two processes on $kind', (datab
     });
 
   it("closes a session's sockets on the other process within 2 s of signing out", async () => {
-    const cookie = await signIn(a.url, AGENTS[0]!);
-    const onB = await connectLive(b.url, 'core-task', cookie);
+    const cookie = await signInAt(servers.a.url, AGENTS[0]!);
+    const onB = await connectLive(servers.b.url, 'core-task', cookie);
     await onB.waitFor((m) => m.type === 'hello');
-    expect((await call(a.url, cookie, 'POST', '/api/auth/sign-out')).status).toBe(204);
+    expect((await call(servers.a.url, cookie, 'POST', '/api/auth/sign-out')).status).toBe(204);
     expect(await closedWithin(onB, 2000)).toEqual({ code: 4403, reason: 'no longer allowed to view this board' });
   });
 
   it('closes every socket of a disabled person on the other process within 2 s', async () => {
-    const director = await signIn(a.url, DIRECTOR);
-    const cookie = await signIn(b.url, AGENTS[1]!);
-    const [board, inbox] = [await connectLive(b.url, 'core-task', cookie), await connectInbox(b.url, cookie)];
+    const director = await signInAt(servers.a.url, DIRECTOR);
+    const cookie = await signInAt(servers.b.url, AGENTS[1]!);
+    const [board, inbox] = [
+      await connectLive(servers.b.url, 'core-task', cookie),
+      await connectInbox(servers.b.url, cookie),
+    ];
     await Promise.all([board.waitFor((m) => m.type === 'hello'), inbox.waitFor((m) => m.type === 'hello')]);
-    const people = (await (await call(a.url, director, 'GET', '/api/people')).json()) as {
+    const people = (await (await call(servers.a.url, director, 'GET', '/api/people')).json()) as {
       id: string;
       email: string;
     }[];
     const id = people.find((person) => person.email === AGENTS[1])!.id;
-    expect((await call(a.url, director, 'PATCH', `/api/people/${id}`, { disabled: true })).status).toBe(200);
+    expect((await call(servers.a.url, director, 'PATCH', `/api/people/${id}`, { disabled: true })).status).toBe(200);
     expect(await closedWithin(board, 2000)).toEqual({ code: 4403, reason: 'no longer allowed to view this board' });
     expect(await closedWithin(inbox, 2000)).toEqual({ code: 4401, reason: 'signed out' });
   });

@@ -9,7 +9,7 @@ import { readRoleSources } from '../core/org/read-sources.ts';
 import type { SourceFile } from '../core/org/yaml-source.ts';
 import { serverDatabases, testDatabases, type TestDatabase } from './helpers/databases.ts';
 import { connectLive } from './helpers/live-client.ts';
-import { startServer, type ServerProcess } from './helpers/server-process.ts';
+import { signInAt, twoServers } from './helpers/server-process.ts';
 import { memoryLogger } from './helpers/silent-logger.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -126,50 +126,30 @@ describe.each(testDatabases)('an activation on one process on $kind', (database:
 describe.each(serverDatabases.filter((database) => database.shared))(
   'an activation with two server processes on $kind',
   (database) => {
-    const DIRECTOR = { email: 'chen.zhiyuan@demo.dutyboard.local', password: 'dutyboard-demo' };
-    let a: ServerProcess;
-    let b: ServerProcess;
-    let dispose: () => Promise<void>;
-
-    beforeAll(async () => {
-      const db = await database.create();
-      dispose = db.dispose;
-      a = await startServer(db.env, 120_000);
-      b = await startServer(db.env, 120_000);
-    }, 300_000);
-    afterAll(async () => {
-      await Promise.all([a?.stop(), b?.stop()]);
-      await dispose?.();
-    });
+    const DIRECTOR = 'chen.zhiyuan@demo.dutyboard.local';
+    const servers = twoServers(database);
 
     it('applies a version activated through one process on the other at once, and tells its live clients', async () => {
-      const signIn = async (url: string) => {
-        const response = await fetch(`${url}/api/auth/sign-in`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(DIRECTOR),
-        });
-        return response.headers.get('Set-Cookie')!.split(';')[0]!;
-      };
-      const [cookieA, cookieB] = [await signIn(a.url), await signIn(b.url)];
+      const signIn = (url: string) => signInAt(url, DIRECTOR);
+      const [cookieA, cookieB] = [await signIn(servers.a.url), await signIn(servers.b.url)];
       const call = (url: string, cookie: string, method: string, path: string, body?: unknown) =>
         fetch(`${url}${path}`, {
           method,
           headers: { Cookie: cookie, 'Content-Type': 'application/json' },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
-      const live = await connectLive(b.url, 'core-task', cookieB);
+      const live = await connectLive(servers.b.url, 'core-task', cookieB);
       await live.waitFor((m) => m.type === 'hello');
       // B has read the active version (and cached it) before A changes it.
-      expect((await call(b.url, cookieB, 'GET', '/api/boards')).status).toBe(200);
+      expect((await call(servers.b.url, cookieB, 'GET', '/api/boards')).status).toBe(200);
 
       const files = readRoleSources('roles', 'roles').map((file) =>
         file.name === 'org.yaml' ? { ...file, text: withReturnType(file.text) } : file,
       );
-      const { versionId: baseVersionId } = (await (await call(a.url, cookieA, 'GET', '/api/org')).json()) as {
+      const { versionId: baseVersionId } = (await (await call(servers.a.url, cookieA, 'GET', '/api/org')).json()) as {
         versionId: number;
       };
-      const activated = await call(a.url, cookieA, 'PUT', '/api/org', { baseVersionId, files });
+      const activated = await call(servers.a.url, cookieA, 'PUT', '/api/org', { baseVersionId, files });
       expect(activated.status).toBe(200);
 
       // B hears of it through the database (NOTIFY), applies it, and tells its live client.
@@ -177,13 +157,13 @@ describe.each(serverDatabases.filter((database) => database.shared))(
       await expect
         .poll(
           async () =>
-            ((await (await call(b.url, cookieB, 'GET', '/api/boards')).json()) as { id: string }[]).map(
+            ((await (await call(servers.b.url, cookieB, 'GET', '/api/boards')).json()) as { id: string }[]).map(
               (board) => board.id,
             ),
           { timeout: 5_000 },
         )
         .toContain('shop-return');
-      const created = await call(b.url, cookieB, 'POST', '/api/tasks', {
+      const created = await call(servers.b.url, cookieB, 'POST', '/api/tasks', {
         type: 'shop.return',
         title: 'Parcel came back',
       });

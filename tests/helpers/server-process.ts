@@ -1,6 +1,8 @@
 // Runs the real server (`core/main.ts`) as a child process, the way `npm start` does after the build.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { afterAll, beforeAll } from 'vitest';
+import type { ServerDatabase } from './databases.ts';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -62,4 +64,39 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
       return { code, ms: performance.now() - started };
     },
   };
+}
+
+/**
+ * Two server processes on one database that several may share (PostgreSQL), started before the suite's
+ * tests and stopped after them with the database; read `a`, `b` and `env` inside the tests.
+ */
+export function twoServers(database: ServerDatabase): {
+  a: ServerProcess;
+  b: ServerProcess;
+  env: Record<string, string>;
+} {
+  const servers = {} as { a: ServerProcess; b: ServerProcess; env: Record<string, string> };
+  let dispose: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const db = await database.create();
+    dispose = db.dispose;
+    servers.env = db.env;
+    servers.a = await startServer(db.env, 120_000);
+    servers.b = await startServer(db.env, 120_000);
+  }, 300_000);
+  afterAll(async () => {
+    await Promise.all([servers.a?.stop(), servers.b?.stop()]);
+    await dispose?.();
+  });
+  return servers;
+}
+
+/** Signs in to a server process with the demo password; the Cookie header's value. */
+export async function signInAt(url: string, email: string): Promise<string> {
+  const response = await fetch(`${url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: 'dutyboard-demo' }),
+  });
+  return response.headers.get('Set-Cookie')!.split(';')[0]!;
 }
