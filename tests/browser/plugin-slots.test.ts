@@ -3,9 +3,9 @@
 // keyboard, axe clean. A card face that throws is contained (the card and the board work on), a plugin
 // that failed on the server shows nothing and is named, with its reason, to the people who manage the
 // organisation.
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './axe.ts';
 import { BROWSER_TEST_PLUGINS } from './build-ui.ts';
 import { cardOn, openShop, screenshot, type Card, type Shop } from './shop.ts';
 
@@ -13,19 +13,6 @@ const KEEPER = 'keeper@depot.test';
 const PORTER = 'porter@depot.test';
 const BOARD = '/boards/warehouse-receipt';
 const THROWN = 'plugin "slot-probe": cardFace failed: the probe blew up on this card';
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes
-          .map((node) => node.target.join(' '))
-          .slice(0, 3)
-          .join(', ')})`,
-    );
-}
 
 /** Presses Tab until `target` has the focus; fails when it is not reached in `max` presses. */
 async function tabTo(page: Page, target: Locator, max = 60): Promise<void> {

@@ -1,9 +1,8 @@
 // The promotion plugin's import page: a channel report pasted for a plan comes back, when any row is bad,
 // with every problem by line and column and nothing written; a good one sets the plan's figures, which
 // the plan's card face then shows against its budget. In zh-CN and English, from the keyboard, axe clean.
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './axe.ts';
 import { cardOn, openShop, screenshot, type Card, type Shop } from './shop.ts';
 
 const ANN = 'ann@promo.test';
@@ -14,13 +13,6 @@ const BAD = [
   '2026-06-02,abc,1000,2000',
 ].join('\n');
 const GOOD = ['日期,花费,展现,点击', '2026-06-01,1200,50000,900', '2026-06-02,"1,050.50",42000,760'].join('\r\n');
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help}`);
-}
 
 /** Console errors besides the browser's own line for each refused import (a 422 the page shows). */
 const unexpected = (errors: string[]) => errors.filter((error) => !error.includes('status of 422'));

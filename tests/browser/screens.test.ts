@@ -1,22 +1,8 @@
 // Every screen, at 1280×800 (and the board at 390 px wide): axe finds no serious or critical
 // accessibility violation, the browser logs no error, and a screenshot goes to test-output/browser/.
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './axe.ts';
 import { cardOn, openShop, screenshot, LI, WANG, type Shop } from './shop.ts';
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes
-          .map((node) => node.target.join(' '))
-          .slice(0, 3)
-          .join(', ')})`,
-    );
-}
 
 describe('every screen', () => {
   let shop: Shop;
