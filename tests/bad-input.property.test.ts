@@ -167,6 +167,10 @@ describe.each(testDatabases)('bad input at every route on $kind', (database) => 
       'DELETE /api/webhooks/{id}': { params: { id: String(webhook.id) } },
       'POST /api/escalations/dry-run': { body: { rule: 'ops-director/none' } },
       'POST /api/notifications/{id}/read': { params: { id: '1' } },
+      // A plugin's route (promotion, a default plugin); the card is not a plan, which is no schema matter.
+      'POST /api/plugins/promotion/import': {
+        body: { planId: card.id, expectedVersion: card.version, csv: '日期,花费\n2026-12-01,100\n' },
+      },
     };
   });
   afterAll(() => t.dispose());
