@@ -3,6 +3,7 @@
 import { build } from 'vite';
 
 export const BROWSER_TEST_PLUGINS = [
+  './plugins/after-sales',
   './plugins/promotion',
   './plugins/examples/warehouse',
   './tests/browser/plugins/slot-probe',
