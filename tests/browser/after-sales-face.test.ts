@@ -1,6 +1,7 @@
 // The after-sales card face on the board: each case's kind, its claim against the organisation's limit
 // (max_claim_cny ¥200) flagged while the store manager's approval is needed, and whom it waits for — in
-// zh-CN and English, said in full to screen readers, axe clean.
+// zh-CN and English, said in full to screen readers, axe clean. And the default escalations this team
+// cannot staff (no shipping policies), named to whoever edits the roles.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './axe.ts';
@@ -61,6 +62,28 @@ describe('the after-sales card face', () => {
     await screenshot(page, 'after-sales-board-zh-CN');
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it('tells the store manager, who edits the roles, which default escalations are not in force here and why', async () => {
+    const { page, errors } = await shop.person(MANAGER);
+    await page.goto(`${shop.server.url}${BOARD}`);
+    const notice = page.getByTestId('plugin-inactive');
+    await notice.waitFor();
+    expect(await notice.locator('h2').textContent()).toBe('插件的默认升级规则在本组织未启用');
+    expect(await notice.locator('li').allTextContents()).toContain(
+      'after-sales/shipment-late-48h: 未设置规定「ship_hard_limit_hours」, 未设置规定「ship_within_hours」',
+    );
+    await screenshot(page, 'plugin-inactive-escalations-zh-CN');
+    expect(await seriousViolations(page)).toEqual([]);
+    await notice.getByRole('button', { name: '隐藏' }).click();
+    await expect.poll(() => notice.count()).toBe(0);
+    expect(errors).toEqual([]);
+
+    // An agent, who does not edit the roles, is not told.
+    const agent = await shop.person(AGENT);
+    await agent.page.goto(`${shop.server.url}${BOARD}`);
+    await faceOf(agent.page, '七天无理由退货').waitFor();
+    expect(await agent.page.getByTestId('plugin-inactive').count()).toBe(0);
   });
 
   it('speaks English when asked', async () => {

@@ -142,6 +142,11 @@ export const en = {
   'plugins.failed.navigation': 'its page failed',
   'plugins.failed.dashboard': 'its widget failed',
   'plugins.hide': 'Hide',
+  'plugins.inactive': 'Plugin escalations not in force here',
+  'plugins.inactiveExplain':
+    'They go to a role or read a policy this organisation does not have: add it, or override the escalation by its id under a role.',
+  'plugins.missing.role': 'no role “{id}”',
+  'plugins.missing.policy': 'no policy “{id}”',
   'plugins.widgets': 'From plugins',
   'plugins.notFound': 'There is no such plugin page: the plugin is not loaded.',
 

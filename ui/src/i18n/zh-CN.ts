@@ -141,6 +141,11 @@ export const zhCN: Record<MessageKey, string> = {
   'plugins.failed.navigation': '页面出错',
   'plugins.failed.dashboard': '小组件出错',
   'plugins.hide': '隐藏',
+  'plugins.inactive': '插件的默认升级规则在本组织未启用',
+  'plugins.inactiveExplain':
+    '它们指向本组织没有的角色，或读取本组织未设置的规定：可以补上，或在角色文件中按 id 覆盖该升级规则。',
+  'plugins.missing.role': '没有角色「{id}」',
+  'plugins.missing.policy': '未设置规定「{id}」',
   'plugins.widgets': '来自插件',
   'plugins.notFound': '没有这个插件页面：该插件未加载。',
 

@@ -23,6 +23,13 @@ export interface PluginProblem {
   message: string;
 }
 
+/** A loaded plugin's default escalation the active organisation cannot staff: never evaluated there. */
+export interface InactiveEscalation {
+  plugin: string;
+  id: string;
+  missing: { kind: 'role' | 'policy'; id: string }[];
+}
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const plugins = createRoot(() => {
@@ -36,7 +43,11 @@ export const plugins = createRoot(() => {
     setProblems((list) => [...list, { plugin, where, message }]);
   }
 
-  async function load(): Promise<{ contributions: Contribution[]; failed: PluginProblem[] }> {
+  async function load(): Promise<{
+    contributions: Contribution[];
+    failed: PluginProblem[];
+    inactive: InactiveEscalation[];
+  }> {
     // If the list cannot be had, the screens show no plugin UI rather than no screen.
     const statuses = await unwrap(api.plugins.$get()).catch(() => []);
     const failed = statuses
@@ -64,7 +75,12 @@ export const plugins = createRoot(() => {
         }
       }),
     );
-    return { contributions: loaded.filter((contribution) => contribution !== null), failed };
+    const inactive = statuses.flatMap((status) =>
+      status.escalations
+        .filter((escalation) => escalation.missing.length > 0)
+        .map((escalation) => ({ plugin: status.id, id: escalation.id, missing: escalation.missing })),
+    );
+    return { contributions: loaded.filter((contribution) => contribution !== null), failed, inactive };
   }
 
   const [state] = createResource(() => session.me()?.id ?? false, load);
@@ -81,6 +97,8 @@ export const plugins = createRoot(() => {
     },
     /** Failed on the server (with the reason when the person may see it), then failed here. */
     problems: (): PluginProblem[] => [...(state()?.failed ?? []), ...problems()],
+    /** Default escalations the organisation cannot staff (GET /api/plugins), for the people who edit the roles. */
+    inactive: (): InactiveEscalation[] => state()?.inactive ?? [],
     report,
   };
 });
