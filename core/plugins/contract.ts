@@ -99,7 +99,10 @@ export interface PluginEscalationAction {
 /** The second argument of every hook. */
 export interface HookContext {
   cards: HookCards;
-  /** The active organisation, as far as a plugin may know it: which roles hold a permission (in any scope). */
+  /**
+   * The active organisation, as far as a plugin may know it: which roles hold a permission (in any scope),
+   * doers first — a role before any role above it in the reporting line (then in file order).
+   */
   roles: { holding(permission: string): Promise<string[]> };
   /** The product's clock (tests inject one). */
   now(): Date;

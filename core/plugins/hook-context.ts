@@ -22,8 +22,12 @@ export function createHookContext(deps: {
       async holding(permission) {
         const model = await deps.org().current();
         if (!model) return [];
+        // Doers first: a role comes before the roles above it in the reporting line, so a plugin handing
+        // work to "the role holding X" reaches the specialist, not the lead who also holds X to oversee it.
         return model.definition.roles
           .filter((role) => model.roleGrants(role.id).some((grant) => grant.permission === permission))
+          .map((role) => ({ id: role.id, depth: model.chainOfCommand(role.id).length }))
+          .sort((a, b) => b.depth - a.depth)
           .map((role) => role.id);
       },
     },

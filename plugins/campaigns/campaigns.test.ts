@@ -31,7 +31,8 @@ roles:
     name: 推广主管
     department: promotion
     reports_to: director
-    can: [tasks.assign]
+    # Holds campaigns.plan too (to propose herself); the calendar still hands proposals to the planner.
+    can: [tasks.assign, campaigns.plan]
   - id: planner
     name: 活动专员
     department: promotion
